@@ -1,0 +1,35 @@
+//! The command line: parse, then call one function per mode.
+
+pub mod args;
+mod convert;
+pub mod spec;
+
+pub use args::{Args, UsageError};
+
+/// Runs the program for the given arguments (without the program name) and returns
+/// the process exit code. Errors are printed here, in words a user can act on.
+pub fn run(words: &[String]) -> i32 {
+    let args = match Args::parse(words) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("callrec: {e}");
+            return 2;
+        }
+    };
+    let result = match args.mode.as_deref() {
+        None | Some("help") => {
+            print!("{}", spec::help_text());
+            Ok(0)
+        }
+        Some("convert") => convert::convert(&args),
+        Some("inspect") => convert::inspect(&args),
+        Some(other) => Err(UsageError(format!("mode '{other}' is not available"))),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("callrec: {e}");
+            2
+        }
+    }
+}

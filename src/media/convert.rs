@@ -1,0 +1,434 @@
+//! Conversion and inspection of one capture: the two passes tied together.
+
+use std::fs::{self, File};
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::MediaError;
+use super::analysis::{Analysis, FlowKey, Segment};
+use super::capture::{CaptureSummary, read_frames};
+use super::codec::Codec;
+use super::link::udp_datagram;
+use super::mixer::Mixer;
+use super::payload_map::PayloadMap;
+use super::render::{DtmfEvent, PartyRenderer, Timeline, absolute};
+use super::rtp::{RtpKind, classify};
+use super::sides::{CallSides, ChannelMap, Party, choose};
+use super::sip::sniff_sdp;
+use super::time::CaptureTime;
+use super::writer::{Mix, OutputFormat, sink_for};
+
+/// What to produce.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConvertOptions {
+    pub format: OutputFormat,
+    pub mix: Mix,
+    pub map: ChannelMap,
+}
+
+/// How a conversion went, as the exit code reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Written, nothing to report.
+    Clean,
+    /// Written, but with loss, a missing side, an unsupported codec or a damaged file.
+    Warnings,
+}
+
+/// One RTP stream (one sender, one SSRC) as measured.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StreamReport {
+    /// `external` (left), `internal` (right), or `none` when not part of the converted call.
+    pub side: String,
+    /// innovaphone device side (`local` = 16386, `remote` = 16388) when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_side: Option<String>,
+    pub codec: String,
+    pub payload_types: Vec<u8>,
+    pub ssrc: String,
+    pub src: String,
+    pub dst: String,
+    pub packets: u64,
+    pub lost: u64,
+    pub duplicates: u64,
+    pub reordered: u64,
+    pub jitter_ms: f64,
+    /// Capture times in milliseconds since the Unix epoch.
+    pub first_ms: i64,
+    pub last_ms: i64,
+}
+
+/// Everything `inspect` prints and `convert` learns.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub format: super::capture::CaptureFormat,
+    pub frames: u64,
+    /// Capture time of output sample 0, milliseconds since the Unix epoch.
+    pub start_ms: i64,
+    pub duration_ms: i64,
+    pub sample_rate: u32,
+    pub channel_rule: String,
+    pub innovaphone: bool,
+    pub streams: Vec<StreamReport>,
+    pub dtmf: Vec<DtmfEvent>,
+    pub warnings: Vec<String>,
+    pub outcome: Outcome,
+}
+
+/// The plan between the passes.
+struct Plan {
+    sides: CallSides,
+    rate: u32,
+    origin: f64,
+    frames: u64,
+    epoch: CaptureTime,
+}
+
+fn analyze<R: Read + Send>(source: R) -> Result<(Analysis, CaptureSummary), MediaError> {
+    let mut analysis = Analysis::default();
+    let mut unsupported_links: Vec<i32> = Vec::new();
+    let summary = read_frames(source, |frame| match udp_datagram(frame) {
+        Ok(d) => {
+            if let Some(sdp) = sniff_sdp(d.payload) {
+                analysis.payloads.learn(sdp);
+                return;
+            }
+            match classify(d.payload) {
+                RtpKind::Rtp(p) => analysis.add_rtp(&d, &p),
+                RtpKind::Rtcp => analysis.flow(&d).rtcp_packets += 1,
+                RtpKind::NotRtp => {
+                    analysis.flow(&d);
+                }
+            }
+        }
+        Err(super::link::Skip::UnsupportedLink(l)) => {
+            if !unsupported_links.contains(&l) {
+                unsupported_links.push(l);
+            }
+        }
+        Err(_) => {}
+    })?;
+    analysis.finish();
+    let mut summary = summary;
+    for l in unsupported_links {
+        summary.warnings.push(format!(
+            "link type {l} is not supported; its frames were skipped"
+        ));
+    }
+    Ok((analysis, summary))
+}
+
+fn plan(analysis: &Analysis, map: ChannelMap) -> Result<Plan, MediaError> {
+    let sides = choose(analysis, map).ok_or(MediaError::NoMedia)?;
+    let chosen: Vec<&FlowKey> = sides.external.iter().chain(&sides.internal).collect();
+    let wideband = chosen
+        .iter()
+        .filter_map(|k| analysis.flows.get(k))
+        .any(|f| f.audio_codecs().contains(&Codec::G722));
+    let rate = if wideband { 16_000 } else { 8_000 };
+    let epoch = analysis.epoch.unwrap_or_default();
+    let mut start = f64::INFINITY;
+    let mut end = f64::NEG_INFINITY;
+    for flow in chosen.iter().filter_map(|k| analysis.flows.get(k)) {
+        if flow.segments.is_empty() {
+            // Events only: the flow's capture times bound it.
+            start = start.min((flow.first_time.0 - epoch.0) as f64 / 1e9);
+            end = end.max((flow.last_time.0 - epoch.0) as f64 / 1e9);
+        }
+        for seg in &flow.segments {
+            start = start.min(seg.start_time());
+            end = end.max(seg.end_time());
+        }
+    }
+    if !start.is_finite() || !end.is_finite() || end < start {
+        return Err(MediaError::NoMedia);
+    }
+    // A recording longer than a day is a broken timestamp, not a call.
+    if end - start > 86_400.0 {
+        end = start + 86_400.0;
+    }
+    let frames = ((end - start) * f64::from(rate)).ceil() as u64;
+    Ok(Plan {
+        sides,
+        rate,
+        origin: start,
+        frames,
+        epoch,
+    })
+}
+
+fn render<R: Read + Send>(
+    source: R,
+    analysis: &Analysis,
+    plan: &Plan,
+    options: &ConvertOptions,
+    out: Box<dyn Write + '_>,
+) -> Result<(Vec<DtmfEvent>, Vec<String>), MediaError> {
+    let segments_of = |keys: &[FlowKey]| {
+        keys.iter()
+            .filter_map(|k| analysis.flows.get(k).map(|f| (*k, f.segments.clone())))
+            .collect::<std::collections::HashMap<FlowKey, Vec<Segment>>>()
+    };
+    let mut parties = [
+        PartyRenderer::new(Party::External, segments_of(&plan.sides.external)),
+        PartyRenderer::new(Party::Internal, segments_of(&plan.sides.internal)),
+    ];
+    let timeline = Timeline {
+        origin: plan.origin,
+        rate: plan.rate,
+    };
+    let mut mixer = Mixer::new(plan.rate, plan.frames);
+    let mut sink = sink_for(options.format, options.mix, plan.rate, plan.frames, out)?;
+    let mut payloads = PayloadMap::default();
+    let mut failure: Option<std::io::Error> = None;
+    let epoch = plan.epoch;
+
+    read_frames(source, |frame| {
+        if failure.is_some() {
+            return;
+        }
+        let Ok(d) = udp_datagram(frame) else { return };
+        if let Some(sdp) = sniff_sdp(d.payload) {
+            payloads.learn(sdp);
+            return;
+        }
+        let key = FlowKey {
+            src: d.src,
+            dst: d.dst,
+        };
+        let Some(party) = plan.sides.party_of(&key) else {
+            return;
+        };
+        let RtpKind::Rtp(p) = classify(d.payload) else {
+            return;
+        };
+        let codec = payloads.resolve(d.dst, p.payload_type, p.payload);
+        let clock = payloads.clock(d.dst, p.payload_type);
+        let arrival = (d.time.0 - epoch.0) as f64 / 1e9;
+        parties[party.channel()].push(
+            key,
+            p.ssrc,
+            p.sequence,
+            p.timestamp,
+            codec,
+            clock,
+            p.payload,
+            arrival,
+            &timeline,
+            &mut mixer,
+        );
+        if let Err(e) = mixer.release(sink.as_mut()) {
+            failure = Some(e);
+        }
+    })?;
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    for party in &mut parties {
+        party.drain(&timeline, &mut mixer);
+    }
+    mixer.finish(sink.as_mut())?;
+
+    let mut warnings = Vec::new();
+    let mut dtmf = Vec::new();
+    for party in &mut parties {
+        for name in &party.unsupported {
+            warnings.push(format!(
+                "codec {name} is not supported: the {} party is silent",
+                party_name(party_of(party))
+            ));
+        }
+        if party.concealed_ms >= 1.0 {
+            warnings.push(format!(
+                "{:.0} ms of lost audio concealed on the {} side",
+                party.concealed_ms,
+                party_name(party_of(party))
+            ));
+        }
+        dtmf.append(&mut party.dtmf);
+    }
+    if mixer.late_samples > 0 {
+        warnings.push(format!(
+            "{} samples arrived too late to be placed and were dropped",
+            mixer.late_samples
+        ));
+    }
+    dtmf.sort_by_key(|d| d.start_ms);
+    Ok((dtmf, warnings))
+}
+
+fn party_of(renderer: &PartyRenderer) -> Party {
+    renderer.party()
+}
+
+fn party_name(party: Party) -> &'static str {
+    match party {
+        Party::External => "external (left)",
+        Party::Internal => "internal (right)",
+    }
+}
+
+fn report(
+    analysis: &Analysis,
+    summary: &CaptureSummary,
+    plan: &Plan,
+    dtmf: Vec<DtmfEvent>,
+    mut warnings: Vec<String>,
+) -> Report {
+    let mut streams = Vec::new();
+    let mut flows: Vec<_> = analysis.flows.values().filter(|f| f.is_media()).collect();
+    flows.sort_by_key(|f| f.order);
+    for flow in flows {
+        let party = plan.sides.party_of(&flow.key);
+        let device_side = plan.sides.innovaphone.then(|| {
+            if plan.sides.internal.contains(&flow.key) == (plan.sides.rule.contains("phone")) {
+                "local".to_string()
+            } else {
+                "remote".to_string()
+            }
+        });
+        for s in &flow.ssrcs {
+            let codecs: Vec<String> = s.codecs.iter().map(|c| c.name()).collect();
+            streams.push(StreamReport {
+                side: match party {
+                    Some(Party::External) => "external".into(),
+                    Some(Party::Internal) => "internal".into(),
+                    None => "none".into(),
+                },
+                device_side: device_side.clone(),
+                codec: codecs.join(","),
+                payload_types: s.payload_types.iter().map(|(pt, _)| *pt).collect(),
+                ssrc: format!("0x{:08X}", s.ssrc),
+                src: flow.key.src.to_string(),
+                dst: flow.key.dst.to_string(),
+                packets: s.packets,
+                lost: s.lost(),
+                duplicates: s.duplicates,
+                reordered: s.reordered,
+                jitter_ms: (s.jitter * 1000.0 * 1000.0).round() / 1000.0,
+                first_ms: s.first_time.as_millis(),
+                last_ms: s.last_time.as_millis(),
+            });
+        }
+    }
+    let mut all = summary.warnings.clone();
+    all.extend(plan.sides.warnings.iter().cloned());
+    if plan.sides.external.is_empty() {
+        all.push(
+            "no audio from the external party (left channel silent): one-way recording".into(),
+        );
+    }
+    if plan.sides.internal.is_empty() {
+        all.push(
+            "no audio from the internal party (right channel silent): one-way recording".into(),
+        );
+    }
+    let lost: u64 = streams
+        .iter()
+        .filter(|s| s.side != "none")
+        .map(|s| s.lost)
+        .sum();
+    if lost > 0 {
+        all.push(format!(
+            "{lost} RTP packets were lost in the converted call"
+        ));
+    }
+    all.append(&mut warnings);
+    let outcome = if all.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Warnings
+    };
+    Report {
+        format: summary.format,
+        frames: summary.frames,
+        start_ms: absolute(plan.epoch, plan.origin).as_millis(),
+        duration_ms: (plan.frames as f64 * 1000.0 / f64::from(plan.rate)).round() as i64,
+        sample_rate: plan.rate,
+        channel_rule: plan.sides.rule.clone(),
+        innovaphone: plan.sides.innovaphone,
+        streams,
+        dtmf,
+        warnings: all,
+        outcome,
+    }
+}
+
+/// Converts a capture. `open` is called twice (measure, then render), so it must
+/// return the same bytes each time: a file path opener, or a cursor over a buffer.
+pub fn convert<F, R>(
+    open: F,
+    options: &ConvertOptions,
+    out: Box<dyn Write + '_>,
+) -> Result<Report, MediaError>
+where
+    F: Fn() -> std::io::Result<R>,
+    R: Read + Send,
+{
+    let (analysis, summary) = analyze(open()?)?;
+    let plan = plan(&analysis, options.map)?;
+    if options.format == OutputFormat::Pcap {
+        let mut out = out;
+        std::io::copy(&mut open()?, &mut out)?;
+        out.flush()?;
+        return Ok(report(&analysis, &summary, &plan, Vec::new(), Vec::new()));
+    }
+    let (dtmf, warnings) = render(open()?, &analysis, &plan, options, out)?;
+    Ok(report(&analysis, &summary, &plan, dtmf, warnings))
+}
+
+/// Measures a capture without writing audio: streams, DTMF, duration, warnings.
+pub fn inspect<F, R>(open: F, map: ChannelMap) -> Result<Report, MediaError>
+where
+    F: Fn() -> std::io::Result<R>,
+    R: Read + Send,
+{
+    // DTMF timing needs the render pass; rendering into a sink that discards is cheap.
+    let options = ConvertOptions {
+        format: OutputFormat::Pcm,
+        mix: Mix::Stereo,
+        map,
+    };
+    convert(open, &options, Box::new(std::io::sink()))
+}
+
+/// Converts the capture at `input` into `output`, atomically: the audio is written to a
+/// temporary file beside the target, synced, then renamed, so a crash never leaves a
+/// half-written file under the final name.
+pub fn convert_file(
+    input: &Path,
+    output: &Path,
+    options: &ConvertOptions,
+) -> Result<Report, MediaError> {
+    let partial = partial_name(output);
+    let result = (|| {
+        let file = File::create(&partial)?;
+        let mut writer = BufWriter::with_capacity(1 << 20, file);
+        let report = {
+            let out: Box<dyn Write + '_> = Box::new(&mut writer);
+            convert(
+                || File::open(input).map(|f| BufReader::with_capacity(1 << 20, f)),
+                options,
+                out,
+            )?
+        };
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&partial, output)?;
+        Ok(report)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&partial);
+    }
+    result
+}
+
+fn partial_name(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    output.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
