@@ -179,6 +179,14 @@ where
                 reader.consume(offset);
             }
             Err(PcapError::Eof) => break,
+            Err(PcapError::UnexpectedEof) => {
+                summary.truncated = true;
+                summary.warnings.push(format!(
+                    "capture ends inside a record after {} frames: the file was cut short",
+                    summary.frames
+                ));
+                break;
+            }
             Err(PcapError::Incomplete(_)) => {
                 if reader.reader_exhausted() {
                     if !reader.data().is_empty() {

@@ -141,3 +141,12 @@ impl CallScript {
 pub fn link_type(link: Link) -> LinkType {
     link.link_type()
 }
+
+/// A hold of `length` seconds from `start`; `clock_runs` keeps the RTP clock advancing.
+pub fn party_hold(start: f64, length: f64, clock_runs: bool) -> party::Hold {
+    party::Hold {
+        start,
+        length,
+        clock_runs,
+    }
+}

@@ -48,7 +48,7 @@ pub struct PartyScript {
     pub codec: SynthCodec,
     pub tone_hz: f64,
     pub tone_amplitude: f64,
-    /// Device-time seconds at which a 4 ms full-scale click starts.
+    /// Device-time seconds at which a click (8 ms loud 1 kHz burst) starts.
     pub clicks: Vec<f64>,
     /// Media intervals (seconds) in which the party is silent.
     pub silences: Vec<(f64, f64)>,

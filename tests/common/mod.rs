@@ -1,0 +1,141 @@
+//! Shared helpers for the end-to-end tests: run conversions, read audio back with
+//! symphonia (an independent decoder), find the shared test captures.
+#![allow(dead_code)]
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use callrec::media::{self, ChannelMap, ConvertOptions, Mix, OutputFormat, Report};
+use symphonia::core::audio::sample::Sample;
+use symphonia::core::codecs::audio::AudioDecoderOptions;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, TrackType};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+
+/// Decoded audio: one Vec per channel.
+pub struct Audio {
+    pub rate: u32,
+    pub channels: Vec<Vec<i16>>,
+}
+
+/// Reads an audio file with symphonia.
+pub fn read_audio(path: &Path) -> Audio {
+    let file = Box::new(std::fs::File::open(path).expect("open audio"));
+    let mss = MediaSourceStream::new(file, Default::default());
+    let mut format = symphonia::default::get_probe()
+        .probe(
+            &Hint::new(),
+            mss,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
+        .expect("probe");
+    let track = format.default_track(TrackType::Audio).expect("audio track");
+    let params = track
+        .codec_params
+        .as_ref()
+        .and_then(|p| p.audio())
+        .expect("audio params")
+        .clone();
+    let rate = params.sample_rate.expect("rate");
+    let count = params
+        .channels
+        .as_ref()
+        .map(|c| c.count())
+        .expect("channels");
+    let mut decoder = symphonia::default::get_codecs()
+        .make_audio_decoder(&params, &AudioDecoderOptions::default())
+        .expect("decoder");
+    let track_id = track.id;
+    let mut interleaved: Vec<i16> = Vec::new();
+    let mut buf: Vec<i16> = Vec::new();
+    while let Some(packet) = format.next_packet().expect("packet") {
+        if packet.track_id != track_id {
+            continue;
+        }
+        let audio = decoder.decode(&packet).expect("decode");
+        buf.resize(audio.samples_interleaved(), i16::MID);
+        audio.copy_to_slice_interleaved(&mut buf);
+        interleaved.extend_from_slice(&buf);
+    }
+    let mut channels = vec![Vec::new(); count];
+    for (i, s) in interleaved.iter().enumerate() {
+        channels[i % count].push(*s);
+    }
+    Audio { rate, channels }
+}
+
+/// Converts capture bytes to a WAV in `dir` and reads it back.
+pub fn convert_bytes(
+    bytes: &[u8],
+    format: OutputFormat,
+    mix: Mix,
+    map: ChannelMap,
+    dir: &Path,
+) -> (Report, Audio, PathBuf) {
+    let path = dir.join(format!("out.{}", format.extension()));
+    let file = std::fs::File::create(&path).expect("create");
+    let options = ConvertOptions { format, mix, map };
+    let report =
+        media::convert(|| Ok(Cursor::new(bytes)), &options, Box::new(file)).expect("convert");
+    let audio = read_audio(&path);
+    (report, audio, path)
+}
+
+/// Stereo 16-bit PCM conversion with the default map.
+pub fn convert_pcm(bytes: &[u8], map: ChannelMap) -> (Report, Audio) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (report, audio, _) = convert_bytes(bytes, OutputFormat::Pcm, Mix::Stereo, map, dir.path());
+    (report, audio)
+}
+
+/// The shared test captures, or `None` (with a "skipped" message) when absent.
+pub fn testdata() -> Option<PathBuf> {
+    let dir = std::env::var_os("CALLREC_TESTDATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata"));
+    if dir.join("pcap").is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: shared test captures not found at {}",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Is an external tool on PATH?
+pub fn have(tool: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// Energy of a frequency in a block (Goertzel), normalised by length.
+pub fn tone_power(samples: &[i16], rate: u32, hz: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * hz / f64::from(rate);
+    let coeff = 2.0 * w.cos();
+    let (mut s1, mut s2) = (0.0f64, 0.0f64);
+    for &x in samples {
+        let s = f64::from(x) + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s;
+    }
+    (s1 * s1 + s2 * s2 - coeff * s1 * s2) / samples.len().max(1) as f64
+}
+
+/// Index of the first sample in `from..to` whose magnitude exceeds half the window's
+/// peak, provided the peak exceeds `floor`: the onset of a click whatever the codec
+/// did to its level.
+pub fn onset(samples: &[i16], from: usize, to: usize, floor: i16) -> Option<usize> {
+    let window = samples.get(from..to.min(samples.len()))?;
+    let peak = window.iter().map(|s| s.unsigned_abs()).max()?;
+    if peak <= floor as u16 {
+        return None;
+    }
+    (from..to.min(samples.len())).find(|&i| samples[i].unsigned_abs() > peak / 2)
+}
