@@ -131,6 +131,19 @@ impl Segment {
         ts as f64 / f64::from(self.clock) + a + b * self.media_seconds(ts)
     }
 
+    /// Output sample index of the sample at `ts`, for output sample 0 at `origin` seconds.
+    ///
+    /// Anchored at `window_base` and stepped in exact integer ticks, so two packets whose
+    /// timestamps differ by N ticks land exactly N·rate/clock samples apart (plus the
+    /// fitted drift), whatever the rounding of the anchor.
+    pub fn position(&self, ts: i64, origin: f64, rate: u32) -> i64 {
+        let anchor = ((self.time_of(self.window_base) - origin) * f64::from(rate)).round() as i64;
+        let ticks = i128::from(ts - self.window_base);
+        let steps = (ticks * i128::from(rate)).div_euclid(i128::from(self.clock)) as i64;
+        let drift = (self.fit.1 * self.media_seconds(ts) * f64::from(rate)).round() as i64;
+        anchor + steps + drift
+    }
+
     pub fn start_time(&self) -> f64 {
         self.time_of(self.first_ts)
     }

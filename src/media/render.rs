@@ -45,12 +45,6 @@ pub struct Timeline {
     pub rate: u32,
 }
 
-impl Timeline {
-    pub fn position(&self, seconds: f64) -> i64 {
-        ((seconds - self.origin) * f64::from(self.rate)).round() as i64
-    }
-}
-
 /// Renders one party (one output channel) from the packets of its flows.
 pub struct PartyRenderer {
     party: Party,
@@ -250,7 +244,7 @@ impl PartyRenderer {
 
         // Place: the packet's own position, snapped onto the previous packet's end when
         // within a sample (rounding), so that continuous audio stays continuous.
-        let mut position = timeline.position(segment.time_of(packet.ext_ts));
+        let mut position = segment.position(packet.ext_ts, timeline.origin, timeline.rate);
         if let Some((seg, end_ts, end_pos)) = self.last_end
             && seg == packet.segment
             && packet.ext_ts == end_ts
