@@ -3,6 +3,7 @@
 pub mod args;
 mod convert;
 pub mod spec;
+mod synth;
 
 pub use args::{Args, UsageError};
 
@@ -23,6 +24,7 @@ pub fn run(words: &[String]) -> i32 {
         }
         Some("convert") => convert::convert(&args),
         Some("inspect") => convert::inspect(&args),
+        Some("synth") => synth::synth(&args),
         Some(other) => Err(UsageError(format!("mode '{other}' is not available"))),
     };
     match result {

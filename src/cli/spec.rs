@@ -26,6 +26,12 @@ pub const MODES: &[Mode] = &[
         help: "Print JSON about a capture: streams (side, codec, loss, jitter, …), DTMF digits, duration, warnings.",
     },
     Mode {
+        name: "synth",
+        usage: "synth out=FILE [codec=…] [seconds=N]",
+        help: "Write a generated innovaphone-style call recording (ports 16386/16388, dummy SIP): \
+               two tones, clicks every 5 s, a DTMF digit. For trying callrec without a PBX.",
+    },
+    Mode {
         name: "help",
         usage: "help",
         help: "Show this list.",
@@ -60,6 +66,16 @@ pub const KEYS: &[Key] = &[
         help: "Which party is external. phone: an innovaphone phone recorded (its side, port 16386, is internal); \
                gateway: a gateway interface recorded (its side is external); swap: mirror the automatic choice; \
                auto (default): phone for innovaphone files, the documented rule for other captures.",
+    },
+    Key {
+        name: "codec",
+        values: "pcma|pcmu|g722|g729",
+        help: "Codec of a generated call (synth); g729 uses Annex B silence suppression.",
+    },
+    Key {
+        name: "seconds",
+        values: "1 to 14400",
+        help: "Length of a generated call in seconds (synth).",
     },
 ];
 

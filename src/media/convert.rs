@@ -76,6 +76,9 @@ pub struct Report {
     pub outcome: Outcome,
 }
 
+/// Segments shorter than this do not decide the call's length.
+const MIN_SEGMENT_PACKETS: u64 = 3;
+
 /// The plan between the passes.
 struct Plan {
     sides: CallSides,
@@ -130,13 +133,23 @@ fn plan(analysis: &Analysis, map: ChannelMap) -> Result<Plan, MediaError> {
     let epoch = analysis.epoch.unwrap_or_default();
     let mut start = f64::INFINITY;
     let mut end = f64::NEG_INFINITY;
+    // Stray one- or two-packet segments (a corrupt timestamp, a packet from a previous
+    // call) may not stretch the call; their audio is still placed if it falls inside.
+    let substantial = chosen
+        .iter()
+        .filter_map(|k| analysis.flows.get(k))
+        .any(|f| f.segments.iter().any(|s| s.packets >= MIN_SEGMENT_PACKETS));
     for flow in chosen.iter().filter_map(|k| analysis.flows.get(k)) {
         if flow.segments.is_empty() {
             // Events only: the flow's capture times bound it.
             start = start.min((flow.first_time.0 - epoch.0) as f64 / 1e9);
             end = end.max((flow.last_time.0 - epoch.0) as f64 / 1e9);
         }
-        for seg in &flow.segments {
+        for seg in flow
+            .segments
+            .iter()
+            .filter(|s| !substantial || s.packets >= MIN_SEGMENT_PACKETS)
+        {
             start = start.min(seg.start_time());
             end = end.max(seg.end_time());
         }
@@ -178,16 +191,12 @@ fn render<R: Read + Send>(
         origin: plan.origin,
         rate: plan.rate,
     };
-    let mut mixer = Mixer::new(plan.rate, plan.frames);
-    let mut sink = sink_for(options.format, options.mix, plan.rate, plan.frames, out)?;
+    let sink = sink_for(options.format, options.mix, plan.rate, plan.frames, out)?;
+    let mut mixer = Mixer::new(plan.rate, plan.frames, sink);
     let mut payloads = PayloadMap::default();
-    let mut failure: Option<std::io::Error> = None;
     let epoch = plan.epoch;
 
     read_frames(source, |frame| {
-        if failure.is_some() {
-            return;
-        }
         let Ok(d) = udp_datagram(frame) else { return };
         if let Some(sdp) = sniff_sdp(d.payload) {
             payloads.learn(sdp);
@@ -218,17 +227,13 @@ fn render<R: Read + Send>(
             &timeline,
             &mut mixer,
         );
-        if let Err(e) = mixer.release(sink.as_mut()) {
-            failure = Some(e);
-        }
+        mixer.release();
     })?;
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
     for party in &mut parties {
         party.drain(&timeline, &mut mixer);
     }
-    mixer.finish(sink.as_mut())?;
+    let late_samples = mixer.late_samples;
+    mixer.finish()?;
 
     let mut warnings = Vec::new();
     let mut dtmf = Vec::new();
@@ -248,10 +253,9 @@ fn render<R: Read + Send>(
         }
         dtmf.append(&mut party.dtmf);
     }
-    if mixer.late_samples > 0 {
+    if late_samples > 0 {
         warnings.push(format!(
-            "{} samples arrived too late to be placed and were dropped",
-            mixer.late_samples
+            "{late_samples} samples arrived too late to be placed and were dropped"
         ));
     }
     dtmf.sort_by_key(|d| d.start_ms);

@@ -8,7 +8,10 @@ use std::collections::VecDeque;
 
 use super::writer::AudioSink;
 
-pub struct Mixer {
+pub struct Mixer<'a> {
+    sink: Box<dyn AudioSink + 'a>,
+    /// The first write error; later output is skipped and the error reported at the end.
+    error: Option<std::io::Error>,
     /// Output sample index of the first sample held.
     base: i64,
     channels: [VecDeque<i16>; 2],
@@ -21,9 +24,11 @@ pub struct Mixer {
     pub late_samples: u64,
 }
 
-impl Mixer {
-    pub fn new(rate: u32, total_frames: u64) -> Self {
+impl<'a> Mixer<'a> {
+    pub fn new(rate: u32, total_frames: u64, sink: Box<dyn AudioSink + 'a>) -> Self {
         Mixer {
+            sink,
+            error: None,
             base: 0,
             channels: [VecDeque::new(), VecDeque::new()],
             window: rate as usize * 8,
@@ -36,6 +41,12 @@ impl Mixer {
     /// Writes samples of one channel starting at output index `position`.
     /// Later writes win over earlier ones (a retransmission replaces concealment).
     pub fn put(&mut self, channel: usize, position: i64, samples: &[i16]) {
+        let end = (position + samples.len() as i64).min(self.total);
+        // A write far ahead of what is held means everything older is final: release it
+        // first, so that a timestamp jump can never make the window grow without bound.
+        if end - self.base > 2 * self.window as i64 {
+            self.advance((end - self.base) as usize - self.window);
+        }
         let mut start = position;
         let mut samples = samples;
         if start < self.base {
@@ -44,7 +55,6 @@ impl Mixer {
             samples = &samples[skip..];
             start = self.base;
         }
-        let end = (start + samples.len() as i64).min(self.total);
         if end <= start {
             return;
         }
@@ -57,39 +67,51 @@ impl Mixer {
             }
         }
         let buffer = &mut self.channels[channel];
-        for (i, s) in samples.iter().enumerate() {
-            buffer[offset + i] = *s;
+        for (slot, s) in buffer.range_mut(offset..needed).zip(samples) {
+            *slot = *s;
         }
     }
 
     /// Releases samples that are further than the window behind the newest write.
-    pub fn release(&mut self, sink: &mut dyn AudioSink) -> std::io::Result<()> {
+    pub fn release(&mut self) {
         let held = self.channels[0].len();
         if held > 2 * self.window {
-            self.emit(held - self.window, sink)?;
+            self.advance(held - self.window);
         }
-        Ok(())
     }
 
-    /// Emits everything, padding with silence up to the total length.
-    pub fn finish(&mut self, sink: &mut dyn AudioSink) -> std::io::Result<()> {
-        let remaining = (self.total - self.base).max(0) as usize;
-        for ch in &mut self.channels {
-            ch.resize(remaining, 0);
+    /// Emits everything, padding with silence up to the total length, and finishes the sink.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let remaining = (self.total - self.base).max(0) as u64;
+        self.advance_by(remaining);
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => self.sink.finish(),
         }
-        while !self.channels[0].is_empty() {
-            let n = self.channels[0].len().min(1 << 16);
-            self.emit(n, sink)?;
-        }
-        sink.finish()
     }
 
-    fn emit(&mut self, n: usize, sink: &mut dyn AudioSink) -> std::io::Result<()> {
-        for (ch, scratch) in self.channels.iter_mut().zip(self.scratch.iter_mut()) {
-            scratch.clear();
-            scratch.extend(ch.drain(..n));
+    fn advance(&mut self, n: usize) {
+        self.advance_by(n as u64);
+    }
+
+    /// Moves the window start forward by `n` samples, emitting held samples and
+    /// silence for the part beyond them, in bounded blocks.
+    fn advance_by(&mut self, mut n: u64) {
+        while n > 0 {
+            let block = n.min(1 << 15) as usize;
+            for (ch, scratch) in self.channels.iter_mut().zip(self.scratch.iter_mut()) {
+                scratch.clear();
+                let held = block.min(ch.len());
+                scratch.extend(ch.drain(..held));
+                scratch.resize(block, 0);
+            }
+            self.base += block as i64;
+            n -= block as u64;
+            if self.error.is_none()
+                && let Err(e) = self.sink.write(&self.scratch[0], &self.scratch[1])
+            {
+                self.error = Some(e);
+            }
         }
-        self.base += n as i64;
-        sink.write(&self.scratch[0], &self.scratch[1])
     }
 }

@@ -47,6 +47,7 @@ pub struct CaptureFile {
 }
 
 impl CaptureFile {
+    /// The capture file holding `datagrams` in the given order.
     pub fn write(&self, datagrams: &[TimedDatagram]) -> Vec<u8> {
         let mut out = Vec::with_capacity(datagrams.len() * 240 + 64);
         let link = self.link.link_type().0 as u32;

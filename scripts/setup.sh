@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what building and testing callrec needs on Debian 12 (run as root or with sudo).
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+packages=(libasound2-dev pkg-config build-essential libbcg729-dev tshark sox ffmpeg)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if ! command -v cargo >/dev/null; then
+  echo "setup: cargo (Rust 1.95 or newer) is required: https://rustup.rs" >&2
+  exit 1
+fi
