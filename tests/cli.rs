@@ -108,7 +108,7 @@ fn inspect_prints_streams_dtmf_and_duration_as_json() {
     assert_eq!(code, 0);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["streams"].as_array().unwrap().len(), 2);
-    assert_eq!(json["streams"][0]["jitter_ms"].as_f64().is_some(), true);
+    assert!(json["streams"][0]["jitter_ms"].as_f64().is_some());
     assert_eq!(json["dtmf"][0]["digit"], "5");
     assert_eq!(json["dtmf"][0]["side"], "external");
     assert!((json["duration_ms"].as_i64().unwrap() - 10_000).abs() < 50);

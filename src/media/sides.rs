@@ -258,9 +258,9 @@ fn group_calls<'a>(analysis: &Analysis, media: &[&'a FlowAnalysis]) -> Vec<Vec<&
         }
     }
     let mut groups: BTreeMap<usize, Vec<&FlowAnalysis>> = BTreeMap::new();
-    for i in 0..media.len() {
+    for (i, flow) in media.iter().enumerate() {
         let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(media[i]);
+        groups.entry(r).or_default().push(*flow);
     }
     groups.into_values().collect()
 }
