@@ -15,7 +15,6 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 pub use capture_writer::{CaptureFile, Link};
 pub use party::{PartyScript, SynthCodec};
 
-use super::capture::LinkType;
 use super::sides::{INNOVAPHONE_LOCAL_PORT, INNOVAPHONE_REMOTE_PORT};
 use super::time::CaptureTime;
 
@@ -135,11 +134,6 @@ impl CallScript {
     pub fn innovaphone_name(conf: u128, mac: u64, serial: u32) -> String {
         format!("{conf:032x}-{:012x}-{serial}.pcap", mac & 0xffff_ffff_ffff)
     }
-}
-
-/// Link types the generator can write, for reader coverage.
-pub fn link_type(link: Link) -> LinkType {
-    link.link_type()
 }
 
 /// A hold of `length` seconds from `start`; `clock_runs` keeps the RTP clock advancing.

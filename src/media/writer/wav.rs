@@ -114,7 +114,7 @@ impl AudioSink for WavWriter<'_> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        // Pad to the length promised in the header, then to an even chunk size.
+        // Pad to the length promised in the header.
         let zeros = vec![0i16; 4096];
         while self.remaining > 0 {
             let n = (self.remaining as usize).min(zeros.len());
