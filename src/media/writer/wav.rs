@@ -19,6 +19,8 @@ pub struct WavWriter<'w> {
     format: OutputFormat,
     mix: Mix,
     remaining: u64,
+    /// RIFF chunks have even sizes: an odd data chunk is followed by one pad byte.
+    pad: bool,
     mixed: Vec<i16>,
     bytes: Vec<u8>,
     alaw: PcmaEncoder,
@@ -75,6 +77,7 @@ impl<'w> WavWriter<'w> {
             format,
             mix,
             remaining: frames,
+            pad: data_len % 2 == 1,
             mixed: Vec::new(),
             bytes: Vec::new(),
             alaw: PcmaEncoder::new(),
@@ -119,6 +122,9 @@ impl AudioSink for WavWriter<'_> {
         while self.remaining > 0 {
             let n = (self.remaining as usize).min(zeros.len());
             self.write(&zeros[..n], &zeros[..n])?;
+        }
+        if self.pad {
+            self.out.write_all(&[0])?;
         }
         let channels = u64::from(self.mix.channels());
         let bytes_per = if self.format == OutputFormat::Pcm {
