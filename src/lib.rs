@@ -1,2 +1,3 @@
+pub mod archive;
 pub mod cli;
 pub mod media;

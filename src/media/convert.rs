@@ -295,11 +295,7 @@ fn report(
         for s in &flow.ssrcs {
             let codecs: Vec<String> = s.codecs.iter().map(|c| c.name()).collect();
             streams.push(StreamReport {
-                side: match party {
-                    Some(Party::External) => "external".into(),
-                    Some(Party::Internal) => "internal".into(),
-                    None => "none".into(),
-                },
+                side: party.map_or("none", Party::name).into(),
                 device_side: device_side.clone(),
                 codec: codecs.join(","),
                 payload_types: s.payload_types.iter().map(|(pt, _)| *pt).collect(),

@@ -59,6 +59,14 @@ pub enum Party {
 }
 
 impl Party {
+    /// `external` or `internal`, as reports and sidecars spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Party::External => "external",
+            Party::Internal => "internal",
+        }
+    }
+
     pub fn channel(self) -> usize {
         match self {
             Party::External => 0,

@@ -1,0 +1,24 @@
+//! The archive: how records are named, described, signed, sealed, logged and checked.
+//! Seed-compatible on disk (`STORE/YYYY_MM/`, `.xml` sidecar, `TMP/iREC_Player_log.txt`),
+//! and verifiable by anyone who holds a recorder's public key. `docs/ARCHIVE.md` is the
+//! format specification; this module is its implementation.
+//!
+//! Depends on `media` (to convert captures); knows nothing of the recorder service or UI.
+
+pub mod audio_crypt;
+pub mod audit;
+pub mod cdr;
+pub mod identity;
+pub mod keyring;
+pub mod metadata;
+pub mod name;
+pub mod record;
+pub mod setup;
+pub mod sidecar;
+pub mod source_name;
+pub mod store;
+pub mod verify;
+
+pub use name::{Direction, RecordName};
+pub use sidecar::Verdict;
+pub use store::Store;

@@ -1,0 +1,485 @@
+//! Turning one capture into an archive record: audio, signed sidecar, audit line,
+//! backup copy. The recorder and `callrec import` both come through here, so a record
+//! looks the same however it was made.
+//!
+//! Crash safety: audio and sidecar are written under temporary names in `STORE/REC/`,
+//! synced, then renamed into the month folder (sidecar first); only then is the
+//! `stored` line appended. The source capture is never touched here: the caller
+//! deletes it, if at all, after this returns.
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::audio_crypt::EncryptingWriter;
+use super::audit::{self, Action, Entry};
+use super::cdr::CallFacts;
+use super::identity::Identity;
+use super::keyring::KeyRing;
+use super::metadata::{self as meta, RecordMetadata};
+use super::name::{Direction, LocalMinute, RecordName};
+use super::sidecar::{AudioDigest, AudioEncryption, check_sidecar, write_sidecar};
+use super::source_name::SourceName;
+use super::store::{Store, backup_record, hash_file, sync_parent};
+use crate::media::{self, ConvertOptions, Report};
+
+/// Everything an archiving installation brings: where, how, and who signs.
+pub struct Archiver {
+    pub store: Store,
+    pub backup: Option<PathBuf>,
+    pub ring: KeyRing,
+    pub identity: Identity,
+    /// Name of this recorder in sidecars and the activity log.
+    pub recorder_name: String,
+    pub seal_metadata: bool,
+    pub encrypt_audio: bool,
+    pub options: ConvertOptions,
+}
+
+/// The call facts and raw CDRs for one capture, when a CDR described it.
+#[derive(Debug, Clone, Default)]
+pub struct Booking {
+    pub facts: Option<CallFacts>,
+    pub raw_cdrs: Vec<String>,
+    pub tan: Option<String>,
+    pub mode: Option<String>,
+}
+
+/// What archiving produced.
+#[derive(Debug, Clone)]
+pub struct Archived {
+    pub name: RecordName,
+    pub audio: PathBuf,
+    pub sidecar: PathBuf,
+    /// The record was already in the archive (same source capture): nothing written.
+    pub already: bool,
+    pub report: Report,
+}
+
+/// Why a capture could not be archived.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("{0}")]
+    Media(#[from] media::MediaError),
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Counts and hashes what passes through.
+struct Hashing<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    len: u64,
+}
+
+impl<W: Write> Hashing<W> {
+    fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            hasher: Sha256::new(),
+            len: 0,
+        }
+    }
+
+    fn finish(self) -> (W, [u8; 32], u64) {
+        (self.inner, self.hasher.finalize().into(), self.len)
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Audio as written: the plain digest, the stored digest, and the media report.
+struct WrittenAudio {
+    plain: ([u8; 32], u64),
+    stored: AudioDigest,
+    report: Report,
+}
+
+impl Archiver {
+    /// Archives `capture`. Re-archiving the same capture finds the first record and
+    /// writes nothing; a different capture of the same call gets `~2`, `~3`, ….
+    pub fn archive(&self, capture: &Path, booking: &Booking) -> Result<Archived, ArchiveError> {
+        self.store.create()?;
+        self.identity.public().publish(&self.store.keys_dir())?;
+        let (source_sha, source_size) = hash_file(capture)?;
+        let source_file = capture
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let device = SourceName::parse(&source_file);
+        let temp_audio = self.store.rec().join(format!(
+            ".{}-{}.audio",
+            hex::encode(&source_sha[..8]),
+            std::process::id()
+        ));
+        let written = match self.write_audio(capture, &temp_audio) {
+            Ok(w) => w,
+            Err(e) => {
+                let _ = fs::remove_file(&temp_audio);
+                return Err(e);
+            }
+        };
+        let metadata = self.metadata(
+            &written,
+            booking,
+            device.as_ref(),
+            &source_file,
+            &source_sha,
+            source_size,
+        )?;
+        let base = record_name(&metadata, booking, self.options.format.extension())?;
+        let sidecar_text = write_sidecar(
+            &metadata,
+            written.stored,
+            &self.ring,
+            self.seal_metadata,
+            &self.identity,
+        );
+        let result = self.place(base, &temp_audio, &sidecar_text, &metadata, written.report);
+        let _ = fs::remove_file(&temp_audio);
+        result
+    }
+
+    fn write_audio(&self, capture: &Path, temp: &Path) -> Result<WrittenAudio, ArchiveError> {
+        let buffered = BufWriter::with_capacity(1 << 20, File::create(temp)?);
+        let open = || File::open(capture).map(|f| BufReader::with_capacity(1 << 20, f));
+        let (report, plain, stored, buffered) = if self.encrypt_audio {
+            let encrypting = EncryptingWriter::new(Hashing::new(buffered), self.ring.current())?;
+            let mut plain = Hashing::new(encrypting);
+            let report = media::convert(open, &self.options, Box::new(&mut plain))?;
+            let (encrypting, sha, len) = plain.finish();
+            let (buffered, stored_sha, stored_len) = encrypting.finish()?.finish();
+            (report, (sha, len), (stored_sha, stored_len), buffered)
+        } else {
+            let mut plain = Hashing::new(buffered);
+            let report = media::convert(open, &self.options, Box::new(&mut plain))?;
+            let (buffered, sha, len) = plain.finish();
+            (report, (sha, len), (sha, len), buffered)
+        };
+        let file = buffered.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok(WrittenAudio {
+            plain,
+            stored: AudioDigest {
+                sha256: stored.0,
+                size: stored.1,
+                encryption: if self.encrypt_audio {
+                    AudioEncryption::Stream
+                } else {
+                    AudioEncryption::None
+                },
+            },
+            report,
+        })
+    }
+
+    fn metadata(
+        &self,
+        written: &WrittenAudio,
+        booking: &Booking,
+        device: Option<&SourceName>,
+        source_file: &str,
+        source_sha: &[u8; 32],
+        source_size: u64,
+    ) -> Result<RecordMetadata, ArchiveError> {
+        let report = &written.report;
+        let facts = booking.facts.as_ref();
+        let start_utc_s = match facts {
+            Some(f) if f.start_utc > 0 => f.start_utc,
+            _ => report.start_ms.div_euclid(1000),
+        };
+        let start = jiff::Timestamp::from_second(start_utc_s)
+            .map_err(|e| ArchiveError::Other(format!("call start out of range: {e}")))?;
+        let zone = match facts.and_then(|f| f.local_offset_s) {
+            Some(offset) => jiff::tz::TimeZone::fixed(
+                jiff::tz::Offset::from_seconds(offset)
+                    .map_err(|e| ArchiveError::Other(format!("bad local offset: {e}")))?,
+            ),
+            None => jiff::tz::TimeZone::system(),
+        };
+        let local = start.to_zoned_datetime(zone.clone());
+        let zone_name = zone
+            .iana_name()
+            .map(str::to_string)
+            .unwrap_or_else(|| local.offset().to_string());
+        let uid = device
+            .map(|d| d.conf.clone())
+            .or_else(|| facts.and_then(|f| f.conferences.first().cloned()))
+            .unwrap_or_else(|| hex::encode(&source_sha[..16]));
+        let mut conferences: Vec<String> = facts.map(|f| f.conferences.clone()).unwrap_or_default();
+        if let Some(d) = device
+            && !conferences.contains(&d.conf)
+        {
+            conferences.insert(0, d.conf.clone());
+        }
+        let audio_ms = report.duration_ms.max(0) as u64;
+        let (internal, external) = match facts {
+            Some(f) => (
+                meta::Party {
+                    number: f.internal_number.clone(),
+                    name: f.internal_name.clone(),
+                },
+                meta::Party {
+                    number: f.external_number.clone(),
+                    name: f.external_name.clone(),
+                },
+            ),
+            None => Default::default(),
+        };
+        let mut warnings = report.warnings.clone();
+        if facts.is_none() {
+            warnings.push("no CDR: parties and direction unknown, times from the capture".into());
+        }
+        Ok(RecordMetadata {
+            version: meta::METADATA_VERSION,
+            call: meta::CallInfo {
+                uid,
+                direction: match facts {
+                    Some(f) if f.outgoing => Direction::Outgoing,
+                    _ => Direction::Incoming,
+                },
+                start_utc: start.to_string(),
+                start_local: local
+                    .datetime()
+                    .round(jiff::Unit::Second)
+                    .unwrap_or(local.datetime())
+                    .to_string(),
+                time_zone: zone_name,
+                time_to_answer_s: facts.map_or(0, |f| f.time_to_answer_s),
+                duration_ms: facts.map_or(audio_ms, |f| u64::from(f.duration_s) * 1000),
+                connected_ms: facts
+                    .and_then(|f| f.connected_s)
+                    .map(|s| u64::from(s) * 1000),
+                basis: if facts.is_some() { "cdr" } else { "capture" }.into(),
+                mode: booking.mode.clone(),
+                tan: booking.tan.clone(),
+            },
+            internal,
+            external,
+            conferences: conferences
+                .into_iter()
+                .map(|id| meta::Conference { id })
+                .collect::<Vec<_>>()
+                .into(),
+            source: meta::Source {
+                capture: source_file.to_string(),
+                sha256: hex::encode(source_sha),
+                size: source_size,
+                device_mac: device.map(|d| d.mac.clone()),
+                device_kind: device_kind(self.options.map, report),
+                channel_rule: report.channel_rule.clone(),
+            },
+            audio: meta::AudioInfo {
+                format: format!("{:?}", self.options.format).to_ascii_lowercase(),
+                sample_rate: report.sample_rate,
+                channels: self.options.mix.channels(),
+                duration_ms: audio_ms,
+                plain_sha256: hex::encode(written.plain.0),
+                plain_size: written.plain.1,
+            },
+            streams: report
+                .streams
+                .iter()
+                .filter(|s| s.side != "none")
+                .map(|s| meta::Stream {
+                    side: s.side.clone(),
+                    codec: s.codec.clone(),
+                    ssrc: s.ssrc.clone(),
+                    packets: s.packets,
+                    lost: s.lost,
+                    duplicates: s.duplicates,
+                    reordered: s.reordered,
+                    jitter_ms: s.jitter_ms,
+                })
+                .collect::<Vec<_>>()
+                .into(),
+            dtmf: report
+                .dtmf
+                .iter()
+                .map(|d| meta::Digit {
+                    digit: d.digit.to_string(),
+                    side: d.side.name().to_string(),
+                    at_ms: d.start_ms,
+                    duration_ms: d.duration_ms,
+                })
+                .collect::<Vec<_>>()
+                .into(),
+            cdrs: booking
+                .raw_cdrs
+                .iter()
+                .map(|text| meta::RawCdr { text: text.clone() })
+                .collect::<Vec<_>>()
+                .into(),
+            warnings: warnings
+                .into_iter()
+                .map(|text| meta::Warning { text })
+                .collect::<Vec<_>>()
+                .into(),
+            recorder: meta::Recorder {
+                id: self.identity.public().id(),
+                name: self.recorder_name.clone(),
+                software: concat!("callrec ", env!("CARGO_PKG_VERSION")).into(),
+            },
+        })
+    }
+
+    /// Moves the finished files to their final names and logs the record.
+    fn place(
+        &self,
+        base: RecordName,
+        temp_audio: &Path,
+        sidecar_text: &str,
+        metadata: &RecordMetadata,
+        report: Report,
+    ) -> Result<Archived, ArchiveError> {
+        let month = self.store.root.join(base.start.month_folder());
+        fs::create_dir_all(&month)?;
+        for n in 1..=999u32 {
+            let name = RecordName {
+                collision: (n > 1).then_some(n),
+                ..base.clone()
+            };
+            let audio = self.store.path_of(&name);
+            let sidecar = self.store.path_of(&name.with_extension("xml"));
+            match self.existing(&audio, &sidecar, metadata) {
+                Existing::Free => {}
+                Existing::Same => {
+                    return Ok(Archived {
+                        name,
+                        audio,
+                        sidecar,
+                        already: true,
+                        report,
+                    });
+                }
+                Existing::Other => continue,
+            }
+            let temp_sidecar =
+                self.store
+                    .rec()
+                    .join(format!(".{}-{}.xml", name.base(), std::process::id()));
+            write_synced(&temp_sidecar, sidecar_text.as_bytes())?;
+            fs::rename(&temp_sidecar, &sidecar)?;
+            fs::rename(temp_audio, &audio)?;
+            sync_parent(&audio)?;
+            audit::append(
+                &self.store.audit_log(),
+                &Entry {
+                    action: Action::Stored,
+                    record: &self.store.relative(&name),
+                    actor: &self.recorder_name,
+                    detail: &format!("source={}", metadata.source.capture),
+                },
+                &self.identity,
+            )?;
+            if let Some(backup) = &self.backup {
+                backup_record(
+                    backup,
+                    &name,
+                    &[(&name.extension, &audio), ("xml", &sidecar)],
+                )?;
+            }
+            return Ok(Archived {
+                name,
+                audio,
+                sidecar,
+                already: false,
+                report,
+            });
+        }
+        Err(ArchiveError::Other(format!(
+            "999 records are already named {}",
+            base.base()
+        )))
+    }
+
+    /// Whether a name is free, holds this same record already, or another one.
+    fn existing(&self, audio: &Path, sidecar: &Path, metadata: &RecordMetadata) -> Existing {
+        let Ok(text) = fs::read(sidecar) else {
+            return if audio.exists() {
+                Existing::Other
+            } else {
+                Existing::Free
+            };
+        };
+        let mut trusted = super::identity::TrustedKeys::default();
+        trusted.add(self.identity.public());
+        let check = check_sidecar(
+            &text,
+            || Ok(hash_file(audio).ok().map(|(s, n)| (s, n))),
+            &self.ring,
+            &trusted,
+        );
+        match check.metadata {
+            Some(m) if m.source.sha256 == metadata.source.sha256 => Existing::Same,
+            // our own sidecar from an attempt that died before the audio was renamed
+            None if !audio.exists() && check.signer == Some(self.identity.public().id()) => {
+                Existing::Free
+            }
+            _ => Existing::Other,
+        }
+    }
+}
+
+enum Existing {
+    Free,
+    Same,
+    Other,
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// `phone`, `gateway` or `unknown`, from the channel map used.
+fn device_kind(map: media::ChannelMap, report: &Report) -> String {
+    if !report.innovaphone {
+        return "unknown".into();
+    }
+    match map {
+        media::ChannelMap::Gateway => "gateway",
+        _ => "phone",
+    }
+    .into()
+}
+
+/// The record's name, from its metadata.
+fn record_name(
+    metadata: &RecordMetadata,
+    booking: &Booking,
+    extension: &str,
+) -> Result<RecordName, ArchiveError> {
+    let local: jiff::civil::DateTime = metadata
+        .call
+        .start_local
+        .parse()
+        .map_err(|e| ArchiveError::Other(format!("local start time: {e}")))?;
+    let mut name = RecordName::new(
+        LocalMinute::from(local),
+        &metadata.internal.number,
+        metadata.call.direction,
+        &metadata.external.number,
+        metadata.call.time_to_answer_s,
+        &metadata.call.uid,
+        extension,
+    );
+    name.tan = booking.tan.as_deref().and_then(super::name::sanitize_tan);
+    Ok(name)
+}

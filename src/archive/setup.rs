@@ -1,0 +1,545 @@
+//! The setup store: one XML file in the setup folder (`recpath=`), shared by the
+//! recorder, the Player and every command.
+//!
+//! Seed semantics, kept: secrets in the file (keys, credentials) are encrypted; the
+//! setup password is stored only as an Argon2id hash; the central password lives in
+//! `STORE/TMP/SPlayer.xml`, so a fresh setup that points at an existing store must
+//! know that password before it may save. Every key is in [`SETUP_KEYS`], which
+//! `callrec help` and `docs/CONFIG.md` list.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde::{Deserialize, Serialize};
+
+use super::keyring::{ArchiveKey, KeyError, KeyRing};
+use super::store::{Store, write_atomic};
+
+/// File name of the setup inside the setup folder.
+pub const SETUP_FILE: &str = "callrec-setup.xml";
+const SETUP_VERSION: u32 = 1;
+/// Seals secrets inside setup files. Like the seed's fixed key it is not a secret
+/// (it is in this source); it keeps values out of casual sight, the password gate
+/// and file permissions do the rest.
+const SETUP_KEY: [u8; 32] = *b"callrec setup secrets key v1...!";
+const SECRET_AAD: &[u8] = b"callrec-setup-secret-v1";
+
+/// One setting.
+pub struct SetupKey {
+    pub name: &'static str,
+    pub values: &'static str,
+    pub default: &'static str,
+    pub secret: bool,
+    pub help: &'static str,
+    pub check: fn(&str) -> Result<(), String>,
+}
+
+fn any(_: &str) -> Result<(), String> {
+    Ok(())
+}
+
+fn on_off(v: &str) -> Result<(), String> {
+    match v {
+        "on" | "off" => Ok(()),
+        _ => Err("must be on or off".into()),
+    }
+}
+
+fn folder(v: &str) -> Result<(), String> {
+    if v.contains('\0') {
+        Err("must be a folder path".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn format(v: &str) -> Result<(), String> {
+    crate::media::writer::OutputFormat::parse(v)
+        .map(|_| ())
+        .ok_or_else(|| "must be alaw, ulaw, pcm, mp3 or pcap".into())
+}
+
+fn map(v: &str) -> Result<(), String> {
+    crate::media::sides::ChannelMap::parse(v)
+        .map(|_| ())
+        .ok_or_else(|| "must be auto, phone, gateway or swap".into())
+}
+
+fn name(v: &str) -> Result<(), String> {
+    if v.chars().count() > 64 || v.chars().any(char::is_control) {
+        Err("must be at most 64 printable characters".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Every setting the setup holds.
+pub const SETUP_KEYS: &[SetupKey] = &[
+    SetupKey {
+        name: "store",
+        values: "a folder",
+        default: "",
+        secret: false,
+        help: "Archive root: records go to STORE/YYYY_MM/, the activity log and keys to STORE/TMP/.",
+        check: folder,
+    },
+    SetupKey {
+        name: "backup",
+        values: "a folder, or empty",
+        default: "",
+        secret: false,
+        help: "Second copy of every record in one flat folder (no month folders); empty: no backup.",
+        check: folder,
+    },
+    SetupKey {
+        name: "recorder",
+        values: "a name",
+        default: "callrec",
+        secret: false,
+        help: "Name of this installation in sidecars and the activity log.",
+        check: name,
+    },
+    SetupKey {
+        name: "format",
+        values: "alaw|ulaw|pcm|mp3|pcap",
+        default: "alaw",
+        secret: false,
+        help: "How records are stored (see convert).",
+        check: format,
+    },
+    SetupKey {
+        name: "map",
+        values: "auto|phone|gateway|swap",
+        default: "auto",
+        secret: false,
+        help: "Which party is external, for captures that do not say (see convert).",
+        check: map,
+    },
+    SetupKey {
+        name: "encryptmetadata",
+        values: "on|off",
+        default: "on",
+        secret: false,
+        help: "Seal sidecar metadata with AES-256-GCM (the seed encrypts the .xml). Signatures are made either way.",
+        check: on_off,
+    },
+    SetupKey {
+        name: "encryptaudio",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        help: "Encrypt the audio files too (chunked AES-256-GCM, under 0.1 % larger); only callrec can play them then.",
+        check: on_off,
+    },
+    SetupKey {
+        name: "customerkey",
+        values: "a passphrase, or empty",
+        default: "",
+        secret: true,
+        help: "Seal new records with this customer key instead of the built-in one. Changing it keeps the \
+               previous key for reading (readkeys), so every period stays readable.",
+        check: any,
+    },
+    SetupKey {
+        name: "readkey",
+        values: "a passphrase",
+        default: "",
+        secret: true,
+        help: "Add a customer key for reading only (e.g. a Player that must open an older period). Kept in readkeys.",
+        check: any,
+    },
+];
+
+/// Reads the table entry of a key (lower case).
+pub fn setup_key(name: &str) -> Option<&'static SetupKey> {
+    SETUP_KEYS.iter().find(|k| k.name == name)
+}
+
+/// Where the setup of a user lives when `recpath=` is not given.
+pub fn default_setup_dir() -> PathBuf {
+    directories::ProjectDirs::from("org", "callrec", "callrec")
+        .map(|d| d.config_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".callrec"))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename = "callrec-setup")]
+struct SetupXml {
+    #[serde(rename = "@version")]
+    version: u32,
+    #[serde(rename = "value", default)]
+    values: Vec<ValueXml>,
+    #[serde(
+        rename = "password-hash",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    password_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ValueXml {
+    #[serde(rename = "@key")]
+    key: String,
+    #[serde(
+        rename = "@sealed",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    sealed: bool,
+    #[serde(rename = "$text", default)]
+    text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename = "callrec-central-password")]
+struct CentralXml {
+    #[serde(rename = "@hash")]
+    hash: String,
+}
+
+/// Why the setup could not be read or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Password(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SetupError + '_ {
+    move |source| SetupError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A loaded setup with its values in the clear (secrets opened).
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub dir: PathBuf,
+    values: BTreeMap<String, String>,
+    password_hash: Option<String>,
+}
+
+impl Setup {
+    /// Loads `DIR/callrec-setup.xml`; a missing file is a fresh setup.
+    pub fn load(dir: &Path) -> Result<Setup, SetupError> {
+        let path = dir.join(SETUP_FILE);
+        let mut setup = Setup {
+            dir: dir.to_path_buf(),
+            values: BTreeMap::new(),
+            password_hash: None,
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(setup),
+            Err(e) => return Err(io_err(&path)(e)),
+        };
+        let xml: SetupXml = quick_xml::de::from_str(&text)
+            .map_err(|e| SetupError::Invalid(format!("{} is damaged: {e}", path.display())))?;
+        if xml.version != SETUP_VERSION {
+            return Err(SetupError::Invalid(format!(
+                "{} has version {}, which this program does not know",
+                path.display(),
+                xml.version
+            )));
+        }
+        for v in xml.values {
+            let value = if v.sealed {
+                open_secret(&v.text).ok_or_else(|| {
+                    SetupError::Invalid(format!(
+                        "{}: the value of {} is damaged",
+                        path.display(),
+                        v.key
+                    ))
+                })?
+            } else {
+                v.text
+            };
+            setup.values.insert(v.key, value);
+        }
+        setup.password_hash = xml.password_hash;
+        Ok(setup)
+    }
+
+    /// The value of a key, or its default.
+    pub fn get(&self, key: &str) -> String {
+        self.values
+            .get(key)
+            .cloned()
+            .or_else(|| setup_key(key).map(|k| k.default.to_string()))
+            .unwrap_or_default()
+    }
+
+    /// Sets a known key after checking its value. `customerkey` keeps the key it
+    /// replaces in `readkeys`; `readkey` adds to `readkeys`.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SetupError> {
+        let spec = setup_key(key)
+            .ok_or_else(|| SetupError::Invalid(format!("unknown setup key '{key}'")))?;
+        (spec.check)(value).map_err(|why| SetupError::Invalid(format!("{key}={value}: {why}")))?;
+        match key {
+            "customerkey" => {
+                let old = self.get("customerkey");
+                if !old.is_empty() && old != value {
+                    self.add_read_key(&old);
+                }
+                self.values.insert(key.into(), value.into());
+            }
+            "readkey" => self.add_read_key(value),
+            _ => {
+                self.values.insert(key.into(), value.into());
+            }
+        }
+        Ok(())
+    }
+
+    fn add_read_key(&mut self, passphrase: &str) {
+        let mut keys = self.read_keys();
+        if !passphrase.is_empty() && !keys.iter().any(|k| k == passphrase) {
+            keys.push(passphrase.to_string());
+        }
+        self.values.insert("readkeys".into(), keys.join("\n"));
+    }
+
+    fn read_keys(&self) -> Vec<String> {
+        self.values
+            .get("readkeys")
+            .map(|v| {
+                v.lines()
+                    .map(str::to_string)
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The key ring this setup writes and reads with.
+    pub fn key_ring(&self) -> Result<KeyRing, KeyError> {
+        let current = ArchiveKey::from_passphrase(&self.get("customerkey"))?;
+        let others = self
+            .read_keys()
+            .iter()
+            .map(|p| ArchiveKey::from_passphrase(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(KeyRing::new(current, others))
+    }
+
+    pub fn has_password(&self) -> bool {
+        self.password_hash.is_some()
+    }
+
+    /// Saves the setup. `password` must match the setup's own password and the central
+    /// password of the store it points at, where those exist. `new_password` (not
+    /// empty) replaces both.
+    pub fn save(
+        &mut self,
+        password: Option<&str>,
+        new_password: Option<&str>,
+    ) -> Result<(), SetupError> {
+        let given = password.unwrap_or("");
+        if let Some(hash) = &self.password_hash
+            && !password_matches(hash, given)
+        {
+            return Err(SetupError::Password(
+                "the setup is protected: give its password with password=".into(),
+            ));
+        }
+        let store = self.store();
+        if let Some(store) = &store {
+            let central_path = store.central_password();
+            if let Some(central) = read_central(&central_path)?
+                && !password_matches(&central, given)
+            {
+                return Err(SetupError::Password(format!(
+                    "the store {} is protected by a central password: give it with password=",
+                    store.root.display()
+                )));
+            }
+        }
+        if let Some(new) = new_password.filter(|p| !p.is_empty()) {
+            let hash = hash_password(new)?;
+            if let Some(store) = &store {
+                store.create().map_err(io_err(&store.root))?;
+                let xml = CentralXml { hash: hash.clone() };
+                let text = to_xml(&xml);
+                write_atomic(&store.central_password(), text.as_bytes())
+                    .map_err(io_err(&store.central_password()))?;
+            }
+            self.password_hash = Some(hash);
+        }
+        let xml = SetupXml {
+            version: SETUP_VERSION,
+            values: self
+                .values
+                .iter()
+                .map(|(k, v)| {
+                    let secret = k == "readkeys" || setup_key(k).is_some_and(|s| s.secret);
+                    ValueXml {
+                        key: k.clone(),
+                        sealed: secret,
+                        text: if secret { seal_secret(v) } else { v.clone() },
+                    }
+                })
+                .collect(),
+            password_hash: self.password_hash.clone(),
+        };
+        std::fs::create_dir_all(&self.dir).map_err(io_err(&self.dir))?;
+        let path = self.dir.join(SETUP_FILE);
+        write_atomic(&path, to_xml(&xml).as_bytes()).map_err(io_err(&path))
+    }
+
+    /// The archive this setup points at, if any.
+    pub fn store(&self) -> Option<Store> {
+        let root = self.get("store");
+        (!root.is_empty()).then(|| Store::new(root))
+    }
+
+    /// Every value for display, secrets masked.
+    pub fn listing(&self) -> Vec<(String, String)> {
+        SETUP_KEYS
+            .iter()
+            .filter(|k| k.name != "readkey")
+            .map(|k| {
+                let v = self.get(k.name);
+                let shown = if k.secret && !v.is_empty() {
+                    "(set)".to_string()
+                } else {
+                    v
+                };
+                (k.name.to_string(), shown)
+            })
+            .chain(std::iter::once((
+                "readkeys".to_string(),
+                format!("{} key(s)", self.read_keys().len()),
+            )))
+            .collect()
+    }
+}
+
+fn to_xml<T: Serialize>(value: &T) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let mut ser = quick_xml::se::Serializer::new(&mut out);
+    ser.indent(' ', 1);
+    value.serialize(ser).expect("plain values serialise");
+    out.push('\n');
+    out
+}
+
+fn seal_secret(value: &str) -> String {
+    let key = setup_archive_key();
+    BASE64.encode(key.seal(value.as_bytes(), SECRET_AAD))
+}
+
+fn open_secret(text: &str) -> Option<String> {
+    let bytes = BASE64.decode(text.trim()).ok()?;
+    String::from_utf8(setup_archive_key().open(&bytes, SECRET_AAD)?).ok()
+}
+
+fn setup_archive_key() -> ArchiveKey {
+    ArchiveKey::from_bytes(SETUP_KEY)
+}
+
+fn hash_password(password: &str) -> Result<String, SetupError> {
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| SetupError::Invalid(format!("cannot hash the password: {e}")))
+}
+
+fn password_matches(hash: &str, given: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(given.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+fn read_central(path: &Path) -> Result<Option<String>, SetupError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => quick_xml::de::from_str::<CentralXml>(&text)
+            .map(|c| Some(c.hash))
+            .map_err(|e| SetupError::Invalid(format!("{} is damaged: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err(path)(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_sealed_and_values_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut setup = Setup::load(dir.path()).unwrap();
+        setup.set("customerkey", "MySuperSecret007Key").unwrap();
+        setup.set("format", "mp3").unwrap();
+        assert!(setup.set("format", "ogg").is_err());
+        assert!(setup.set("colour", "red").is_err());
+        setup.save(None, None).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(SETUP_FILE)).unwrap();
+        assert!(!text.contains("MySuperSecret007Key"), "{text}");
+        let again = Setup::load(dir.path()).unwrap();
+        assert_eq!(again.get("customerkey"), "MySuperSecret007Key");
+        assert_eq!(again.get("format"), "mp3");
+        assert_eq!(again.get("encryptmetadata"), "on");
+    }
+
+    #[test]
+    fn changing_the_customer_key_keeps_the_old_one_for_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut setup = Setup::load(dir.path()).unwrap();
+        setup.set("customerkey", "A").unwrap();
+        let a = setup.key_ring().unwrap().current().id.clone();
+        setup.set("customerkey", "").unwrap();
+        setup.set("customerkey", "B").unwrap();
+        let ring = setup.key_ring().unwrap();
+        assert!(ring.get(&a).is_some());
+        assert!(ring.get("default").is_some());
+        assert_ne!(ring.current().id, a);
+    }
+
+    #[test]
+    fn the_central_password_guards_a_fresh_setup() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("store");
+        let mut first = Setup::load(&dir.path().join("pc1")).unwrap();
+        first.set("store", store.to_str().unwrap()).unwrap();
+        first.save(None, Some("secret")).unwrap();
+        assert!(
+            store
+                .join("TMP")
+                .join(super::super::store::CENTRAL_PASSWORD)
+                .exists()
+        );
+        // the same setup now needs its password
+        assert!(matches!(
+            first.save(None, None),
+            Err(SetupError::Password(_))
+        ));
+        first.save(Some("secret"), None).unwrap();
+        // a fresh setup on another PC pointing at the same store
+        let mut fresh = Setup::load(&dir.path().join("pc2")).unwrap();
+        fresh.set("store", store.to_str().unwrap()).unwrap();
+        assert!(matches!(
+            fresh.save(Some("guess"), None),
+            Err(SetupError::Password(_))
+        ));
+        fresh.save(Some("secret"), None).unwrap();
+        assert!(
+            !std::fs::read_to_string(dir.path().join("pc1").join(SETUP_FILE))
+                .unwrap()
+                .contains("secret<")
+        );
+    }
+}

@@ -1,0 +1,272 @@
+//! Checking a whole archive: every record's verdict, the audit chain, and the records
+//! the chain says exist but the disk does not have (*missing*) or the other way round
+//! (*unlogged*). Records are checked in parallel; the work per record is one sidecar
+//! parse, one signature check and one SHA-256 pass over the audio.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::audit::{ChainReport, verify_chain};
+use super::identity::TrustedKeys;
+use super::keyring::KeyRing;
+use super::name::RecordName;
+use super::sidecar::{Check, MAX_SIDECAR, Verdict, check_sidecar};
+use super::store::{Store, hash_file};
+
+/// One record's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordResult {
+    /// Store-relative path (`YYYY_MM/name.wav`), or the file name in the backup folder.
+    pub record: String,
+    pub verdict: Verdict,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+}
+
+/// Everything `callrec verify` reports.
+#[derive(Debug, Default, Serialize)]
+pub struct VerifyReport {
+    pub records: Vec<RecordResult>,
+    pub backup: Vec<RecordResult>,
+    pub chain_lines: usize,
+    pub chain_legacy_lines: usize,
+    /// `(line, reason)` of every break in the audit chain.
+    pub chain_breaks: Vec<(usize, String)>,
+    /// In the chain as stored, gone from disk without a deleted/moved line.
+    pub missing: Vec<String>,
+    /// Signed records on disk that the chain never logged.
+    pub unlogged: Vec<String>,
+    /// Signer id → number of records it signed.
+    pub signers: BTreeMap<String, usize>,
+    pub audio_bytes: u64,
+}
+
+impl VerifyReport {
+    pub fn count(&self, verdict: Verdict) -> usize {
+        self.records
+            .iter()
+            .chain(&self.backup)
+            .filter(|r| r.verdict == verdict)
+            .count()
+    }
+
+    /// Everything original and complete: the only state `verify` exits 0 on.
+    pub fn is_clean(&self) -> bool {
+        self.records
+            .iter()
+            .chain(&self.backup)
+            .all(|r| r.verdict == Verdict::Original)
+            && self.chain_breaks.is_empty()
+            && self.missing.is_empty()
+            && self.unlogged.is_empty()
+    }
+}
+
+/// A record found on disk: its audio (if present) and sidecar (if present).
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub label: String,
+    pub audio: Option<PathBuf>,
+    pub sidecar: Option<PathBuf>,
+}
+
+/// Lists the records of a folder: audio files with or without a sidecar, and sidecars
+/// whose audio is gone. Hidden (temporary) files and notes are skipped.
+pub fn records_in(folder: &Path, prefix: &str) -> std::io::Result<Vec<Found>> {
+    let mut by_base: BTreeMap<String, Found> = BTreeMap::new();
+    for entry in fs::read_dir(folder)? {
+        let entry = entry?;
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with('.') {
+            continue;
+        }
+        let Some((base, ext)) = file_name.rsplit_once('.') else {
+            continue;
+        };
+        let ext = ext.to_ascii_lowercase();
+        if ext == "txt" {
+            continue;
+        }
+        let found = by_base.entry(base.to_string()).or_insert_with(|| Found {
+            label: String::new(),
+            audio: None,
+            sidecar: None,
+        });
+        if ext == "xml" {
+            found.sidecar = Some(entry.path());
+            if found.label.is_empty() {
+                found.label = format!("{prefix}{base}.xml");
+            }
+        } else {
+            found.audio = Some(entry.path());
+            found.label = format!("{prefix}{file_name}");
+        }
+    }
+    Ok(by_base.into_values().collect())
+}
+
+/// The month folders of a store (`YYYY_MM`), sorted.
+pub fn month_folders(store: &Store) -> std::io::Result<Vec<PathBuf>> {
+    let mut months = Vec::new();
+    for entry in fs::read_dir(&store.root)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let b = name.as_bytes();
+        if entry.file_type()?.is_dir()
+            && b.len() == 7
+            && b[4] == b'_'
+            && name[..4].bytes().all(|c| c.is_ascii_digit())
+            && name[5..].bytes().all(|c| c.is_ascii_digit())
+        {
+            months.push(entry.path());
+        }
+    }
+    months.sort();
+    Ok(months)
+}
+
+/// The verdict on one record found on disk.
+pub fn check_found(found: &Found, ring: &KeyRing, trusted: &TrustedKeys) -> (Check, u64) {
+    let Some(sidecar) = &found.sidecar else {
+        return (
+            unsigned("no sidecar: the record carries only what its name says"),
+            0,
+        );
+    };
+    let bytes = match fs::metadata(sidecar) {
+        Ok(m) if m.len() > MAX_SIDECAR => {
+            return (unsigned("the sidecar is too large to be callrec's"), 0);
+        }
+        Ok(_) => fs::read(sidecar),
+        Err(e) => Err(e),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            let mut c = unsigned("");
+            c.verdict = Verdict::Unknown;
+            c.reason = format!("the sidecar cannot be read: {e}");
+            return (c, 0);
+        }
+    };
+    let mut audio_bytes = 0;
+    let check = check_sidecar(
+        &bytes,
+        || match &found.audio {
+            Some(path) => {
+                let (sha, len) = hash_file(path)?;
+                audio_bytes = len;
+                Ok(Some((sha, len)))
+            }
+            None => Ok(None),
+        },
+        ring,
+        trusted,
+    );
+    (check, audio_bytes)
+}
+
+fn unsigned(reason: &str) -> Check {
+    Check {
+        verdict: Verdict::Unsigned,
+        reason: reason.to_string(),
+        signer: None,
+        audio_encryption: None,
+        metadata: None,
+    }
+}
+
+/// Checks the store (and the backup folder when given). `tick` is called once per
+/// record checked, from several threads.
+pub fn verify_store(
+    store: &Store,
+    backup: Option<&Path>,
+    ring: &KeyRing,
+    trusted: &TrustedKeys,
+    total: impl Fn(u64),
+    tick: impl Fn() + Sync,
+) -> std::io::Result<VerifyReport> {
+    let mut found = Vec::new();
+    for month in month_folders(store)? {
+        let prefix = format!(
+            "{}/",
+            month.file_name().unwrap_or_default().to_string_lossy()
+        );
+        found.extend(records_in(&month, &prefix)?);
+    }
+    let backup_found = match backup {
+        Some(dir) if dir.is_dir() => records_in(dir, "backup:")?,
+        _ => Vec::new(),
+    };
+    total((found.len() + backup_found.len()) as u64);
+    let check_all = |list: &[Found]| -> Vec<(RecordResult, u64)> {
+        list.par_iter()
+            .map(|f| {
+                let (check, bytes) = check_found(f, ring, trusted);
+                tick();
+                (
+                    RecordResult {
+                        record: f.label.clone(),
+                        verdict: check.verdict,
+                        reason: check.reason,
+                        signer: check.signer,
+                    },
+                    bytes,
+                )
+            })
+            .collect()
+    };
+    let checked = check_all(&found);
+    let checked_backup = check_all(&backup_found);
+    let chain: ChainReport = verify_chain(&store.audit_log(), trusted)?;
+    let mut report = VerifyReport {
+        chain_lines: chain.lines,
+        chain_legacy_lines: chain.legacy_lines,
+        chain_breaks: chain.breaks,
+        ..Default::default()
+    };
+    for (result, bytes) in checked.into_iter().chain(checked_backup.iter().cloned()) {
+        report.audio_bytes += bytes;
+        if let Some(s) = &result.signer {
+            *report.signers.entry(s.clone()).or_default() += 1;
+        }
+        if result.record.starts_with("backup:") {
+            report.backup.push(result);
+        } else {
+            report.records.push(result);
+        }
+    }
+    let on_disk: std::collections::HashSet<&str> = found
+        .iter()
+        .filter(|f| f.audio.is_some())
+        .map(|f| f.label.as_str())
+        .collect();
+    report.missing = chain
+        .present
+        .keys()
+        .filter(|r| !on_disk.contains(r.as_str()))
+        .cloned()
+        .collect();
+    report.unlogged = report
+        .records
+        .iter()
+        .filter(|r| r.signer.is_some() && !chain.present.contains_key(&r.record))
+        .filter(|r| !r.record.ends_with(".xml"))
+        .map(|r| r.record.clone())
+        .collect();
+    Ok(report)
+}
+
+/// Parses a record's name for display, accepting the backup folder's labels.
+pub fn name_of(label: &str) -> Option<RecordName> {
+    let file = label.rsplit(['/', ':']).next()?;
+    RecordName::parse(file).ok()
+}
