@@ -162,6 +162,12 @@ impl TrustedKeys {
         }
     }
 
+    pub fn extend(&mut self, other: TrustedKeys) {
+        for key in other.keys {
+            self.add(key);
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<&PublicKey> {
         self.keys.iter().find(|k| k.id() == id)
     }

@@ -421,7 +421,7 @@ impl Archiver {
         trusted.add(self.identity.public());
         let check = check_sidecar(
             &text,
-            || Ok(hash_file(audio).ok().map(|(s, n)| (s, n))),
+            || Ok(hash_file(audio).ok()),
             &self.ring,
             &trusted,
         );

@@ -38,7 +38,9 @@ impl Args {
             match bare.split_once('=') {
                 Some((key, value)) => {
                     let key = key.to_ascii_lowercase();
-                    if !KEYS.iter().any(|k| k.name == key) {
+                    if !KEYS.iter().any(|k| k.name == key)
+                        && crate::archive::setup::setup_key(&key).is_none()
+                    {
                         return Err(UsageError(format!(
                             "unknown key '{key}' (see 'callrec help' for the keys)"
                         )));

@@ -110,7 +110,7 @@ fn convert_tree(input: &Path, output: &Path, options: &ConvertOptions) -> i32 {
     worst
 }
 
-fn collect_captures(dir: &Path, out: &mut Vec<PathBuf>) {
+pub fn collect_captures(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -143,8 +143,14 @@ pub fn is_capture(path: &Path) -> bool {
 }
 
 pub fn inspect(args: &Args) -> Result<i32, UsageError> {
-    args.only(&["in", "map"])?;
     let input = PathBuf::from(args.require("in")?);
+    if input.is_file() && !is_capture(&input) {
+        let mut allowed = vec!["in", "recpath"];
+        allowed.extend(super::context::setup_key_names());
+        args.only(&allowed)?;
+        return super::record::inspect_record(args, &input);
+    }
+    args.only(&["in", "map"])?;
     let map = args.choice("map", ChannelMap::Auto, ChannelMap::parse)?;
     if !input.is_file() {
         return Err(UsageError(format!(

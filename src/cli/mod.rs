@@ -1,9 +1,14 @@
 //! The command line: parse, then call one function per mode.
 
 pub mod args;
+mod context;
 mod convert;
+mod import;
+mod record;
+mod setup;
 pub mod spec;
 mod synth;
+mod verify;
 
 pub use args::{Args, UsageError};
 
@@ -25,6 +30,10 @@ pub fn run(words: &[String]) -> i32 {
         Some("convert") => convert::convert(&args),
         Some("inspect") => convert::inspect(&args),
         Some("synth") => synth::synth(&args),
+        Some("import") => import::import(&args),
+        Some("verify") => verify::verify(&args),
+        Some("setup") => setup::setup(&args),
+        Some("copy") => record::copy(&args),
         Some(other) => Err(UsageError(format!("mode '{other}' is not available"))),
     };
     match result {

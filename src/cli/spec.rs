@@ -22,8 +22,36 @@ pub const MODES: &[Mode] = &[
     },
     Mode {
         name: "inspect",
-        usage: "inspect in=FILE [map=…]",
-        help: "Print JSON about a capture: streams (side, codec, loss, jitter, …), DTMF digits, duration, warnings.",
+        usage: "inspect in=FILE [map=…] [recpath=DIR]",
+        help: "Print JSON about a capture (streams, codec, loss, jitter, DTMF digits, duration, warnings), \
+               or about an archive record (what its name says, its metadata, and its verdict: \
+               original, manipulated, unsigned or unknown). Exit 0: clean/original; 1: warnings/not original.",
+    },
+    Mode {
+        name: "import",
+        usage: "import in=FILE|DIR [store=DIR] [recpath=DIR] [cdr=FILE.xml] [map=…] [format=…]",
+        help: "Archive captures exactly as the recorder does: stereo audio, signed (and sealed) sidecar, \
+               audit line, backup copy. Parties and times come from the CDR file when given (matched by the \
+               conference id in the capture's name), otherwise from the capture. Importing the same capture \
+               again changes nothing.",
+    },
+    Mode {
+        name: "verify",
+        usage: "verify [store=DIR] [recpath=DIR] [backup=DIR] [json=on]",
+        help: "Check every record of the archive (and the backup folder): verdict per record, the audit \
+               chain, missing and unlogged records. Exit 0 only if everything is original and complete.",
+    },
+    Mode {
+        name: "copy",
+        usage: "copy in=RECORD out=DIR [recpath=DIR]",
+        help: "Copy a record out of the archive in the clear (audio decrypted, sidecar as plain XML), \
+               logged as 'copied' in the activity log.",
+    },
+    Mode {
+        name: "setup",
+        usage: "setup [recpath=DIR] [password=…] [setpassword=…] [KEY=VALUE …]",
+        help: "Show the setup, or change it without a window. Setup keys are listed below; any of them \
+               also overrides the saved value for one run of any command.",
     },
     Mode {
         name: "synth",
@@ -73,6 +101,31 @@ pub const KEYS: &[Key] = &[
         help: "Codec of a generated call (synth); g729 uses Annex B silence suppression.",
     },
     Key {
+        name: "recpath",
+        values: "a folder",
+        help: "Setup folder (setup file, identity key). Default: the user's configuration folder.",
+    },
+    Key {
+        name: "cdr",
+        values: "a file",
+        help: "innovaphone PBX CDR XML (one <cdr> per line, as the PBX sends them) for import.",
+    },
+    Key {
+        name: "password",
+        values: "text",
+        help: "The setup password (or the store's central password), needed to save a protected setup.",
+    },
+    Key {
+        name: "setpassword",
+        values: "text",
+        help: "Set a new setup password; it also becomes the store's central password.",
+    },
+    Key {
+        name: "json",
+        values: "on|off",
+        help: "verify: print the full report as JSON.",
+    },
+    Key {
         name: "seconds",
         values: "1 to 14400",
         help: "Length of a generated call in seconds (synth).",
@@ -92,6 +145,18 @@ pub fn help_text() -> String {
     out.push_str("\nKeys:\n");
     for k in KEYS {
         out.push_str(&format!("  {}=<{}>\n      {}\n", k.name, k.values, k.help));
+    }
+    out.push_str("\nSetup keys (saved by 'setup'; on any other command they override the setup for that run):\n");
+    for k in crate::archive::setup::SETUP_KEYS {
+        let default = if k.default.is_empty() {
+            String::new()
+        } else {
+            format!(" (default {})", k.default)
+        };
+        out.push_str(&format!(
+            "  {}=<{}>{default}\n      {}\n",
+            k.name, k.values, k.help
+        ));
     }
     out
 }

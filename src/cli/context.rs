@@ -1,0 +1,102 @@
+//! What every archive command starts from: the setup in `recpath=` (or the user's
+//! default setup folder), with any setup key given on the command line overriding
+//! the saved value for this run only.
+
+use std::path::{Path, PathBuf};
+
+use super::args::{Args, UsageError};
+use crate::archive::identity::{Identity, TrustedKeys};
+use crate::archive::keyring::KeyRing;
+use crate::archive::record::Archiver;
+use crate::archive::setup::{SETUP_KEYS, Setup, default_setup_dir};
+use crate::archive::store::Store;
+use crate::media::{ChannelMap, ConvertOptions, Mix, OutputFormat};
+
+/// Setup keys that the command line may override on any archive command.
+pub fn setup_key_names() -> Vec<&'static str> {
+    SETUP_KEYS.iter().map(|k| k.name).collect()
+}
+
+/// The setup folder named by `recpath=`, else the default one.
+pub fn setup_dir(args: &Args) -> PathBuf {
+    args.get("recpath")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_setup_dir)
+}
+
+/// Loads the setup and applies command-line overrides (not saved).
+pub fn load_setup(args: &Args) -> Result<Setup, UsageError> {
+    let dir = setup_dir(args);
+    let mut setup = Setup::load(&dir).map_err(|e| UsageError(e.to_string()))?;
+    for key in setup_key_names() {
+        if let Some(value) = args.get(key) {
+            setup
+                .set(key, value)
+                .map_err(|e| UsageError(e.to_string()))?;
+        }
+    }
+    Ok(setup)
+}
+
+/// The store the setup points at; an error that says how to name one otherwise.
+pub fn require_store(setup: &Setup) -> Result<Store, UsageError> {
+    setup.store().ok_or_else(|| {
+        UsageError("no archive: give store=DIR (or save one with 'callrec setup store=DIR')".into())
+    })
+}
+
+pub fn key_ring(setup: &Setup) -> Result<KeyRing, UsageError> {
+    setup.key_ring().map_err(|e| UsageError(e.to_string()))
+}
+
+pub fn identity(setup: &Setup) -> Result<Identity, UsageError> {
+    Identity::load_or_create(&setup.dir).map_err(|e| {
+        UsageError(format!(
+            "cannot read or create the identity key in {}: {e}",
+            setup.dir.display()
+        ))
+    })
+}
+
+/// Keys a verifier trusts: those published in the store, plus this installation's own.
+pub fn trusted_keys(store: Option<&Store>, own: &Identity) -> TrustedKeys {
+    let mut trusted = store
+        .map(|s| TrustedKeys::load_dir(&s.keys_dir()))
+        .unwrap_or_default();
+    trusted.add(own.public());
+    trusted
+}
+
+/// The archiving installation described by the setup.
+pub fn archiver(setup: &Setup) -> Result<Archiver, UsageError> {
+    let store = require_store(setup)?;
+    let backup = setup.get("backup");
+    let parse = |key: &str| setup.get(key);
+    Ok(Archiver {
+        store,
+        backup: (!backup.is_empty()).then(|| PathBuf::from(backup)),
+        ring: key_ring(setup)?,
+        identity: identity(setup)?,
+        recorder_name: parse("recorder"),
+        seal_metadata: parse("encryptmetadata") == "on",
+        encrypt_audio: parse("encryptaudio") == "on",
+        options: ConvertOptions {
+            format: OutputFormat::parse(&parse("format")).unwrap_or_default(),
+            mix: Mix::Stereo,
+            map: ChannelMap::parse(&parse("map")).unwrap_or_default(),
+        },
+    })
+}
+
+/// The store a record file lies in, when it lies in a month folder of one.
+pub fn store_of_record(record: &Path) -> Option<Store> {
+    let month = record.parent()?;
+    let name = month.file_name()?.to_string_lossy();
+    let b = name.as_bytes();
+    (b.len() == 7
+        && b[4] == b'_'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit()))
+    .then(|| Store::new(month.parent().unwrap_or(Path::new("."))))
+}

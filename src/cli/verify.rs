@@ -1,0 +1,107 @@
+//! `callrec verify`: the nightly check of a whole archive.
+
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::args::{Args, UsageError};
+use super::context::{
+    identity, key_ring, load_setup, require_store, setup_key_names, trusted_keys,
+};
+use crate::archive::Verdict;
+use crate::archive::verify::verify_store;
+
+pub fn verify(args: &Args) -> Result<i32, UsageError> {
+    let mut allowed = vec!["recpath", "json"];
+    allowed.extend(setup_key_names());
+    args.only(&allowed)?;
+    let json = args.choice("json", false, |v| match v {
+        "on" => Some(true),
+        "off" => Some(false),
+        _ => None,
+    })?;
+    let setup = load_setup(args)?;
+    let store = require_store(&setup)?;
+    if !store.root.is_dir() {
+        return Err(UsageError(format!(
+            "store={} is not a folder",
+            store.root.display()
+        )));
+    }
+    let ring = key_ring(&setup)?;
+    let own = identity(&setup)?;
+    let trusted = trusted_keys(Some(&store), &own);
+    let backup = setup.get("backup");
+    let backup = (!backup.is_empty()).then(|| PathBuf::from(backup));
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} records {per_sec} {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let report = verify_store(
+        &store,
+        backup.as_deref(),
+        &ring,
+        &trusted,
+        |n| bar.set_length(n),
+        || bar.inc(1),
+    );
+    bar.finish_and_clear();
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "callrec: cannot read the archive {}: {e}",
+                store.root.display()
+            );
+            return Ok(2);
+        }
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        for r in report.records.iter().chain(&report.backup) {
+            if r.verdict != Verdict::Original {
+                println!("{:?}: {}: {}", r.verdict, r.record, r.reason);
+            }
+        }
+        for (line, why) in &report.chain_breaks {
+            println!("audit log line {line}: {why}");
+        }
+        for m in &report.missing {
+            println!("Missing: {m}: logged as stored, gone without a deleted or moved line");
+        }
+        for u in &report.unlogged {
+            println!("Unlogged: {u}: signed record that the audit log never recorded");
+        }
+        println!(
+            "{} record(s): {} original, {} manipulated, {} unsigned, {} unknown; {} missing, {} unlogged; \
+             audit log {} line(s){}{}",
+            report.records.len() + report.backup.len(),
+            report.count(Verdict::Original),
+            report.count(Verdict::Manipulated),
+            report.count(Verdict::Unsigned),
+            report.count(Verdict::Unknown),
+            report.missing.len(),
+            report.unlogged.len(),
+            report.chain_lines,
+            if report.chain_legacy_lines > 0 {
+                format!(" ({} seed-era, unchained)", report.chain_legacy_lines)
+            } else {
+                String::new()
+            },
+            if report.chain_breaks.is_empty() {
+                ", intact"
+            } else {
+                ", BROKEN"
+            },
+        );
+        for (signer, n) in &report.signers {
+            println!("signed by {signer}: {n} record(s)");
+        }
+    }
+    Ok(if report.is_clean() { 0 } else { 1 })
+}
