@@ -51,8 +51,20 @@ impl Identity {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 fs::create_dir_all(setup_dir)?;
                 let identity = Identity::generate();
-                write_private(&path, &hex::encode(identity.signing.to_bytes()))?;
-                Ok(identity)
+                // Written whole under a temporary name, then linked into place: a process
+                // killed halfway leaves no empty key, and of two first runs one key wins.
+                let temp = super::store::partial_path(&path);
+                let _ = fs::remove_file(&temp);
+                write_private(&temp, &hex::encode(identity.signing.to_bytes()))?;
+                let linked = fs::hard_link(&temp, &path);
+                let _ = fs::remove_file(&temp);
+                match linked {
+                    Ok(()) => Ok(identity),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Identity::load_or_create(setup_dir)
+                    }
+                    Err(e) => Err(e),
+                }
             }
             Err(e) => Err(e),
         }

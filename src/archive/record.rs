@@ -122,11 +122,11 @@ impl Archiver {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let device = SourceName::parse(&source_file);
-        let temp_audio = self.store.rec().join(format!(
-            ".{}-{}.audio",
-            hex::encode(&source_sha[..8]),
-            std::process::id()
-        ));
+        // Temporary files of this attempt share a prefix derived from the capture, so a
+        // later attempt on the same capture can clear what a killed one left behind.
+        let attempt = format!(".{}-{}", hex::encode(&source_sha[..8]), std::process::id());
+        remove_earlier_attempts(&self.store.rec(), &attempt[..17]);
+        let temp_audio = self.store.rec().join(format!("{attempt}.audio"));
         let written = match self.write_audio(capture, &temp_audio) {
             Ok(w) => w,
             Err(e) => {
@@ -369,10 +369,7 @@ impl Archiver {
                 }
                 Existing::Other => continue,
             }
-            let temp_sidecar =
-                self.store
-                    .rec()
-                    .join(format!(".{}-{}.xml", name.base(), std::process::id()));
+            let temp_sidecar = temp_audio.with_extension("xml");
             write_synced(&temp_sidecar, sidecar_text.as_bytes())?;
             fs::rename(&temp_sidecar, &sidecar)?;
             fs::rename(temp_audio, &audio)?;
@@ -419,12 +416,7 @@ impl Archiver {
         };
         let mut trusted = super::identity::TrustedKeys::default();
         trusted.add(self.identity.public());
-        let check = check_sidecar(
-            &text,
-            || Ok(hash_file(audio).ok()),
-            &self.ring,
-            &trusted,
-        );
+        let check = check_sidecar(&text, || Ok(hash_file(audio).ok()), &self.ring, &trusted);
         match check.metadata {
             Some(m) if m.source.sha256 == metadata.source.sha256 => Existing::Same,
             // our own sidecar from an attempt that died before the audio was renamed
@@ -432,6 +424,18 @@ impl Archiver {
                 Existing::Free
             }
             _ => Existing::Other,
+        }
+    }
+}
+
+/// Deletes what an earlier, interrupted attempt on the same capture left in `REC/`.
+/// Only derived files go: the capture itself is never in `REC/`.
+fn remove_earlier_attempts(rec: &Path, prefix: &str) {
+    if let Ok(entries) = fs::read_dir(rec) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(prefix) {
+                let _ = fs::remove_file(entry.path());
+            }
         }
     }
 }

@@ -1,0 +1,628 @@
+//! The archive as a user meets it through the `callrec` binary: import, verify,
+//! inspect, copy and setup, on real files in temporary folders.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use callrec::archive::name::RecordName;
+use callrec::media::synth::CallScript;
+use proptest::prelude::*;
+
+fn callrec(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .args(args)
+        .output()
+        .expect("run callrec");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn arg(key: &str, path: &Path) -> String {
+    format!("{key}={}", path.display())
+}
+
+/// A short innovaphone-style capture named `<conf>-<mac>-1.pcap` in `dir`.
+fn capture(dir: &Path, conf: u128, seconds: f64) -> PathBuf {
+    let script = CallScript {
+        duration: seconds,
+        seed: conf as u64,
+        ..CallScript::default()
+    };
+    let path = dir.join(CallScript::innovaphone_name(conf, 0x0090_3301_0203, 1));
+    fs::write(&path, script.generate()).unwrap();
+    path
+}
+
+/// A PBX CDR of an incoming external call to user 24 with this conference id.
+fn cdr_line(conf: u128, external: &str, utc: i64) -> String {
+    format!(
+        "<cdr guid=\"9362bef8e909d31188ce0090330602e8\" sys=\"PBX\" pbx=\".\" node=\"root\" device=\"p24\" \
+         cn=\"Agent 24\" e164=\"24\" h323=\"agent24\" dir=\"to\" utc=\"{utc}\" local=\"{}\"><user/>\
+         <event msg=\"setup-to\" time=\"0\" type=\"ext\" e164=\"{external}\" dn=\"Caller &amp; Co\" conf=\"{conf:032x}\"/>\
+         <event msg=\"alert-from\" time=\"0\" type=\"ext\" e164=\"{external}\"/>\
+         <event msg=\"conn-from\" time=\"3\" type=\"ext\" e164=\"{external}\"/>\
+         <event msg=\"rel-from\" time=\"12\" cause=\"16\"/></cdr>\n",
+        utc + 3600
+    )
+}
+
+struct Site {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    store: PathBuf,
+    setup: PathBuf,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        Site {
+            store: root.join("store"),
+            setup: root.join("setup"),
+            root,
+            _dir: dir,
+        }
+    }
+
+    fn import(&self, capture: &Path, cdr: Option<&str>, extra: &[&str]) -> (i32, String, String) {
+        let mut args = vec![
+            "import".to_string(),
+            arg("in", capture),
+            arg("store", &self.store),
+            arg("recpath", &self.setup),
+        ];
+        if let Some(text) = cdr {
+            let path = self
+                .root
+                .join(format!("cdr-{}.xml", args.len() + text.len()));
+            fs::write(&path, text).unwrap();
+            args.push(arg("cdr", &path));
+        }
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        callrec(&refs)
+    }
+
+    fn verify(&self) -> (i32, String, String) {
+        callrec(&[
+            "verify",
+            &arg("store", &self.store),
+            &arg("recpath", &self.setup),
+        ])
+    }
+
+    /// The audio files in the month folders.
+    fn records(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let Ok(months) = fs::read_dir(&self.store) else {
+            return out;
+        };
+        for month in months.flatten() {
+            let name = month.file_name().to_string_lossy().into_owned();
+            if name == "TMP" || name == "REC" {
+                continue;
+            }
+            for f in fs::read_dir(month.path()).unwrap().flatten() {
+                let p = f.path();
+                if p.extension().is_some_and(|e| e != "xml" && e != "txt") {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+fn flip(path: &Path, at: usize) -> Vec<u8> {
+    let original = fs::read(path).unwrap();
+    let mut bytes = original.clone();
+    let at = at % bytes.len();
+    bytes[at] ^= 0x01;
+    fs::write(path, &bytes).unwrap();
+    original
+}
+
+#[test]
+fn import_then_verify_is_original_and_every_kind_of_damage_is_named() {
+    let site = Site::new();
+    let conf = 0xe892_77f0_e909_d311_92e8_0090_3310_32dd_u128;
+    let pcap = capture(&site.root, conf, 4.0);
+    let (code, out, err) = site.import(
+        &pcap,
+        Some(&cdr_line(conf, "0301234567", 1_790_000_000)),
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let record = &site.records()[0];
+    let name = RecordName::parse(&record.file_name().unwrap().to_string_lossy()).unwrap();
+    assert_eq!(name.internal, "24");
+    assert_eq!(name.external, "0301234567");
+    assert_eq!(name.time_to_answer_s, 3);
+    assert_eq!(name.uid, format!("{conf:032x}"));
+    // 1_790_000_000 is 2026-09-21 14:13:20 UTC; the CDR says local time is one hour ahead
+    assert_eq!(name.to_string().get(..15), Some("2026_09_21_1513"));
+    let (code, out, _) = site.verify();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 original"), "{out}");
+
+    // importing the same capture again changes nothing
+    let (code, out, _) = site.import(
+        &pcap,
+        Some(&cdr_line(conf, "0301234567", 1_790_000_000)),
+        &[],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("already archived"), "{out}");
+    assert_eq!(site.records().len(), 1);
+
+    let label = record.file_name().unwrap().to_string_lossy().into_owned();
+    let sidecar = record.with_extension("xml");
+    let log = site.store.join("TMP").join("iREC_Player_log.txt");
+    for (what, path, at) in [
+        ("audio", record.clone(), 1000),
+        ("sidecar", sidecar.clone(), 300),
+        ("audit log", log.clone(), 120),
+    ] {
+        let original = flip(path.as_path(), at);
+        let (code, out, _) = site.verify();
+        assert_eq!(
+            code, 1,
+            "a flipped byte in the {what} went unnoticed: {out}"
+        );
+        let named = if what == "audit log" {
+            "audit log line 1"
+        } else {
+            label.as_str()
+        };
+        assert!(out.contains(named), "{what}: {out}");
+        fs::write(&path, original).unwrap();
+        assert_eq!(site.verify().0, 0);
+    }
+
+    fs::remove_file(record).unwrap();
+    fs::remove_file(&sidecar).unwrap();
+    let (code, out, _) = site.verify();
+    assert_eq!(code, 1);
+    assert!(out.contains("Missing:") && out.contains(&label), "{out}");
+}
+
+#[test]
+fn a_capture_without_cdr_is_archived_from_what_it_carries() {
+    let site = Site::new();
+    let pcap = capture(&site.root, 0xabc, 2.0);
+    let (code, out, err) = site.import(&pcap, None, &["format=mp3"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let record = &site.records()[0];
+    assert_eq!(record.extension().unwrap(), "mp3");
+    let (code, json, _) = callrec(&["inspect", &arg("in", record), &arg("recpath", &site.setup)]);
+    assert_eq!(code, 0, "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["verdict"], "original");
+    assert_eq!(v["metadata"]["call"]["basis"], "capture");
+    assert_eq!(v["metadata"]["source"]["device-mac"], "009033010203");
+    assert_eq!(v["name"]["internal"], "-");
+    assert!(
+        v["metadata"]["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("no CDR"))
+    );
+}
+
+#[test]
+fn hostile_numbers_from_a_cdr_stay_inside_the_month_folder() {
+    let site = Site::new();
+    let conf = 0x1234_u128;
+    let pcap = capture(&site.root, conf, 1.0);
+    let hostile = cdr_line(conf, "../../../etc/passwd%2e%2e\\x", 1_790_000_000)
+        .replace("e164=\"24\"", &format!("e164=\"/abs/{}\"", "9".repeat(300)));
+    let (code, out, err) = site.import(&pcap, Some(&hostile), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let record = &site.records()[0];
+    assert_eq!(record.parent().unwrap().parent().unwrap(), site.store);
+    let file = record.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(!file.contains(".."), "{file}");
+    assert!(file.len() < 160, "{file}");
+    // the sidecar keeps the numbers exactly as the PBX sent them
+    let (_, json, _) = callrec(&["inspect", &arg("in", record), &arg("recpath", &site.setup)]);
+    assert!(json.contains("../../../etc/passwd%2e%2e\\\\x"), "{json}");
+}
+
+#[test]
+fn the_seed_key_scenario_leaves_held_periods_readable_and_the_other_unknown() {
+    let site = Site::new();
+    // months 0–3: default key; 3–5: key A; 5–7: default again; then key B
+    let periods = ["", "MySuperSecret007Key", "", "MyBrandNewKey"];
+    let mut records = Vec::new();
+    for (i, key) in periods.iter().enumerate() {
+        let (code, _, err) = callrec(&[
+            "setup",
+            &arg("recpath", &site.setup),
+            &arg("store", &site.store),
+            &format!("customerkey={key}"),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let conf = 0x100 + i as u128;
+        let pcap = capture(&site.root, conf, 1.0);
+        assert_eq!(
+            site.import(
+                &pcap,
+                Some(&cdr_line(
+                    conf,
+                    "0123",
+                    1_790_000_000 + i as i64 * 5_000_000
+                )),
+                &[]
+            )
+            .0,
+            0
+        );
+        records.push(
+            site.records()
+                .into_iter()
+                .find(|r| r.to_string_lossy().contains(&format!("{conf:032x}")))
+                .unwrap(),
+        );
+    }
+    // the recorder kept key A for reading when it moved on
+    assert_eq!(site.verify().0, 0);
+    // a Player that only has key B
+    let player = site.root.join("player");
+    assert_eq!(
+        callrec(&[
+            "setup",
+            &arg("recpath", &player),
+            "customerkey=MyBrandNewKey"
+        ])
+        .0,
+        0
+    );
+    let verdicts: Vec<String> = records
+        .iter()
+        .map(|r| {
+            let (_, json, _) = callrec(&["inspect", &arg("in", r), &arg("recpath", &player)]);
+            let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(v["metadata"].is_null(), v["verdict"] != "original");
+            v["verdict"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(verdicts, ["original", "unknown", "original", "original"]);
+    // given key A as well, it reads every period
+    assert_eq!(
+        callrec(&[
+            "setup",
+            &arg("recpath", &player),
+            "readkey=MySuperSecret007Key"
+        ])
+        .0,
+        0
+    );
+    let (code, json, _) = callrec(&["inspect", &arg("in", &records[1]), &arg("recpath", &player)]);
+    assert_eq!(code, 0, "{json}");
+}
+
+#[test]
+fn encrypted_audio_verifies_and_copies_out_in_the_clear() {
+    let site = Site::new();
+    let conf = 0x77_u128;
+    let pcap = capture(&site.root, conf, 3.0);
+    let plain_site = Site::new();
+    assert_eq!(
+        plain_site
+            .import(&pcap, Some(&cdr_line(conf, "0123", 1_790_000_000)), &[])
+            .0,
+        0
+    );
+    assert_eq!(
+        site.import(
+            &pcap,
+            Some(&cdr_line(conf, "0123", 1_790_000_000)),
+            &["encryptaudio=on"]
+        )
+        .0,
+        0
+    );
+    let record = &site.records()[0];
+    let plain_record = &plain_site.records()[0];
+    let stored = fs::read(record).unwrap();
+    let plain = fs::read(plain_record).unwrap();
+    assert!(stored.starts_with(b"CALLREC-AUDIO-1\n"));
+    let overhead = (stored.len() - plain.len()) as f64 / plain.len() as f64;
+    assert!(overhead < 0.01, "encryption overhead {overhead}");
+    assert_eq!(site.verify().0, 0);
+
+    let out = site.root.join("handed-out");
+    let (code, text, err) = callrec(&[
+        "copy",
+        &arg("in", record),
+        &arg("out", &out),
+        &arg("recpath", &site.setup),
+    ]);
+    assert_eq!(code, 0, "{text}{err}");
+    let copied = out.join(record.file_name().unwrap());
+    assert_eq!(
+        fs::read(&copied).unwrap(),
+        plain,
+        "the clear copy is the plain audio"
+    );
+    let audio = common::read_audio(&copied);
+    assert_eq!(audio.channels.len(), 2);
+    assert!(audio.channels[0].len() > 8000 * 2);
+    let sidecar = fs::read_to_string(copied.with_extension("xml")).unwrap();
+    assert!(
+        sidecar.contains("<record version=\"1\">") && sidecar.contains("Agent 24"),
+        "{sidecar}"
+    );
+    let log = fs::read_to_string(site.store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    assert!(log.lines().nth(1).unwrap().contains("\tcopied\t"), "{log}");
+    assert_eq!(site.verify().0, 0, "the copy line keeps the chain intact");
+}
+
+#[test]
+fn several_processes_importing_at_once_keep_the_chain_valid() {
+    let site = Site::new();
+    let mut children = Vec::new();
+    for p in 0..4u128 {
+        let dir = site.root.join(format!("in{p}"));
+        fs::create_dir_all(&dir).unwrap();
+        for c in 0..5u128 {
+            capture(&dir, 0x1000 + p * 16 + c, 1.0);
+        }
+        children.push(
+            Command::new(env!("CARGO_BIN_EXE_callrec"))
+                .args([
+                    "import",
+                    &arg("in", &dir),
+                    &arg("store", &site.store),
+                    &arg("recpath", &site.root.join(format!("setup{p}"))),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+    }
+    for mut child in children {
+        child.wait().unwrap();
+    }
+    assert_eq!(site.records().len(), 20);
+    let (code, out, _) = site.verify();
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("20 original") && out.contains("20 line(s), intact"),
+        "{out}"
+    );
+    assert_eq!(out.matches("signed by ed-").count(), 4, "{out}");
+}
+
+#[test]
+fn an_import_killed_at_any_moment_leaves_no_partial_record_and_can_be_rerun() {
+    let site = Site::new();
+    let pcap = capture(&site.root, 0x5151, 300.0);
+    for delay_ms in [5u64, 40, 150] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_callrec"))
+            .args([
+                "import",
+                &arg("in", &pcap),
+                &arg("store", &site.store),
+                &arg("recpath", &site.setup),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        // whatever the moment: a record in a month folder is complete, or absent
+        for record in site.records() {
+            assert!(
+                record.with_extension("xml").exists(),
+                "audio without sidecar: {}",
+                record.display()
+            );
+        }
+    }
+    let (code, out, err) = site.import(&pcap, None, &[]);
+    assert!(code <= 1, "{out}{err}");
+    let (code, out, _) = site.verify();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 original"), "{out}");
+}
+
+#[test]
+fn a_fresh_setup_pointing_at_a_protected_store_needs_its_password() {
+    let site = Site::new();
+    let (code, _, err) = callrec(&[
+        "setup",
+        &arg("recpath", &site.setup),
+        &arg("store", &site.store),
+        "setpassword=s3cret",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = callrec(&["setup", &arg("recpath", &site.setup), "format=mp3"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("password"), "{err}");
+    assert_eq!(
+        callrec(&[
+            "setup",
+            &arg("recpath", &site.setup),
+            "format=mp3",
+            "password=s3cret"
+        ])
+        .0,
+        0
+    );
+    let other = site.root.join("other-pc");
+    let (code, _, err) = callrec(&["setup", &arg("recpath", &other), &arg("store", &site.store)]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("central password"), "{err}");
+    assert_eq!(
+        callrec(&[
+            "setup",
+            &arg("recpath", &other),
+            &arg("store", &site.store),
+            "password=s3cret"
+        ])
+        .0,
+        0
+    );
+    let text = fs::read_to_string(site.setup.join("callrec-setup.xml")).unwrap();
+    assert!(
+        !text.contains("s3cret") && text.contains("$argon2id$"),
+        "{text}"
+    );
+    // a bad value is named and nothing is saved
+    let (code, _, err) = callrec(&[
+        "setup",
+        &arg("recpath", &site.setup),
+        "encryptaudio=maybe",
+        "password=s3cret",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("encryptaudio"), "{err}");
+}
+
+#[test]
+fn openssl_verifies_a_sidecar_signature_with_the_published_key_alone() {
+    if !common::have("openssl") {
+        eprintln!("skipped: openssl is not installed");
+        return;
+    }
+    let site = Site::new();
+    let conf = 0x99_u128;
+    let pcap = capture(&site.root, conf, 1.0);
+    assert_eq!(
+        site.import(&pcap, Some(&cdr_line(conf, "0123", 1_790_000_000)), &[])
+            .0,
+        0
+    );
+    let record = &site.records()[0];
+    let sidecar = fs::read_to_string(record.with_extension("xml")).unwrap();
+    let body = &sidecar[sidecar.find("<callrec-sidecar").unwrap()..];
+    let attr = |name: &str| -> String {
+        let at = body.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        body[at..at + body[at..].find('"').unwrap()].to_string()
+    };
+    let text_of = |tag: &str| -> String {
+        let open = sidecar.find(&format!("<{tag} ")).unwrap();
+        let start = open + sidecar[open..].find('>').unwrap() + 1;
+        sidecar[start..start + sidecar[start..].find('<').unwrap()].to_string()
+    };
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let metadata = b64.decode(text_of("metadata")).unwrap();
+    let audio = fs::read(record).unwrap();
+    use sha2::Digest;
+    let message = format!(
+        "callrec-sidecar-v1\naudio-sha256={}\naudio-size={}\naudio-encryption={}\nmetadata-encoding={}\n\
+         metadata-key={}\nmetadata-sha256={}\nsigner={}\n",
+        hex::encode(sha2::Sha256::digest(&audio)),
+        audio.len(),
+        attr("encryption"),
+        attr("encoding"),
+        attr("key"),
+        hex::encode(sha2::Sha256::digest(&metadata)),
+        attr("signer"),
+    );
+    let dir = site.root.join("openssl");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("msg"), &message).unwrap();
+    fs::write(dir.join("sig"), b64.decode(text_of("signature")).unwrap()).unwrap();
+    let key = site
+        .store
+        .join("TMP")
+        .join("keys")
+        .join(format!("{}.pem", attr("signer")));
+    let run = |msg: &str| {
+        fs::write(dir.join("msg"), msg).unwrap();
+        Command::new("openssl")
+            .args(["pkeyutl", "-verify", "-pubin", "-inkey"])
+            .arg(&key)
+            .args(["-rawin", "-in"])
+            .arg(dir.join("msg"))
+            .arg("-sigfile")
+            .arg(dir.join("sig"))
+            .output()
+            .unwrap()
+    };
+    let good = run(&message);
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stdout)
+    );
+    let bad = run(&message.replace("audio-size=", "audio-size=1"));
+    assert!(!bad.status.success());
+}
+
+#[test]
+fn every_cdr_sample_of_the_pbx_documentation_parses() {
+    let Some(testdata) = common::testdata() else {
+        return;
+    };
+    let dir = testdata.join("cdr");
+    let mut files = 0;
+    for entry in fs::read_dir(&dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "xml") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        let cdrs = callrec::archive::cdr::parse_cdrs(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            cdrs.len(),
+            text.lines().filter(|l| l.contains("<cdr")).count()
+        );
+        for cdr in &cdrs {
+            let facts = cdr.facts();
+            assert!(!facts.internal_number.is_empty(), "{}", cdr.raw);
+            assert!(!facts.conferences.is_empty(), "{}", cdr.raw);
+        }
+        files += 1;
+    }
+    assert_eq!(files, 6);
+    // the forwarded call: the caller's CDR books the party that finally answered
+    let cfu = callrec::archive::cdr::parse_cdrs(&fs::read_to_string(dir.join("cfu.xml")).unwrap())
+        .unwrap();
+    let caller = cfu[0].facts();
+    assert_eq!(
+        (
+            caller.internal_number.as_str(),
+            caller.external_number.as_str()
+        ),
+        ("100", "102")
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn names_round_trip_for_any_parties(
+        internal in "\\PC{0,40}",
+        external in "[0-9+*#]{0,40}",
+        tta in 0u32..100_000,
+        uid in "[0-9a-f]{1,64}",
+        outgoing in any::<bool>(),
+        tan in proptest::option::of("[0-9]{6}"),
+    ) {
+        let start = callrec::archive::name::LocalMinute { year: 2026, month: 11, day: 27, hour: 9, minute: 5 };
+        let direction = if outgoing { callrec::archive::Direction::Outgoing } else { callrec::archive::Direction::Incoming };
+        let mut name = RecordName::new(start, &internal, direction, &external, tta, &uid, "wav");
+        name.tan = tan;
+        let text = name.to_string();
+        prop_assert!(!text.contains('/') && !text.contains('\\') && !text.contains(".."));
+        prop_assert_eq!(RecordName::parse(&text).unwrap(), name);
+    }
+}
