@@ -224,9 +224,11 @@ pub fn verify_store(
             })
             .collect()
     };
-    let checked = check_all(&found);
-    let checked_backup = check_all(&backup_found);
-    let chain: ChainReport = verify_chain(&store.audit_log(), trusted)?;
+    let ((checked, checked_backup), chain) = rayon::join(
+        || (check_all(&found), check_all(&backup_found)),
+        || verify_chain(&store.audit_log(), trusted),
+    );
+    let chain: ChainReport = chain?;
     let mut report = VerifyReport {
         chain_lines: chain.lines,
         chain_legacy_lines: chain.legacy_lines,
