@@ -493,9 +493,9 @@ fn a_fresh_setup_pointing_at_a_protected_store_needs_its_password() {
 }
 
 #[test]
-fn openssl_verifies_a_sidecar_signature_with_the_published_key_alone() {
-    if !common::have("openssl") {
-        eprintln!("skipped: openssl is not installed");
+fn standard_tools_verify_a_record_as_the_archive_docs_describe() {
+    if !common::have("openssl") || !common::have("sha256sum") {
+        eprintln!("skipped: openssl or sha256sum is not installed");
         return;
     }
     let site = Site::new();
@@ -507,62 +507,33 @@ fn openssl_verifies_a_sidecar_signature_with_the_published_key_alone() {
         0
     );
     let record = &site.records()[0];
-    let sidecar = fs::read_to_string(record.with_extension("xml")).unwrap();
-    let body = &sidecar[sidecar.find("<callrec-sidecar").unwrap()..];
-    let attr = |name: &str| -> String {
-        let at = body.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
-        body[at..at + body[at..].find('"').unwrap()].to_string()
-    };
-    let text_of = |tag: &str| -> String {
-        let open = sidecar.find(&format!("<{tag} ")).unwrap();
-        let start = open + sidecar[open..].find('>').unwrap() + 1;
-        sidecar[start..start + sidecar[start..].find('<').unwrap()].to_string()
-    };
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let metadata = b64.decode(text_of("metadata")).unwrap();
-    let audio = fs::read(record).unwrap();
-    use sha2::Digest;
-    let message = format!(
-        "callrec-sidecar-v1\naudio-sha256={}\naudio-size={}\naudio-encryption={}\nmetadata-encoding={}\n\
-         metadata-key={}\nmetadata-sha256={}\nsigner={}\n",
-        hex::encode(sha2::Sha256::digest(&audio)),
-        audio.len(),
-        attr("encryption"),
-        attr("encoding"),
-        attr("key"),
-        hex::encode(sha2::Sha256::digest(&metadata)),
-        attr("signer"),
-    );
-    let dir = site.root.join("openssl");
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("msg"), &message).unwrap();
-    fs::write(dir.join("sig"), b64.decode(text_of("signature")).unwrap()).unwrap();
-    let key = site
-        .store
-        .join("TMP")
-        .join("keys")
-        .join(format!("{}.pem", attr("signer")));
-    let run = |msg: &str| {
-        fs::write(dir.join("msg"), msg).unwrap();
-        Command::new("openssl")
-            .args(["pkeyutl", "-verify", "-pubin", "-inkey"])
-            .arg(&key)
-            .args(["-rawin", "-in"])
-            .arg(dir.join("msg"))
-            .arg("-sigfile")
-            .arg(dir.join("sig"))
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/verify-record.sh");
+    let run = || {
+        Command::new("bash")
+            .arg(script)
+            .arg(record)
             .output()
             .unwrap()
     };
-    let good = run(&message);
+    let good = run();
     assert!(
         good.status.success(),
         "{}",
-        String::from_utf8_lossy(&good.stdout)
+        String::from_utf8_lossy(&good.stderr)
     );
-    let bad = run(&message.replace("audio-size=", "audio-size=1"));
-    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&good.stdout).starts_with("original"));
+    // a sidecar value changed (and kept well-formed) fails the signature
+    let sidecar = record.with_extension("xml");
+    let original = fs::read_to_string(&sidecar).unwrap();
+    fs::write(
+        &sidecar,
+        original.replace("encryption=\"none\"", "encryption=\"aes-256-gcm-stream\""),
+    )
+    .unwrap();
+    assert!(!run().status.success());
+    fs::write(&sidecar, &original).unwrap();
+    flip(record, 500);
+    assert!(!run().status.success());
 }
 
 #[test]
@@ -624,5 +595,27 @@ proptest! {
         let text = name.to_string();
         prop_assert!(!text.contains('/') && !text.contains('\\') && !text.contains(".."));
         prop_assert_eq!(RecordName::parse(&text).unwrap(), name);
+    }
+}
+
+#[test]
+fn every_setup_key_is_documented_and_in_help() {
+    let config =
+        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/CONFIG.md")).unwrap();
+    let (_, help, _) = callrec(&["help"]);
+    for key in callrec::archive::setup::SETUP_KEYS {
+        assert!(
+            config.contains(&format!("| `{}` |", key.name)),
+            "CONFIG.md lacks {}",
+            key.name
+        );
+        assert!(
+            help.contains(&format!("{}=<", key.name)),
+            "help lacks {}",
+            key.name
+        );
+    }
+    for mode in ["import", "verify", "setup", "copy", "inspect"] {
+        assert!(help.contains(mode), "help lacks {mode}");
     }
 }

@@ -160,7 +160,7 @@ pub fn inspect(args: &Args) -> Result<i32, UsageError> {
     }
     match media::inspect(|| File::open(&input).map(BufReader::new), map) {
         Ok(report) => {
-            println!(
+            out!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             );

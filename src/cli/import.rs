@@ -108,10 +108,10 @@ fn import_one(archiver: &Archiver, capture: &Path, cdrs: &[Cdr]) -> i32 {
         Ok(done) => {
             let relative = archiver.store.relative(&done.name);
             if done.already {
-                println!("already archived: {relative}");
+                out!("already archived: {relative}");
                 return 0;
             }
-            println!("stored: {relative}");
+            out!("stored: {relative}");
             for w in &done.report.warnings {
                 eprintln!("callrec: {}: warning: {w}", capture.display());
             }

@@ -1,5 +1,14 @@
 //! The command line: parse, then call one function per mode.
 
+/// `println!` for results: a reader that went away (`callrec … | head`) is not an
+/// error worth a panic, so a failed write to standard output is ignored.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod args;
 mod context;
 mod convert;
@@ -24,7 +33,8 @@ pub fn run(words: &[String]) -> i32 {
     };
     let result = match args.mode.as_deref() {
         None | Some("help") => {
-            print!("{}", spec::help_text());
+            use std::io::Write as _;
+            let _ = write!(std::io::stdout(), "{}", spec::help_text());
             Ok(0)
         }
         Some("convert") => convert::convert(&args),

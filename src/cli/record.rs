@@ -114,7 +114,7 @@ pub fn inspect_record(args: &Args, input: &Path) -> Result<i32, UsageError> {
         metadata: check.metadata,
     };
     let json = plain_json(serde_json::to_value(&view).unwrap_or_default());
-    println!(
+    out!(
         "{}",
         serde_json::to_string_pretty(&json).unwrap_or_default()
     );
@@ -141,7 +141,7 @@ pub fn copy(args: &Args) -> Result<i32, UsageError> {
     match copy_out(&found, &out, &ring, &trusted) {
         Ok(paths) => {
             for p in &paths {
-                println!("copied: {}", p.display());
+                out!("copied: {}", p.display());
             }
             if let Some(store) = store_of_record(&input) {
                 let month = input

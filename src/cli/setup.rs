@@ -25,14 +25,14 @@ pub fn setup(args: &Args) -> Result<i32, UsageError> {
             .publish(&store.keys_dir())
             .map_err(|e| UsageError(format!("cannot publish the public key: {e}")))?;
     }
-    println!("setup folder: {}", setup.dir.display());
-    println!("identity: {}", own.public().id());
-    println!(
+    out!("setup folder: {}", setup.dir.display());
+    out!("identity: {}", own.public().id());
+    out!(
         "password: {}",
         if setup.has_password() { "set" } else { "none" }
     );
     for (key, value) in setup.listing() {
-        println!("{key}={value}");
+        out!("{key}={value}");
     }
     Ok(0)
 }

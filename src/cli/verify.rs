@@ -58,26 +58,26 @@ pub fn verify(args: &Args) -> Result<i32, UsageError> {
         }
     };
     if json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         );
     } else {
         for r in report.records.iter().chain(&report.backup) {
             if r.verdict != Verdict::Original {
-                println!("{:?}: {}: {}", r.verdict, r.record, r.reason);
+                out!("{:?}: {}: {}", r.verdict, r.record, r.reason);
             }
         }
         for (line, why) in &report.chain_breaks {
-            println!("audit log line {line}: {why}");
+            out!("audit log line {line}: {why}");
         }
         for m in &report.missing {
-            println!("Missing: {m}: logged as stored, gone without a deleted or moved line");
+            out!("Missing: {m}: logged as stored, gone without a deleted or moved line");
         }
         for u in &report.unlogged {
-            println!("Unlogged: {u}: signed record that the audit log never recorded");
+            out!("Unlogged: {u}: signed record that the audit log never recorded");
         }
-        println!(
+        out!(
             "{} record(s): {} original, {} manipulated, {} unsigned, {} unknown; {} missing, {} unlogged; \
              audit log {} line(s){}{}",
             report.records.len() + report.backup.len(),
@@ -100,7 +100,7 @@ pub fn verify(args: &Args) -> Result<i32, UsageError> {
             },
         );
         for (signer, n) in &report.signers {
-            println!("signed by {signer}: {n} record(s)");
+            out!("signed by {signer}: {n} record(s)");
         }
     }
     Ok(if report.is_clean() { 0 } else { 1 })
