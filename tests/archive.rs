@@ -615,7 +615,94 @@ fn every_setup_key_is_documented_and_in_help() {
             key.name
         );
     }
-    for mode in ["import", "verify", "setup", "copy", "inspect"] {
+    for mode in [
+        "import", "verify", "setup", "copy", "inspect", "move", "delete", "tan", "note",
+    ] {
         assert!(help.contains(mode), "help lacks {mode}");
     }
+}
+
+#[test]
+fn record_operations_are_logged_and_keep_the_archive_verifiable() {
+    let site = Site::new();
+    let backup = site.root.join("backup");
+    for conf in [0x501_u128, 0x502, 0x503] {
+        let pcap = capture(&site.root, conf, 1.0);
+        let (code, out, err) = site.import(
+            &pcap,
+            Some(&cdr_line(conf, "0123", 1_790_000_000)),
+            &[&arg("backup", &backup)],
+        );
+        assert_eq!(code, 0, "{out}{err}");
+    }
+    assert_eq!(
+        fs::read_dir(&backup).unwrap().count(),
+        6,
+        "audio and sidecar of each record, flat"
+    );
+    let recpath = arg("recpath", &site.setup);
+    let records = site.records();
+
+    let (code, out, err) = callrec(&["tan", &arg("in", &records[0]), "tan=004711", &recpath]);
+    assert_eq!(code, 0, "{out}{err}");
+    let renamed = site
+        .records()
+        .into_iter()
+        .find(|r| r.to_string_lossy().contains("_T004711"))
+        .unwrap();
+    assert!(renamed.with_extension("xml").exists());
+    assert_eq!(
+        callrec(&["tan", &arg("in", &renamed), "tan=12x", &recpath]).0,
+        2,
+        "not a TAN"
+    );
+
+    let (code, _, err) = callrec(&[
+        "note",
+        &arg("in", &renamed),
+        "text=customer wants a callback",
+        &recpath,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        fs::read_to_string(renamed.with_extension("txt")).unwrap(),
+        "customer wants a callback"
+    );
+
+    let elsewhere = site.root.join("evidence");
+    assert_eq!(
+        callrec(&[
+            "move",
+            &arg("in", &records[1]),
+            &arg("out", &elsewhere),
+            &recpath
+        ])
+        .0,
+        0
+    );
+    assert!(elsewhere.join(records[1].file_name().unwrap()).exists());
+    assert!(!records[1].exists());
+
+    assert_eq!(callrec(&["delete", &arg("in", &records[2]), &recpath]).0, 0);
+    assert!(!records[2].exists() && !records[2].with_extension("xml").exists());
+
+    let (code, out, _) = callrec(&[
+        "verify",
+        &arg("store", &site.store),
+        &recpath,
+        &arg("backup", &backup),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("4 record(s): 4 original") && out.contains("0 missing"),
+        "{out}"
+    );
+    let log = fs::read_to_string(site.store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    let actions: Vec<&str> = log.lines().map(|l| l.split('\t').nth(1).unwrap()).collect();
+    assert_eq!(
+        actions,
+        [
+            "stored", "stored", "stored", "tan", "note", "moved", "deleted"
+        ]
+    );
 }

@@ -338,7 +338,12 @@ fn parse_line(text: &str, prev_hash: &str, number: usize) -> Result<Pending, Str
 
 /// Updates the set of records that should be present.
 fn apply(present: &mut BTreeMap<String, usize>, line: Line) {
-    let moved_to = line.detail.strip_prefix("to=").map(str::to_string);
+    // only a destination inside the store (`YYYY_MM/name`) stays expected on disk
+    let moved_to = line
+        .detail
+        .strip_prefix("to=")
+        .filter(|to| is_store_relative(to))
+        .map(str::to_string);
     match line.action {
         Action::Stored => {
             present.insert(line.record, line.number);
@@ -354,6 +359,23 @@ fn apply(present: &mut BTreeMap<String, usize>, line: Line) {
             }
         }
         Action::Played | Action::Copied | Action::Note => {}
+    }
+}
+
+/// `YYYY_MM/<file>`: how the log names a record inside the store.
+fn is_store_relative(path: &str) -> bool {
+    match path.split_once('/') {
+        Some((month, file)) => {
+            month.len() == 7
+                && month.as_bytes()[4] == b'_'
+                && month
+                    .bytes()
+                    .enumerate()
+                    .all(|(i, c)| i == 4 || c.is_ascii_digit())
+                && !file.is_empty()
+                && !file.contains(['/', '\\'])
+        }
+        None => false,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod identity;
 pub mod keyring;
 pub mod metadata;
 pub mod name;
+pub mod ops;
 pub mod record;
 pub mod setup;
 pub mod sidecar;

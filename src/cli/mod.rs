@@ -13,6 +13,7 @@ pub mod args;
 mod context;
 mod convert;
 mod import;
+mod ops;
 mod record;
 mod setup;
 pub mod spec;
@@ -44,6 +45,7 @@ pub fn run(words: &[String]) -> i32 {
         Some("verify") => verify::verify(&args),
         Some("setup") => setup::setup(&args),
         Some("copy") => record::copy(&args),
+        Some("move" | "delete" | "tan" | "note") => ops::operate(&args),
         Some(other) => Err(UsageError(format!("mode '{other}' is not available"))),
     };
     match result {

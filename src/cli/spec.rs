@@ -48,6 +48,27 @@ pub const MODES: &[Mode] = &[
                logged as 'copied' in the activity log.",
     },
     Mode {
+        name: "move",
+        usage: "move in=RECORD out=DIR [recpath=DIR]",
+        help: "Move a record (audio, sidecar, notes) as it is, encrypted or not; logged as 'moved'.",
+    },
+    Mode {
+        name: "delete",
+        usage: "delete in=RECORD [recpath=DIR]",
+        help: "Delete a record; logged as 'deleted' first, so verify never calls it missing.",
+    },
+    Mode {
+        name: "tan",
+        usage: "tan in=RECORD tan=NNNNNN [recpath=DIR]",
+        help: "Attach or change a record's TAN (1–6 digits; the name gets _T<tan>); logged as 'tan'. \
+               A TAN can be changed, not removed.",
+    },
+    Mode {
+        name: "note",
+        usage: "note in=RECORD text=… [recpath=DIR]",
+        help: "Write a record's notes (<name>.txt); logged as 'note'.",
+    },
+    Mode {
         name: "setup",
         usage: "setup [recpath=DIR] [password=…] [setpassword=…] [KEY=VALUE …]",
         help: "Show the setup, or change it without a window. Setup keys are listed below; any of them \
@@ -119,6 +140,16 @@ pub const KEYS: &[Key] = &[
         name: "setpassword",
         values: "text",
         help: "Set a new setup password; it also becomes the store's central password.",
+    },
+    Key {
+        name: "tan",
+        values: "1 to 6 digits",
+        help: "The transaction number for 'tan'.",
+    },
+    Key {
+        name: "text",
+        values: "text",
+        help: "The notes for 'note'.",
     },
     Key {
         name: "json",
