@@ -706,3 +706,63 @@ fn record_operations_are_logged_and_keep_the_archive_verifiable() {
         ]
     );
 }
+
+#[test]
+fn any_single_flipped_byte_of_a_record_is_detected() {
+    use callrec::archive::identity::TrustedKeys;
+    use callrec::archive::verify::{Found, check_found};
+    let site = Site::new();
+    let conf = 0x600_u128;
+    let pcap = capture(&site.root, conf, 1.0);
+    assert_eq!(
+        site.import(
+            &pcap,
+            Some(&cdr_line(conf, "0123", 1_790_000_000)),
+            &["encryptaudio=on"]
+        )
+        .0,
+        0
+    );
+    let record = site.records().remove(0);
+    let sidecar = record.with_extension("xml");
+    let audio = fs::read(&record).unwrap();
+    let text = fs::read(&sidecar).unwrap();
+    let trusted = TrustedKeys::load_dir(&site.store.join("TMP").join("keys"));
+    let ring = callrec::archive::keyring::KeyRing::default();
+    let found = Found {
+        label: String::new(),
+        audio: Some(record.clone()),
+        sidecar: Some(sidecar.clone()),
+    };
+    assert_eq!(
+        check_found(&found, &ring, &trusted).0.verdict,
+        callrec::archive::Verdict::Original
+    );
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(200));
+    runner
+        .run(
+            &(any::<bool>(), any::<usize>(), 0u8..8),
+            |(in_audio, at, bit)| {
+                let (path, original) = if in_audio {
+                    (&record, &audio)
+                } else {
+                    (&sidecar, &text)
+                };
+                let mut bytes = original.clone();
+                let at = at % bytes.len();
+                bytes[at] ^= 1 << bit;
+                fs::write(path, &bytes).unwrap();
+                let verdict = check_found(&found, &ring, &trusted).0.verdict;
+                fs::write(path, original).unwrap();
+                prop_assert_ne!(
+                    verdict,
+                    callrec::archive::Verdict::Original,
+                    "flip at {} in {}",
+                    at,
+                    path.display()
+                );
+                Ok(())
+            },
+        )
+        .unwrap();
+}

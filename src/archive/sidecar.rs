@@ -376,7 +376,7 @@ mod tests {
             let other_audio = || Ok(Some(([8; 32], 42)));
             let check = check_sidecar(text.as_bytes(), other_audio, &ring, &trusted);
             assert_eq!(check.verdict, Verdict::Manipulated);
-            for at in (0..text.len()).step_by(7) {
+            for at in 0..text.len() {
                 let mut bytes = text.clone().into_bytes();
                 bytes[at] ^= 0x01;
                 let check = check_sidecar(&bytes, hashed, &ring, &trusted);
