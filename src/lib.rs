@@ -1,3 +1,4 @@
 pub mod archive;
 pub mod cli;
 pub mod media;
+pub mod recorder;

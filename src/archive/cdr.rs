@@ -42,6 +42,23 @@ pub struct Cdr {
 pub struct User {
     #[serde(rename = "@pseudo", default)]
     pub pseudo: Option<String>,
+    /// The groups the object is a member of (`<grp name="…"/>`).
+    #[serde(rename = "grp", default)]
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Group {
+    #[serde(rename = "@name", default)]
+    pub name: Option<String>,
+    #[serde(rename = "$text", default)]
+    pub text: Option<String>,
+}
+
+impl Group {
+    pub fn name(&self) -> &str {
+        self.name.as_deref().or(self.text.as_deref()).unwrap_or("")
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -160,6 +177,26 @@ impl Cdr {
             }
         }
         out
+    }
+
+    /// Whether the object is a member of the group (case-insensitive).
+    pub fn in_group(&self, group: &str) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u.groups
+                .iter()
+                .any(|g| g.name().eq_ignore_ascii_case(group))
+        })
+    }
+
+    /// The object rang or talked in this CDR (an `alert-*` or `conn-*` event), or started
+    /// the call; an object that only diverted the call (`cf`) did neither.
+    pub fn took_part(&self) -> bool {
+        self.dir == "from"
+            || (self.dir == "to"
+                && self
+                    .events
+                    .iter()
+                    .any(|e| e.msg.starts_with("alert-") || e.msg.starts_with("conn-")))
     }
 
     /// A trunk or other pseudo object, not a user.

@@ -1,0 +1,5 @@
+//! The recorder: receives captures and CDRs, applies the recording rules, and archives
+//! every call through the archive layer. Async on tokio; the archiving itself (CPU and
+//! disk bound) runs on blocking threads.
+
+pub mod rules;
