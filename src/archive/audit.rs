@@ -126,6 +126,23 @@ pub fn append(log: &Path, entry: &Entry<'_>, identity: &Identity) -> io::Result<
     result.and(unlocked)
 }
 
+/// Whether the log has a `stored` line for `record` (a linear scan: used only when
+/// recovering from an interrupted run).
+pub fn has_stored(log: &Path, record: &str) -> io::Result<bool> {
+    let file = match File::open(log) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let needle = format!("\tstored\t{}\t", clean(record));
+    for line in BufReader::new(file).split(b'\n') {
+        if String::from_utf8_lossy(&line?).contains(&needle) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Tabs and line breaks would break the format; overlong text is cut.
 fn clean(text: &str) -> String {
     text.chars()

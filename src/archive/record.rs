@@ -45,6 +45,8 @@ pub struct Booking {
     pub raw_cdrs: Vec<String>,
     pub tan: Option<String>,
     pub mode: Option<String>,
+    /// Said about the call by whoever booked it (e.g. "orphan: no CDR arrived").
+    pub warnings: Vec<String>,
 }
 
 /// What archiving produced.
@@ -242,6 +244,7 @@ impl Archiver {
             None => Default::default(),
         };
         let mut warnings = report.warnings.clone();
+        warnings.extend(booking.warnings.iter().cloned());
         if facts.is_none() {
             warnings.push("no CDR: parties and direction unknown, times from the capture".into());
         }
@@ -359,6 +362,28 @@ impl Archiver {
             match self.existing(&audio, &sidecar, metadata) {
                 Existing::Free => {}
                 Existing::Same => {
+                    // An earlier run may have died after placing the files: finish its
+                    // log line and backup copy, which are otherwise missing.
+                    let relative = self.store.relative(&name);
+                    if !audit::has_stored(&self.store.audit_log(), &relative)? {
+                        audit::append(
+                            &self.store.audit_log(),
+                            &Entry {
+                                action: Action::Stored,
+                                record: &relative,
+                                actor: &self.recorder_name,
+                                detail: &format!("source={}", metadata.source.capture),
+                            },
+                            &self.identity,
+                        )?;
+                    }
+                    if let Some(backup) = &self.backup {
+                        backup_record(
+                            backup,
+                            &name,
+                            &[(&name.extension, &audio), ("xml", &sidecar)],
+                        )?;
+                    }
                     return Ok(Archived {
                         name,
                         audio,

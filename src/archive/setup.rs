@@ -69,6 +69,54 @@ fn map(v: &str) -> Result<(), String> {
         .ok_or_else(|| "must be auto, phone, gateway or swap".into())
 }
 
+fn socket(v: &str) -> Result<(), String> {
+    v.parse::<std::net::SocketAddr>()
+        .map(|_| ())
+        .map_err(|_| "must be ADDRESS:PORT, e.g. 0.0.0.0:8090".into())
+}
+
+fn number_in(min: u64, max: u64) -> impl Fn(&str) -> Result<(), String> {
+    move |v| match v.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(()),
+        _ => Err(format!("must be a number from {min} to {max}")),
+    }
+}
+
+fn cdr_wait(v: &str) -> Result<(), String> {
+    number_in(1, 9999)(v)
+}
+
+fn max_capture(v: &str) -> Result<(), String> {
+    number_in(1, 4096)(v)
+}
+
+fn keep_delete(v: &str) -> Result<(), String> {
+    match v {
+        "keep" | "delete" => Ok(()),
+        _ => Err("must be keep or delete".into()),
+    }
+}
+
+fn extensions(v: &str) -> Result<(), String> {
+    if v.split(',').map(str::trim).all(|n| {
+        n.is_empty()
+            || n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '*' | '#' | '-'))
+    }) {
+        Ok(())
+    } else {
+        Err("must be a comma-separated list of extensions".into())
+    }
+}
+
+fn credentials(v: &str) -> Result<(), String> {
+    if v.is_empty() || v.contains(':') {
+        Ok(())
+    } else {
+        Err("must be user:password, or empty".into())
+    }
+}
+
 fn name(v: &str) -> Result<(), String> {
     if v.chars().count() > 64 || v.chars().any(char::is_control) {
         Err("must be at most 64 printable characters".into())
@@ -134,6 +182,63 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "Encrypt the audio files too (chunked AES-256-GCM, under 0.1 % larger); only callrec can play them then.",
         check: on_off,
+    },
+    SetupKey {
+        name: "listen",
+        values: "ADDRESS:PORT",
+        default: "127.0.0.1:8090",
+        secret: false,
+        help: "Where the recorder service listens: devices PUT captures to http://ADDRESS:PORT/rec/, \
+               the PBX sends CDRs to http://ADDRESS:PORT/cdr, status at /status. Use 0.0.0.0:PORT for the LAN.",
+        check: socket,
+    },
+    SetupKey {
+        name: "httpauth",
+        values: "user:password, or empty",
+        default: "",
+        secret: true,
+        help: "Basic authentication that devices and the PBX must present; empty: none.",
+        check: credentials,
+    },
+    SetupKey {
+        name: "maxpcapmb",
+        values: "1 to 4096",
+        default: "1024",
+        secret: false,
+        help: "Largest capture accepted, in MB (a 4-hour G.711 call is about 330 MB).",
+        check: max_capture,
+    },
+    SetupKey {
+        name: "agents",
+        values: "extensions, comma-separated",
+        default: "",
+        secret: false,
+        help: "Users whose calls are recorded. With neither agents nor group set, every call is kept.",
+        check: extensions,
+    },
+    SetupKey {
+        name: "group",
+        values: "a PBX group name, or empty",
+        default: "",
+        secret: false,
+        help: "Members of this PBX group (the CDR's <grp> list) are agents too.",
+        check: name,
+    },
+    SetupKey {
+        name: "cdrwait",
+        values: "1 to 9999",
+        default: "60",
+        secret: false,
+        help: "How many 5-second steps a capture waits for its CDR (the seed's countdown, shown as P<n>).",
+        check: cdr_wait,
+    },
+    SetupKey {
+        name: "orphans",
+        values: "keep|delete",
+        default: "keep",
+        secret: false,
+        help: "A capture whose CDR never came: keep (archive it, flagged as orphan) or delete (logged).",
+        check: keep_delete,
     },
     SetupKey {
         name: "customerkey",

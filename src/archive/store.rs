@@ -160,6 +160,14 @@ pub fn backup_record(
             if !target.exists() {
                 let bytes = fs::read(source)?;
                 write_atomic(target, &bytes)?;
+                // read back: a backup that was never checked is not a backup
+                if hash_file(target)?.0 != <[u8; 32]>::from(Sha256::digest(&bytes)) {
+                    let _ = fs::remove_file(target);
+                    return Err(io::Error::other(format!(
+                        "the backup copy {} does not read back as written",
+                        target.display()
+                    )));
+                }
             }
         }
         return Ok(targets);

@@ -93,6 +93,7 @@ fn booking_for(capture: &Path, cdrs: &[Cdr]) -> Booking {
             .collect(),
         tan: None,
         mode: None,
+        warnings: Vec::new(),
     }
 }
 

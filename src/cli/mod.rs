@@ -15,7 +15,9 @@ mod convert;
 mod import;
 mod ops;
 mod record;
+mod service;
 mod setup;
+mod simulate;
 pub mod spec;
 mod synth;
 mod verify;
@@ -46,6 +48,8 @@ pub fn run(words: &[String]) -> i32 {
         Some("setup") => setup::setup(&args),
         Some("copy") => record::copy(&args),
         Some("move" | "delete" | "tan" | "note") => ops::operate(&args),
+        Some("service") => service::service(&args),
+        Some("simulate") => simulate::simulate(&args),
         Some(other) => Err(UsageError(format!("mode '{other}' is not available"))),
     };
     match result {

@@ -48,6 +48,18 @@ pub const MODES: &[Mode] = &[
                logged as 'copied' in the activity log.",
     },
     Mode {
+        name: "service",
+        usage: "service [recpath=DIR] [store=DIR] [listen=ADDRESS:PORT] [agents=…] [group=…]",
+        help: "Run the recorder headless until Ctrl-C or SIGTERM: devices PUT captures to /rec/, the PBX \
+               sends CDRs to /cdr, every kept call is archived (see import), status as JSON at /status.",
+    },
+    Mode {
+        name: "simulate",
+        usage: "simulate [url=http://127.0.0.1:8090] [calls=N] [seconds=N] [fault=…]",
+        help: "Play scripted calls against a running recorder as an innovaphone PBX and its devices would: \
+               captures by PUT, CDRs in the three CDR0/CDR1 shapes.",
+    },
+    Mode {
         name: "move",
         usage: "move in=RECORD out=DIR [recpath=DIR]",
         help: "Move a record (audio, sidecar, notes) as it is, encrypted or not; logged as 'moved'.",
@@ -152,6 +164,21 @@ pub const KEYS: &[Key] = &[
         help: "The notes for 'note'.",
     },
     Key {
+        name: "url",
+        values: "http://HOST:PORT",
+        help: "The recorder that simulate plays calls against.",
+    },
+    Key {
+        name: "calls",
+        values: "1 to 100000",
+        help: "How many calls simulate plays (default 10).",
+    },
+    Key {
+        name: "fault",
+        values: "none|late|nocdr|duplicate|cdrfirst|restart|mixed",
+        help: "What goes wrong in simulated calls (default mixed: duplicate, early and late CDRs).",
+    },
+    Key {
         name: "json",
         values: "on|off",
         help: "verify: print the full report as JSON.",
@@ -159,7 +186,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "seconds",
         values: "1 to 14400",
-        help: "Length of a generated call in seconds (synth).",
+        help: "Length of a generated call in seconds (synth, simulate).",
     },
 ];
 

@@ -2,4 +2,10 @@
 //! every call through the archive layer. Async on tokio; the archiving itself (CPU and
 //! disk bound) runs on blocking threads.
 
+pub mod cdr_intake;
+pub mod pipeline;
+pub mod receiver;
 pub mod rules;
+pub mod service;
+pub mod spool;
+pub mod status;

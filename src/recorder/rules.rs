@@ -44,7 +44,7 @@ impl Agents {
             return false;
         }
         self.everyone()
-            || self.numbers.iter().any(|n| *n == cdr.e164)
+            || self.numbers.contains(&cdr.e164)
             || self.group.as_deref().is_some_and(|g| cdr.in_group(g))
     }
 }
@@ -61,9 +61,13 @@ pub enum Decision<'a> {
 }
 
 /// Applies the rules to the CDRs of the call with conference id `conf`.
-pub fn decide<'a>(conf: &str, cdrs: &'a [Cdr], agents: &Agents) -> Decision<'a> {
+pub fn decide<'a>(
+    conf: &str,
+    cdrs: impl IntoIterator<Item = &'a Cdr>,
+    agents: &Agents,
+) -> Decision<'a> {
     let call: Vec<&Cdr> = cdrs
-        .iter()
+        .into_iter()
         .filter(|c| c.conferences().iter().any(|x| x.eq_ignore_ascii_case(conf)))
         .collect();
     if call.is_empty() {
@@ -84,18 +88,6 @@ pub fn decide<'a>(conf: &str, cdrs: &'a [Cdr], agents: &Agents) -> Decision<'a> 
             .into(),
         ),
     }
-}
-
-/// Every CDR of the call, in arrival order (stored raw in the sidecar).
-pub fn call_cdrs<'a>(conf: &str, cdrs: &'a [Cdr]) -> Vec<&'a Cdr> {
-    let first: Vec<String> = cdrs
-        .iter()
-        .filter(|c| c.conferences().iter().any(|x| x.eq_ignore_ascii_case(conf)))
-        .flat_map(|c| c.conferences())
-        .collect();
-    cdrs.iter()
-        .filter(|c| c.conferences().iter().any(|x| first.contains(x)))
-        .collect()
 }
 
 #[cfg(test)]

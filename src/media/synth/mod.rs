@@ -13,7 +13,7 @@ mod party;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 pub use capture_writer::{CaptureFile, Link};
-pub use party::{PartyScript, SynthCodec};
+pub use party::{PartyScript, Rng, SynthCodec};
 
 use super::sides::{INNOVAPHONE_LOCAL_PORT, INNOVAPHONE_REMOTE_PORT};
 use super::time::CaptureTime;

@@ -1,0 +1,113 @@
+//! `callrec service`: the recorder, headless, until Ctrl-C or SIGTERM.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::args::{Args, UsageError};
+use super::context::{archiver, load_setup, setup_key_names};
+use crate::archive::setup::Setup;
+use crate::recorder::pipeline::{OrphanPolicy, PipelineConfig};
+use crate::recorder::rules::Agents;
+use crate::recorder::service::{Service, ServiceConfig};
+
+/// The recorder's configuration, from the setup (with command-line overrides).
+pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
+    let listen = setup.get("listen").parse().map_err(|_| {
+        UsageError(format!(
+            "listen={} is not ADDRESS:PORT",
+            setup.get("listen")
+        ))
+    })?;
+    let number = |key: &str| -> u64 { setup.get(key).parse().unwrap_or(0) };
+    let auth = setup.get("httpauth");
+    let group = setup.get("group");
+    Ok(ServiceConfig {
+        listen,
+        max_capture: number("maxpcapmb").max(1) * 1_000_000,
+        basic_auth: (!auth.is_empty()).then_some(auth),
+        pipeline: PipelineConfig {
+            agents: Agents {
+                numbers: setup
+                    .get("agents")
+                    .split(',')
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect(),
+                group: (!group.is_empty()).then_some(group),
+                licences: 0,
+            },
+            cdr_wait_steps: number("cdrwait").clamp(1, 9999) as u32,
+            orphans: if setup.get("orphans") == "delete" {
+                OrphanPolicy::Delete
+            } else {
+                OrphanPolicy::Keep
+            },
+            settle: Duration::from_secs(3),
+            ..PipelineConfig::default()
+        },
+    })
+}
+
+pub fn service(args: &Args) -> Result<i32, UsageError> {
+    let mut allowed = vec!["recpath"];
+    allowed.extend(setup_key_names());
+    args.only(&allowed)?;
+    let setup = load_setup(args)?;
+    let config = service_config(&setup)?;
+    let archiver = archiver(&setup)?;
+    init_logging();
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async move {
+        let service = Service::start(config, archiver)
+            .await
+            .map_err(|e| UsageError(format!("the recorder cannot start: {e}")))?;
+        eprintln!(
+            "callrec: recorder on http://{0}: captures to http://{0}/rec/, CDRs to http://{0}/cdr, status at http://{0}/status",
+            service.local_addr()
+        );
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let stop_tx = Arc::new(stop_tx);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        });
+        service
+            .run(stop_rx)
+            .await
+            .map_err(|e| UsageError(format!("the recorder failed: {e}")))?;
+        Ok(0)
+    })
+}
+
+/// Log lines on standard error; `RUST_LOG` can change the level.
+pub fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,72 @@
+//! `callrec simulate`: play scripted PBX calls against a running recorder.
+
+use std::time::Duration;
+
+use super::args::{Args, UsageError};
+use crate::simulator::{Fault, Simulator, scripted_calls};
+
+pub fn simulate(args: &Args) -> Result<i32, UsageError> {
+    args.only(&["url", "calls", "seconds", "fault", "httpauth"])?;
+    let url = args
+        .get("url")
+        .unwrap_or("http://127.0.0.1:8090")
+        .to_string();
+    let calls: usize = args.choice("calls", 10, |v| {
+        v.parse().ok().filter(|n| (1..=100_000).contains(n))
+    })?;
+    let seconds: f64 = args.choice("seconds", 20.0, |v| {
+        v.parse().ok().filter(|s| (1.0..=14_400.0).contains(s))
+    })?;
+    let fault = args.choice("fault", None, |v| match v {
+        "none" => Some(Some(Fault::None)),
+        "late" => Some(Some(Fault::LateCdr(Duration::from_secs(8)))),
+        "nocdr" => Some(Some(Fault::NoCdr)),
+        "duplicate" => Some(Some(Fault::DuplicateCdr)),
+        "cdrfirst" => Some(Some(Fault::CdrFirst)),
+        "restart" => Some(Some(Fault::RestartMidUpload)),
+        "mixed" => Some(None),
+        _ => None,
+    })?;
+    let auth = args
+        .get("httpauth")
+        .and_then(|a| a.split_once(':'))
+        .map(|(u, p)| (u.to_string(), p.to_string()));
+    let now = jiff::Timestamp::now().as_second();
+    let mut script = scripted_calls(calls, seconds, now - seconds as i64 - 10, now as u64);
+    let faults = [
+        Fault::None,
+        Fault::DuplicateCdr,
+        Fault::CdrFirst,
+        Fault::LateCdr(Duration::from_secs(3)),
+        Fault::None,
+    ];
+    for (i, call) in script.iter_mut().enumerate() {
+        call.fault = fault.unwrap_or(faults[i % faults.len()]);
+    }
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async move {
+        let sim = Simulator::new(&url, auth).map_err(|e| UsageError(e.to_string()))?;
+        let mut failed = 0;
+        for (i, call) in script.iter().enumerate() {
+            let what = format!(
+                "call {}: {} {} {} ({} s, {:?}, fault {:?})",
+                i + 1,
+                call.internal,
+                if call.outgoing { "→" } else { "←" },
+                call.external,
+                call.seconds,
+                call.codec,
+                call.fault
+            );
+            match sim.play(call).await {
+                Ok(()) => out!("{what}: sent"),
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("callrec: {what}: {e}");
+                }
+            }
+        }
+        Ok(if failed == 0 { 0 } else { 1 })
+    })
+}

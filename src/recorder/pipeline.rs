@@ -1,0 +1,414 @@
+//! The job loop: looks at every capture in the journal, joins it with its CDRs by
+//! conference id, applies the recording rules and archives, drops or keeps waiting.
+//!
+//! It is driven by events (a capture or CDR arrived) and by a one-second tick (waits
+//! run out). Its whole state is on disk (the spool), so a restarted recorder simply
+//! carries on; the archive layer makes re-archiving the same capture a no-op, so a kill
+//! between "record placed" and "capture removed" duplicates nothing.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::{Notify, Semaphore, watch};
+
+use super::cdr_intake::Received;
+use super::rules::{Agents, Decision, decide};
+use super::spool::{Spool, Spooled};
+use super::status::{Lamp, StatusBoard, Waiting};
+use crate::archive::audit::{self, Action, Entry};
+use crate::archive::cdr::{Cdr, parse_cdrs};
+use crate::archive::record::{ArchiveError, Archiver, Booking};
+use crate::archive::source_name::SourceName;
+
+/// One step of the seed's CDR wait countdown.
+pub const WAIT_STEP: Duration = Duration::from_secs(5);
+
+/// What to do with a capture whose CDR never came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrphanPolicy {
+    /// Archive it from what the capture carries, flagged as an orphan (default).
+    Keep,
+    /// Delete it, with a line in the activity log.
+    Delete,
+}
+
+/// How the loop decides.
+#[derive(Debug, Clone)]
+pub struct PipelineConfig {
+    pub agents: Agents,
+    /// Steps of [`WAIT_STEP`] to wait for a CDR.
+    pub cdr_wait_steps: u32,
+    pub orphans: OrphanPolicy,
+    /// A capture no agent took part in is dropped only when its call's CDRs have been
+    /// quiet this long (a later CDR could still name an agent).
+    pub settle: Duration,
+    /// Captures archived at the same time.
+    pub workers: usize,
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        PipelineConfig {
+            agents: Agents::default(),
+            cdr_wait_steps: 60,
+            orphans: OrphanPolicy::Keep,
+            settle: Duration::from_secs(3),
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+}
+
+/// The CDRs known, indexed by conference id, with the time the newest one of each
+/// conference arrived.
+#[derive(Default)]
+pub struct CdrBook {
+    pub cdrs: Vec<Cdr>,
+    by_conf: HashMap<String, Vec<usize>>,
+    /// Gateway CDRs by conference id (`ref`), as text.
+    gateway: HashMap<String, Vec<String>>,
+    last_by_conf: HashMap<String, SystemTime>,
+}
+
+impl CdrBook {
+    pub fn add(&mut self, received: &Received) {
+        let now = SystemTime::now();
+        match received {
+            Received::Pbx(text) => {
+                if let Ok(cdrs) = parse_cdrs(text) {
+                    for cdr in cdrs {
+                        for conf in cdr.conferences() {
+                            self.last_by_conf.insert(conf.clone(), now);
+                            self.by_conf.entry(conf).or_default().push(self.cdrs.len());
+                        }
+                        self.cdrs.push(cdr);
+                    }
+                }
+            }
+            Received::Gateway(pairs) => {
+                if let Some(conf) = pairs.get("ref") {
+                    let conf = conf.to_ascii_lowercase();
+                    self.last_by_conf.insert(conf.clone(), now);
+                    self.gateway.entry(conf).or_default().push(received.text());
+                }
+            }
+        }
+    }
+}
+
+impl CdrBook {
+    /// The CDRs that carry `conf`.
+    pub fn with_conf(&self, conf: &str) -> Vec<&Cdr> {
+        self.by_conf
+            .get(conf)
+            .map(|ix| ix.iter().map(|&i| &self.cdrs[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every CDR of the call: those with `conf`, and those sharing another conference id
+    /// with them (the other legs of a transfer), in arrival order, without repeats.
+    pub fn call(&self, conf: &str) -> Vec<&Cdr> {
+        let mut ix: Vec<usize> = Vec::new();
+        for cdr in self.with_conf(conf) {
+            for other in cdr.conferences() {
+                ix.extend(self.by_conf.get(&other).into_iter().flatten());
+            }
+        }
+        ix.sort_unstable();
+        ix.dedup();
+        ix.into_iter().map(|i| &self.cdrs[i]).collect()
+    }
+}
+
+/// The shared parts of a running recorder.
+pub struct Pipeline {
+    pub archiver: Arc<Archiver>,
+    pub spool: Arc<Spool>,
+    pub config: PipelineConfig,
+    pub status: Arc<StatusBoard>,
+    pub book: Mutex<CdrBook>,
+    pub wake: Notify,
+    busy: Mutex<HashSet<String>>,
+    workers: Arc<Semaphore>,
+}
+
+impl Pipeline {
+    /// Builds the pipeline and loads the CDRs the journal already holds.
+    pub fn new(
+        archiver: Archiver,
+        spool: Spool,
+        config: PipelineConfig,
+        status: Arc<StatusBoard>,
+    ) -> std::io::Result<Arc<Pipeline>> {
+        let mut book = CdrBook::default();
+        for cdr in spool.cdrs()? {
+            book.add(&cdr);
+        }
+        let workers = Arc::new(Semaphore::new(config.workers.max(1)));
+        Ok(Arc::new(Pipeline {
+            archiver: Arc::new(archiver),
+            spool: Arc::new(spool),
+            config,
+            status,
+            book: Mutex::new(book),
+            wake: Notify::new(),
+            busy: Mutex::new(HashSet::new()),
+            workers,
+        }))
+    }
+
+    /// Takes a CDR: journal first, then the book; `false` for a duplicate.
+    pub fn take_cdr(&self, received: &Received) -> std::io::Result<bool> {
+        let new = self.spool.save_cdr(received)?;
+        if new {
+            self.book
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .add(received);
+            self.status.update(|s| {
+                s.counters.cdrs_received += 1;
+                s.lamps.cdr = Lamp::Green;
+            });
+            self.wake.notify_one();
+        } else {
+            self.status.update(|s| s.counters.cdrs_duplicate += 1);
+        }
+        Ok(new)
+    }
+
+    /// Runs until `stop` turns true; then waits for archiving in progress to finish.
+    pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        loop {
+            self.pass();
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = stop.changed() => break,
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+        // let running jobs finish: a job is never cut off by a clean stop
+        let _ = self
+            .workers
+            .acquire_many(self.config.workers.max(1) as u32)
+            .await;
+    }
+
+    /// One look at every capture.
+    fn pass(self: &Arc<Self>) {
+        let captures = match self.spool.captures() {
+            Ok(c) => c,
+            Err(e) => {
+                self.status
+                    .event("error", format!("cannot read the journal: {e}"));
+                self.status.update(|s| s.lamps.disk = Lamp::Red);
+                return;
+            }
+        };
+        let now = SystemTime::now();
+        let mut waiting = Vec::new();
+        for capture in captures {
+            if self
+                .busy
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(&capture.name)
+            {
+                continue;
+            }
+            let conf = SourceName::parse(&capture.name).map(|s| s.conf);
+            let waited = now.duration_since(capture.received).unwrap_or_default();
+            let plan = {
+                let book = self.book.lock().unwrap_or_else(|e| e.into_inner());
+                self.plan(&capture, conf.as_deref(), waited, &book, now)
+            };
+            match plan {
+                Plan::Archive(booking) => self.start(capture, Job::Archive(booking)),
+                Plan::Drop(reason) => self.start(capture, Job::Drop(reason)),
+                Plan::Wait => {
+                    let limit = WAIT_STEP * self.config.cdr_wait_steps;
+                    let left = limit.saturating_sub(waited).as_secs().div_ceil(5);
+                    waiting.push(Waiting {
+                        capture: capture.name.clone(),
+                        waited_s: waited.as_secs(),
+                        countdown: format!("P{left}"),
+                    });
+                }
+            }
+        }
+        self.status.update(|s| s.waiting = waiting);
+    }
+
+    fn plan(
+        &self,
+        capture: &Spooled,
+        conf: Option<&str>,
+        waited: Duration,
+        book: &CdrBook,
+        now: SystemTime,
+    ) -> Plan {
+        let mut warnings = Vec::new();
+        if capture.partial {
+            warnings.push("the upload ended early: the capture is partial".to_string());
+        }
+        let decision = conf.map_or(Decision::NoCdr, |c| {
+            decide(c, book.with_conf(c), &self.config.agents)
+        });
+        match decision {
+            Decision::Keep(owner) => {
+                let conf = conf.unwrap_or_default();
+                let mut raw: Vec<String> = book.call(conf).iter().map(|c| c.raw.clone()).collect();
+                raw.extend(book.gateway.get(conf).cloned().unwrap_or_default());
+                Plan::Archive(Box::new(Booking {
+                    facts: Some(owner.facts()),
+                    raw_cdrs: raw,
+                    tan: None,
+                    mode: Some("std".into()),
+                    warnings,
+                }))
+            }
+            Decision::Drop(reason) => {
+                let quiet = conf.and_then(|c| book.last_by_conf.get(c)).is_none_or(|t| {
+                    now.duration_since(*t).unwrap_or_default() >= self.config.settle
+                });
+                if quiet {
+                    Plan::Drop(reason)
+                } else {
+                    Plan::Wait
+                }
+            }
+            Decision::NoCdr => {
+                if waited < WAIT_STEP * self.config.cdr_wait_steps {
+                    return Plan::Wait;
+                }
+                match self.config.orphans {
+                    OrphanPolicy::Keep => {
+                        warnings.push(format!(
+                            "orphan: no CDR arrived within {} s",
+                            (WAIT_STEP * self.config.cdr_wait_steps).as_secs()
+                        ));
+                        let raw = conf
+                            .and_then(|c| book.gateway.get(c).cloned())
+                            .unwrap_or_default();
+                        Plan::Archive(Box::new(Booking {
+                            facts: None,
+                            raw_cdrs: raw,
+                            tan: None,
+                            mode: Some("orphan".into()),
+                            warnings,
+                        }))
+                    }
+                    OrphanPolicy::Delete => Plan::Drop("orphan: no CDR arrived".into()),
+                }
+            }
+        }
+    }
+
+    fn start(self: &Arc<Self>, capture: Spooled, job: Job) {
+        let Ok(permit) = self.workers.clone().try_acquire_owned() else {
+            return; // all workers busy: the next pass takes it
+        };
+        self.busy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(capture.name.clone());
+        let name = capture.name.clone();
+        self.status.update(|s| s.archiving.push(name.clone()));
+        let this = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            this.run_job(&capture, job);
+            this.busy
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&capture.name);
+            this.status
+                .update(|s| s.archiving.retain(|n| *n != capture.name));
+            drop(permit);
+            this.wake.notify_one();
+        });
+    }
+
+    fn run_job(&self, capture: &Spooled, job: Job) {
+        match job {
+            Job::Archive(booking) => {
+                let orphan = booking.facts.is_none();
+                match self.archiver.archive(&capture.path, &booking) {
+                    Ok(done) => {
+                        let relative = self.archiver.store.relative(&done.name);
+                        if let Err(e) = self.spool.remove_capture(&capture.name) {
+                            self.status.event(
+                                "error",
+                                format!(
+                                    "{} archived, but not removed from the journal: {e}",
+                                    capture.name
+                                ),
+                            );
+                        }
+                        self.status.update(|s| {
+                            s.counters.archived += u64::from(!done.already);
+                            s.counters.orphans += u64::from(orphan && !done.already);
+                            s.last_record = Some(relative.clone());
+                            s.lamps.disk = Lamp::Green;
+                            s.lamps.pcap = Lamp::Green;
+                        });
+                        self.status.event("info", format!("stored {relative}"));
+                    }
+                    Err(ArchiveError::Media(e)) => {
+                        // nothing usable in it: kept aside for a person, never deleted
+                        let kept = self.spool.fail_capture(&capture.name);
+                        self.status.update(|s| s.counters.failed += 1);
+                        self.status.event(
+                            "error",
+                            format!(
+                                "{}: no record made ({e}); kept in {:?}",
+                                capture.name,
+                                kept.ok()
+                            ),
+                        );
+                    }
+                    Err(e) => {
+                        self.status.update(|s| s.lamps.disk = Lamp::Red);
+                        self.status
+                            .event("error", format!("{}: not archived yet: {e}", capture.name));
+                        std::thread::sleep(Duration::from_secs(1));
+                    }
+                }
+            }
+            Job::Drop(reason) => {
+                let logged = audit::append(
+                    &self.archiver.store.audit_log(),
+                    &Entry {
+                        action: Action::Deleted,
+                        record: &format!("REC/incoming/{}", capture.name),
+                        actor: &self.archiver.recorder_name,
+                        detail: &format!("not kept: {reason}"),
+                    },
+                    &self.archiver.identity,
+                );
+                match logged.and_then(|()| self.spool.remove_capture(&capture.name)) {
+                    Ok(()) => {
+                        self.status.update(|s| s.counters.dropped_by_rule += 1);
+                        self.status
+                            .event("info", format!("{}: not kept ({reason})", capture.name));
+                    }
+                    Err(e) => self
+                        .status
+                        .event("error", format!("{}: cannot drop: {e}", capture.name)),
+                }
+            }
+        }
+    }
+}
+
+enum Plan {
+    Archive(Box<Booking>),
+    Drop(String),
+    Wait,
+}
+
+enum Job {
+    Archive(Box<Booking>),
+    Drop(String),
+}

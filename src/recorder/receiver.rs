@@ -1,0 +1,262 @@
+//! The recorder's HTTP side: the Record-to URL that phones and gateways PUT their
+//! captures to (with the WebDAV verbs they may send around it), the CDR endpoint of
+//! the PBX's CDR0/CDR1 interface, and `GET /status`.
+//!
+//! ```text
+//! PUT      /rec/<…>/<conf>-<mac>-<serial>[-<reg>][.pcap]   a capture (body streamed to the journal)
+//! OPTIONS, PROPFIND, MKCOL, DELETE  /rec/…                 WebDAV courtesy answers
+//! GET|POST /cdr[/…]                                        CDRs, in the three shapes
+//! GET      /status                                         the status snapshot as JSON
+//! ```
+//! A capture body goes to a temporary file, is synced, and only then gets its name;
+//! a body that stops early is kept as a partial capture. Names are checked before they
+//! touch the disk; sizes are bounded.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use base64::Engine;
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use super::cdr_intake::{MAX_CDR_REQUEST, parse_request};
+use super::pipeline::Pipeline;
+use super::spool::valid_capture_name;
+use super::status::Lamp;
+
+/// What the HTTP side needs.
+pub struct Receiver {
+    pub pipeline: Arc<Pipeline>,
+    /// Largest capture accepted, in bytes.
+    pub max_capture: u64,
+    /// `user:password` that requests must present with Basic authentication, if set.
+    pub basic_auth: Option<String>,
+}
+
+/// The router; serve it with `axum::serve`.
+pub fn router(receiver: Arc<Receiver>) -> Router {
+    Router::new()
+        .route("/rec", any(dav_root))
+        .route("/rec/", any(dav_root))
+        .route("/rec/{*path}", any(capture))
+        .route(
+            "/cdr",
+            any(cdr).layer(DefaultBodyLimit::max(MAX_CDR_REQUEST + 1)),
+        )
+        .route(
+            "/cdr/{*rest}",
+            any(cdr).layer(DefaultBodyLimit::max(MAX_CDR_REQUEST + 1)),
+        )
+        .route("/status", get(status))
+        .layer(middleware::from_fn_with_state(
+            receiver.clone(),
+            authenticate,
+        ))
+        .with_state(receiver)
+}
+
+async fn authenticate(State(rx): State<Arc<Receiver>>, request: Request, next: Next) -> Response {
+    let Some(expected) = &rx.basic_auth else {
+        return next.run(request).await;
+    };
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        });
+    if given.as_deref() == Some(expected.as_bytes()) {
+        next.run(request).await
+    } else {
+        let mut response = StatusCode::UNAUTHORIZED.into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"callrec\""),
+        );
+        response
+    }
+}
+
+fn dav_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert("DAV", HeaderValue::from_static("1"));
+    h.insert(
+        header::ALLOW,
+        HeaderValue::from_static("OPTIONS, PROPFIND, MKCOL, PUT, DELETE"),
+    );
+    response
+}
+
+/// An empty collection: the journal is not for listing.
+async fn dav_root(method: Method) -> Response {
+    match method.as_str() {
+        "OPTIONS" => dav_headers(StatusCode::OK.into_response()),
+        "PROPFIND" => dav_headers(
+            (
+                StatusCode::MULTI_STATUS,
+                [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:multistatus xmlns:D=\"DAV:\"><D:response>\
+                 <D:href>/rec/</D:href><D:propstat><D:prop><D:resourcetype><D:collection/></D:resourcetype>\
+                 </D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response></D:multistatus>\n",
+            )
+                .into_response(),
+        ),
+        "MKCOL" => StatusCode::CREATED.into_response(),
+        _ => StatusCode::METHOD_NOT_ALLOWED.into_response(),
+    }
+}
+
+async fn capture(
+    State(rx): State<Arc<Receiver>>,
+    method: Method,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let name = path.rsplit('/').next().unwrap_or("").to_string();
+    match method.as_str() {
+        "PUT" => {}
+        "OPTIONS" => return dav_headers(StatusCode::OK.into_response()),
+        "MKCOL" => return StatusCode::CREATED.into_response(),
+        // The recorder decides when a capture goes; a device's DELETE is acknowledged only.
+        "DELETE" => return StatusCode::NO_CONTENT.into_response(),
+        "PROPFIND" => return StatusCode::NOT_FOUND.into_response(),
+        _ => return StatusCode::METHOD_NOT_ALLOWED.into_response(),
+    }
+    if path.ends_with('/') {
+        return StatusCode::CREATED.into_response(); // a folder PUT: nothing to keep
+    }
+    if !valid_capture_name(&name) {
+        return (StatusCode::BAD_REQUEST, "bad capture name\n").into_response();
+    }
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > rx.max_capture) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "capture too large\n").into_response();
+    }
+    let spool = rx.pipeline.spool.clone();
+    let part = spool.part_path(&name);
+    let mut file = match tokio::fs::File::create(&part).await {
+        Ok(f) => f,
+        Err(e) => return server_error(&rx, &name, e),
+    };
+    let mut stream = body.into_data_stream();
+    let mut total: u64 = 0;
+    let mut complete = true;
+    while let Some(chunk) = stream.next().await {
+        let bytes: Bytes = match chunk {
+            Ok(b) => b,
+            Err(_) => {
+                complete = false; // the sender went away: keep what came
+                break;
+            }
+        };
+        total += bytes.len() as u64;
+        if total > rx.max_capture {
+            drop(file);
+            let _ = tokio::fs::remove_file(&part).await;
+            return (StatusCode::PAYLOAD_TOO_LARGE, "capture too large\n").into_response();
+        }
+        if let Err(e) = file.write_all(&bytes).await {
+            drop(file);
+            let _ = tokio::fs::remove_file(&part).await;
+            return server_error(&rx, &name, e);
+        }
+    }
+    if announced.is_some_and(|n| n != total) {
+        complete = false;
+    }
+    if total == 0 {
+        drop(file);
+        let _ = tokio::fs::remove_file(&part).await;
+        return (StatusCode::BAD_REQUEST, "empty capture\n").into_response();
+    }
+    let synced = file.sync_all().await;
+    drop(file);
+    let committed = match synced {
+        Ok(()) => {
+            let spool = spool.clone();
+            let (part2, name2) = (part.clone(), name.clone());
+            tokio::task::spawn_blocking(move || spool.commit_upload(&part2, &name2, complete))
+                .await
+                .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = committed {
+        let _ = tokio::fs::remove_file(&part).await;
+        return server_error(&rx, &name, e);
+    }
+    rx.pipeline.status.update(|s| {
+        s.counters.captures_received += 1;
+        s.counters.partial_uploads += u64::from(!complete);
+        s.lamps.pcap = Lamp::Green;
+    });
+    if !complete {
+        rx.pipeline.status.event(
+            "warning",
+            format!("{name}: upload ended early; kept as a partial capture"),
+        );
+    }
+    rx.pipeline.wake.notify_one();
+    StatusCode::CREATED.into_response()
+}
+
+fn server_error(rx: &Receiver, name: &str, e: std::io::Error) -> Response {
+    rx.pipeline.status.update(|s| s.lamps.disk = Lamp::Red);
+    rx.pipeline
+        .status
+        .event("error", format!("{name}: cannot store the upload: {e}"));
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "cannot store the capture\n",
+    )
+        .into_response()
+}
+
+async fn cdr(State(rx): State<Arc<Receiver>>, RawQuery(query): RawQuery, body: Bytes) -> Response {
+    let received = match parse_request(query.as_deref(), &body) {
+        Ok(r) => r,
+        Err(e) => {
+            rx.pipeline
+                .status
+                .event("warning", format!("CDR refused: {e}"));
+            return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response();
+        }
+    };
+    let pipeline = rx.pipeline.clone();
+    // journal first: the PBX gets its 200 only for what is on disk
+    let saved = tokio::task::spawn_blocking(move || {
+        received
+            .iter()
+            .try_for_each(|r| pipeline.take_cdr(r).map(|_| ()))
+    })
+    .await
+    .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+    match saved {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(e) => {
+            rx.pipeline.status.update(|s| s.lamps.disk = Lamp::Red);
+            rx.pipeline
+                .status
+                .event("error", format!("cannot store a CDR: {e}"));
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+async fn status(State(rx): State<Arc<Receiver>>) -> Response {
+    axum::Json(rx.pipeline.status.snapshot()).into_response()
+}

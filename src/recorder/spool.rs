@@ -1,0 +1,236 @@
+//! The recorder's journal on disk, in `STORE/REC/`: every capture and every CDR is
+//! here, synced, before the sender gets its answer, and stays until the archive holds
+//! the record. After a crash or kill the recorder starts again from this folder alone.
+//!
+//! ```text
+//! REC/incoming/<name>                 a received capture
+//! REC/incoming/<name>.partial         marker: the upload ended early (kept, flagged)
+//! REC/incoming/.<name>.part-<pid>-<n> an upload in progress
+//! REC/cdr/<key>.cdr                   one received CDR (key = dedup key)
+//! REC/failed/<name>                   a capture with nothing usable in it (kept for a human)
+//! ```
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use super::cdr_intake::Received;
+use crate::archive::store::{Store, sync_parent, write_atomic};
+
+/// The longest capture name accepted.
+pub const MAX_NAME: usize = 200;
+
+/// Whether `name` may be a capture's file name: letters, digits, `.`, `_`, `-`, not
+/// hidden, not a marker. Anything else (slashes, `..`, control characters) is refused
+/// before it can touch the file system.
+pub fn valid_capture_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME
+        && !name.starts_with('.')
+        && !name.ends_with(".partial")
+        && !name.contains("..")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// A capture waiting in the journal.
+#[derive(Debug, Clone)]
+pub struct Spooled {
+    pub name: String,
+    pub path: PathBuf,
+    /// The upload ended before the sender said it was complete.
+    pub partial: bool,
+    /// When it was (last) received: the wait for its CDR counts from here.
+    pub received: SystemTime,
+}
+
+/// The journal folders of one store.
+#[derive(Debug)]
+pub struct Spool {
+    incoming: PathBuf,
+    cdr: PathBuf,
+    failed: PathBuf,
+    counter: AtomicU64,
+}
+
+impl Spool {
+    /// Opens (creates) the journal. Uploads a killed process left behind are kept as
+    /// partial captures, unless a complete capture of that name is already there.
+    pub fn open(store: &Store) -> io::Result<Spool> {
+        let rec = store.rec();
+        let spool = Spool {
+            incoming: rec.join("incoming"),
+            cdr: rec.join("cdr"),
+            failed: rec.join("failed"),
+            counter: AtomicU64::new(0),
+        };
+        for dir in [&spool.incoming, &spool.cdr, &spool.failed] {
+            fs::create_dir_all(dir)?;
+        }
+        for entry in fs::read_dir(&spool.incoming)?.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if let Some((name, _)) = file.strip_prefix('.').and_then(|f| f.rsplit_once(".part-")) {
+                let target = spool.incoming.join(name);
+                if valid_capture_name(name) && !target.exists() && entry.metadata()?.len() > 0 {
+                    fs::rename(entry.path(), &target)?;
+                    fs::write(spool.marker(name), b"")?;
+                } else {
+                    fs::remove_file(entry.path())?;
+                }
+            }
+        }
+        Ok(spool)
+    }
+
+    fn marker(&self, name: &str) -> PathBuf {
+        self.incoming.join(format!("{name}.partial"))
+    }
+
+    /// A fresh temporary path for an upload of `name`.
+    pub fn part_path(&self, name: &str) -> PathBuf {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        self.incoming
+            .join(format!(".{name}.part-{}-{n}", std::process::id()))
+    }
+
+    /// Gives a finished (synced) upload its name, replacing an earlier upload of the
+    /// same name; `complete` is false when the sender stopped early.
+    pub fn commit_upload(&self, part: &Path, name: &str, complete: bool) -> io::Result<()> {
+        let target = self.incoming.join(name);
+        if complete {
+            let _ = fs::remove_file(self.marker(name));
+        } else {
+            write_atomic(&self.marker(name), b"")?;
+        }
+        fs::rename(part, &target)?;
+        sync_parent(&target)
+    }
+
+    /// The captures in the journal, oldest first.
+    pub fn captures(&self) -> io::Result<Vec<Spooled>> {
+        let mut out = Vec::new();
+        for entry in fs::read_dir(&self.incoming)?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !valid_capture_name(&name) {
+                continue;
+            }
+            let meta = entry.metadata()?;
+            if !meta.is_file() {
+                continue;
+            }
+            out.push(Spooled {
+                partial: self.marker(&name).exists(),
+                path: entry.path(),
+                received: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                name,
+            });
+        }
+        out.sort_by(|a, b| a.received.cmp(&b.received).then(a.name.cmp(&b.name)));
+        Ok(out)
+    }
+
+    /// Removes a capture the archive now holds (or a rule dropped).
+    pub fn remove_capture(&self, name: &str) -> io::Result<()> {
+        let _ = fs::remove_file(self.marker(name));
+        fs::remove_file(self.incoming.join(name))?;
+        sync_parent(&self.incoming.join(name))
+    }
+
+    /// Moves a capture that holds nothing usable out of the way, for a person to look at.
+    pub fn fail_capture(&self, name: &str) -> io::Result<PathBuf> {
+        let target = self.failed.join(name);
+        let _ = fs::remove_file(self.marker(name));
+        fs::rename(self.incoming.join(name), &target)?;
+        sync_parent(&target)?;
+        Ok(target)
+    }
+
+    /// Stores a CDR durably; `false` when the same CDR was already there.
+    pub fn save_cdr(&self, cdr: &Received) -> io::Result<bool> {
+        let path = self.cdr.join(format!("{}.cdr", cdr.dedup_key()));
+        if path.exists() {
+            return Ok(false);
+        }
+        write_atomic(&path, cdr.text().as_bytes())?;
+        Ok(true)
+    }
+
+    /// Every CDR in the journal.
+    pub fn cdrs(&self) -> io::Result<Vec<Received>> {
+        let mut out = Vec::new();
+        let mut paths: Vec<(SystemTime, PathBuf)> = fs::read_dir(&self.cdr)?
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".cdr"))
+            .map(|e| {
+                let t = e
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(SystemTime::UNIX_EPOCH);
+                (t, e.path())
+            })
+            .collect();
+        paths.sort();
+        for (_, path) in paths {
+            out.push(Received::from_text(&fs::read_to_string(&path)?));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_could_escape_are_refused() {
+        for bad in [
+            "",
+            ".hidden",
+            "../x.pcap",
+            "a/b.pcap",
+            "a\\b",
+            "a b",
+            "x.pcap.partial",
+            "a\0b",
+            &"a".repeat(201),
+        ] {
+            assert!(!valid_capture_name(bad), "{bad:?}");
+        }
+        for good in [
+            "e89277f0e909d31192e80090331032dd-009033010203-1.pcap",
+            "call_1.pcap",
+            "abc-1-alice",
+        ] {
+            assert!(valid_capture_name(good), "{good}");
+        }
+    }
+
+    #[test]
+    fn a_killed_upload_is_kept_as_a_partial_capture() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let spool = Spool::open(&store).unwrap();
+        let part = spool.part_path("a.pcap");
+        fs::write(&part, b"some bytes").unwrap();
+        let empty = spool.part_path("b.pcap");
+        fs::write(&empty, b"").unwrap();
+        drop(spool);
+        let spool = Spool::open(&store).unwrap();
+        let captures = spool.captures().unwrap();
+        assert_eq!(captures.len(), 1);
+        assert!(captures[0].partial && captures[0].name == "a.pcap");
+        // a complete re-upload replaces it and clears the flag
+        let part = spool.part_path("a.pcap");
+        fs::write(&part, b"all the bytes").unwrap();
+        spool.commit_upload(&part, "a.pcap", true).unwrap();
+        let captures = spool.captures().unwrap();
+        assert!(!captures[0].partial);
+        assert_eq!(fs::read(&captures[0].path).unwrap(), b"all the bytes");
+        assert!(spool.save_cdr(&Received::Pbx("<cdr/>".into())).unwrap());
+        assert!(!spool.save_cdr(&Received::Pbx("<cdr/>".into())).unwrap());
+        assert_eq!(spool.cdrs().unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,159 @@
+//! The recorder's state as the recorder window and `GET /status` show it: lamps,
+//! captures waiting for their CDR (with the seed's `P1443` countdown), counters and
+//! the latest events. Writers update it under a lock; readers take snapshots.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use serde::Serialize;
+use tokio::sync::watch;
+
+/// How many recent events are kept.
+const RECENT: usize = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lamp {
+    /// Not configured or nothing seen yet.
+    #[default]
+    Grey,
+    Green,
+    Yellow,
+    Red,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Lamps {
+    /// Live link to the PBX (SOAP); grey until that link exists.
+    pub pbx: Lamp,
+    /// CDRs arriving.
+    pub cdr: Lamp,
+    /// The capture source (receiver listening, uploads succeeding).
+    pub pcap: Lamp,
+    /// Writing to the store.
+    pub disk: Lamp,
+    /// Writing the backup copy; grey without a backup folder.
+    pub backup: Lamp,
+    pub software: Lamp,
+}
+
+/// A capture that waits for its CDR.
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiting {
+    pub capture: String,
+    /// Seconds it has waited.
+    pub waited_s: u64,
+    /// The seed's countdown: `P` and the 5-second steps left before it becomes an orphan.
+    pub countdown: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Counters {
+    pub captures_received: u64,
+    pub partial_uploads: u64,
+    pub cdrs_received: u64,
+    pub cdrs_duplicate: u64,
+    pub archived: u64,
+    pub dropped_by_rule: u64,
+    pub orphans: u64,
+    pub failed: u64,
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub utc: String,
+    pub level: &'static str,
+    pub text: String,
+}
+
+/// The whole picture at one moment.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Status {
+    pub started_utc: String,
+    pub listen: String,
+    pub lamps: Lamps,
+    pub waiting: Vec<Waiting>,
+    /// Captures being archived right now.
+    pub archiving: Vec<String>,
+    pub counters: Counters,
+    /// Store-relative path of the newest record.
+    pub last_record: Option<String>,
+    pub recent: VecDeque<Event>,
+}
+
+/// The shared status and a signal for those who watch it (the UI repaints on it).
+pub struct StatusBoard {
+    status: Mutex<Status>,
+    changed: watch::Sender<u64>,
+}
+
+impl StatusBoard {
+    pub fn new(listen: String, backup_configured: bool) -> StatusBoard {
+        let status = Status {
+            started_utc: now(),
+            listen,
+            lamps: Lamps {
+                backup: if backup_configured {
+                    Lamp::Green
+                } else {
+                    Lamp::Grey
+                },
+                software: Lamp::Green,
+                disk: Lamp::Green,
+                ..Lamps::default()
+            },
+            ..Status::default()
+        };
+        StatusBoard {
+            status: Mutex::new(status),
+            changed: watch::channel(0).0,
+        }
+    }
+
+    /// Changes the status and tells watchers.
+    pub fn update(&self, f: impl FnOnce(&mut Status)) {
+        {
+            let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+            f(&mut status);
+        }
+        self.changed.send_modify(|n| *n += 1);
+    }
+
+    /// Records an event (and counts errors).
+    pub fn event(&self, level: &'static str, text: impl Into<String>) {
+        let text = text.into();
+        match level {
+            "error" => tracing::error!("{text}"),
+            "warning" => tracing::warn!("{text}"),
+            _ => tracing::info!("{text}"),
+        }
+        self.update(|s| {
+            if level == "error" {
+                s.counters.errors += 1;
+            }
+            s.recent.push_front(Event {
+                utc: now(),
+                level,
+                text,
+            });
+            s.recent.truncate(RECENT);
+        });
+    }
+
+    pub fn snapshot(&self) -> Status {
+        self.status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+}
+
+fn now() -> String {
+    let t = jiff::Timestamp::now();
+    t.round(jiff::Unit::Second).unwrap_or(t).to_string()
+}
