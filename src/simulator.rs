@@ -188,21 +188,48 @@ impl Simulator {
         check(&format!("PUT {name}"), response.status())
     }
 
-    /// Uploads the first half of a capture, then drops the connection (device restart).
-    pub async fn put_capture_cut(&self, name: &str, bytes: Vec<u8>) {
-        let half = bytes.len() / 2;
-        let total = bytes.len();
-        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
-            Ok(bytes[..half].to_vec()),
-            Err(std::io::Error::other("device restarted")),
-        ];
-        let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
-        let _ = self
-            .request(reqwest::Method::PUT, format!("{}/rec/{name}", self.base))
-            .header(reqwest::header::CONTENT_LENGTH, total)
-            .body(body)
-            .send()
-            .await;
+    /// Uploads the first half of a capture, then drops the connection, as a device that
+    /// restarts mid-call does. Plain TCP, because an HTTP client will not send a body
+    /// shorter than it announced.
+    pub async fn put_capture_cut(&self, name: &str, bytes: Vec<u8>) -> Result<(), SimError> {
+        use tokio::io::AsyncWriteExt;
+        let authority = self
+            .base
+            .strip_prefix("http://")
+            .ok_or_else(|| SimError::Refused {
+                what: "a cut upload needs an http:// address".into(),
+                status: 0,
+            })?
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let mut head = format!(
+            "PUT /rec/{name} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {}\r\n",
+            bytes.len()
+        );
+        if let Some((user, password)) = &self.auth {
+            use base64::Engine;
+            let token =
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            head.push_str(&format!("Authorization: Basic {token}\r\n"));
+        }
+        head.push_str("\r\n");
+        let io = |e: std::io::Error| SimError::Refused {
+            what: format!("cut upload: {e}"),
+            status: 0,
+        };
+        let mut stream = tokio::net::TcpStream::connect(&authority)
+            .await
+            .map_err(io)?;
+        stream.write_all(head.as_bytes()).await.map_err(io)?;
+        stream
+            .write_all(&bytes[..bytes.len() / 2])
+            .await
+            .map_err(io)?;
+        stream.flush().await.map_err(io)?;
+        drop(stream);
+        Ok(())
     }
 
     /// Sends one CDR, in the next of the three CDR0/CDR1 shapes.
@@ -237,10 +264,7 @@ impl Simulator {
         let (name, bytes) = call.capture();
         let cdrs = call.cdrs();
         match call.fault {
-            Fault::RestartMidUpload => {
-                self.put_capture_cut(&name, bytes).await;
-                return Ok(());
-            }
+            Fault::RestartMidUpload => return self.put_capture_cut(&name, bytes).await,
             Fault::CdrFirst => {
                 for c in &cdrs {
                     self.send_cdr(c).await?;

@@ -133,6 +133,9 @@ async fn capture(
         "PROPFIND" => return StatusCode::NOT_FOUND.into_response(),
         _ => return StatusCode::METHOD_NOT_ALLOWED.into_response(),
     }
+    if path.split('/').any(|segment| segment == "..") {
+        return (StatusCode::BAD_REQUEST, "bad path\n").into_response();
+    }
     if path.ends_with('/') {
         return StatusCode::CREATED.into_response(); // a folder PUT: nothing to keep
     }
@@ -146,6 +149,20 @@ async fn capture(
     if announced.is_some_and(|n| n > rx.max_capture) {
         return (StatusCode::PAYLOAD_TOO_LARGE, "capture too large\n").into_response();
     }
+    // The upload runs in its own task: when a device drops the connection, hyper drops
+    // this handler, but the task still sees the body end and keeps what arrived.
+    match tokio::spawn(store_upload(rx, name, announced, body)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn store_upload(
+    rx: Arc<Receiver>,
+    name: String,
+    announced: Option<u64>,
+    body: Body,
+) -> Response {
     let spool = rx.pipeline.spool.clone();
     let part = spool.part_path(&name);
     let mut file = match tokio::fs::File::create(&part).await {

@@ -1,0 +1,387 @@
+//! The recorder service over real HTTP on loopback, driven by the PBX simulator:
+//! rules, faults, bad input, and a kill -9 in the middle of a burst.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use callrec::archive::identity::Identity;
+use callrec::archive::keyring::KeyRing;
+use callrec::archive::name::RecordName;
+use callrec::archive::record::Archiver;
+use callrec::archive::store::Store;
+use callrec::media::ConvertOptions;
+use callrec::recorder::pipeline::{OrphanPolicy, PipelineConfig};
+use callrec::recorder::rules::Agents;
+use callrec::recorder::service::{Service, ServiceConfig};
+use callrec::simulator::{Fault, Simulator, scripted_calls};
+
+fn archiver(store: &Path) -> Archiver {
+    Archiver {
+        store: Store::new(store),
+        backup: None,
+        ring: KeyRing::default(),
+        identity: Identity::generate(),
+        recorder_name: "test recorder".into(),
+        seal_metadata: true,
+        encrypt_audio: false,
+        options: ConvertOptions::default(),
+    }
+}
+
+fn config(agents: &[&str]) -> ServiceConfig {
+    ServiceConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        max_capture: 20_000_000,
+        basic_auth: None,
+        pipeline: PipelineConfig {
+            agents: Agents {
+                numbers: agents.iter().map(|s| s.to_string()).collect(),
+                ..Agents::default()
+            },
+            cdr_wait_steps: 1,
+            orphans: OrphanPolicy::Keep,
+            settle: Duration::from_millis(300),
+            ..PipelineConfig::default()
+        },
+    }
+}
+
+fn records(store: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(months) = fs::read_dir(store) else {
+        return out;
+    };
+    for month in months.flatten() {
+        let name = month.file_name().to_string_lossy().into_owned();
+        if name == "TMP" || name == "REC" || !month.path().is_dir() {
+            continue;
+        }
+        for f in fs::read_dir(month.path()).unwrap().flatten() {
+            let p = f.path();
+            if p.extension().is_some_and(|e| e == "wav") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+async fn wait_until(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
+    let start = Instant::now();
+    while !done().await {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn verify(store: &Path, setup: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .args([
+            "verify",
+            &format!("store={}", store.display()),
+            &format!("recpath={}", setup.display()),
+        ])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulated_calls_are_archived_by_the_rules_and_faults_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let service = Service::start(config(&["20", "21", "22", "23", "24"]), archiver(&store))
+        .await
+        .unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+
+    let now = jiff::Timestamp::now().as_second();
+    let mut calls = scripted_calls(10, 3.0, now - 60, 7);
+    // agents 20–24 own their calls; the user 31 does not
+    calls[0].internal = "21".into();
+    calls[1].internal = "31".into();
+    calls[2].internal = "22".into();
+    calls[2].fault = Fault::DuplicateCdr;
+    calls[3].internal = "23".into();
+    calls[3].fault = Fault::CdrFirst;
+    calls[4].internal = "24".into();
+    calls[4].fault = Fault::LateCdr(Duration::from_secs(2));
+    calls[5].internal = "20".into();
+    calls[5].fault = Fault::NoCdr;
+    calls[6].internal = "21".into();
+    calls[6].fault = Fault::RestartMidUpload;
+    calls.truncate(7);
+    let sim = Simulator::new(&url, None).unwrap();
+    for call in &calls {
+        sim.play(call).await.unwrap();
+    }
+    // 5 kept by rule, 2 orphans (no CDR, cut upload), 1 dropped
+    wait_until("every call handled", Duration::from_secs(60), async || {
+        let s = sim.status().await.unwrap();
+        s["counters"]["archived"] == 6
+            && s["counters"]["dropped_by_rule"] == 1
+            && s["waiting"].as_array().unwrap().is_empty()
+            && s["archiving"].as_array().unwrap().is_empty()
+    })
+    .await;
+    let status = sim.status().await.unwrap();
+    assert_eq!(status["counters"]["orphans"], 2, "{status}");
+    assert_eq!(status["counters"]["partial_uploads"], 1, "{status}");
+    assert_eq!(status["counters"]["cdrs_duplicate"], 2, "{status}");
+    assert_eq!(status["lamps"]["cdr"], "green");
+
+    let found = records(&store);
+    assert_eq!(found.len(), 6, "{found:?}");
+    for call in &calls {
+        let conf = format!("{:032x}", call.conf);
+        let hits: Vec<&PathBuf> = found
+            .iter()
+            .filter(|p| p.to_string_lossy().contains(&conf))
+            .collect();
+        if call.internal == "31" {
+            assert!(hits.is_empty(), "the user's call was kept");
+            continue;
+        }
+        assert_eq!(hits.len(), 1, "call {conf} archived {} times", hits.len());
+        let name = RecordName::parse(&hits[0].file_name().unwrap().to_string_lossy()).unwrap();
+        if matches!(call.fault, Fault::NoCdr | Fault::RestartMidUpload) {
+            assert_eq!(name.internal, "-", "an orphan has no parties");
+        } else {
+            assert_eq!(name.internal, call.internal);
+            assert_eq!(name.external, call.external);
+            assert_eq!(
+                name.direction == callrec::archive::Direction::Outgoing,
+                call.outgoing
+            );
+            assert_eq!(name.time_to_answer_s, call.ring_s);
+            // the device (a phone) is internal: its 440 Hz tone is on the right
+            let audio = common::read_audio(hits[0]);
+            let rate = audio.rate;
+            let left = common::tone_power(&audio.channels[0], rate, 660.0);
+            let right = common::tone_power(&audio.channels[1], rate, 440.0);
+            assert!(
+                left > 0.1 && right > 0.1,
+                "channels: left {left} right {right}"
+            );
+        }
+    }
+    let log = fs::read_to_string(store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("\tdeleted\tREC/incoming/") && l.contains("no agent")),
+        "{log}"
+    );
+    assert!(
+        fs::read_dir(store.join("REC").join("incoming"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "journal not empty"
+    );
+
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+    let (code, out) = verify(&store, &dir.path().join("verifier"));
+    assert_eq!(code, 0, "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_are_refused_without_touching_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let mut cfg = config(&[]);
+    cfg.max_capture = 1000;
+    cfg.basic_auth = Some("pbx:secret".into());
+    let service = Service::start(cfg, archiver(&store)).await.unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let client = reqwest::Client::new();
+    let put = |path: &str, body: Vec<u8>| {
+        client
+            .put(format!("{url}{path}"))
+            .basic_auth("pbx", Some("secret"))
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        client
+            .put(format!("{url}/rec/a.pcap"))
+            .body("x")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    for bad in [
+        "/rec/..%2f..%2fetc%2fpasswd",
+        "/rec/.hidden",
+        "/rec/a%00b.pcap",
+        "/rec/x.pcap.partial",
+    ] {
+        assert_eq!(
+            put(bad, b"data".to_vec()).await.unwrap().status(),
+            400,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        put("/rec/big.pcap", vec![0; 5000]).await.unwrap().status(),
+        413
+    );
+    assert_eq!(
+        put("/rec/empty.pcap", Vec::new()).await.unwrap().status(),
+        400
+    );
+    let cdr = |body: &'static str| {
+        client
+            .post(format!("{url}/cdr"))
+            .basic_auth("pbx", Some("secret"))
+            .body(body)
+            .send()
+    };
+    assert_eq!(cdr("log-msg<cdr").await.unwrap().status(), 400);
+    assert_eq!(cdr("time=1").await.unwrap().status(), 400);
+    let options = client
+        .request(reqwest::Method::OPTIONS, format!("{url}/rec/"))
+        .basic_auth("pbx", Some("secret"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(options.headers()["DAV"], "1");
+    let incoming = store.join("REC").join("incoming");
+    assert!(fs::read_dir(&incoming).unwrap().next().is_none());
+    assert!(!dir.path().join("etc").exists());
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}
+
+struct Recorder {
+    child: Child,
+}
+
+impl Recorder {
+    fn start(store: &Path, setup: &Path, port: u16) -> Recorder {
+        let child = Command::new(env!("CARGO_BIN_EXE_callrec"))
+            .args([
+                "service",
+                &format!("store={}", store.display()),
+                &format!("recpath={}", setup.display()),
+                &format!("listen=127.0.0.1:{port}"),
+                "cdrwait=2",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        Recorder { child }
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn wait_for_http(url: &str) {
+    let client = reqwest::Client::new();
+    wait_until(
+        "the recorder to listen",
+        Duration::from_secs(30),
+        async || client.get(format!("{url}/status")).send().await.is_ok(),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_a_burst_loses_nothing_and_duplicates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let setup = dir.path().join("setup");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let now = jiff::Timestamp::now().as_second();
+    let calls = scripted_calls(40, 20.0, now - 600, 11);
+    let sim = Simulator::new(&url, None).unwrap();
+
+    let mut recorder = Recorder::start(&store, &setup, port);
+    wait_for_http(&url).await;
+    // play the burst concurrently and kill the recorder in the middle of it
+    let burst = {
+        let calls = calls.clone();
+        let url = url.clone();
+        tokio::spawn(async move {
+            let sim = Simulator::new(&url, None).unwrap();
+            let mut acknowledged = Vec::new();
+            for call in &calls {
+                acknowledged.push(sim.play(call).await.is_ok());
+            }
+            acknowledged
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    recorder.child.kill().unwrap(); // SIGKILL
+    recorder.child.wait().unwrap();
+    let acknowledged = burst.await.unwrap();
+    let before = records(&store).len();
+    assert!(
+        before < calls.len(),
+        "the kill came too late to test anything ({before} records)"
+    );
+
+    // restart; devices and the PBX send again what was not acknowledged, and (to be
+    // hard on it) also everything that was
+    let _recorder = Recorder::start(&store, &setup, port);
+    wait_for_http(&url).await;
+    for call in &calls {
+        sim.play(call).await.unwrap();
+    }
+    wait_until(
+        "every call archived",
+        Duration::from_secs(120),
+        async || {
+            let s = sim.status().await.unwrap();
+            records(&store).len() >= calls.len()
+                && s["archiving"].as_array().unwrap().is_empty()
+                && s["waiting"].as_array().unwrap().is_empty()
+        },
+    )
+    .await;
+    let found = records(&store);
+    for call in &calls {
+        let conf = format!("{:032x}", call.conf);
+        let n = found
+            .iter()
+            .filter(|p| p.to_string_lossy().contains(&conf))
+            .count();
+        assert_eq!(n, 1, "call {conf} is in the archive {n} times");
+    }
+    assert_eq!(found.len(), calls.len());
+    let (code, out) = verify(&store, &setup);
+    assert_eq!(code, 0, "{out}");
+    eprintln!(
+        "kill test: {before} records before the kill, {} calls acknowledged before it",
+        acknowledged.iter().filter(|a| **a).count()
+    );
+}
