@@ -24,6 +24,9 @@ use crate::archive::source_name::SourceName;
 /// One step of the seed's CDR wait countdown.
 pub const WAIT_STEP: Duration = Duration::from_secs(5);
 
+/// The least time between two passes over the journal.
+const PASS_GAP: Duration = Duration::from_millis(50);
+
 /// What to do with a capture whose CDR never came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrphanPolicy {
@@ -180,6 +183,9 @@ impl Pipeline {
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         loop {
             self.pass();
+            // A burst wakes the loop once per upload and CDR; a short pause lets those
+            // wake-ups collapse into one pass instead of one directory scan each.
+            tokio::time::sleep(PASS_GAP).await;
             tokio::select! {
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}

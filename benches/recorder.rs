@@ -1,0 +1,224 @@
+//! Recorder benchmark: a burst of simulated calls against a running recorder on loopback.
+//!
+//! `cargo bench --bench recorder` starts the recorder in this process (store on disk,
+//! in a temporary folder), then the PBX simulator sends N three-minute G.711 calls
+//! (1000 by default, `CALLREC_BENCH_CALLS=N`): PUT of the capture and the CDRs in the
+//! real shapes, 8 calls in flight. It prints the sustained rate (calls archived per
+//! second from the first PUT to the last record) and the latency from "capture complete
+//! and CDR acknowledged" to "record final in STORE" (p50, p99, max), and compares with
+//! the least any recorder must do: `cp` of the same captures to the same disk.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use callrec::archive::identity::Identity;
+use callrec::archive::keyring::KeyRing;
+use callrec::archive::record::Archiver;
+use callrec::archive::store::Store;
+use callrec::media::ConvertOptions;
+use callrec::media::synth::SynthCodec;
+use callrec::recorder::pipeline::PipelineConfig;
+use callrec::recorder::service::{Service, ServiceConfig};
+use callrec::simulator::{Simulator, scripted_calls};
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        eprintln!("skipped: run with cargo bench --bench recorder");
+        return;
+    }
+    let n: usize = std::env::var("CALLREC_BENCH_CALLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(run(n));
+}
+
+async fn run(n: usize) {
+    let dir =
+        tempfile::tempdir_in(std::env::var("CALLREC_BENCH_DIR").unwrap_or_else(|_| ".".into()))
+            .expect("tempdir");
+    let store = Store::new(dir.path().join("store"));
+    let archiver = Archiver {
+        store: store.clone(),
+        backup: None,
+        ring: KeyRing::default(),
+        identity: Identity::generate(),
+        recorder_name: "bench".into(),
+        seal_metadata: true,
+        encrypt_audio: false,
+        options: ConvertOptions::default(),
+    };
+    let config = ServiceConfig {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        max_capture: 100_000_000,
+        basic_auth: None,
+        pipeline: PipelineConfig::default(),
+    };
+    let service = Service::start(config, archiver).await.expect("start");
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+
+    let now = jiff::Timestamp::now().as_second();
+    let mut calls = scripted_calls(n, 180.0, now - 3600, 3);
+    for call in &mut calls {
+        call.codec = SynthCodec::Pcma;
+        call.internal = "21".into();
+    }
+    // 16 distinct captures, reused under each call's own name
+    let t = Instant::now();
+    let captures: Vec<Vec<u8>> = calls.iter().take(16).map(|c| c.capture().1).collect();
+    let capture_bytes: usize = captures[0].len();
+    println!(
+        "generated 16 distinct 3-minute G.711 captures ({:.1} MB each) in {:.1} s",
+        capture_bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+
+    let ready: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let seen: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let watcher = {
+        let seen = seen.clone();
+        let root = store.root.clone();
+        tokio::spawn(async move {
+            loop {
+                for conf in list_records(&root) {
+                    seen.lock()
+                        .expect("lock")
+                        .entry(conf)
+                        .or_insert_with(Instant::now);
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+    };
+
+    let start = Instant::now();
+    let sim = Arc::new(Simulator::new(&url, None).expect("client"));
+    let calls = Arc::new(calls);
+    let captures = Arc::new(captures);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut senders = Vec::new();
+    for _ in 0..8 {
+        let (sim, calls, captures, next, ready) = (
+            sim.clone(),
+            calls.clone(),
+            captures.clone(),
+            next.clone(),
+            ready.clone(),
+        );
+        senders.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(call) = calls.get(i) else { break };
+                let (name, _) = (
+                    callrec::media::synth::CallScript::innovaphone_name(call.conf, call.mac, 1),
+                    (),
+                );
+                sim.put_capture(&name, captures[i % captures.len()].clone())
+                    .await
+                    .expect("put");
+                for cdr in call.cdrs() {
+                    sim.send_cdr(&cdr).await.expect("cdr");
+                }
+                ready
+                    .lock()
+                    .expect("lock")
+                    .insert(format!("{:032x}", call.conf), Instant::now());
+            }
+        }));
+    }
+    for s in senders {
+        s.await.expect("sender");
+    }
+    let sent = start.elapsed();
+    while seen.lock().expect("lock").len() < n {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert!(
+            start.elapsed() < Duration::from_secs(3600),
+            "the burst did not finish"
+        );
+    }
+    let total = start.elapsed();
+    watcher.abort();
+    let mut latencies: Vec<f64> = {
+        let ready = ready.lock().expect("lock");
+        let seen = seen.lock().expect("lock");
+        ready
+            .iter()
+            .map(|(conf, r)| seen[conf].saturating_duration_since(*r).as_secs_f64())
+            .collect()
+    };
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "{n} calls: sent in {:.1} s, all archived after {:.1} s = {:.1} calls/s ({:.0} MB/s of captures)",
+        sent.as_secs_f64(),
+        total.as_secs_f64(),
+        n as f64 / total.as_secs_f64(),
+        (n * capture_bytes) as f64 / 1e6 / total.as_secs_f64()
+    );
+    println!(
+        "latency capture+CDR in → record final: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        pct(0.5) * 1e3,
+        pct(0.99) * 1e3,
+        latencies.last().copied().unwrap_or(0.0) * 1e3
+    );
+    stop_tx.send(true).expect("stop");
+    running.await.expect("join").expect("service");
+
+    // the peer: copying the same bytes to the same disk, one file per call, synced
+    let peer_dir = dir.path().join("cp");
+    std::fs::create_dir_all(&peer_dir).expect("dir");
+    let source = dir.path().join("capture.pcap");
+    std::fs::write(&source, &captures[0]).expect("write");
+    let t = Instant::now();
+    let batch: Vec<String> = (0..n)
+        .map(|i| peer_dir.join(format!("{i}.pcap")).display().to_string())
+        .collect();
+    for chunk in batch.chunks(200) {
+        for target in chunk {
+            let _ = std::process::Command::new("cp")
+                .arg(&source)
+                .arg(target)
+                .status();
+        }
+        let _ = std::process::Command::new("sync")
+            .arg("-f")
+            .arg(&peer_dir)
+            .status();
+    }
+    let cp = t.elapsed();
+    println!(
+        "peer: cp of the same {n} captures + sync: {:.1} s = {:.0} files/s (callrec also converts, signs, seals and logs)",
+        cp.as_secs_f64(),
+        n as f64 / cp.as_secs_f64()
+    );
+}
+
+/// Conference ids of the records in the month folders.
+fn list_records(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(months) = std::fs::read_dir(root) else {
+        return out;
+    };
+    for month in months.flatten() {
+        if !month.file_name().to_string_lossy().starts_with("20") {
+            continue;
+        }
+        if let Ok(files) = std::fs::read_dir(month.path()) {
+            for f in files.flatten() {
+                let name = f.file_name().to_string_lossy().into_owned();
+                if let Some(stem) = name.strip_suffix(".wav")
+                    && let Some(uid) = stem.rsplit('_').next()
+                {
+                    out.push(uid.to_string());
+                }
+            }
+        }
+    }
+    out
+}
