@@ -6,7 +6,9 @@
 //! real shapes, 8 calls in flight. It prints the sustained rate (calls archived per
 //! second from the first PUT to the last record) and the latency from "capture complete
 //! and CDR acknowledged" to "record final in STORE" (p50, p99, max), and compares with
-//! the least any recorder must do: `cp` of the same captures to the same disk.
+//! the least any recorder must do: `cp` of the same captures to the same disk. A second,
+//! paced run (N/4 calls at 20 calls/s) gives the latency when calls do not queue.
+//! `CALLREC_BENCH_DIR` chooses the disk (default: the current folder).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -33,10 +35,17 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(run(n));
+    println!("burst: {n} calls as fast as the simulator sends them");
+    runtime.block_on(run(n, None));
+    let rate = 20.0;
+    println!(
+        "paced: {} calls at {rate} calls/s (below capacity: latency without queueing)",
+        n / 4
+    );
+    runtime.block_on(run(n / 4, Some(rate)));
 }
 
-async fn run(n: usize) {
+async fn run(n: usize, rate: Option<f64>) {
     let dir =
         tempfile::tempdir_in(std::env::var("CALLREC_BENCH_DIR").unwrap_or_else(|_| ".".into()))
             .expect("tempdir");
@@ -114,6 +123,10 @@ async fn run(n: usize) {
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(call) = calls.get(i) else { break };
+                if let Some(rate) = rate {
+                    let due = start + Duration::from_secs_f64(i as f64 / rate);
+                    tokio::time::sleep_until(due.into()).await;
+                }
                 let (name, _) = (
                     callrec::media::synth::CallScript::innovaphone_name(call.conf, call.mac, 1),
                     (),
@@ -169,6 +182,9 @@ async fn run(n: usize) {
     );
     stop_tx.send(true).expect("stop");
     running.await.expect("join").expect("service");
+    if rate.is_some() {
+        return;
+    }
 
     // the peer: copying the same bytes to the same disk, one file per call, synced
     let peer_dir = dir.path().join("cp");

@@ -5,7 +5,7 @@
 //! the pass keeps counters, a 1024-packet window for duplicate detection and one
 //! minimum per 10 s of media for the clock fit.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::SocketAddr;
 
 use super::codec::Codec;

@@ -181,7 +181,7 @@ fn render<R: Read + Send>(
     let segments_of = |keys: &[FlowKey]| {
         keys.iter()
             .filter_map(|k| analysis.flows.get(k).map(|f| (*k, f.segments.clone())))
-            .collect::<std::collections::HashMap<FlowKey, Vec<Segment>>>()
+            .collect::<rustc_hash::FxHashMap<FlowKey, Vec<Segment>>>()
     };
     let mut parties = [
         PartyRenderer::new(Party::External, segments_of(&plan.sides.external)),

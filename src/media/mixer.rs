@@ -66,9 +66,16 @@ impl<'a> Mixer<'a> {
                 ch.resize(needed, 0);
             }
         }
-        let buffer = &mut self.channels[channel];
-        for (slot, s) in buffer.range_mut(offset..needed).zip(samples) {
-            *slot = *s;
+        // copy into the ring buffer's two halves with slice copies, not sample by sample
+        let (front, back) = self.channels[channel].as_mut_slices();
+        let in_front = front.len().saturating_sub(offset).min(samples.len());
+        if in_front > 0 {
+            front[offset..offset + in_front].copy_from_slice(&samples[..in_front]);
+        }
+        let rest = &samples[in_front..];
+        if !rest.is_empty() {
+            let at = offset + in_front - front.len();
+            back[at..at + rest.len()].copy_from_slice(rest);
         }
     }
 
@@ -102,7 +109,11 @@ impl<'a> Mixer<'a> {
             for (ch, scratch) in self.channels.iter_mut().zip(self.scratch.iter_mut()) {
                 scratch.clear();
                 let held = block.min(ch.len());
-                scratch.extend(ch.drain(..held));
+                let (front, back) = ch.as_slices();
+                let from_front = held.min(front.len());
+                scratch.extend_from_slice(&front[..from_front]);
+                scratch.extend_from_slice(&back[..held - from_front]);
+                ch.drain(..held);
                 scratch.resize(block, 0);
             }
             self.base += block as i64;

@@ -4,7 +4,7 @@
 //! (RFC 3551) mean the same everywhere. The map grows as SIP messages are read, in
 //! file order, so that both conversion passes see the same knowledge at the same packet.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::SocketAddr;
 
 use super::codec::{Codec, telephone_event};

@@ -6,7 +6,9 @@
 //! by inventing speech. Positions come from the first pass's clock fit, so network
 //! jitter moves no sample.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::analysis::{FlowKey, Segment, SegmentTracker, is_timed};
 use super::codec::{AudioDecoder, Codec, ComfortNoise, Gap, telephone_event};
@@ -72,12 +74,12 @@ impl PartyRenderer {
         PartyRenderer {
             party,
             segments,
-            trackers: HashMap::new(),
+            trackers: HashMap::default(),
             current: None,
             max_seq: 0,
             last_seq: None,
             buffer: BTreeMap::new(),
-            decoders: HashMap::new(),
+            decoders: HashMap::default(),
             last_end: None,
             comfort: None,
             event: None,

@@ -312,26 +312,35 @@ impl Pipeline {
         }
     }
 
+    /// Queues a job: it is marked busy at once (no later pass plans it again) and runs
+    /// as soon as one of the workers is free, without waiting for the next pass.
     fn start(self: &Arc<Self>, capture: Spooled, job: Job) {
-        let Ok(permit) = self.workers.clone().try_acquire_owned() else {
-            return; // all workers busy: the next pass takes it
-        };
         self.busy
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(capture.name.clone());
-        let name = capture.name.clone();
-        self.status.update(|s| s.archiving.push(name.clone()));
         let this = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            this.run_job(&capture, job);
-            this.busy
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(&capture.name);
-            this.status
-                .update(|s| s.archiving.retain(|n| *n != capture.name));
+        tokio::spawn(async move {
+            let Ok(permit) = this.workers.clone().acquire_owned().await else {
+                return;
+            };
+            let name = capture.name.clone();
+            this.status.update(|s| s.archiving.push(name));
+            let worker = Arc::clone(&this);
+            let capture = tokio::task::spawn_blocking(move || {
+                worker.run_job(&capture, job);
+                capture
+            })
+            .await;
             drop(permit);
+            if let Ok(capture) = capture {
+                this.busy
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&capture.name);
+                this.status
+                    .update(|s| s.archiving.retain(|n| *n != capture.name));
+            }
             this.wake.notify_one();
         });
     }

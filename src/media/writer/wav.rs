@@ -8,11 +8,7 @@
 
 use std::io::{self, Write};
 
-use audio_codec::Encoder;
-use audio_codec::pcma::PcmaEncoder;
-use audio_codec::pcmu::PcmuEncoder;
-
-use super::{AudioSink, Mix, OutputFormat};
+use super::{AudioSink, Mix, OutputFormat, g711_table};
 
 pub struct WavWriter<'w> {
     out: Box<dyn Write + 'w>,
@@ -23,8 +19,6 @@ pub struct WavWriter<'w> {
     pad: bool,
     mixed: Vec<i16>,
     bytes: Vec<u8>,
-    alaw: PcmaEncoder,
-    ulaw: PcmuEncoder,
 }
 
 impl<'w> WavWriter<'w> {
@@ -80,8 +74,6 @@ impl<'w> WavWriter<'w> {
             pad: data_len % 2 == 1,
             mixed: Vec::new(),
             bytes: Vec::new(),
-            alaw: PcmaEncoder::new(),
-            ulaw: PcmuEncoder::new(),
         })
     }
 }
@@ -90,21 +82,27 @@ impl AudioSink for WavWriter<'_> {
     fn write(&mut self, left: &[i16], right: &[i16]) -> io::Result<()> {
         let n = (left.len() as u64).min(self.remaining) as usize;
         self.remaining -= n as u64;
+        self.bytes.clear();
+        let g711 = matches!(self.format, OutputFormat::Alaw | OutputFormat::Ulaw);
+        if g711 && self.mix == Mix::Stereo {
+            // the archive's default: straight from both channels to interleaved bytes
+            g711_table::encode_stereo(
+                self.format == OutputFormat::Alaw,
+                &left[..n],
+                &right[..n],
+                &mut self.bytes,
+            );
+            return self.out.write_all(&self.bytes);
+        }
         self.mixed.clear();
         self.mix.apply(&left[..n], &right[..n], &mut self.mixed);
-        self.bytes.clear();
         match self.format {
             OutputFormat::Alaw | OutputFormat::Ulaw => {
-                self.bytes.resize(self.mixed.len(), 0);
-                let encoder: &mut dyn Encoder = if self.format == OutputFormat::Alaw {
-                    &mut self.alaw
-                } else {
-                    &mut self.ulaw
-                };
-                let written = encoder
-                    .encode_into(&self.mixed, &mut self.bytes)
-                    .map_err(|e| io::Error::other(format!("{e:?}")))?;
-                self.bytes.truncate(written);
+                g711_table::encode(
+                    self.format == OutputFormat::Alaw,
+                    &self.mixed,
+                    &mut self.bytes,
+                );
             }
             _ => {
                 self.bytes.reserve(self.mixed.len() * 2);
