@@ -1,29 +1,42 @@
 #!/usr/bin/env bash
-# Sets up callrec and shows it at work: generated innovaphone-style call recordings and
-# their PBX CDRs are archived (signed sidecars, activity log), the archive is verified,
-# and one call is converted to a stereo WAV (external party left).
+# Sets up callrec and shows it at work: the recorder service starts on a fresh demo
+# store, the PBX simulator plays calls against it (captures by PUT, CDRs in the PBX's
+# shapes, with a duplicate, an early and a late CDR), the calls arrive in the archive
+# as signed stereo recordings, and the archive is verified.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cargo build --release --quiet
 bin=target/release/callrec
 demo=${DEMO_DIR:-demo}
+port=${DEMO_PORT:-8090}
 rm -rf "$demo"
-mkdir -p "$demo/incoming"
-now=$(date +%s)
-: > "$demo/cdrs.xml"
-for i in 1 2 3; do
-  conf=$(printf '6a2f0c1e9b7d4e2f8c3a5b6d7e8f9a%02x' "$i")
-  "$bin" synth out="$demo/incoming/$conf-009033445566-1.pcap" codec=g722 seconds=$((10 * i)) 2>/dev/null
-  start=$((now - 600 * i))
-  echo "<cdr guid=\"9362bef8e909d31188ce0090330602e8\" sys=\"PBX\" pbx=\".\" node=\"root\" device=\"p2$i\" cn=\"Agent 2$i\" e164=\"2$i\" h323=\"agent2$i\" dir=\"to\" utc=\"$start\"><user/><event msg=\"setup-to\" time=\"0\" type=\"ext\" e164=\"03012345$i\" conf=\"$conf\"/><event msg=\"alert-from\" time=\"0\" type=\"ext\" e164=\"03012345$i\"/><event msg=\"conn-from\" time=\"$i\" type=\"ext\" e164=\"03012345$i\"/><event msg=\"rel-from\" time=\"$((10 * i + i))\" cause=\"16\"/></cdr>" >> "$demo/cdrs.xml"
+mkdir -p "$demo"
+"$bin" setup recpath="$demo/setup" store="$demo/store" listen="127.0.0.1:$port" cdrwait=2 >/dev/null
+"$bin" service recpath="$demo/setup" 2> "$demo/recorder.log" &
+recorder=$!
+trap 'kill $recorder 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  curl -sf "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break
+  sleep 0.2
 done
-"$bin" import in="$demo/incoming" cdr="$demo/cdrs.xml" store="$demo/store" recpath="$demo/setup"
-"$bin" verify store="$demo/store" recpath="$demo/setup"
-record=$(ls "$demo"/store/*/*.wav | head -1)
-"$bin" inspect in="$record" recpath="$demo/setup" | head -30
-"$bin" convert in="$(ls "$demo"/incoming/*.pcap | head -1)" out="$demo/call.wav"
+echo "recorder listening on http://127.0.0.1:$port (log: $demo/recorder.log)"
+"$bin" simulate url="http://127.0.0.1:$port" calls=6 seconds=15
+echo "waiting for the last (late) CDR…"
+for _ in $(seq 60); do
+  n=$(ls "$demo"/store/*/*.wav 2>/dev/null | wc -l)
+  [ "$n" -ge 6 ] && break
+  sleep 0.5
+done
 echo
-echo "demo: archive in $demo/store, activity log $demo/store/TMP/iREC_Player_log.txt,"
-echo "      $demo/call.wav is a call as stereo WAV (external party left, internal right)."
-if command -v aplay >/dev/null && aplay -l >/dev/null 2>&1; then aplay -q "$demo/call.wav"; fi
+echo "archive:"
+ls -1 "$demo"/store/20*/
+echo
+curl -s "http://127.0.0.1:$port/status" | head -c 600; echo
+echo
+"$bin" verify recpath="$demo/setup"
+record=$(ls "$demo"/store/*/*.wav | tail -1)
+echo
+echo "demo: $record is a call as stereo WAV (external party left, internal right);"
+echo "      the activity log is $demo/store/TMP/iREC_Player_log.txt."
+if command -v aplay >/dev/null && aplay -l >/dev/null 2>&1; then aplay -q "$record"; fi
