@@ -1,5 +1,7 @@
 pub mod archive;
 pub mod cli;
 pub mod media;
+pub mod player;
 pub mod recorder;
 pub mod simulator;
+pub mod ui;

@@ -14,6 +14,7 @@ mod context;
 mod convert;
 mod import;
 mod ops;
+mod player;
 mod record;
 mod service;
 mod setup;
@@ -49,6 +50,7 @@ pub fn run(words: &[String]) -> i32 {
         Some("copy") => record::copy(&args),
         Some("move" | "delete" | "tan" | "note") => ops::operate(&args),
         Some("service") => service::service(&args),
+        Some("player") => player::player(&args),
         Some("simulate") => simulate::simulate(&args),
         Some(other) => Err(UsageError(format!("mode '{other}' is not available"))),
     };

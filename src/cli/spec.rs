@@ -54,6 +54,12 @@ pub const MODES: &[Mode] = &[
                sends CDRs to /cdr, every kept call is archived (see import), status as JSON at /status.",
     },
     Mode {
+        name: "player",
+        usage: "player [recpath=DIR] [store=DIR] [seconds=N]",
+        help: "Open the Player window on the archive: filters, the list of calls, Play with level meters, \
+               loops, and SOS mode (newest call on top, one large Play). seconds=N closes it after N seconds.",
+    },
+    Mode {
         name: "simulate",
         usage: "simulate [url=http://127.0.0.1:8090] [calls=N] [seconds=N] [fault=…]",
         help: "Play scripted calls against a running recorder as an innovaphone PBX and its devices would: \

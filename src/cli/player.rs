@@ -1,0 +1,19 @@
+//! `callrec player`: the Player window on the archive.
+
+use super::args::{Args, UsageError};
+use super::context::{key_ring, load_setup, require_store, setup_key_names};
+
+pub fn player(args: &Args) -> Result<i32, UsageError> {
+    let mut allowed = vec!["recpath", "seconds"];
+    allowed.extend(setup_key_names());
+    args.only(&allowed)?;
+    let setup = load_setup(args)?;
+    let store = require_store(&setup)?;
+    let ring = key_ring(&setup)?;
+    let close_after = args.choice("seconds", None, |v| {
+        v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
+    })?;
+    crate::ui::app::run_player(&store, ring, close_after)
+        .map_err(|e| UsageError(format!("the Player window cannot open: {e}")))?;
+    Ok(0)
+}

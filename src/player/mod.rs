@@ -1,0 +1,7 @@
+//! The Player's engine and catalog: finding records and playing them. No drawing here
+//! (that is `ui`); everything is usable from tests without a window.
+
+pub mod catalog;
+pub mod decode;
+pub mod engine;
+pub mod filter;

@@ -1,0 +1,5 @@
+//! The windows (egui/eframe). Only this layer draws; it reads snapshots from the player
+//! and recorder layers and calls their methods.
+
+pub mod app;
+pub mod player_view;

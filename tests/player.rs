@@ -1,0 +1,232 @@
+//! The Player view driven as a user would (egui_kittest, no GPU), on a real archive
+//! made by `callrec import`, with the engine on the clock-paced null sink.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use callrec::archive::keyring::KeyRing;
+use callrec::archive::store::Store;
+use callrec::media::synth::{CallScript, PartyScript, SynthCodec};
+use callrec::player::engine::OutputKind;
+use callrec::ui::player_view::PlayerView;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// An archive of three calls: agent 21 with 0301111, agent 22 with 0302222 (outgoing),
+/// agent 21 with 0403333; each a 3 s tone (440 Hz internal, 660 Hz external).
+fn archive(dir: &Path) -> Store {
+    let store = dir.join("store");
+    let calls = [
+        (0x301_u128, "21", "0301111", "to", 1_790_000_000),
+        (0x302, "22", "0302222", "from", 1_790_000_600),
+        (0x303, "21", "0403333", "to", 1_790_001_200),
+    ];
+    let mut cdrs = String::new();
+    for (conf, agent, external, dir_attr, utc) in calls {
+        let script = CallScript {
+            duration: 3.0,
+            seed: conf as u64,
+            local: PartyScript::tone(SynthCodec::Pcma, 440.0),
+            remote: PartyScript::tone(SynthCodec::Pcma, 660.0),
+            ..CallScript::default()
+        };
+        let capture = dir.join(CallScript::innovaphone_name(conf, 0x0090_3301_0203, 1));
+        std::fs::write(&capture, script.generate()).unwrap();
+        cdrs.push_str(&format!(
+            "<cdr e164=\"{agent}\" cn=\"Agent {agent}\" dir=\"{dir_attr}\" utc=\"{utc}\" device=\"p\"><user/>\
+             <event msg=\"setup-x\" time=\"0\" type=\"ext\" e164=\"{external}\" conf=\"{conf:032x}\"/>\
+             <event msg=\"conn-x\" time=\"2\" type=\"ext\" e164=\"{external}\"/><event msg=\"rel-x\" time=\"5\"/></cdr>\n"
+        ));
+    }
+    let cdr_file = dir.join("cdrs.xml");
+    std::fs::write(&cdr_file, cdrs).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .args([
+            "import",
+            &format!("in={}", dir.display()),
+            &format!("store={}", store.display()),
+            &format!("recpath={}", dir.join("setup").display()),
+            &format!("cdr={}", cdr_file.display()),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    Store::new(store)
+}
+
+fn harness(store: &Store) -> Harness<'static, PlayerView> {
+    let view = PlayerView::new(store, KeyRing::default(), OutputKind::Null);
+    Harness::builder()
+        .with_size(egui::vec2(1000.0, 700.0))
+        .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view)
+}
+
+fn wait(
+    h: &mut Harness<'static, PlayerView>,
+    what: &str,
+    mut done: impl FnMut(&PlayerView) -> bool,
+) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if done(h.state()) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let mut h = harness(&store);
+    h.run_steps(2);
+    assert_eq!(h.state().rows.len(), 3);
+    assert!(h.query_by_label("3 records, 3 shown").is_some());
+
+    // type a partial external number with a wildcard
+    h.state_mut().filter.external = "030*".into();
+    h.state_mut().apply_filter();
+    h.run_steps(2);
+    assert_eq!(h.state().rows.len(), 2);
+    h.state_mut().filter.external = "0302".into();
+    h.state_mut().apply_filter();
+    h.run_steps(2);
+    assert_eq!(h.state().rows.len(), 1);
+    assert!(h.query_by_label("0302222").is_some());
+
+    // Play starts the only row; the position advances in real time, both channels move
+    h.get_by_label("Play").click();
+    wait(&mut h, "playback", |v| {
+        v.shown.playing && v.shown.position_s > 0.3
+    });
+    let mut peaks = [0f32; 2];
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(400) {
+        h.step();
+        for (held, now) in peaks.iter_mut().zip(h.state().shown.peaks) {
+            *held = held.max(now);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(peaks[0] > 0.05 && peaks[1] > 0.05, "meters {peaks:?}");
+    assert!(h.query_by_label("Pause").is_some());
+    h.get_by_label("Pause").click();
+    h.run_steps(2);
+    assert!(!h.state().shown.playing);
+
+    // clicking another row of the list plays that record
+    h.state_mut().filter.external.clear();
+    h.state_mut().apply_filter();
+    h.run_steps(2);
+    h.get_by_label("0403333").click();
+    wait(&mut h, "the clicked record", |v| {
+        v.selected
+            .is_some_and(|i| v.catalog.entries[i].name.external == "0403333")
+            && v.shown.playing
+    });
+}
+
+#[test]
+fn sos_puts_the_newest_call_on_top_with_one_large_play_and_sees_new_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let mut h = harness(&store);
+    h.state_mut().filter.internal = "22".into();
+    h.state_mut().apply_filter();
+    h.run_steps(2);
+    assert_eq!(h.state().rows.len(), 1);
+
+    h.get_by_label("SOS").click();
+    h.run_steps(2);
+    assert!(h.state().sos);
+    assert_eq!(h.state().rows.len(), 3, "SOS switches the filters off");
+    let top = h.state().rows[0];
+    assert_eq!(
+        h.state().catalog.entries[top].name.external,
+        "0403333",
+        "newest on top"
+    );
+    assert!(
+        h.query_by_label("Month").is_none(),
+        "filters hidden in SOS mode"
+    );
+    assert!(h.query_by_label("Month").is_none());
+    h.get_by_label("Play last call").click();
+    wait(&mut h, "the newest call to play", |v| v.shown.playing);
+    assert_eq!(h.state().selected, Some(top));
+
+    // a new call arrives while SOS is on: it is on top within a second
+    let newest = dir.path().join("later");
+    std::fs::create_dir_all(&newest).unwrap();
+    let existing = &h.state().catalog.entries[top].audio;
+    let month = existing.parent().unwrap();
+    let name = "2026_12_31_2359_23_i_0509999_1_00000000000000000000000000000999.wav";
+    std::fs::copy(existing, month.join(name)).unwrap();
+    wait(&mut h, "the new call on top", |v| {
+        v.rows
+            .first()
+            .is_some_and(|&i| v.catalog.entries[i].name.external == "0509999")
+    });
+
+    h.get_by_label("SOS off").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().filter.internal,
+        "22",
+        "the previous filter returns"
+    );
+}
+
+#[test]
+fn the_real_window_opens_under_xvfb_and_shows_the_list() {
+    for tool in ["xvfb-run", "import", "convert"] {
+        if Command::new("which")
+            .arg(tool)
+            .output()
+            .map_or(true, |o| !o.status.success())
+        {
+            eprintln!("skipped: {tool} is not installed (apt install xvfb xauth imagemagick)");
+            return;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let shot = dir.path().join("player.png");
+    let script = format!(
+        "'{bin}' player store='{store}' recpath='{setup}' seconds=6 2>/dev/null & sleep 4; import -window root '{shot}'; wait",
+        bin = env!("CARGO_BIN_EXE_callrec"),
+        store = store.root.display(),
+        setup = dir.path().join("setup").display(),
+        shot = shot.display()
+    );
+    let run = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1024x768x24", "bash", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let colours = Command::new("convert")
+        .arg(&shot)
+        .args(["-format", "%k", "info:"])
+        .output()
+        .unwrap();
+    let colours: u32 = String::from_utf8_lossy(&colours.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0);
+    assert!(colours > 20, "the window looks blank ({colours} colours)");
+}
