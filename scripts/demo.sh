@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up callrec and shows it at work: the recorder service starts on a fresh demo
-# store, the PBX simulator plays calls against it (captures by PUT, CDRs in the PBX's
-# shapes, with a duplicate, an early and a late CDR), the calls arrive in the archive
-# as signed stereo recordings, and the archive is verified.
+# Sets up callrec and shows it at work on a fresh demo store: the recorder service
+# starts, the Player window opens on the archive, and the PBX simulator places calls
+# (captures by PUT, CDRs in the PBX's shapes, with a duplicate, an early and a late
+# CDR). The calls appear in the Player as they are archived; click one to play it,
+# or press SOS for the newest. Without a display, the demo prints the archive instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -21,10 +22,25 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 echo "recorder listening on http://127.0.0.1:$port (log: $demo/recorder.log)"
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  "$bin" player recpath="$demo/setup" &
+  player=$!
+  # a call every few seconds, so that they are seen arriving
+  for _ in $(seq 8); do
+    "$bin" simulate url="http://127.0.0.1:$port" calls=1 seconds=20 || true
+    sleep 4
+    kill -0 $player 2>/dev/null || break
+  done
+  echo "demo: close the Player window to end the demo."
+  wait $player || true
+  exit 0
+fi
+
 "$bin" simulate url="http://127.0.0.1:$port" calls=6 seconds=15
 echo "waiting for the last (late) CDR…"
 for _ in $(seq 60); do
-  n=$(ls "$demo"/store/*/*.wav 2>/dev/null | wc -l)
+  n=$(ls "$demo"/store/20*/*.wav 2>/dev/null | wc -l)
   [ "$n" -ge 6 ] && break
   sleep 0.5
 done
@@ -35,8 +51,8 @@ echo
 curl -s "http://127.0.0.1:$port/status" | head -c 600; echo
 echo
 "$bin" verify recpath="$demo/setup"
-record=$(ls "$demo"/store/*/*.wav | tail -1)
+record=$(ls "$demo"/store/20*/*.wav | tail -1)
 echo
-echo "demo: $record is a call as stereo WAV (external party left, internal right);"
-echo "      the activity log is $demo/store/TMP/iREC_Player_log.txt."
+echo "demo: no display, so no Player window; $record is a call as stereo WAV"
+echo "      (external party left, internal right); the activity log is $demo/store/TMP/iREC_Player_log.txt."
 if command -v aplay >/dev/null && aplay -l >/dev/null 2>&1; then aplay -q "$record"; fi

@@ -19,12 +19,14 @@ pub struct Entry {
     pub has_sidecar: bool,
     /// The audio starts with callrec's encryption header.
     pub encrypted: bool,
+    /// When the file was written: orders the calls of one minute (names carry minutes).
+    pub modified: SystemTime,
 }
 
 impl Entry {
-    /// Sort key: local start minute, then the unique id.
-    fn key(&self) -> (crate::archive::name::LocalMinute, &str) {
-        (self.name.start, &self.name.uid)
+    /// Sort key: local start minute, then arrival, then the unique id.
+    fn key(&self) -> (crate::archive::name::LocalMinute, SystemTime, &str) {
+        (self.name.start, self.modified, &self.name.uid)
     }
 }
 
@@ -60,6 +62,7 @@ fn entry_for(path: &Path) -> Option<Entry> {
         name,
         size: meta.len(),
         encrypted,
+        modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
     })
 }
 
