@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::callrec;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -10,18 +12,6 @@ use std::process::{Command, Stdio};
 use callrec::archive::name::RecordName;
 use callrec::media::synth::CallScript;
 use proptest::prelude::*;
-
-fn callrec(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_callrec"))
-        .args(args)
-        .output()
-        .expect("run callrec");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn arg(key: &str, path: &Path) -> String {
     format!("{key}={}", path.display())

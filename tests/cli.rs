@@ -2,21 +2,10 @@
 
 mod common;
 
-use std::process::Command;
+use common::callrec;
+
 
 use callrec::media::synth::{CallScript, PartyScript, SynthCodec};
-
-fn callrec(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_callrec"))
-        .args(args)
-        .output()
-        .expect("run callrec");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn help_lists_every_mode_and_key() {

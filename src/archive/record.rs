@@ -364,26 +364,9 @@ impl Archiver {
                 Existing::Same => {
                     // An earlier run may have died after placing the files: finish its
                     // log line and backup copy, which are otherwise missing.
-                    let relative = self.store.relative(&name);
-                    if !audit::has_stored(&self.store.audit_log(), &relative)? {
-                        audit::append(
-                            &self.store.audit_log(),
-                            &Entry {
-                                action: Action::Stored,
-                                record: &relative,
-                                actor: &self.recorder_name,
-                                detail: &format!("source={}", metadata.source.capture),
-                            },
-                            &self.identity,
-                        )?;
-                    }
-                    if let Some(backup) = &self.backup {
-                        backup_record(
-                            backup,
-                            &name,
-                            &[(&name.extension, &audio), ("xml", &sidecar)],
-                        )?;
-                    }
+                    let logged =
+                        audit::has_stored(&self.store.audit_log(), &self.store.relative(&name))?;
+                    self.log_and_back_up(&name, &audio, &sidecar, metadata, !logged)?;
                     return Ok(Archived {
                         name,
                         audio,
@@ -399,23 +382,7 @@ impl Archiver {
             fs::rename(&temp_sidecar, &sidecar)?;
             fs::rename(temp_audio, &audio)?;
             sync_parent(&audio)?;
-            audit::append(
-                &self.store.audit_log(),
-                &Entry {
-                    action: Action::Stored,
-                    record: &self.store.relative(&name),
-                    actor: &self.recorder_name,
-                    detail: &format!("source={}", metadata.source.capture),
-                },
-                &self.identity,
-            )?;
-            if let Some(backup) = &self.backup {
-                backup_record(
-                    backup,
-                    &name,
-                    &[(&name.extension, &audio), ("xml", &sidecar)],
-                )?;
-            }
+            self.log_and_back_up(&name, &audio, &sidecar, metadata, true)?;
             return Ok(Archived {
                 name,
                 audio,
@@ -428,6 +395,33 @@ impl Archiver {
             "999 records are already named {}",
             base.base()
         )))
+    }
+
+    /// Appends the `stored` line (when `log`) and makes the backup copy.
+    fn log_and_back_up(
+        &self,
+        name: &RecordName,
+        audio: &Path,
+        sidecar: &Path,
+        metadata: &RecordMetadata,
+        log: bool,
+    ) -> Result<(), ArchiveError> {
+        if log {
+            audit::append(
+                &self.store.audit_log(),
+                &Entry {
+                    action: Action::Stored,
+                    record: &self.store.relative(name),
+                    actor: &self.recorder_name,
+                    detail: &format!("source={}", metadata.source.capture),
+                },
+                &self.identity,
+            )?;
+        }
+        if let Some(backup) = &self.backup {
+            backup_record(backup, name, &[(&name.extension, audio), ("xml", sidecar)])?;
+        }
+        Ok(())
     }
 
     /// Whether a name is free, holds this same record already, or another one.

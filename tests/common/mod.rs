@@ -139,3 +139,16 @@ pub fn onset(samples: &[i16], from: usize, to: usize, floor: i16) -> Option<usiz
     }
     (from..to.min(samples.len())).find(|&i| samples[i].unsigned_abs() > peak / 2)
 }
+
+/// Runs the `callrec` binary; returns exit code, standard output and standard error.
+pub fn callrec(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .args(args)
+        .output()
+        .expect("run callrec");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
