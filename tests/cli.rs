@@ -4,7 +4,6 @@ mod common;
 
 use common::callrec;
 
-
 use callrec::media::synth::{CallScript, PartyScript, SynthCodec};
 
 #[test]

@@ -385,3 +385,101 @@ async fn kill_9_during_a_burst_loses_nothing_and_duplicates_nothing() {
         acknowledged.iter().filter(|a| **a).count()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tcr_keeps_only_marked_calls_and_the_skip_marker_deletes_one() {
+    use callrec::recorder::modes::Mode;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let mut cfg = config(&[]);
+    cfg.pipeline.mode = Mode::Tcr(Duration::from_secs(6));
+    let service = Service::start(cfg, archiver(&store)).await.unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let client = reqwest::Client::new();
+
+    let now = jiff::Timestamp::now().as_second();
+    // the first call ends about now, inside its marking window
+    let mut calls = scripted_calls(3, 2.0, now - 3, 5);
+    for call in &mut calls {
+        call.ring_s = 1;
+    }
+    calls[0].internal = "21".into();
+    calls[1].internal = "22".into();
+    calls[2].internal = "23".into();
+    // agent 21 marks its call over HTTP; agent 23 set the skip marker; 22 does nothing
+    assert_eq!(
+        client
+            .get(format!("{url}/mark?agent=21"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        client
+            .get(format!("{url}/mark?agent=..%2F"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    std::fs::write(store.join("TMP").join("TCA-23_23.txt"), b"skip").unwrap();
+    let sim = Simulator::new(&url, None).unwrap();
+    for call in &calls {
+        sim.play(call).await.unwrap();
+    }
+    wait_until("every call decided", Duration::from_secs(30), async || {
+        let s = sim.status().await.unwrap();
+        s["counters"]["archived"].as_u64().unwrap()
+            + s["counters"]["dropped_by_rule"].as_u64().unwrap()
+            == 3
+    })
+    .await;
+    let found = records(&store);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].to_string_lossy().contains("_21_"), "{found:?}");
+    assert!(
+        !store.join("TMP").join("TCA-23_23.txt").exists(),
+        "the skip marker is used up"
+    );
+    let log = fs::read_to_string(store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    assert!(
+        log.contains("not marked") && log.contains("skip marker"),
+        "{log}"
+    );
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}
+
+#[test]
+fn retention_deletes_old_months_with_a_log_line_and_the_archive_stays_verifiable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let archiver = archiver(&store);
+    let now = jiff::Timestamp::now().as_second();
+    for (i, start) in [now - 400 * 86_400, now - 60].into_iter().enumerate() {
+        let mut call = scripted_calls(1, 1.0, start, 20 + i as u64).remove(0);
+        call.internal = "21".into();
+        let (name, bytes) = call.capture();
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        let cdrs = callrec::archive::cdr::parse_cdrs(&call.cdrs().join("\n")).unwrap();
+        let booking = callrec::archive::record::Booking {
+            facts: Some(cdrs[0].facts()),
+            ..Default::default()
+        };
+        archiver.archive(&path, &booking).unwrap();
+    }
+    assert_eq!(records(&store).len(), 2);
+    let deleted = callrec::recorder::retention::sweep(&archiver, 3).unwrap();
+    assert_eq!(deleted, 1);
+    assert_eq!(records(&store).len(), 1);
+    let log = fs::read_to_string(store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    assert_eq!(log.lines().filter(|l| l.contains("\tdeleted\t")).count(), 1);
+    let (code, out) = verify(&store, &dir.path().join("verifier"));
+    assert_eq!(code, 0, "{out}");
+}

@@ -90,6 +90,28 @@ fn max_capture(v: &str) -> Result<(), String> {
     number_in(1, 4096)(v)
 }
 
+fn std_tcr(v: &str) -> Result<(), String> {
+    match v {
+        "std" | "tcr" => Ok(()),
+        _ => Err("must be std or tcr".into()),
+    }
+}
+
+fn minutes(v: &str) -> Result<(), String> {
+    number_in(0, 1440)(v)
+}
+
+fn every_nth(v: &str) -> Result<(), String> {
+    number_in(0, 1000)(v)
+}
+
+fn months(v: &str) -> Result<(), String> {
+    match v.parse::<u32>() {
+        Ok(0) | Ok(2..=99) => Ok(()),
+        _ => Err("must be 0 (keep for ever) or 2 to 99".into()),
+    }
+}
+
 fn keep_delete(v: &str) -> Result<(), String> {
     match v {
         "keep" | "delete" => Ok(()),
@@ -239,6 +261,47 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "A capture whose CDR never came: keep (archive it, flagged as orphan) or delete (logged).",
         check: keep_delete,
+    },
+    SetupKey {
+        name: "mode",
+        values: "std|tcr",
+        default: "std",
+        secret: false,
+        help: "std: every call the rules keep is stored; tcr (threat call recording): only calls the agent \
+               marked (GET /mark?agent=N, or a file TMP/TCR-<agent>.txt) during the call or within tcrwindow after it.",
+        check: std_tcr,
+    },
+    SetupKey {
+        name: "tcrwindow",
+        values: "0 to 1440 minutes",
+        default: "5",
+        secret: false,
+        help: "How long after a call the agent may still mark it (tcr mode).",
+        check: minutes,
+    },
+    SetupKey {
+        name: "randomsystem",
+        values: "0 to 1000",
+        default: "0",
+        secret: false,
+        help: "Random recording: keep only every N-th call of the whole system (0 or 1: all).",
+        check: every_nth,
+    },
+    SetupKey {
+        name: "randomagent",
+        values: "0 to 1000",
+        default: "0",
+        secret: false,
+        help: "Random recording: keep only every N-th call of each agent (0 or 1: all).",
+        check: every_nth,
+    },
+    SetupKey {
+        name: "keepmonths",
+        values: "0, or 2 to 99",
+        default: "0",
+        secret: false,
+        help: "Delete records older than this many months (each deletion logged; the backup folder is kept). 0: keep for ever.",
+        check: months,
     },
     SetupKey {
         name: "customerkey",

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::args::{Args, UsageError};
 use super::context::{archiver, load_setup, setup_key_names};
 use crate::archive::setup::Setup;
+use crate::recorder::modes::{Mode, Sampling};
 use crate::recorder::pipeline::{OrphanPolicy, PipelineConfig};
 use crate::recorder::rules::Agents;
 use crate::recorder::service::{Service, ServiceConfig};
@@ -43,6 +44,16 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
                 OrphanPolicy::Keep
             },
             settle: Duration::from_secs(3),
+            mode: if setup.get("mode") == "tcr" {
+                Mode::Tcr(Duration::from_secs(number("tcrwindow") * 60))
+            } else {
+                Mode::Standard
+            },
+            sampling: Sampling {
+                system: number("randomsystem") as u32,
+                agent: number("randomagent") as u32,
+            },
+            keep_months: number("keepmonths") as u32,
             ..PipelineConfig::default()
         },
     })

@@ -3,8 +3,10 @@
 //! disk bound) runs on blocking threads.
 
 pub mod cdr_intake;
+pub mod modes;
 pub mod pipeline;
 pub mod receiver;
+pub mod retention;
 pub mod rules;
 pub mod service;
 pub mod spool;

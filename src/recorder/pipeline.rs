@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::{Notify, Semaphore, watch};
 
 use super::cdr_intake::Received;
+use super::modes::{Mode, ModeState, Sampling, Verdict};
 use super::rules::{Agents, Decision, decide};
 use super::spool::{Spool, Spooled};
 use super::status::{Lamp, StatusBoard, Waiting};
@@ -23,6 +24,9 @@ use crate::archive::source_name::SourceName;
 
 /// One step of the seed's CDR wait countdown.
 pub const WAIT_STEP: Duration = Duration::from_secs(5);
+
+/// How often retention looks for records past their time.
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
 /// The least time between two passes over the journal.
 const PASS_GAP: Duration = Duration::from_millis(50);
@@ -48,6 +52,10 @@ pub struct PipelineConfig {
     pub settle: Duration,
     /// Captures archived at the same time.
     pub workers: usize,
+    pub mode: Mode,
+    pub sampling: Sampling,
+    /// Records older than this many months are deleted (0: kept for ever).
+    pub keep_months: u32,
 }
 
 impl Default for PipelineConfig {
@@ -58,6 +66,9 @@ impl Default for PipelineConfig {
             orphans: OrphanPolicy::Keep,
             settle: Duration::from_secs(3),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            mode: Mode::Standard,
+            sampling: Sampling::default(),
+            keep_months: 0,
         }
     }
 }
@@ -131,6 +142,7 @@ pub struct Pipeline {
     pub status: Arc<StatusBoard>,
     pub book: Mutex<CdrBook>,
     pub wake: Notify,
+    pub modes: Mutex<ModeState>,
     busy: Mutex<HashSet<String>>,
     workers: Arc<Semaphore>,
 }
@@ -148,7 +160,9 @@ impl Pipeline {
             book.add(&cdr);
         }
         let workers = Arc::new(Semaphore::new(config.workers.max(1)));
+        let modes = Mutex::new(ModeState::open(&archiver.store)?);
         Ok(Arc::new(Pipeline {
+            modes,
             archiver: Arc::new(archiver),
             spool: Arc::new(spool),
             config,
@@ -181,7 +195,15 @@ impl Pipeline {
 
     /// Runs until `stop` turns true; then waits for archiving in progress to finish.
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let mut last_sweep: Option<std::time::Instant> = None;
         loop {
+            if self.config.keep_months > 0
+                && last_sweep.is_none_or(|t| t.elapsed() >= RETENTION_EVERY)
+            {
+                last_sweep = Some(std::time::Instant::now());
+                let this = Arc::clone(&self);
+                let _ = tokio::task::spawn_blocking(move || this.sweep()).await;
+            }
             self.pass();
             // A burst wakes the loop once per upload and CDR; a short pause lets those
             // wake-ups collapse into one pass instead of one directory scan each.
@@ -200,6 +222,25 @@ impl Pipeline {
             .workers
             .acquire_many(self.config.workers.max(1) as u32)
             .await;
+    }
+
+    /// Deletes records past the retention time, and marks nobody can use any more.
+    fn sweep(&self) {
+        match super::retention::sweep(&self.archiver, self.config.keep_months) {
+            Ok(0) => {}
+            Ok(n) => self.status.event(
+                "info",
+                format!(
+                    "retention: {n} record(s) older than {} months deleted",
+                    self.config.keep_months
+                ),
+            ),
+            Err(e) => self.status.event("error", format!("retention: {e}")),
+        }
+        super::modes::prune_marks(
+            &super::modes::marks_dir(&self.archiver.store),
+            Duration::from_secs(7 * 86_400),
+        );
     }
 
     /// One look at every capture.
@@ -264,14 +305,50 @@ impl Pipeline {
         });
         match decision {
             Decision::Keep(owner) => {
+                let facts = owner.facts();
+                let agent = facts.internal_number.clone();
+                let mut modes = self.modes.lock().unwrap_or_else(|e| e.into_inner());
+                if modes.skip_marker(&agent).is_some() {
+                    modes.consume_skip_marker(&agent);
+                    return Plan::Drop(format!("the agent {agent} set the skip marker"));
+                }
+                let verdict = modes.decide(
+                    self.config.mode,
+                    &agent,
+                    facts.start_utc,
+                    i64::from(facts.duration_s),
+                    now,
+                );
+                match verdict {
+                    Verdict::Wait => return Plan::Wait,
+                    Verdict::Drop(reason) => return Plan::Drop(reason),
+                    Verdict::Keep => {}
+                }
+                match modes.sample(self.config.sampling, &agent) {
+                    Ok(true) => {}
+                    Ok(false) => return Plan::Drop("random recording: not in the sample".into()),
+                    Err(e) => {
+                        self.status
+                            .event("error", format!("cannot count the sample: {e}"));
+                        return Plan::Wait;
+                    }
+                }
                 let conf = conf.unwrap_or_default();
                 let mut raw: Vec<String> = book.call(conf).iter().map(|c| c.raw.clone()).collect();
                 raw.extend(book.gateway.get(conf).cloned().unwrap_or_default());
+                let mode = match self.config.mode {
+                    Mode::Standard => "std",
+                    Mode::Tcr(_) => "tcr",
+                };
                 Plan::Archive(Box::new(Booking {
-                    facts: Some(owner.facts()),
+                    facts: Some(facts),
                     raw_cdrs: raw,
                     tan: None,
-                    mode: Some("std".into()),
+                    mode: Some(if self.config.sampling.active() {
+                        format!("{mode}+random")
+                    } else {
+                        mode.into()
+                    }),
                     warnings,
                 }))
             }

@@ -7,6 +7,7 @@
 //! OPTIONS, PROPFIND, MKCOL, DELETE  /rec/…                 WebDAV courtesy answers
 //! GET|POST /cdr[/…]                                        CDRs, in the three shapes
 //! GET      /status                                         the status snapshot as JSON
+//! GET|POST /mark?agent=<extension>                          a TCR mark
 //! ```
 //! A capture body goes to a temporary file, is synced, and only then gets its name;
 //! a body that stops early is kept as a partial capture. Names are checked before they
@@ -54,6 +55,7 @@ pub fn router(receiver: Arc<Receiver>) -> Router {
             any(cdr).layer(DefaultBodyLimit::max(MAX_CDR_REQUEST + 1)),
         )
         .route("/status", get(status))
+        .route("/mark", any(mark))
         .layer(middleware::from_fn_with_state(
             receiver.clone(),
             authenticate,
@@ -271,6 +273,34 @@ async fn cdr(State(rx): State<Arc<Receiver>>, RawQuery(query): RawQuery, body: B
                 .event("error", format!("cannot store a CDR: {e}"));
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+/// A TCR mark: `GET|POST /mark?agent=<extension>` keeps that agent's current or just
+/// ended call (threat call recording).
+async fn mark(State(rx): State<Arc<Receiver>>, RawQuery(query): RawQuery) -> Response {
+    let agent = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "agent")
+        .map(|(_, v)| v.into_owned());
+    let Some(agent) = agent else {
+        return (StatusCode::BAD_REQUEST, "mark needs agent=<extension>\n").into_response();
+    };
+    let result = rx
+        .pipeline
+        .modes
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .mark(&agent, std::time::SystemTime::now());
+    match result {
+        Ok(true) => {
+            rx.pipeline
+                .status
+                .event("info", format!("TCR mark from agent {agent}"));
+            rx.pipeline.wake.notify_one();
+            StatusCode::OK.into_response()
+        }
+        Ok(false) => (StatusCode::BAD_REQUEST, "not an extension\n").into_response(),
+        Err(e) => server_error(&rx, "mark", e),
     }
 }
 

@@ -1,0 +1,66 @@
+//! Retention: records older than the configured number of months are deleted, each
+//! with a `deleted` line in the activity log, so that an unattended disk never fills
+//! (the seed's maximum storage time). The backup folder is not touched.
+
+use crate::archive::ops::{self, Actor};
+use crate::archive::record::Archiver;
+use crate::archive::verify::{month_folders, records_in};
+
+/// The first month kept, `YYYY_MM`, when `keep_months` months are kept counting the
+/// current one (in the PC's local time).
+pub fn first_kept_month(now: jiff::civil::Date, keep_months: u32) -> String {
+    let months = i64::from(now.year()) * 12 + i64::from(now.month())
+        - 1
+        - i64::from(keep_months.saturating_sub(1));
+    format!(
+        "{:04}_{:02}",
+        months.div_euclid(12),
+        months.rem_euclid(12) + 1
+    )
+}
+
+/// Deletes every record in month folders before the first kept month; returns how many.
+pub fn sweep(archiver: &Archiver, keep_months: u32) -> std::io::Result<usize> {
+    if keep_months == 0 {
+        return Ok(0);
+    }
+    let today = jiff::ZonedDateTime::now().date();
+    let first = first_kept_month(today, keep_months);
+    let actor = Actor {
+        store: &archiver.store,
+        identity: &archiver.identity,
+        name: &archiver.recorder_name,
+    };
+    let mut deleted = 0;
+    for month in month_folders(&archiver.store)? {
+        let name = month
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name >= first {
+            continue;
+        }
+        for found in records_in(&month, &format!("{name}/"))? {
+            ops::delete_record(&actor, &found).map_err(|e| std::io::Error::other(e.to_string()))?;
+            deleted += 1;
+        }
+        // notes and stray files go with the folder only when it is empty of records
+        let _ = std::fs::remove_dir(&month);
+    }
+    Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_kept_month_counts_the_current_one() {
+        let d = jiff::civil::date(2026, 3, 15);
+        assert_eq!(first_kept_month(d, 1), "2026_03");
+        assert_eq!(first_kept_month(d, 3), "2026_01");
+        assert_eq!(first_kept_month(d, 4), "2025_12");
+        assert_eq!(first_kept_month(d, 27), "2024_01");
+    }
+}
