@@ -186,12 +186,13 @@ impl ModeState {
             return Ok(true);
         }
         let system = self.counters.entry("*".into()).or_insert(0);
-        let system_keep = sampling.system <= 1 || *system % u64::from(sampling.system) == 0;
+        let system_keep =
+            sampling.system <= 1 || (*system).is_multiple_of(u64::from(sampling.system));
         *system += 1;
         let mut keep = system_keep;
         if system_keep && sampling.agent > 1 {
             let n = self.counters.entry(agent.to_string()).or_insert(0);
-            keep = *n % u64::from(sampling.agent) == 0;
+            keep = (*n).is_multiple_of(u64::from(sampling.agent));
             *n += 1;
         }
         let text: String = self
