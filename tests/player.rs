@@ -5,10 +5,12 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use callrec::archive::identity::Identity;
 use callrec::archive::keyring::KeyRing;
 use callrec::archive::store::Store;
 use callrec::media::synth::{CallScript, PartyScript, SynthCodec};
 use callrec::player::engine::OutputKind;
+use callrec::player::session::Session;
 use callrec::ui::player_view::PlayerView;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -60,7 +62,13 @@ fn archive(dir: &Path) -> Store {
 }
 
 fn harness(store: &Store) -> Harness<'static, PlayerView> {
-    let view = PlayerView::new(store, KeyRing::default(), OutputKind::Null);
+    let session = Session::new(
+        store.clone(),
+        KeyRing::default(),
+        Identity::generate(),
+        "supervisor".into(),
+    );
+    let view = PlayerView::new(session, OutputKind::Null);
     Harness::builder()
         .with_size(egui::vec2(1000.0, 700.0))
         .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view)
@@ -124,6 +132,38 @@ fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
     h.get_by_label("Pause").click();
     h.run_steps(2);
     assert!(!h.state().shown.playing);
+
+    // the details say the record is original; playing it was logged
+    wait(&mut h, "the verdict", |_| true);
+    let start = Instant::now();
+    while h.query_by_label("original").is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no verdict shown"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = std::fs::read_to_string(store.audit_log()).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("\tplayed\t") && l.contains("supervisor")),
+        "{log}"
+    );
+    // a TAN attached in the Player renames the record and is logged
+    h.state_mut().tan_edit = "004711".into();
+    h.get_by_label("Set TAN").click();
+    h.run_steps(2);
+    let selected = h.state().selected.expect("still selected");
+    assert_eq!(
+        h.state().catalog.entries[selected].name.tan.as_deref(),
+        Some("004711")
+    );
+    assert!(
+        std::fs::read_to_string(store.audit_log())
+            .unwrap()
+            .contains("\ttan\t")
+    );
 
     // clicking another row of the list plays that record
     h.state_mut().filter.external.clear();

@@ -1,7 +1,8 @@
 //! `callrec player`: the Player window on the archive.
 
 use super::args::{Args, UsageError};
-use super::context::{key_ring, load_setup, require_store, setup_key_names};
+use super::context::{identity, key_ring, load_setup, require_store, setup_key_names};
+use crate::player::session::Session;
 
 pub fn player(args: &Args) -> Result<i32, UsageError> {
     let mut allowed = vec!["recpath", "seconds"];
@@ -13,7 +14,8 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
     let close_after = args.choice("seconds", None, |v| {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;
-    crate::ui::app::run_player(&store, ring, close_after)
+    let session = Session::new(store, ring, identity(&setup)?, setup.get("recorder"));
+    crate::ui::app::run_player(session, close_after)
         .map_err(|e| UsageError(format!("the Player window cannot open: {e}")))?;
     Ok(0)
 }

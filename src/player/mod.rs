@@ -3,5 +3,7 @@
 
 pub mod catalog;
 pub mod decode;
+pub mod details;
 pub mod engine;
 pub mod filter;
+pub mod session;

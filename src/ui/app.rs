@@ -1,8 +1,7 @@
 //! The desktop window around the Player view.
 
-use crate::archive::keyring::KeyRing;
-use crate::archive::store::Store;
 use crate::player::engine::OutputKind;
+use crate::player::session::Session;
 
 use super::player_view::PlayerView;
 
@@ -25,8 +24,8 @@ impl eframe::App for PlayerApp {
 
 /// Opens the Player window on `store` and returns when it is closed.
 /// `close_after_s` closes it by itself (screenshots, smoke tests).
-pub fn run_player(store: &Store, ring: KeyRing, close_after_s: Option<f64>) -> Result<(), String> {
-    let view = PlayerView::new(store, ring, OutputKind::SoundCard);
+pub fn run_player(session: Session, close_after_s: Option<f64>) -> Result<(), String> {
+    let view = PlayerView::new(session, OutputKind::SoundCard);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("callrec Player")

@@ -7,12 +7,16 @@ use std::time::{Duration, Instant};
 use egui::{Color32, RichText};
 use egui_extras::{Column, TableBuilder};
 
-use crate::archive::keyring::KeyRing;
+use crate::archive::audit::Action;
 use crate::archive::name::Direction;
-use crate::archive::store::Store;
+use crate::archive::ops::{self, Actor};
+use crate::archive::sidecar::Verdict;
+use crate::archive::verify::Found;
 use crate::player::catalog::Catalog;
+use crate::player::details::DetailsLoader;
 use crate::player::engine::{Engine, OutputKind, Snapshot};
 use crate::player::filter::Filter;
+use crate::player::session::Session;
 
 /// How often the list looks for new records.
 const REFRESH: Duration = Duration::from_millis(500);
@@ -28,7 +32,15 @@ pub struct PlayerView {
     /// Catalog index of the selected record.
     pub selected: Option<usize>,
     pub engine: Engine,
-    ring: KeyRing,
+    pub session: Session,
+    details: DetailsLoader,
+    /// Notes being edited, TAN being typed, folder to copy to.
+    note_edit: Option<(std::path::PathBuf, String)>,
+    pub tan_edit: String,
+    copy_to: String,
+    confirm_delete: bool,
+    /// The outcome of the last file operation, for the status line.
+    pub message: Option<String>,
     last_refresh: Instant,
     volume: f32,
     muted: bool,
@@ -41,8 +53,8 @@ pub struct PlayerView {
 }
 
 impl PlayerView {
-    pub fn new(store: &Store, ring: KeyRing, output: OutputKind) -> PlayerView {
-        let catalog = Catalog::open(store);
+    pub fn new(session: Session, output: OutputKind) -> PlayerView {
+        let catalog = Catalog::open(&session.store);
         let mut view = PlayerView {
             catalog,
             filter: Filter::default(),
@@ -51,7 +63,16 @@ impl PlayerView {
             rows: Vec::new(),
             selected: None,
             engine: Engine::new(output),
-            ring,
+            details: DetailsLoader::default(),
+            note_edit: None,
+            tan_edit: String::new(),
+            copy_to: std::env::temp_dir()
+                .join("callrec-copies")
+                .display()
+                .to_string(),
+            confirm_delete: false,
+            message: None,
+            session,
             last_refresh: Instant::now(),
             volume: 1.0,
             muted: false,
@@ -87,7 +108,17 @@ impl PlayerView {
         if let Some(entry) = self.catalog.entries.get(index) {
             self.selected = Some(index);
             self.engine
-                .load(entry.audio.clone(), self.ring.clone(), true);
+                .load(entry.audio.clone(), self.session.ring.clone(), true);
+            self.details.request(
+                entry.audio.clone(),
+                self.session.ring.clone(),
+                self.session.trusted.clone(),
+            );
+            self.note_edit = None;
+            self.confirm_delete = false;
+            if let Err(e) = self.session.log(Action::Played, &entry.audio, "") {
+                self.message = Some(format!("the activity log could not be written: {e}"));
+            }
         }
     }
 
@@ -150,6 +181,12 @@ impl PlayerView {
         }
         ui.separator();
         self.show_transport(ui, &snapshot);
+        if !self.sos {
+            self.show_details(ui);
+        }
+        if let Some(m) = &self.message {
+            ui.label(RichText::new(m).color(Color32::LIGHT_BLUE));
+        }
         ui.separator();
         self.show_table(ui);
         ui.ctx().request_repaint_after(Duration::from_millis(50));
@@ -388,6 +425,199 @@ impl PlayerView {
         }
     }
 
+    /// Verdict, parties and notes of the selected record, and what may be done with it.
+    fn show_details(&mut self, ui: &mut egui::Ui) {
+        let Some(index) = self.selected else {
+            return;
+        };
+        let Some(entry) = self.catalog.entries.get(index).cloned() else {
+            return;
+        };
+        let details = self.details.current();
+        ui.horizontal_wrapped(|ui| match &details {
+            None => {
+                ui.spinner();
+                ui.label("checking…");
+            }
+            Some(d) => {
+                let (text, colour) = match d.check.verdict {
+                    Verdict::Original => ("original", Color32::from_rgb(40, 170, 60)),
+                    Verdict::Manipulated => ("MANIPULATED", Color32::from_rgb(210, 40, 40)),
+                    Verdict::Unsigned => ("unsigned", Color32::GRAY),
+                    Verdict::Unknown => ("unknown", Color32::from_rgb(220, 160, 0)),
+                };
+                ui.label(RichText::new(text).strong().color(colour))
+                    .on_hover_text(&d.check.reason);
+                if let Some(m) = &d.check.metadata {
+                    let name = |p: &crate::archive::metadata::Party| match &p.name {
+                        Some(n) => format!("{} ({n})", p.number),
+                        None => p.number.clone(),
+                    };
+                    ui.label(format!(
+                        "{} {} {}  ·  started {} ({})  ·  ring {} s  ·  {} s",
+                        name(&m.internal),
+                        if m.call.direction == Direction::Incoming {
+                            "from"
+                        } else {
+                            "to"
+                        },
+                        name(&m.external),
+                        m.call.start_local.replace('T', " "),
+                        m.call.time_zone,
+                        m.call.time_to_answer_s,
+                        m.call.duration_ms / 1000
+                    ));
+                    let codecs: Vec<String> = m
+                        .streams
+                        .items
+                        .iter()
+                        .map(|s| format!("{}: {}", s.side, s.codec))
+                        .collect();
+                    ui.label(codecs.join(", "));
+                }
+            }
+        });
+        if let Some(d) = &details
+            && let Some(m) = &d.check.metadata
+            && !m.cdrs.items.is_empty()
+        {
+            egui::CollapsingHeader::new(format!("CDRs ({})", m.cdrs.items.len()))
+                .id_salt("cdrs")
+                .show(ui, |ui| {
+                    for cdr in &m.cdrs.items {
+                        ui.monospace(&cdr.text);
+                    }
+                });
+        }
+        // notes: edited in place, saved with a line in the activity log
+        if self
+            .note_edit
+            .as_ref()
+            .is_none_or(|(p, _)| *p != entry.audio)
+        {
+            let loaded = details
+                .as_ref()
+                .filter(|d| d.audio == entry.audio)
+                .map(|d| d.notes.clone());
+            if let Some(text) = loaded {
+                self.note_edit = Some((entry.audio.clone(), text));
+            }
+        }
+        let actor_name = self.session.user.clone();
+        ui.horizontal(|ui| {
+            if let Some((_, text)) = &mut self.note_edit {
+                ui.label("Notes");
+                ui.add(
+                    egui::TextEdit::singleline(text)
+                        .hint_text("notes")
+                        .desired_width(300.0),
+                );
+            }
+            if ui.button("Save notes").clicked()
+                && let Some((_, text)) = &self.note_edit
+            {
+                let actor = Actor {
+                    store: &self.session.store,
+                    identity: &self.session.identity,
+                    name: &actor_name,
+                };
+                self.message = Some(match ops::write_note(&actor, &found(&entry.audio), text) {
+                    Ok(_) => "notes saved".into(),
+                    Err(e) => format!("notes not saved: {e}"),
+                });
+            }
+            ui.label("TAN");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.tan_edit)
+                    .hint_text("6 digits")
+                    .desired_width(70.0),
+            );
+            if ui
+                .button("Set TAN")
+                .on_hover_text("a TAN can be changed, not removed")
+                .clicked()
+            {
+                let actor = Actor {
+                    store: &self.session.store,
+                    identity: &self.session.identity,
+                    name: &actor_name,
+                };
+                match ops::set_tan(&actor, &found(&entry.audio), self.tan_edit.trim()) {
+                    Ok(new) => {
+                        self.message = Some(format!(
+                            "TAN set: {}",
+                            new.file_name().unwrap_or_default().to_string_lossy()
+                        ));
+                        self.catalog = Catalog::open(&self.session.store);
+                        self.apply_filter();
+                        self.selected = self.catalog.entries.iter().position(|e| e.audio == new);
+                    }
+                    Err(e) => self.message = Some(format!("TAN not set: {e}")),
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label("Copy to");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.copy_to)
+                    .hint_text("folder")
+                    .desired_width(260.0),
+            );
+            if ui
+                .button("Copy")
+                .on_hover_text("a clear copy: decrypted audio, sidecar as plain XML")
+                .clicked()
+            {
+                let target = std::path::PathBuf::from(self.copy_to.trim());
+                let result = crate::archive::export::copy_out(
+                    &found(&entry.audio),
+                    &target,
+                    &self.session.ring,
+                    &self.session.trusted,
+                )
+                .map_err(|e| e.to_string())
+                .and_then(|_| {
+                    self.session
+                        .log(
+                            Action::Copied,
+                            &entry.audio,
+                            &format!("to={}", target.display()),
+                        )
+                        .map_err(|e| e.to_string())
+                });
+                self.message = Some(match result {
+                    Ok(()) => format!("copied to {}", target.display()),
+                    Err(e) => format!("not copied: {e}"),
+                });
+            }
+            let delete_label = if self.confirm_delete {
+                "Really delete?"
+            } else {
+                "Delete"
+            };
+            if ui.button(delete_label).clicked() {
+                if self.confirm_delete {
+                    self.engine.eject();
+                    let actor = Actor {
+                        store: &self.session.store,
+                        identity: &self.session.identity,
+                        name: &actor_name,
+                    };
+                    self.message = Some(match ops::delete_record(&actor, &found(&entry.audio)) {
+                        Ok(()) => "deleted".into(),
+                        Err(e) => format!("not deleted: {e}"),
+                    });
+                    self.catalog.refresh();
+                    self.apply_filter();
+                    self.selected = None;
+                    self.confirm_delete = false;
+                } else {
+                    self.confirm_delete = true;
+                }
+            }
+        });
+    }
+
     fn show_table(&mut self, ui: &mut egui::Ui) {
         let rows = self.rows.clone();
         let mut clicked = None;
@@ -495,4 +725,14 @@ fn meter(ui: &mut egui::Ui, name: &str, level: f32, hold: f32, overflow: bool) {
             ui.colored_label(Color32::RED, "OVER");
         }
     });
+}
+
+/// The files of the record whose audio is `audio`.
+fn found(audio: &std::path::Path) -> Found {
+    let sidecar = audio.with_extension("xml");
+    Found {
+        label: audio.display().to_string(),
+        audio: Some(audio.to_path_buf()),
+        sidecar: sidecar.is_file().then_some(sidecar),
+    }
 }

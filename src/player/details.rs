@@ -1,0 +1,71 @@
+//! What the Player shows about the selected record: its verdict (green "original",
+//! red "manipulated"), the metadata of its sidecar, and its notes. Checking means
+//! hashing the audio, so it runs on its own thread.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::archive::identity::TrustedKeys;
+use crate::archive::keyring::KeyRing;
+use crate::archive::sidecar::Check;
+use crate::archive::verify::{Found, check_found};
+
+/// One record's details.
+#[derive(Debug, Clone)]
+pub struct Details {
+    pub audio: PathBuf,
+    pub check: Check,
+    pub notes: String,
+}
+
+/// Loads details in the background; the UI polls [`DetailsLoader::current`].
+#[derive(Default, Clone)]
+pub struct DetailsLoader {
+    slot: Arc<Mutex<Option<Details>>>,
+    wanted: Arc<Mutex<Option<PathBuf>>>,
+}
+
+impl DetailsLoader {
+    /// Starts checking `audio` (the newest request wins).
+    pub fn request(&self, audio: PathBuf, ring: KeyRing, trusted: TrustedKeys) {
+        *self.wanted.lock().unwrap_or_else(|e| e.into_inner()) = Some(audio.clone());
+        let this = self.clone();
+        std::thread::spawn(move || {
+            let sidecar = audio.with_extension("xml");
+            let found = Found {
+                label: audio.display().to_string(),
+                audio: Some(audio.clone()),
+                sidecar: sidecar.is_file().then_some(sidecar),
+            };
+            let (check, _) = check_found(&found, &ring, &trusted);
+            let notes = std::fs::read_to_string(audio.with_extension("txt")).unwrap_or_default();
+            if this
+                .wanted
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+                == Some(&audio)
+            {
+                *this.slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(Details {
+                    audio,
+                    check,
+                    notes,
+                });
+            }
+        });
+    }
+
+    /// The details of the requested record, once loaded.
+    pub fn current(&self) -> Option<Details> {
+        let wanted = self
+            .wanted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        self.slot
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .filter(|d| Some(&d.audio) == wanted.as_ref())
+    }
+}

@@ -1,0 +1,58 @@
+//! Who uses the Player and with which keys: the archive it shows, the key ring that
+//! opens sealed records, the keys it trusts for verdicts, and the identity that signs
+//! its lines in the activity log ("played", "note", "tan", "copied", "deleted").
+
+use crate::archive::audit::{self, Action, Entry};
+use crate::archive::identity::{Identity, TrustedKeys};
+use crate::archive::keyring::KeyRing;
+use crate::archive::store::Store;
+
+pub struct Session {
+    pub store: Store,
+    pub ring: KeyRing,
+    pub identity: Identity,
+    pub trusted: TrustedKeys,
+    /// Name in the activity log.
+    pub user: String,
+}
+
+impl Session {
+    /// A session on `store`: trusts the keys published there and its own.
+    pub fn new(store: Store, ring: KeyRing, identity: Identity, user: String) -> Session {
+        let mut trusted = TrustedKeys::load_dir(&store.keys_dir());
+        trusted.add(identity.public());
+        Session {
+            store,
+            ring,
+            identity,
+            trusted,
+            user,
+        }
+    }
+
+    /// Appends a line for a record given by its audio path; a record outside the store's
+    /// month folders is named by its path.
+    pub fn log(
+        &self,
+        action: Action,
+        audio: &std::path::Path,
+        detail: &str,
+    ) -> std::io::Result<()> {
+        let record = audio
+            .strip_prefix(&self.store.root)
+            .ok()
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|| audio.display().to_string());
+        self.identity.public().publish(&self.store.keys_dir())?;
+        audit::append(
+            &self.store.audit_log(),
+            &Entry {
+                action,
+                record: &record,
+                actor: &self.user,
+                detail,
+            },
+            &self.identity,
+        )
+    }
+}
