@@ -2,6 +2,7 @@
 //! file names alone so that opening a large archive is quick; the sidecar (verdict,
 //! names, CDRs) is opened only for the record a user looks at.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -17,13 +18,23 @@ pub struct Entry {
     pub name: RecordName,
     pub size: u64,
     pub has_sidecar: bool,
-    /// The audio starts with callrec's encryption header.
-    pub encrypted: bool,
+    /// Whether the audio starts with callrec's encryption header: read on first use
+    /// (for the rows on screen), not for every record at start.
+    encrypted: OnceCell<bool>,
     /// When the file was written: orders the calls of one minute (names carry minutes).
     pub modified: SystemTime,
 }
 
 impl Entry {
+    pub fn encrypted(&self) -> bool {
+        *self.encrypted.get_or_init(|| {
+            let mut head = [0u8; 16];
+            std::fs::File::open(&self.audio)
+                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+                .is_ok_and(|n| crate::archive::audio_crypt::is_encrypted(&head[..n]))
+        })
+    }
+
     /// Sort key: local start minute, then arrival, then the unique id.
     fn key(&self) -> (crate::archive::name::LocalMinute, SystemTime, &str) {
         (self.name.start, self.modified, &self.name.uid)
@@ -34,70 +45,88 @@ impl Entry {
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub entries: Vec<Entry>,
-    known: HashSet<PathBuf>,
+    /// Hashes of the paths listed, to spot new files cheaply.
+    known: HashSet<u64>,
     store: Option<Store>,
     newest_month: Option<PathBuf>,
 }
 
 const AUDIO: [&str; 3] = ["wav", "mp3", "pcap"];
 
-fn entry_for(path: &Path) -> Option<Entry> {
-    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
-    if !AUDIO.contains(&ext.as_str()) {
-        return None;
-    }
-    let file = path.file_name()?.to_string_lossy().into_owned();
-    if file.starts_with('.') {
+/// An entry for an audio file of a listing; `sidecars` holds the stems of the `.xml`
+/// files beside it, so no file is opened or checked twice.
+fn entry_for(dir_entry: &std::fs::DirEntry, sidecars: &HashSet<String>) -> Option<Entry> {
+    let file = dir_entry.file_name().to_string_lossy().into_owned();
+    let (stem, ext) = file.rsplit_once('.')?;
+    if !AUDIO.contains(&ext.to_ascii_lowercase().as_str()) || file.starts_with('.') {
         return None;
     }
     let name = RecordName::parse(&file).ok()?;
-    let meta = std::fs::metadata(path).ok()?;
-    let mut head = [0u8; 16];
-    let encrypted = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-        .is_ok_and(|n| crate::archive::audio_crypt::is_encrypted(&head[..n]));
+    let meta = dir_entry.metadata().ok()?;
     Some(Entry {
-        has_sidecar: path.with_extension("xml").is_file(),
-        audio: path.to_path_buf(),
+        has_sidecar: sidecars.contains(stem),
+        audio: dir_entry.path(),
         name,
         size: meta.len(),
-        encrypted,
+        encrypted: OnceCell::new(),
         modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
     })
 }
 
+fn path_key(path: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    path.hash(&mut h);
+    h.finish()
+}
+
+/// The records of one folder that are not in `known`.
+fn scan_folder(folder: &Path, known: &HashSet<u64>) -> Vec<Entry> {
+    let Ok(files) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let files: Vec<std::fs::DirEntry> = files.flatten().collect();
+    let sidecars: HashSet<String> = files
+        .iter()
+        .filter_map(|f| {
+            let name = f.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".xml").map(str::to_string)
+        })
+        .collect();
+    files
+        .iter()
+        .filter(|f| !known.contains(&path_key(&f.path())))
+        .filter_map(|f| entry_for(f, &sidecars))
+        .collect()
+}
+
 impl Catalog {
-    /// Reads every month folder of the store.
+    /// Reads every month folder of the store, several folders at a time.
     pub fn open(store: &Store) -> Catalog {
+        use rayon::prelude::*;
+        let months = month_folders(store).unwrap_or_default();
+        let none = HashSet::new();
+        let found: Vec<Vec<Entry>> = months.par_iter().map(|m| scan_folder(m, &none)).collect();
         let mut catalog = Catalog {
             store: Some(store.clone()),
+            newest_month: months.last().cloned(),
             ..Catalog::default()
         };
-        let months = month_folders(store).unwrap_or_default();
-        for month in &months {
-            catalog.scan(month);
+        for entries in found {
+            catalog
+                .known
+                .extend(entries.iter().map(|e| path_key(&e.audio)));
+            catalog.entries.extend(entries);
         }
-        catalog.newest_month = months.last().cloned();
         catalog.sort();
         catalog
     }
 
     fn scan(&mut self, folder: &Path) -> usize {
-        let Ok(files) = std::fs::read_dir(folder) else {
-            return 0;
-        };
-        let mut added = 0;
-        for file in files.flatten() {
-            let path = file.path();
-            if self.known.contains(&path) {
-                continue;
-            }
-            if let Some(entry) = entry_for(&path) {
-                self.known.insert(path);
-                self.entries.push(entry);
-                added += 1;
-            }
-        }
+        let new = scan_folder(folder, &self.known);
+        let added = new.len();
+        self.known.extend(new.iter().map(|e| path_key(&e.audio)));
+        self.entries.extend(new);
         added
     }
 
@@ -121,11 +150,18 @@ impl Catalog {
             self.newest_month = months.last().cloned();
         }
         let before = self.entries.len();
-        self.entries
-            .retain(|e| e.audio.exists() || !self.known.contains(&e.audio));
+        // only the newest months are re-checked for deletions (the Player's own deletes
+        // refresh explicitly); a full re-read finds the rest
+        let recent: Vec<PathBuf> = months.iter().rev().take(2).cloned().collect();
+        self.entries.retain(|e| {
+            !e.audio
+                .parent()
+                .is_some_and(|p| recent.iter().any(|r| r == p))
+                || e.audio.exists()
+        });
         let removed = before - self.entries.len();
         if added > 0 || removed > 0 {
-            self.known = self.entries.iter().map(|e| e.audio.clone()).collect();
+            self.known = self.entries.iter().map(|e| path_key(&e.audio)).collect();
             self.sort();
         }
         added

@@ -30,19 +30,15 @@ impl Filter {
     }
 
     pub fn matches(&self, e: &Entry) -> bool {
-        let n = &e.name;
-        (self.month.is_empty() || n.start.month_folder() == self.month)
-            && self.day.is_none_or(|d| n.start.day == d)
-            && wildcard(&self.internal, &n.internal)
-            && wildcard(&self.external, &n.external)
-            && self.direction.is_none_or(|d| n.direction == d)
-            && (self.tan.is_empty() || n.tan.as_deref() == Some(self.tan.as_str()))
+        Compiled::new(self).matches(e)
     }
 
-    /// Indexes into `entries` that pass, in display order.
+    /// Indexes into `entries` that pass, in display order. The patterns are prepared
+    /// once, so a filter change over a million records allocates nothing per record.
     pub fn apply(&self, entries: &[Entry]) -> Vec<usize> {
+        let compiled = Compiled::new(self);
         let mut rows: Vec<usize> = (0..entries.len())
-            .filter(|&i| self.matches(&entries[i]))
+            .filter(|&i| compiled.matches(&entries[i]))
             .collect();
         if self.newest_first {
             rows.reverse();
@@ -51,26 +47,84 @@ impl Filter {
     }
 }
 
+/// A filter ready to run: month as numbers, patterns as bytes.
+struct Compiled<'f> {
+    filter: &'f Filter,
+    month: Option<(u16, u8)>,
+    internal: Pattern,
+    external: Pattern,
+}
+
+impl<'f> Compiled<'f> {
+    fn new(filter: &'f Filter) -> Compiled<'f> {
+        let month = filter.month.trim();
+        Compiled {
+            filter,
+            month: (!month.is_empty()).then(|| {
+                let (y, m) = month.split_once(['_', '-']).unwrap_or((month, "0"));
+                (y.parse().unwrap_or(0), m.parse().unwrap_or(0))
+            }),
+            internal: Pattern::new(&filter.internal),
+            external: Pattern::new(&filter.external),
+        }
+    }
+
+    fn matches(&self, e: &Entry) -> bool {
+        let n = &e.name;
+        let f = self.filter;
+        self.month
+            .is_none_or(|(y, m)| n.start.year == y && n.start.month == m)
+            && f.day.is_none_or(|d| n.start.day == d)
+            && self.internal.matches(n.internal.as_bytes())
+            && self.external.matches(n.external.as_bytes())
+            && f.direction.is_none_or(|d| n.direction == d)
+            && (f.tan.is_empty() || n.tan.as_deref() == Some(f.tan.as_str()))
+    }
+}
+
+/// A number pattern: empty (anything), a plain prefix, or a glob with `*` and `?`.
+enum Pattern {
+    Any,
+    Prefix(Vec<u8>),
+    Glob(Vec<u8>),
+}
+
+impl Pattern {
+    fn new(text: &str) -> Pattern {
+        let text = text.trim();
+        if text.is_empty() {
+            Pattern::Any
+        } else if text.contains(['*', '?']) {
+            Pattern::Glob(text.as_bytes().to_vec())
+        } else {
+            Pattern::Prefix(text.as_bytes().to_vec())
+        }
+    }
+
+    fn matches(&self, text: &[u8]) -> bool {
+        match self {
+            Pattern::Any => true,
+            Pattern::Prefix(p) => text.starts_with(p),
+            Pattern::Glob(p) => glob(p, text),
+        }
+    }
+}
+
 /// `*` any run, `?` any one character; a pattern without wildcards matches as a prefix
 /// (typing `0123` finds `012345`, as users expect from the seed's search).
 pub fn wildcard(pattern: &str, text: &str) -> bool {
-    let pattern = pattern.trim();
-    if pattern.is_empty() {
-        return true;
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    if !p.iter().any(|c| *c == '*' || *c == '?') {
-        return text.starts_with(pattern);
-    }
-    // classic two-pointer glob match with backtracking on the last '*'
+    Pattern::new(pattern).matches(text.as_bytes())
+}
+
+/// Glob match over bytes with backtracking on the last `*`.
+fn glob(p: &[u8], t: &[u8]) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == b'*' {
             star = Some((pi, ti));
             pi += 1;
         } else if let Some((sp, st)) = star {
@@ -81,7 +135,7 @@ pub fn wildcard(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|c| *c == '*')
+    p[pi..].iter().all(|c| *c == b'*')
 }
 
 #[cfg(test)]

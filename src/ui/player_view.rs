@@ -656,7 +656,7 @@ impl PlayerView {
                         ui.label(&n.internal);
                     });
                     row.col(|ui| {
-                        let lock = if e.encrypted { " (enc)" } else { "" };
+                        let lock = if e.encrypted() { " (enc)" } else { "" };
                         ui.label(format!(
                             "{}{lock}",
                             if n.direction == Direction::Incoming {
