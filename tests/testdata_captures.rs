@@ -259,6 +259,26 @@ fn every_capture_converts_as_its_manifest_says() {
 
 /// RTP packets of one payload type as tshark extracts them (an independent parser):
 /// timestamp and payload bytes.
+/// Writes the packets' payloads back to back: the input of a reference decoder.
+fn write_payloads(packets: &[(u32, Vec<u8>)], raw: &Path) {
+    let bytes: Vec<u8> = packets.iter().flat_map(|p| p.1.iter().copied()).collect();
+    std::fs::write(raw, bytes).unwrap();
+}
+
+/// callrec's stereo 16-bit conversion of a capture file.
+fn callrec_pcm(
+    path: &Path,
+    tmp: &Path,
+) -> (callrec::media::Report, common::Audio, std::path::PathBuf) {
+    convert_bytes(
+        &std::fs::read(path).unwrap(),
+        OutputFormat::Pcm,
+        Mix::Stereo,
+        ChannelMap::Auto,
+        tmp,
+    )
+}
+
 fn tshark_packets(file: &Path, filter: &str) -> Vec<(u32, Vec<u8>)> {
     let out = Command::new("tshark")
         .args([
@@ -393,14 +413,7 @@ fn g711_matches_sox_sample_for_sample() {
         let path = dir.join(file);
         let raw = tmp.path().join("payload.raw");
         let packets = tshark_packets(&path, &format!("rtp.p_type == {pt}"));
-        std::fs::write(
-            &raw,
-            packets
-                .iter()
-                .flat_map(|p| p.1.clone())
-                .collect::<Vec<u8>>(),
-        )
-        .unwrap();
+        write_payloads(&packets, &raw);
         let decoded = tmp.path().join("sox.raw");
         let status = Command::new("sox")
             .args([
@@ -412,13 +425,7 @@ fn g711_matches_sox_sample_for_sample() {
             .status()
             .unwrap();
         assert!(status.success());
-        let (_, audio, _) = convert_bytes(
-            &std::fs::read(&path).unwrap(),
-            OutputFormat::Pcm,
-            Mix::Stereo,
-            ChannelMap::Auto,
-            tmp.path(),
-        );
+        let (_, audio, _) = callrec_pcm(&path, tmp.path());
         let reference = place_by_timestamp(&packets, &read_s16(&decoded), 1, 1);
         assert_same(&audio.channels[channel], &reference, file);
     }
@@ -435,14 +442,7 @@ fn g722_matches_ffmpeg_sample_for_sample() {
     let path = dir.join("wireshark-sip-rtp-g722.pcap");
     let raw = tmp.path().join("payload.g722");
     let packets = tshark_packets(&path, "rtp.p_type == 9");
-    std::fs::write(
-        &raw,
-        packets
-            .iter()
-            .flat_map(|p| p.1.clone())
-            .collect::<Vec<u8>>(),
-    )
-    .unwrap();
+    write_payloads(&packets, &raw);
     let decoded = tmp.path().join("ffmpeg.raw");
     let status = Command::new("ffmpeg")
         .args(["-v", "error", "-y", "-f", "g722", "-i"])
@@ -452,13 +452,7 @@ fn g722_matches_ffmpeg_sample_for_sample() {
         .status()
         .unwrap();
     assert!(status.success());
-    let (_, audio, _) = convert_bytes(
-        &std::fs::read(&path).unwrap(),
-        OutputFormat::Pcm,
-        Mix::Stereo,
-        ChannelMap::Auto,
-        tmp.path(),
-    );
+    let (_, audio, _) = callrec_pcm(&path, tmp.path());
     assert_eq!(audio.rate, 16_000);
     // audio-codec's G.722 decoder (spandsp lineage) and ffmpeg's start from slightly
     // different predictor states: on this capture the first ~185 ms differ by at most
@@ -525,13 +519,7 @@ int main(void) {
         .status()
         .unwrap();
     assert!(status.success());
-    let (_, audio, _) = convert_bytes(
-        &std::fs::read(&path).unwrap(),
-        OutputFormat::Pcm,
-        Mix::Stereo,
-        ChannelMap::Auto,
-        tmp.path(),
-    );
+    let (_, audio, _) = callrec_pcm(&path, tmp.path());
     assert_same(
         &audio.channels[0],
         &place_by_timestamp(&packets, &read_s16(&decoded), 8, 1),

@@ -96,6 +96,14 @@ pub fn load(path: &Path, ring: &KeyRing) -> Result<PcmAudio, DecodeError> {
 }
 
 fn decode_audio(bytes: Vec<u8>) -> Result<PcmAudio, String> {
+    let (rate, mut channels) = decode_channels(bytes)?;
+    let left = channels.first().cloned().unwrap_or_default();
+    let right = channels.pop().unwrap_or_default();
+    Ok(PcmAudio { rate, left, right })
+}
+
+/// Decodes a WAV or MP3 file in memory: its sample rate and one Vec per channel.
+pub fn decode_channels(bytes: Vec<u8>) -> Result<(u32, Vec<Vec<i16>>), String> {
     let mss = MediaSourceStream::new(Box::new(Cursor::new(bytes)), Default::default());
     let mut format = symphonia::default::get_probe()
         .probe(
@@ -120,10 +128,7 @@ fn decode_audio(bytes: Vec<u8>) -> Result<PcmAudio, String> {
         .make_audio_decoder(&params, &AudioDecoderOptions::default())
         .map_err(|e| e.to_string())?;
     let track_id = track.id;
-    let mut audio = PcmAudio {
-        rate,
-        ..PcmAudio::default()
-    };
+    let mut channels = vec![Vec::new(); count];
     let mut buf: Vec<i16> = Vec::new();
     while let Some(packet) = format.next_packet().map_err(|e| e.to_string())? {
         if packet.track_id != track_id {
@@ -133,9 +138,10 @@ fn decode_audio(bytes: Vec<u8>) -> Result<PcmAudio, String> {
         buf.resize(decoded.samples_interleaved(), i16::MID);
         decoded.copy_to_slice_interleaved(&mut buf);
         for frame in buf.chunks_exact(count) {
-            audio.left.push(frame[0]);
-            audio.right.push(frame[count.min(2) - 1]);
+            for (channel, sample) in channels.iter_mut().zip(frame) {
+                channel.push(*sample);
+            }
         }
     }
-    Ok(audio)
+    Ok((rate, channels))
 }

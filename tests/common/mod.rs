@@ -6,12 +6,6 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use callrec::media::{self, ChannelMap, ConvertOptions, Mix, OutputFormat, Report};
-use symphonia::core::audio::sample::Sample;
-use symphonia::core::codecs::audio::AudioDecoderOptions;
-use symphonia::core::formats::probe::Hint;
-use symphonia::core::formats::{FormatOptions, TrackType};
-use symphonia::core::io::MediaSourceStream;
-use symphonia::core::meta::MetadataOptions;
 
 /// Decoded audio: one Vec per channel.
 pub struct Audio {
@@ -19,50 +13,10 @@ pub struct Audio {
     pub channels: Vec<Vec<i16>>,
 }
 
-/// Reads an audio file with symphonia.
+/// Reads an audio file with symphonia (the Player's decoder).
 pub fn read_audio(path: &Path) -> Audio {
-    let file = Box::new(std::fs::File::open(path).expect("open audio"));
-    let mss = MediaSourceStream::new(file, Default::default());
-    let mut format = symphonia::default::get_probe()
-        .probe(
-            &Hint::new(),
-            mss,
-            FormatOptions::default(),
-            MetadataOptions::default(),
-        )
-        .expect("probe");
-    let track = format.default_track(TrackType::Audio).expect("audio track");
-    let params = track
-        .codec_params
-        .as_ref()
-        .and_then(|p| p.audio())
-        .expect("audio params")
-        .clone();
-    let rate = params.sample_rate.expect("rate");
-    let count = params
-        .channels
-        .as_ref()
-        .map(|c| c.count())
-        .expect("channels");
-    let mut decoder = symphonia::default::get_codecs()
-        .make_audio_decoder(&params, &AudioDecoderOptions::default())
-        .expect("decoder");
-    let track_id = track.id;
-    let mut interleaved: Vec<i16> = Vec::new();
-    let mut buf: Vec<i16> = Vec::new();
-    while let Some(packet) = format.next_packet().expect("packet") {
-        if packet.track_id != track_id {
-            continue;
-        }
-        let audio = decoder.decode(&packet).expect("decode");
-        buf.resize(audio.samples_interleaved(), i16::MID);
-        audio.copy_to_slice_interleaved(&mut buf);
-        interleaved.extend_from_slice(&buf);
-    }
-    let mut channels = vec![Vec::new(); count];
-    for (i, s) in interleaved.iter().enumerate() {
-        channels[i % count].push(*s);
-    }
+    let bytes = std::fs::read(path).expect("read audio");
+    let (rate, channels) = callrec::player::decode::decode_channels(bytes).expect("decode audio");
     Audio { rate, channels }
 }
 
