@@ -64,6 +64,8 @@ async fn run(n: usize, rate: Option<f64>) {
         listen: "127.0.0.1:0".parse().expect("address"),
         max_capture: 100_000_000,
         basic_auth: None,
+        mail: None,
+        alarm_arming: std::time::Duration::from_secs(20),
         pipeline: PipelineConfig::default(),
     };
     let service = Service::start(config, archiver).await.expect("start");

@@ -37,6 +37,8 @@ fn config(agents: &[&str]) -> ServiceConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         max_capture: 20_000_000,
         basic_auth: None,
+        mail: None,
+        alarm_arming: std::time::Duration::from_secs(20),
         pipeline: PipelineConfig {
             agents: Agents {
                 numbers: agents.iter().map(|s| s.to_string()).collect(),
@@ -482,4 +484,96 @@ fn retention_deletes_old_months_with_a_log_line_and_the_archive_stays_verifiable
     assert_eq!(log.lines().filter(|l| l.contains("\tdeleted\t")).count(), 1);
     let (code, out) = verify(&store, &dir.path().join("verifier"));
     assert_eq!(code, 0, "{out}");
+}
+
+/// A real SMTP server on loopback (Python's smtpd) that writes every message it
+/// receives to `out`; `None` when Python or its smtpd module is missing.
+fn smtp_server(out: &Path) -> Option<(Child, u16)> {
+    let port = free_port();
+    let script = format!(
+        r#"
+import smtpd, asyncore, sys
+class Sink(smtpd.SMTPServer):
+    def process_message(self, peer, mailfrom, rcpttos, data, **kw):
+        with open({out:?}, "ab") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+            f.write(b"\n--end--\n")
+Sink(("127.0.0.1", {port}), None, decode_data=False)
+print("ready", flush=True)
+asyncore.loop()
+"#,
+        out = out.display().to_string()
+    );
+    let mut child = Command::new("python3")
+        .args(["-W", "ignore", "-c", &script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut line = String::new();
+    let stdout = child.stdout.take()?;
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).ok()?;
+    if line.trim() != "ready" {
+        let _ = child.kill();
+        return None;
+    }
+    Some((child, port))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox.txt");
+    let Some((mut smtp, smtp_port)) = smtp_server(&inbox) else {
+        eprintln!("skipped: python3 with the smtpd module is needed for the loopback mail server");
+        return;
+    };
+    let store = dir.path().join("store");
+    let mut cfg = config(&[]);
+    cfg.alarm_arming = Duration::ZERO;
+    cfg.mail = Some(callrec::recorder::mailer::MailConfig {
+        host: "127.0.0.1".into(),
+        port: smtp_port,
+        security: callrec::recorder::mailer::Security::None,
+        credentials: None,
+        from: "recorder@example.org".into(),
+        to: vec!["admin@example.org".into()],
+    });
+    let service = Service::start(cfg, archiver(&store)).await.unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+
+    // a device uploads garbage under a proper name, and the PBX sends its CDR
+    let now = jiff::Timestamp::now().as_second();
+    let call = scripted_calls(1, 2.0, now - 30, 9).remove(0);
+    let sim = Simulator::new(&url, None).unwrap();
+    let (name, _) = call.capture();
+    sim.put_capture(&name, b"this is not a capture at all".repeat(10))
+        .await
+        .unwrap();
+    for cdr in call.cdrs() {
+        sim.send_cdr(&cdr).await.unwrap();
+    }
+    wait_until("the alarm e-mail", Duration::from_secs(30), async || {
+        fs::read_to_string(&inbox).is_ok_and(|t| t.contains("--end--"))
+    })
+    .await;
+    let mail = fs::read_to_string(&inbox).unwrap();
+    assert!(mail.contains("Subject: callrec ALARM:"), "{mail}");
+    assert!(
+        mail.contains("admin@example.org") && mail.contains(&name),
+        "{mail}"
+    );
+    let status = sim.status().await.unwrap();
+    assert!(status["alarm"]["alarm"].is_string(), "{status}");
+    assert_eq!(status["counters"]["failed"], 1);
+    assert!(
+        store.join("REC").join("failed").join(&name).exists(),
+        "the bad capture is kept aside"
+    );
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+    let _ = smtp.kill();
+    let _ = smtp.wait();
 }

@@ -112,6 +112,32 @@ fn months(v: &str) -> Result<(), String> {
     }
 }
 
+fn host_port(v: &str) -> Result<(), String> {
+    match v.rsplit_once(':') {
+        _ if v.is_empty() => Ok(()),
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(()),
+        _ => Err("must be HOST:PORT (e.g. mail.example.com:587), or empty".into()),
+    }
+}
+
+fn security(v: &str) -> Result<(), String> {
+    match v {
+        "none" | "starttls" | "tls" => Ok(()),
+        _ => Err("must be none, starttls or tls".into()),
+    }
+}
+
+fn addresses(v: &str) -> Result<(), String> {
+    if v.split(',')
+        .map(str::trim)
+        .all(|a| a.is_empty() || (a.contains('@') && !a.contains(char::is_whitespace)))
+    {
+        Ok(())
+    } else {
+        Err("must be e-mail addresses, comma-separated".into())
+    }
+}
+
 fn keep_delete(v: &str) -> Result<(), String> {
     match v {
         "keep" | "delete" => Ok(()),
@@ -302,6 +328,46 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "Delete records older than this many months (each deletion logged; the backup folder is kept). 0: keep for ever.",
         check: months,
+    },
+    SetupKey {
+        name: "smtp",
+        values: "HOST:PORT, or empty",
+        default: "",
+        secret: false,
+        help: "Mail server for alarm e-mails; empty: no e-mail.",
+        check: host_port,
+    },
+    SetupKey {
+        name: "smtpsecurity",
+        values: "none|starttls|tls",
+        default: "starttls",
+        secret: false,
+        help: "How the connection to the mail server is protected.",
+        check: security,
+    },
+    SetupKey {
+        name: "smtpauth",
+        values: "user:password, or empty",
+        default: "",
+        secret: true,
+        help: "Login at the mail server; empty: none.",
+        check: credentials,
+    },
+    SetupKey {
+        name: "mailfrom",
+        values: "an e-mail address",
+        default: "callrec@localhost",
+        secret: false,
+        help: "Sender of alarm e-mails.",
+        check: addresses,
+    },
+    SetupKey {
+        name: "mailto",
+        values: "e-mail addresses, comma-separated",
+        default: "",
+        secret: false,
+        help: "Who receives alarm e-mails (the administrator).",
+        check: addresses,
     },
     SetupKey {
         name: "customerkey",

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::args::{Args, UsageError};
 use super::context::{archiver, load_setup, setup_key_names};
 use crate::archive::setup::Setup;
+use crate::recorder::mailer::{MailConfig, Security};
 use crate::recorder::modes::{Mode, Sampling};
 use crate::recorder::pipeline::{OrphanPolicy, PipelineConfig};
 use crate::recorder::rules::Agents;
@@ -22,7 +23,33 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
     let number = |key: &str| -> u64 { setup.get(key).parse().unwrap_or(0) };
     let auth = setup.get("httpauth");
     let group = setup.get("group");
+    let smtp = setup.get("smtp");
+    let mail = match smtp.rsplit_once(':') {
+        Some((host, port)) if !setup.get("mailto").is_empty() => Some(MailConfig {
+            host: host.to_string(),
+            port: port.parse().unwrap_or(25),
+            security: match setup.get("smtpsecurity").as_str() {
+                "none" => Security::None,
+                "tls" => Security::Tls,
+                _ => Security::StartTls,
+            },
+            credentials: setup
+                .get("smtpauth")
+                .split_once(':')
+                .map(|(u, p)| (u.to_string(), p.to_string())),
+            from: setup.get("mailfrom"),
+            to: setup
+                .get("mailto")
+                .split(',')
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+        }),
+        _ => None,
+    };
     Ok(ServiceConfig {
+        mail,
+        alarm_arming: Duration::from_secs(20),
         listen,
         max_capture: number("maxpcapmb").max(1) * 1_000_000,
         basic_auth: (!auth.is_empty()).then_some(auth),

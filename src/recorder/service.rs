@@ -3,14 +3,16 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use super::mailer::MailConfig;
 use super::pipeline::{Pipeline, PipelineConfig};
 use super::receiver::{Receiver, router};
 use super::spool::Spool;
-use super::status::{Lamp, StatusBoard};
+use super::status::{AlarmState, Lamp, StatusBoard};
 use crate::archive::record::Archiver;
 
 /// Everything the recorder is told by the setup.
@@ -20,13 +22,21 @@ pub struct ServiceConfig {
     pub max_capture: u64,
     pub basic_auth: Option<String>,
     pub pipeline: PipelineConfig,
+    /// Where alarm e-mails go; none: no e-mail.
+    pub mail: Option<MailConfig>,
+    /// How long after start errors show without latching the master alarm.
+    pub alarm_arming: Duration,
 }
+
+/// The least time between two alarm e-mails; alarms in between are told in the next.
+const MAIL_GAP: Duration = Duration::from_secs(600);
 
 /// A recorder that has bound its port; [`Service::run`] serves until `stop`.
 pub struct Service {
     listener: TcpListener,
     pipeline: Arc<Pipeline>,
     receiver: Arc<Receiver>,
+    mail: Option<MailConfig>,
 }
 
 impl Service {
@@ -40,9 +50,10 @@ impl Service {
         let spool = Spool::open(&archiver.store)?;
         let listener = TcpListener::bind(config.listen).await?;
         let local = listener.local_addr()?;
-        let status = Arc::new(StatusBoard::new(
+        let status = Arc::new(StatusBoard::with_arming(
             local.to_string(),
             archiver.backup.is_some(),
+            config.alarm_arming,
         ));
         status.update(|s| s.lamps.pcap = Lamp::Green);
         let pipeline = Pipeline::new(archiver, spool, config.pipeline, status)?;
@@ -55,6 +66,7 @@ impl Service {
             listener,
             pipeline,
             receiver,
+            mail: config.mail,
         })
     }
 
@@ -77,6 +89,9 @@ impl Service {
             format!("recorder listening on http://{}", self.local_addr()),
         );
         let jobs = tokio::spawn(self.pipeline.clone().run(stop.clone()));
+        if let Some(mail) = self.mail.clone() {
+            tokio::spawn(mail_alarms(status.clone(), mail, stop.clone()));
+        }
         let mut http_stop = stop.clone();
         axum::serve(self.listener, router(self.receiver))
             .with_graceful_shutdown(async move {
@@ -86,5 +101,54 @@ impl Service {
         let _ = jobs.await;
         status.event("info", "recorder stopped");
         Ok(())
+    }
+}
+
+/// Sends an e-mail for every alarm that latches, at most one per [`MAIL_GAP`].
+async fn mail_alarms(status: Arc<StatusBoard>, mail: MailConfig, mut stop: watch::Receiver<bool>) {
+    let mut changes = status.subscribe();
+    let mut mailed = 0u64;
+    let mut last: Option<Instant> = None;
+    loop {
+        tokio::select! {
+            _ = changes.changed() => {}
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = stop.changed() => return,
+        }
+        let snapshot = status.snapshot();
+        if snapshot.alarms <= mailed || last.is_some_and(|t| t.elapsed() < MAIL_GAP) {
+            continue;
+        }
+        let cause = match &snapshot.alarm {
+            AlarmState::Alarm(cause) => cause.clone(),
+            _ => "an alarm (already reset)".to_string(),
+        };
+        let errors: Vec<String> = snapshot
+            .recent
+            .iter()
+            .filter(|e| e.level == "error")
+            .take(10)
+            .map(|e| format!("{}  {}", e.utc, e.text))
+            .collect();
+        let body = format!(
+            "The callrec recorder at {} raised the master alarm.\n\nCause: {cause}\nAlarms since start: {}\n\n\
+             Latest errors:\n{}\n\nReset the alarm in the recorder window once the cause is fixed.\n",
+            snapshot.listen,
+            snapshot.alarms,
+            errors.join("\n")
+        );
+        let subject = format!(
+            "callrec ALARM: {}",
+            cause.chars().take(80).collect::<String>()
+        );
+        let mail = mail.clone();
+        let sent = tokio::task::spawn_blocking(move || mail.send(&subject, &body)).await;
+        mailed = snapshot.alarms;
+        last = Some(Instant::now());
+        match sent {
+            Ok(Ok(())) => status.event("info", "alarm e-mail sent"),
+            Ok(Err(e)) => status.event("warning", format!("alarm e-mail not sent: {e}")),
+            Err(e) => status.event("warning", format!("alarm e-mail not sent: {e}")),
+        }
     }
 }

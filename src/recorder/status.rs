@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tokio::sync::watch;
@@ -67,6 +68,20 @@ pub struct Event {
     pub text: String,
 }
 
+/// The master alarm: latches on the first error once armed, stays until RESET.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AlarmState {
+    /// The first seconds after start: errors show, but do not latch yet.
+    #[default]
+    Arming,
+    Ok,
+    /// Latched, with the cause.
+    Alarm(String),
+    /// Switched off by the operator (the seed's OFF: the lamp blinks).
+    Off,
+}
+
 /// The whole picture at one moment.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Status {
@@ -80,16 +95,26 @@ pub struct Status {
     /// Store-relative path of the newest record.
     pub last_record: Option<String>,
     pub recent: VecDeque<Event>,
+    pub alarm: AlarmState,
+    /// Counts the alarms latched since start (each one is e-mailed).
+    pub alarms: u64,
 }
 
 /// The shared status and a signal for those who watch it (the UI repaints on it).
 pub struct StatusBoard {
     status: Mutex<Status>,
     changed: watch::Sender<u64>,
+    /// When the alarm is armed (the seed arms it about 20 s after start).
+    armed_at: Instant,
 }
 
 impl StatusBoard {
     pub fn new(listen: String, backup_configured: bool) -> StatusBoard {
+        StatusBoard::with_arming(listen, backup_configured, Duration::from_secs(20))
+    }
+
+    /// A board whose alarm arms after `arming`.
+    pub fn with_arming(listen: String, backup_configured: bool, arming: Duration) -> StatusBoard {
         let status = Status {
             started_utc: now(),
             listen,
@@ -108,6 +133,7 @@ impl StatusBoard {
         StatusBoard {
             status: Mutex::new(status),
             changed: watch::channel(0).0,
+            armed_at: Instant::now() + arming,
         }
     }
 
@@ -128,9 +154,17 @@ impl StatusBoard {
             "warning" => tracing::warn!("{text}"),
             _ => tracing::info!("{text}"),
         }
+        let armed = Instant::now() >= self.armed_at;
         self.update(|s| {
+            if armed && s.alarm == AlarmState::Arming {
+                s.alarm = AlarmState::Ok;
+            }
             if level == "error" {
                 s.counters.errors += 1;
+                if s.alarm == AlarmState::Ok {
+                    s.alarm = AlarmState::Alarm(text.clone());
+                    s.alarms += 1;
+                }
             }
             s.recent.push_front(Event {
                 utc: now(),
@@ -141,11 +175,38 @@ impl StatusBoard {
         });
     }
 
+    /// RESET: clears a latched alarm (an alarm that is off stays off).
+    pub fn reset_alarm(&self) {
+        let armed = Instant::now() >= self.armed_at;
+        self.update(|s| {
+            if matches!(s.alarm, AlarmState::Alarm(_)) {
+                s.alarm = if armed {
+                    AlarmState::Ok
+                } else {
+                    AlarmState::Arming
+                };
+            }
+        });
+    }
+
+    /// OFF (true) disables the alarm; ON (false) arms it again.
+    pub fn set_alarm_off(&self, off: bool) {
+        let armed = Instant::now() >= self.armed_at;
+        self.update(|s| {
+            s.alarm = match (off, armed) {
+                (true, _) => AlarmState::Off,
+                (false, true) => AlarmState::Ok,
+                (false, false) => AlarmState::Arming,
+            }
+        });
+    }
+
     pub fn snapshot(&self) -> Status {
-        self.status
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        let mut s = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        if s.alarm == AlarmState::Arming && Instant::now() >= self.armed_at {
+            s.alarm = AlarmState::Ok;
+        }
+        s.clone()
     }
 
     pub fn subscribe(&self) -> watch::Receiver<u64> {
@@ -156,4 +217,36 @@ impl StatusBoard {
 fn now() -> String {
     let t = jiff::Timestamp::now();
     t.round(jiff::Unit::Second).unwrap_or(t).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_alarm_latches_after_arming_until_reset_and_off_silences_it() {
+        let board = StatusBoard::with_arming("x".into(), false, Duration::from_millis(50));
+        board.event("error", "early trouble");
+        assert_eq!(board.snapshot().alarm, AlarmState::Arming, "not armed yet");
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(board.snapshot().alarm, AlarmState::Ok);
+        board.event("info", "fine");
+        board.event("error", "disk full");
+        board.event("error", "second");
+        assert_eq!(
+            board.snapshot().alarm,
+            AlarmState::Alarm("disk full".into()),
+            "the first cause stays"
+        );
+        assert_eq!(board.snapshot().alarms, 1);
+        board.reset_alarm();
+        assert_eq!(board.snapshot().alarm, AlarmState::Ok);
+        board.set_alarm_off(true);
+        board.event("error", "ignored");
+        assert_eq!(board.snapshot().alarm, AlarmState::Off);
+        board.set_alarm_off(false);
+        board.event("error", "again");
+        assert_eq!(board.snapshot().alarm, AlarmState::Alarm("again".into()));
+        assert_eq!(board.snapshot().alarms, 2);
+    }
 }
