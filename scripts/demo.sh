@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Sets up callrec and shows it at work on a fresh demo store: the recorder service
-# starts, the Player window opens on the archive, and the PBX simulator places calls
-# (captures by PUT, CDRs in the PBX's shapes, with a duplicate, an early and a late
-# CDR). The calls appear in the Player as they are archived; click one to play it,
-# or press SOS for the newest. Without a display, the demo prints the archive instead.
+# Sets up callrec and shows it at work on a fresh demo store: callrec starts (recorder
+# and window in one process), and the PBX simulator places calls (captures by PUT,
+# CDRs in the PBX's shapes). The calls appear in the window as they are archived;
+# click one to play it, or press SOS for the newest; the recorder panel above shows
+# the lamps and the master alarm. Without a display, the recorder runs headless and
+# the demo prints the archive instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,26 +15,28 @@ port=${DEMO_PORT:-8090}
 rm -rf "$demo"
 mkdir -p "$demo"
 "$bin" setup recpath="$demo/setup" store="$demo/store" listen="127.0.0.1:$port" cdrwait=2 >/dev/null
-"$bin" service recpath="$demo/setup" 2> "$demo/recorder.log" &
-recorder=$!
-trap 'kill $recorder 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  "$bin" recpath="$demo/setup" 2> "$demo/recorder.log" &
+else
+  "$bin" service recpath="$demo/setup" 2> "$demo/recorder.log" &
+fi
+app=$!
+trap 'kill $app 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
   curl -sf "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break
   sleep 0.2
 done
 echo "recorder listening on http://127.0.0.1:$port (log: $demo/recorder.log)"
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  "$bin" player recpath="$demo/setup" &
-  player=$!
   # a call every few seconds, so that they are seen arriving
   for _ in $(seq 8); do
     "$bin" simulate url="http://127.0.0.1:$port" calls=1 seconds=20 || true
     sleep 4
-    kill -0 $player 2>/dev/null || break
+    kill -0 $app 2>/dev/null || break
   done
-  echo "demo: close the Player window to end the demo."
-  wait $player || true
+  echo "demo: close the callrec window to end the demo."
+  wait $app || true
   exit 0
 fi
 

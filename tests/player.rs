@@ -270,3 +270,53 @@ fn the_real_window_opens_under_xvfb_and_shows_the_list() {
         .unwrap_or(0);
     assert!(colours > 20, "the window looks blank ({colours} colours)");
 }
+
+#[test]
+fn the_recorder_panel_shows_the_alarm_until_reset_and_off_silences_it() {
+    use callrec::recorder::status::{AlarmState, StatusBoard};
+    use callrec::ui::recorder_panel::RecorderPanel;
+    let board = std::sync::Arc::new(StatusBoard::with_arming(
+        "127.0.0.1:8090".into(),
+        false,
+        Duration::ZERO,
+    ));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 300.0))
+        .build_ui_state(
+            |ui, panel: &mut RecorderPanel| panel.show(ui),
+            RecorderPanel::new(board.clone()),
+        );
+    h.run_steps(2);
+    assert!(h.query_by_label("Normal operation").is_some());
+    assert!(h.query_by_label("no alarm").is_some());
+    board.update(|s| s.lamps.disk = callrec::recorder::status::Lamp::Red);
+    board.event("error", "cannot write to the store");
+    h.run_steps(2);
+    assert!(h.query_by_label("ALARM").is_some());
+    assert!(
+        h.query_by_label("ALARM: cannot write to the store")
+            .is_some()
+    );
+    // the extended view lists the error
+    h.get_by_label(">").click();
+    h.run_steps(2);
+    assert!(
+        h.query_all_by_label_contains("cannot write to the store")
+            .count()
+            >= 3,
+        "status line, status pane, error pane"
+    );
+    h.get_by_label("RESET").click();
+    h.run_steps(2);
+    assert_eq!(board.snapshot().alarm, AlarmState::Ok);
+    assert!(
+        h.query_by_label("DISK fails").is_some(),
+        "a red lamp still shows in the status line"
+    );
+    h.get_by_label("OFF").click();
+    h.run_steps(2);
+    board.event("error", "another");
+    h.run_steps(2);
+    assert_eq!(board.snapshot().alarm, AlarmState::Off);
+    assert!(h.query_by_label("ON").is_some());
+}

@@ -9,6 +9,7 @@ macro_rules! out {
     }};
 }
 
+mod app;
 pub mod args;
 mod context;
 mod convert;
@@ -36,6 +37,7 @@ pub fn run(words: &[String]) -> i32 {
         }
     };
     let result = match args.mode.as_deref() {
+        None if !args.values.is_empty() => app::app(&args),
         None | Some("help") => {
             use std::io::Write as _;
             let _ = write!(std::io::stdout(), "{}", spec::help_text());

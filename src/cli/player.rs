@@ -15,7 +15,7 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;
     let session = Session::new(store, ring, identity(&setup)?, setup.get("recorder"));
-    crate::ui::app::run_player(session, close_after)
+    crate::ui::app::run_window(session, None, close_after)
         .map_err(|e| UsageError(format!("the Player window cannot open: {e}")))?;
     Ok(0)
 }

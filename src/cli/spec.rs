@@ -14,6 +14,12 @@ pub struct Key {
 
 pub const MODES: &[Mode] = &[
     Mode {
+        name: "(none)",
+        usage: "recpath=DIR [store=DIR] [listen=…] [KEY=VALUE …]",
+        help: "The application: the recorder on background tasks and one window with the Player and the \
+               recorder's panel (lamps, master alarm with RESET/OFF, counters, calls waiting, status and error panes).",
+    },
+    Mode {
         name: "convert",
         usage: "convert in=FILE|DIR out=FILE|DIR [format=…] [mix=…] [map=…]",
         help: "Convert a call capture (pcap/pcapng) to stereo audio, external party left. \

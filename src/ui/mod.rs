@@ -3,3 +3,4 @@
 
 pub mod app;
 pub mod player_view;
+pub mod recorder_panel;

@@ -1,0 +1,44 @@
+//! `callrec recpath=DIR`: the recorder on background tasks and the window with the
+//! Player and the recorder's panel, in one process (the seed's usual way to run it).
+
+use super::args::{Args, UsageError};
+use super::context::{archiver, identity, key_ring, load_setup, require_store, setup_key_names};
+use super::service::{init_logging, service_config};
+use crate::player::session::Session;
+use crate::recorder::service::Service;
+
+pub fn app(args: &Args) -> Result<i32, UsageError> {
+    let mut allowed = vec!["recpath", "seconds"];
+    allowed.extend(setup_key_names());
+    args.only(&allowed)?;
+    let setup = load_setup(args)?;
+    let config = service_config(&setup)?;
+    let archiver = archiver(&setup)?;
+    let session = Session::new(
+        require_store(&setup)?,
+        key_ring(&setup)?,
+        identity(&setup)?,
+        setup.get("recorder"),
+    );
+    let close_after = args.choice("seconds", None, |v| {
+        v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
+    })?;
+    init_logging();
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
+    let service = runtime
+        .block_on(Service::start(config, archiver))
+        .map_err(|e| UsageError(format!("the recorder cannot start: {e}")))?;
+    eprintln!(
+        "callrec: recorder on http://{0}: captures to http://{0}/rec/, CDRs to http://{0}/cdr",
+        service.local_addr()
+    );
+    let board = service.pipeline().status.clone();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = runtime.spawn(service.run(stop_rx));
+    let shown = crate::ui::app::run_window(session, Some(board), close_after);
+    let _ = stop_tx.send(true);
+    let _ = runtime.block_on(running);
+    shown.map_err(|e| UsageError(format!("the window cannot open: {e}")))?;
+    Ok(0)
+}

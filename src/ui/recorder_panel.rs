@@ -1,0 +1,175 @@
+//! The recorder's panel in the app window, as in the seed: lamps (PBX, CDR, PCAP, DISK,
+//! BACKUP, SOFTWARE), the status line, the master alarm with RESET and OFF, counters,
+//! and in the extended view (`>`) the calls waiting for their CDR, the status pane and
+//! the error pane. Clearing a pane clears only the view.
+
+use std::sync::Arc;
+
+use egui::{Color32, RichText};
+
+use crate::recorder::status::{AlarmState, Lamp, Status, StatusBoard};
+
+pub struct RecorderPanel {
+    pub board: Arc<StatusBoard>,
+    pub extended: bool,
+    /// Events at or before these times are hidden (the panes' Clear buttons).
+    cleared_status: Option<String>,
+    cleared_errors: Option<String>,
+    /// The last snapshot drawn (the window title and tests read it).
+    pub shown: Status,
+}
+
+fn lamp_colour(lamp: Lamp) -> Color32 {
+    match lamp {
+        Lamp::Grey => Color32::from_gray(90),
+        Lamp::Green => Color32::from_rgb(40, 180, 60),
+        Lamp::Yellow => Color32::from_rgb(230, 180, 0),
+        Lamp::Red => Color32::from_rgb(220, 40, 40),
+    }
+}
+
+impl RecorderPanel {
+    pub fn new(board: Arc<StatusBoard>) -> RecorderPanel {
+        RecorderPanel {
+            board,
+            extended: false,
+            cleared_status: None,
+            cleared_errors: None,
+            shown: Status::default(),
+        }
+    }
+
+    /// The status line: the alarm's cause, the first red lamp, or "Normal operation".
+    pub fn status_line(s: &Status) -> String {
+        if let AlarmState::Alarm(cause) = &s.alarm {
+            return format!("ALARM: {cause}");
+        }
+        let lamps = [
+            ("CDR feed", s.lamps.cdr),
+            ("PCAP source", s.lamps.pcap),
+            ("DISK", s.lamps.disk),
+            ("BACKUP", s.lamps.backup),
+        ];
+        match lamps.iter().find(|(_, l)| *l == Lamp::Red) {
+            Some((name, _)) => format!("{name} fails"),
+            None if s.alarm == AlarmState::Arming => "Starting up".into(),
+            None => "Normal operation".into(),
+        }
+    }
+
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.shown = self.board.snapshot();
+        let s = self.shown.clone();
+        ui.horizontal(|ui| {
+            let toggle = if self.extended { "<" } else { ">" };
+            if ui.button(toggle).on_hover_text("extended view").clicked() {
+                self.extended = !self.extended;
+            }
+            for (name, lamp) in [
+                ("PBX", s.lamps.pbx),
+                ("CDR", s.lamps.cdr),
+                ("PCAP", s.lamps.pcap),
+                ("DISK", s.lamps.disk),
+                ("BACKUP", s.lamps.backup),
+                ("SOFTWARE", s.lamps.software),
+            ] {
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                ui.painter()
+                    .circle_filled(rect.center(), 6.0, lamp_colour(lamp));
+                ui.label(name);
+            }
+            ui.separator();
+            let blink = (ui.input(|i| i.time) * 2.0) as i64 % 2 == 0;
+            let (alarm_text, colour) = match &s.alarm {
+                AlarmState::Alarm(_) => ("ALARM", Color32::from_rgb(220, 40, 40)),
+                AlarmState::Off if blink => ("alarm off", Color32::from_rgb(230, 180, 0)),
+                AlarmState::Off => ("alarm off", Color32::from_gray(90)),
+                AlarmState::Arming => ("arming", Color32::GRAY),
+                AlarmState::Ok => ("no alarm", Color32::from_rgb(40, 180, 60)),
+            };
+            ui.label(RichText::new(alarm_text).strong().color(colour));
+            if ui
+                .button("RESET")
+                .on_hover_text("clear the latched alarm")
+                .clicked()
+            {
+                self.board.reset_alarm();
+            }
+            let off = s.alarm == AlarmState::Off;
+            if ui
+                .button(if off { "ON" } else { "OFF" })
+                .on_hover_text("switch the master alarm off or on again")
+                .clicked()
+            {
+                self.board.set_alarm_off(!off);
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(Self::status_line(&s)).strong());
+            ui.label(format!(
+                "·  archived {}  ·  not kept {}  ·  orphans {}  ·  waiting {}  ·  errors {}  ·  {}",
+                s.counters.archived,
+                s.counters.dropped_by_rule,
+                s.counters.orphans,
+                s.waiting.len(),
+                s.counters.errors,
+                s.listen
+            ));
+        });
+        if !self.extended {
+            return;
+        }
+        ui.columns(3, |cols| {
+            cols[0].strong("Waiting for CDR");
+            for w in s.waiting.iter().take(20) {
+                cols[0].add(
+                    egui::Label::new(format!("{}  {} s  {}", w.countdown, w.waited_s, w.capture))
+                        .truncate(),
+                );
+            }
+            for name in &s.archiving {
+                cols[0].add(egui::Label::new(format!("archiving  {name}")).truncate());
+            }
+            cols[1].horizontal(|ui| {
+                ui.strong("Status");
+                if ui.small_button("Clear").clicked() {
+                    self.cleared_status = s.recent.front().map(|e| e.utc.clone());
+                }
+            });
+            for e in s.recent.iter().take(100) {
+                if self.cleared_status.as_ref().is_some_and(|c| e.utc <= *c) {
+                    break;
+                }
+                cols[1]
+                    .add(egui::Label::new(format!("{} {}", clock(&e.utc), e.text)).truncate())
+                    .on_hover_text(&e.text);
+            }
+            cols[2].horizontal(|ui| {
+                ui.strong("Errors");
+                if ui.small_button("Clear").clicked() {
+                    self.cleared_errors = s
+                        .recent
+                        .iter()
+                        .find(|e| e.level == "error")
+                        .map(|e| e.utc.clone());
+                }
+            });
+            for e in s.recent.iter().filter(|e| e.level == "error").take(100) {
+                if self.cleared_errors.as_ref().is_some_and(|c| e.utc <= *c) {
+                    break;
+                }
+                let line = RichText::new(format!("{} {}", clock(&e.utc), e.text))
+                    .color(Color32::from_rgb(220, 80, 80));
+                cols[2]
+                    .add(egui::Label::new(line).truncate())
+                    .on_hover_text(&e.text);
+            }
+        });
+    }
+}
+
+/// `HH:MM:SS` of an RFC 3339 time.
+fn clock(utc: &str) -> &str {
+    utc.get(11..19).unwrap_or(utc)
+}
