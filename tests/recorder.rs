@@ -577,3 +577,50 @@ async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
     let _ = smtp.kill();
     let _ = smtp.wait();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_split_into_several_files_becomes_several_records_of_one_conference() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let service = Service::start(config(&[]), archiver(&store)).await.unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let now = jiff::Timestamp::now().as_second();
+    let mut call = scripted_calls(1, 2.0, now - 60, 31).remove(0);
+    call.internal = "21".into();
+    let sim = Simulator::new(&url, None).unwrap();
+    // the phone writes a new file for each part of the call (answer, hold + back)
+    for serial in 1..=3u32 {
+        let (name, _) = call.capture();
+        let part = callrec::media::synth::CallScript {
+            duration: 1.0 + f64::from(serial),
+            seed: u64::from(serial),
+            ..callrec::media::synth::CallScript::default()
+        };
+        let name = name.replace("-1.pcap", &format!("-{serial}.pcap"));
+        sim.put_capture(&name, part.generate()).await.unwrap();
+    }
+    for cdr in call.cdrs() {
+        sim.send_cdr(&cdr).await.unwrap();
+    }
+    wait_until("three records", Duration::from_secs(30), async || {
+        records(&store).len() == 3
+    })
+    .await;
+    let conf = format!("{:032x}", call.conf);
+    let names: Vec<String> = records(&store)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| n.contains(&conf)), "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| n.contains('~')).count(),
+        2,
+        "{names:?}"
+    );
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+    let (code, out) = verify(&store, &dir.path().join("verifier"));
+    assert_eq!(code, 0, "{out}");
+}

@@ -379,8 +379,16 @@ impl Archiver {
             }
             let temp_sidecar = temp_audio.with_extension("xml");
             write_synced(&temp_sidecar, sidecar_text.as_bytes())?;
-            fs::rename(&temp_sidecar, &sidecar)?;
-            fs::rename(temp_audio, &audio)?;
+            // Two parts of one call may be archived at the same moment by two workers:
+            // a name is claimed without overwriting, and the loser takes the next `~n`.
+            if !place_new(&temp_sidecar, &sidecar)? {
+                let _ = fs::remove_file(&temp_sidecar);
+                continue;
+            }
+            if !place_new(temp_audio, &audio)? {
+                let _ = fs::remove_file(&sidecar);
+                continue;
+            }
             sync_parent(&audio)?;
             self.log_and_back_up(&name, &audio, &sidecar, metadata, true)?;
             return Ok(Archived {
@@ -463,6 +471,20 @@ enum Existing {
     Free,
     Same,
     Other,
+}
+
+/// Moves `from` to `to` unless `to` exists; `false` when it does. A hard link claims the
+/// name atomically; on file systems without hard links, check and rename.
+fn place_new(from: &Path, to: &Path) -> io::Result<bool> {
+    match fs::hard_link(from, to) {
+        Ok(()) => {
+            fs::remove_file(from)?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(_) if to.exists() => Ok(false),
+        Err(_) => fs::rename(from, to).map(|()| true),
+    }
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
