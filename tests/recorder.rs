@@ -624,3 +624,33 @@ async fn a_call_split_into_several_files_becomes_several_records_of_one_conferen
     let (code, out) = verify(&store, &dir.path().join("verifier"));
     assert_eq!(code, 0, "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unusable_backup_path_turns_the_backup_lamp_red_and_raises_the_alarm() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let not_a_folder = dir.path().join("backup-is-a-file");
+    fs::write(&not_a_folder, b"x").unwrap();
+    let mut archiver = archiver(&store);
+    archiver.backup = Some(not_a_folder.clone());
+    let mut cfg = config(&[]);
+    cfg.alarm_arming = Duration::ZERO;
+    let service = Service::start(cfg, archiver).await.unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let sim = Simulator::new(&url, None).unwrap();
+    wait_until("the backup lamp", Duration::from_secs(10), async || {
+        sim.status().await.unwrap()["lamps"]["backup"] == "red"
+    })
+    .await;
+    let status = sim.status().await.unwrap();
+    assert_eq!(status["lamps"]["disk"], "green");
+    let cause = status["alarm"]["alarm"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(cause.starts_with("Backup path fails"), "{status}");
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}

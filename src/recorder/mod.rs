@@ -3,6 +3,7 @@
 //! disk bound) runs on blocking threads.
 
 pub mod cdr_intake;
+pub mod health;
 pub mod mailer;
 pub mod modes;
 pub mod pipeline;

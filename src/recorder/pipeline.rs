@@ -25,6 +25,9 @@ use crate::archive::source_name::SourceName;
 /// One step of the seed's CDR wait countdown.
 pub const WAIT_STEP: Duration = Duration::from_secs(5);
 
+/// How often the store and backup paths are probed.
+const HEALTH_EVERY: Duration = Duration::from_secs(30);
+
 /// How often retention looks for records past their time.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
@@ -196,7 +199,16 @@ impl Pipeline {
     /// Runs until `stop` turns true; then waits for archiving in progress to finish.
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         let mut last_sweep: Option<std::time::Instant> = None;
+        let mut last_check: Option<std::time::Instant> = None;
         loop {
+            if last_check.is_none_or(|t| t.elapsed() >= HEALTH_EVERY) {
+                last_check = Some(std::time::Instant::now());
+                let this = Arc::clone(&self);
+                let _ = tokio::task::spawn_blocking(move || {
+                    super::health::check(&this.archiver, &this.status)
+                })
+                .await;
+            }
             if self.config.keep_months > 0
                 && last_sweep.is_none_or(|t| t.elapsed() >= RETENTION_EVERY)
             {
