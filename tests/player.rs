@@ -165,6 +165,24 @@ fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
             .contains("\ttan\t")
     );
 
+    // Next and Prev walk through the list as shown; "continue" plays on at the end
+    h.state_mut().filter.external.clear();
+    h.state_mut().apply_filter();
+    h.run_steps(2);
+    let first = h.state().rows[0];
+    h.state_mut().play_entry(first);
+    h.get_by_label("Next").click();
+    h.run_steps(2);
+    assert_eq!(h.state().selected, Some(h.state().rows[1]));
+    h.get_by_label("Prev").click();
+    h.run_steps(2);
+    assert_eq!(h.state().selected, Some(first));
+    h.state_mut().continuous = true;
+    wait(&mut h, "the next record after the 3-second one ends", |v| {
+        v.selected == Some(v.rows[1]) && v.shown.playing
+    });
+    h.state_mut().continuous = false;
+
     // clicking another row of the list plays that record
     h.state_mut().filter.external.clear();
     h.state_mut().apply_filter();

@@ -49,6 +49,10 @@ pub struct PlayerView {
     hold: [(f32, Instant); 2],
     /// The last snapshot drawn (tests read it).
     pub shown: Snapshot,
+    /// Play on with the next record of the list when one ends.
+    pub continuous: bool,
+    /// The record that was playing in the last frame (to notice its end).
+    was_playing: Option<usize>,
     day_text: String,
 }
 
@@ -79,6 +83,8 @@ impl PlayerView {
             gains: [1.0, 1.0],
             hold: [(0.0, Instant::now()), (0.0, Instant::now())],
             shown: Snapshot::default(),
+            continuous: false,
+            was_playing: None,
             day_text: String::new(),
         };
         view.apply_filter();
@@ -129,6 +135,38 @@ impl PlayerView {
         }
     }
 
+    /// Plays the record `delta` rows away from the selected one in the list as shown.
+    pub fn step(&mut self, delta: isize) {
+        let here = self
+            .selected
+            .and_then(|sel| self.rows.iter().position(|&r| r == sel));
+        let next = match here {
+            Some(i) => i.checked_add_signed(delta),
+            None => Some(0),
+        };
+        if let Some(&index) = next.and_then(|i| self.rows.get(i)) {
+            self.play_entry(index);
+        }
+    }
+
+    /// In continuous play, starts the next record when the current one has ended.
+    fn continue_playing(&mut self) {
+        let s = &self.shown;
+        let ended = !s.playing && !s.loading && s.duration_s > 0.0 && s.position_s >= s.duration_s;
+        if self.continuous
+            && ended
+            && self.was_playing.is_some()
+            && self.was_playing == self.selected
+        {
+            self.was_playing = None;
+            self.step(1);
+            return;
+        }
+        if s.playing {
+            self.was_playing = self.selected;
+        }
+    }
+
     fn refresh(&mut self) {
         if self.last_refresh.elapsed() >= REFRESH {
             self.last_refresh = Instant::now();
@@ -149,6 +187,7 @@ impl PlayerView {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.refresh();
         self.shown = self.engine.snapshot();
+        self.continue_playing();
         let snapshot = self.shown.clone();
         ui.horizontal(|ui| {
             let sos_label = if self.sos { "SOS off" } else { "SOS" };
@@ -340,9 +379,25 @@ impl PlayerView {
             {
                 self.engine.skip_s(5.0);
             }
+            if ui
+                .button("Prev")
+                .on_hover_text("the record above in the list")
+                .clicked()
+            {
+                self.step(-1);
+            }
+            if ui
+                .button("Next")
+                .on_hover_text("the record below in the list")
+                .clicked()
+            {
+                self.step(1);
+            }
             if ui.button("Eject").clicked() {
                 self.engine.eject();
             }
+            ui.checkbox(&mut self.continuous, "continue")
+                .on_hover_text("when a record ends, play the next one in the list");
             let mut loop_record = s.loop_record;
             if ui.checkbox(&mut loop_record, "loop").changed() {
                 self.engine.set_loop_record(loop_record);
