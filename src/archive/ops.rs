@@ -98,22 +98,32 @@ fn move_file(from: &Path, to: &Path) -> io::Result<()> {
     }
 }
 
+/// Moves every `(from, to)` pair; on a failure puts back what already moved, so a
+/// record is never split between two places.
+fn move_all(moves: Vec<(PathBuf, PathBuf)>) -> io::Result<()> {
+    for (i, (from, to)) in moves.iter().enumerate() {
+        if let Err(e) = move_file(from, to) {
+            for (from, to) in moves[..i].iter().rev() {
+                let _ = move_file(to, from);
+            }
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
 /// Moves a record's files into `dest_dir`; returns the new audio (or sidecar) path.
 pub fn move_record(actor: &Actor<'_>, found: &Found, dest_dir: &Path) -> Result<PathBuf, OpError> {
     let main = label(found)?;
     fs::create_dir_all(dest_dir)?;
-    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for file in files_of(found) {
-        let target = dest_dir.join(file.file_name().unwrap_or_default());
-        if let Err(e) = move_file(&file, &target) {
-            // put back what already moved, so the record is never split
-            for (from, to) in moved.iter().rev() {
-                let _ = move_file(to, from);
-            }
-            return Err(e.into());
-        }
-        moved.push((file, target));
-    }
+    let moves = files_of(found)
+        .into_iter()
+        .map(|file| {
+            let target = dest_dir.join(file.file_name().unwrap_or_default());
+            (file, target)
+        })
+        .collect();
+    move_all(moves)?;
     let new_main = dest_dir.join(main.file_name().unwrap_or_default());
     let to = actor
         .relative(&new_main)
@@ -155,24 +165,19 @@ pub fn set_tan(actor: &Actor<'_>, found: &Found, tan: &str) -> Result<PathBuf, O
         .map_err(|e| OpError::Refused(format!("cannot set a TAN: {e}")))?;
     name.tan = Some(tan);
     let dir = main.parent().unwrap_or(Path::new("."));
-    let mut renamed: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for file in files_of(found) {
-        let ext = file
-            .extension()
-            .map(|e| e.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let target = dir.join(name.with_extension(&ext).to_string());
-        if target == file {
-            continue;
-        }
-        if let Err(e) = move_file(&file, &target) {
-            for (from, to) in renamed.iter().rev() {
-                let _ = move_file(to, from);
-            }
-            return Err(e.into());
-        }
-        renamed.push((file, target));
-    }
+    let renames = files_of(found)
+        .into_iter()
+        .map(|file| {
+            let ext = file
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let target = dir.join(name.with_extension(&ext).to_string());
+            (file, target)
+        })
+        .filter(|(file, target)| file != target)
+        .collect();
+    move_all(renames)?;
     let new_main = dir.join(name.with_extension(&name_ext(&main)).to_string());
     let from = actor
         .relative(&main)
