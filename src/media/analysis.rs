@@ -324,8 +324,9 @@ impl Analysis {
 
     /// Accounts one RTP packet of a flow.
     pub fn add_rtp(&mut self, d: &Datagram<'_>, p: &RtpPacket<'_>) {
-        let codec = self.payloads.resolve(d.dst, p.payload_type, p.payload);
-        let clock = self.payloads.clock(d.dst, p.payload_type);
+        let (codec, clock) = self
+            .payloads
+            .codec_and_clock(d.dst, p.payload_type, p.payload);
         let arrival = self.seconds(d.time);
         let flow = self.flow(d);
         flow.rtp_packets += 1;

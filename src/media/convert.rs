@@ -212,8 +212,7 @@ fn render<R: Read + Send>(
         let RtpKind::Rtp(p) = classify(d.payload) else {
             return;
         };
-        let codec = payloads.resolve(d.dst, p.payload_type, p.payload);
-        let clock = payloads.clock(d.dst, p.payload_type);
+        let (codec, clock) = payloads.codec_and_clock(d.dst, p.payload_type, p.payload);
         let arrival = (d.time.0 - epoch.0) as f64 / 1e9;
         parties[party.channel()].push(
             key,

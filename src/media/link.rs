@@ -33,6 +33,63 @@ pub enum Skip {
 
 /// Unwraps one frame down to UDP.
 pub fn udp_datagram<'a>(frame: &Frame<'a>) -> Result<Datagram<'a>, Skip> {
+    if frame.link == LinkType::ETHERNET
+        && let Some(datagram) = ethernet_ipv4_udp(frame)
+    {
+        return Ok(datagram);
+    }
+    any_udp_datagram(frame)
+}
+
+/// The common shape of a voice packet, read directly: Ethernet (up to two VLAN tags),
+/// an unfragmented IPv4 packet with a consistent length, UDP. Anything else (IPv6,
+/// fragments, odd lengths, other link types) returns `None` and takes the general path
+/// through etherparse, which gives the same answer for this shape but costs about a
+/// tenth of the conversion time of a long call in slice bookkeeping.
+fn ethernet_ipv4_udp<'a>(frame: &Frame<'a>) -> Option<Datagram<'a>> {
+    let data = frame.data;
+    let mut at = 12;
+    let mut ether_type = u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]);
+    for _ in 0..2 {
+        if ether_type != 0x8100 && ether_type != 0x88a8 {
+            break;
+        }
+        at += 4;
+        ether_type = u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]);
+    }
+    if ether_type != 0x0800 {
+        return None;
+    }
+    let ip = data.get(at + 2..)?;
+    let header_len = usize::from(*ip.first()? & 0x0f) * 4;
+    let total_len = usize::from(u16::from_be_bytes([*ip.get(2)?, *ip.get(3)?]));
+    let fragment = u16::from_be_bytes([*ip.get(6)?, *ip.get(7)?]) & 0x3fff;
+    if ip[0] >> 4 != 4
+        || header_len < 20
+        || total_len < header_len
+        || total_len > ip.len()
+        || fragment != 0
+        || *ip.get(9)? != 17
+    {
+        return None;
+    }
+    let udp = &ip[header_len..total_len];
+    let udp_len = usize::from(u16::from_be_bytes([*udp.get(4)?, *udp.get(5)?]));
+    if udp_len < 8 || udp_len > udp.len() {
+        return None;
+    }
+    let addr = |o: usize| std::net::Ipv4Addr::new(ip[o], ip[o + 1], ip[o + 2], ip[o + 3]);
+    let port = |o: usize| u16::from_be_bytes([udp[o], udp[o + 1]]);
+    Some(Datagram {
+        time: frame.time,
+        src: SocketAddr::new(IpAddr::V4(addr(12)), port(0)),
+        dst: SocketAddr::new(IpAddr::V4(addr(16)), port(2)),
+        payload: &udp[8..udp_len],
+    })
+}
+
+/// Unwraps one frame of any supported link type down to UDP, through etherparse.
+fn any_udp_datagram<'a>(frame: &Frame<'a>) -> Result<Datagram<'a>, Skip> {
     let data = frame.data;
     let sliced = match frame.link {
         LinkType::ETHERNET => SlicedPacket::from_ethernet(data),
@@ -96,5 +153,85 @@ pub fn udp_datagram<'a>(frame: &Frame<'a>) -> Result<Datagram<'a>, Skip> {
             payload: udp.payload(),
         }),
         _ => Err(Skip::NotUdp),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ethernet(vlans: usize, ip: &[u8]) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2];
+        for _ in 0..vlans {
+            f.extend_from_slice(&[0x81, 0x00, 0x00, 0x05]);
+        }
+        f.extend_from_slice(&[0x08, 0x00]);
+        f.extend_from_slice(ip);
+        f
+    }
+
+    /// IPv4 + UDP with the given header length in words, fragment field and lengths.
+    fn ipv4(words: u8, fragment: u16, total_extra: i32, udp_len_extra: i32, proto: u8) -> Vec<u8> {
+        let payload = [0x80u8, 8, 0, 1, 0, 0, 0, 160, 1, 2, 3, 4, 0xd5, 0xd5];
+        let header_len = usize::from(words) * 4;
+        let udp_len = (8 + payload.len()) as i32 + udp_len_extra;
+        let total = (header_len + 8 + payload.len()) as i32 + total_extra;
+        let mut ip = vec![0x40 | words, 0];
+        ip.extend_from_slice(&(total as u16).to_be_bytes());
+        ip.extend_from_slice(&[0, 1]);
+        ip.extend_from_slice(&fragment.to_be_bytes());
+        ip.extend_from_slice(&[64, proto, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+        ip.resize(header_len, 1);
+        ip.extend_from_slice(&[0x40, 0x02, 0x40, 0x04]);
+        ip.extend_from_slice(&(udp_len as u16).to_be_bytes());
+        ip.extend_from_slice(&[0, 0]);
+        ip.extend_from_slice(&payload);
+        ip.extend_from_slice(&[0, 0, 0, 0]); // Ethernet trailer padding
+        ip
+    }
+
+    fn same(a: Result<Datagram<'_>, Skip>, b: Result<Datagram<'_>, Skip>) -> bool {
+        match (a, b) {
+            (Ok(a), Ok(b)) => a.src == b.src && a.dst == b.dst && a.payload == b.payload,
+            (Err(_), Err(_)) => true,
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn the_direct_path_agrees_with_etherparse() {
+        let cases = [
+            ethernet(0, &ipv4(5, 0, 0, 0, 17)),
+            ethernet(1, &ipv4(5, 0, 0, 0, 17)),
+            ethernet(2, &ipv4(5, 0, 0, 0, 17)),
+            ethernet(0, &ipv4(6, 0, 0, 0, 17)),      // IP options
+            ethernet(0, &ipv4(5, 0x2000, 0, 0, 17)), // first fragment
+            ethernet(0, &ipv4(5, 0x4000, 0, 0, 17)), // don't fragment
+            ethernet(0, &ipv4(5, 0, 100, 0, 17)),    // total length beyond the frame
+            ethernet(0, &ipv4(5, 0, -30, 0, 17)),    // total length below the header
+            ethernet(0, &ipv4(5, 0, 0, 4, 17)),      // UDP length beyond the packet
+            ethernet(0, &ipv4(5, 0, 0, -2, 17)),     // UDP length short of the data
+            ethernet(0, &ipv4(5, 0, 0, 0, 6)),       // TCP
+            ethernet(0, &ipv4(5, 0, 0, 0, 17))[..30].to_vec(), // cut short
+        ];
+        let mut direct = 0;
+        for (i, data) in cases.iter().enumerate() {
+            let frame = Frame {
+                time: CaptureTime(0),
+                link: LinkType::ETHERNET,
+                data,
+            };
+            if ethernet_ipv4_udp(&frame).is_some() {
+                direct += 1;
+            }
+            assert!(
+                same(udp_datagram(&frame), any_udp_datagram(&frame)),
+                "case {i}"
+            );
+        }
+        assert!(
+            direct >= 6,
+            "the common shapes take the direct path ({direct})"
+        );
     }
 }

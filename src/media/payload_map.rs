@@ -18,10 +18,16 @@ pub struct PayloadMap {
     anywhere: HashMap<u8, String>,
     /// The SDP descriptions in the order they appeared.
     pub descriptions: Vec<SdpAudio>,
+    /// Answers already worked out for (receiver, payload type), so that the per-packet
+    /// lookup is one hash probe instead of a search by name. Emptied by [`Self::learn`].
+    /// A short list searched in order: a call has a handful of flows and types, and
+    /// comparing a few addresses is cheaper than hashing one.
+    memo: Vec<((SocketAddr, u8), (Codec, u32))>,
 }
 
 impl PayloadMap {
     pub fn learn(&mut self, sdp: SdpAudio) {
+        self.memo.clear();
         for (pt, name, _) in &sdp.rtpmap {
             self.anywhere.entry(*pt).or_insert_with(|| name.clone());
         }
@@ -29,6 +35,33 @@ impl PayloadMap {
         if self.descriptions.len() < 256 {
             self.descriptions.push(sdp);
         }
+    }
+
+    /// The codec and RTP clock rate of one packet of the flow to `dst`: what
+    /// [`Self::resolve`] and [`Self::clock`] say, remembered per flow and payload type.
+    pub fn codec_and_clock(
+        &mut self,
+        dst: SocketAddr,
+        payload_type: u8,
+        payload: &[u8],
+    ) -> (Codec, u32) {
+        if let Some((_, known)) = self.memo.iter().find(|(k, _)| *k == (dst, payload_type)) {
+            return known.clone();
+        }
+        let codec = self.resolve(dst, payload_type, payload);
+        let clock = self.clock(dst, payload_type);
+        // A dynamic type known from no SDP is guessed from each payload's shape: not memoised.
+        let guessed = payload_type >= 96
+            && !self.anywhere.contains_key(&payload_type)
+            && !self
+                .by_receiver
+                .get(&dst)
+                .is_some_and(|map| map.iter().any(|(pt, _, _)| *pt == payload_type));
+        if !guessed && self.memo.len() < 32 {
+            self.memo
+                .push(((dst, payload_type), (codec.clone(), clock)));
+        }
+        (codec, clock)
     }
 
     /// The codec of one packet of the flow to `dst`.

@@ -40,6 +40,28 @@ struct Pending {
     arrival: f64,
 }
 
+/// A packet ready to be played: held in the buffer or straight from the capture.
+#[derive(Clone, Copy)]
+struct PacketRef<'a> {
+    ext_ts: i64,
+    segment: Option<usize>,
+    codec: &'a Codec,
+    payload: &'a [u8],
+    arrival: f64,
+}
+
+impl Pending {
+    fn as_ref(&self) -> PacketRef<'_> {
+        PacketRef {
+            ext_ts: self.ext_ts,
+            segment: self.segment,
+            codec: &self.codec,
+            payload: &self.payload,
+            arrival: self.arrival,
+        }
+    }
+}
+
 /// Timeline facts shared by both parties.
 pub struct Timeline {
     /// Seconds (from the analysis epoch) that output sample 0 stands for.
@@ -135,6 +157,19 @@ impl PartyRenderer {
         if self.last_seq.is_some_and(|last| seq <= last) || self.buffer.contains_key(&seq) {
             return; // duplicate, or too late to be placed in order
         }
+        if self.buffer.is_empty() && self.last_seq.is_none_or(|last| seq == last + 1) {
+            // The usual case: the next packet in order, nothing held. It is played at
+            // once, straight from the capture's bytes, without a trip through the buffer.
+            let packet = PacketRef {
+                ext_ts,
+                segment,
+                codec: &codec,
+                payload,
+                arrival,
+            };
+            self.emit(seq, packet, timeline, mixer);
+            return;
+        }
         self.buffer.insert(
             seq,
             Pending {
@@ -156,7 +191,7 @@ impl PartyRenderer {
                 || self.buffer.len() > REORDER_MAX_PACKETS
             {
                 let packet = self.buffer.remove(&seq).expect("present");
-                self.emit(seq, packet, timeline, mixer);
+                self.emit(seq, packet.as_ref(), timeline, mixer);
             } else {
                 break;
             }
@@ -166,7 +201,7 @@ impl PartyRenderer {
     /// Releases every held packet (end of file, or sender change).
     pub fn drain(&mut self, timeline: &Timeline, mixer: &mut Mixer) {
         while let Some((seq, packet)) = self.buffer.pop_first() {
-            self.emit(seq, packet, timeline, mixer);
+            self.emit(seq, packet.as_ref(), timeline, mixer);
         }
     }
 
@@ -175,43 +210,43 @@ impl PartyRenderer {
         self.segments.get(&flow)?.get(index?)
     }
 
-    fn emit(&mut self, seq: i64, packet: Pending, timeline: &Timeline, mixer: &mut Mixer) {
+    fn emit(&mut self, seq: i64, packet: PacketRef<'_>, timeline: &Timeline, mixer: &mut Mixer) {
         let lost = self.last_seq.is_some_and(|last| seq > last + 1);
         self.last_seq = Some(seq);
         match packet.codec {
-            Codec::TelephoneEvent => self.event(&packet, timeline),
+            Codec::TelephoneEvent => self.event(packet, timeline),
             Codec::ComfortNoise => {
-                self.comfort = Some(ComfortNoise::from_payload(&packet.payload));
+                self.comfort = Some(ComfortNoise::from_payload(packet.payload));
             }
-            Codec::Unsupported(ref name) => {
+            Codec::Unsupported(name) => {
                 if !self.unsupported.contains(name) {
                     self.unsupported.push(name.clone());
                 }
             }
-            ref codec => self.audio(codec.clone(), packet, lost, timeline, mixer),
+            _ => self.audio(packet, lost, timeline, mixer),
         }
     }
 
-    fn audio(
-        &mut self,
-        codec: Codec,
-        packet: Pending,
-        lost: bool,
-        timeline: &Timeline,
-        mixer: &mut Mixer,
-    ) {
-        let Some(segment) = self.segment(packet.segment).cloned() else {
+    fn audio(&mut self, packet: PacketRef<'_>, lost: bool, timeline: &Timeline, mixer: &mut Mixer) {
+        // Only the segment's clock and this packet's place are needed: copying the
+        // segment (with its fit windows) per packet cost more than the decoding.
+        let Some((clock, mut position)) = self.segment(packet.segment).map(|segment| {
+            (
+                segment.clock,
+                segment.position(packet.ext_ts, timeline.origin, timeline.rate),
+            )
+        }) else {
             return;
         };
-        let decoder = match self.decoders.entry(codec.clone()) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(v) => match codec.decoder() {
-                Some(d) => v.insert(d),
+        if !self.decoders.contains_key(packet.codec) {
+            match packet.codec.decoder() {
+                Some(d) => self.decoders.insert(packet.codec.clone(), d),
                 None => return,
-            },
-        };
+            };
+        }
+        let decoder = self.decoders.get_mut(packet.codec).expect("inserted above");
         let native = decoder.sample_rate();
-        let ticks_per_sample = f64::from(segment.clock) / f64::from(native);
+        let ticks_per_sample = f64::from(clock) / f64::from(native);
         let channel = self.party.channel();
 
         // Fill the gap since the previous packet of the same segment.
@@ -221,7 +256,7 @@ impl PartyRenderer {
             && seg == packet.segment
             && packet.ext_ts > end_ts
         {
-            let gap_seconds = (packet.ext_ts - end_ts) as f64 / f64::from(segment.clock);
+            let gap_seconds = (packet.ext_ts - end_ts) as f64 / f64::from(clock);
             if gap_seconds <= MAX_FILL_SECONDS {
                 let samples = ((packet.ext_ts - end_ts) as f64 / ticks_per_sample).round() as usize;
                 if lost {
@@ -238,7 +273,7 @@ impl PartyRenderer {
             }
         }
         let decoded_fill = self.decoded.len();
-        decoder.decode(&packet.payload, &mut self.decoded);
+        decoder.decode(packet.payload, &mut self.decoded);
         let payload_samples = self.decoded.len() - decoded_fill;
         if !decoder.in_dtx() {
             self.comfort = None;
@@ -246,7 +281,6 @@ impl PartyRenderer {
 
         // Place: the packet's own position, snapped onto the previous packet's end when
         // within a sample (rounding), so that continuous audio stays continuous.
-        let mut position = segment.position(packet.ext_ts, timeline.origin, timeline.rate);
         if let Some((seg, end_ts, end_pos)) = self.last_end
             && seg == packet.segment
             && packet.ext_ts == end_ts
@@ -281,8 +315,8 @@ impl PartyRenderer {
         self.last_end = Some((packet.segment, end_ts, end_pos));
     }
 
-    fn event(&mut self, packet: &Pending, timeline: &Timeline) {
-        let Some(event) = telephone_event::parse(&packet.payload) else {
+    fn event(&mut self, packet: PacketRef<'_>, timeline: &Timeline) {
+        let Some(event) = telephone_event::parse(packet.payload) else {
             return;
         };
         if event.event > 16 {
