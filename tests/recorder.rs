@@ -654,3 +654,78 @@ async fn an_unusable_backup_path_turns_the_backup_lamp_red_and_raises_the_alarm(
     stop_tx.send(true).unwrap();
     running.await.unwrap().unwrap();
 }
+
+/// Polls a file until it contains `needle`.
+fn wait_for_text(path: &Path, needle: &str, limit: Duration) -> String {
+    let start = Instant::now();
+    loop {
+        let text = fs::read_to_string(path).unwrap_or_default();
+        if text.contains(needle) || start.elapsed() > limit {
+            return text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn start_up_checks_run_in_the_seed_order_and_errors_reach_the_error_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = dir.path().join("setup");
+    let store = dir.path().join("store");
+    let not_a_folder = dir.path().join("backup-is-a-file");
+    fs::write(&not_a_folder, b"x").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .args([
+            "service",
+            &format!("recpath={}", setup.display()),
+            &format!("store={}", store.display()),
+            &format!("backup={}", not_a_folder.display()),
+            "listen=127.0.0.1:0",
+            "trace=on",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let errors = wait_for_text(
+        &setup.join("iREC_err_log.txt"),
+        "Backup path fails",
+        Duration::from_secs(20),
+    );
+    let trace = wait_for_text(
+        &setup.join("iREC_sys_log.txt"),
+        "Backup path fails",
+        Duration::from_secs(5),
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(errors.contains("Backup path fails"), "error log: {errors}");
+    assert!(
+        !errors.contains("Start-up check"),
+        "only warnings and errors: {errors}"
+    );
+    let order = [
+        "Start-up check 1/5",
+        "Start-up check 2/5: reporting link OK",
+        "Start-up check 3/5: PCAP directory",
+        "Start-up check 4/5: store path",
+        "Backup path fails",
+    ];
+    let mut at = 0;
+    for step in order {
+        let found = trace[at..]
+            .find(step)
+            .unwrap_or_else(|| panic!("{step} missing or out of order in the trace log:\n{trace}"));
+        at += found;
+    }
+    assert!(
+        !trace.contains("Normal Operation"),
+        "a failed check is not normal operation"
+    );
+    // the error pane's "from log" reads the same lines back
+    let last = callrec::recorder::log_files::last_errors(&setup, 30).unwrap();
+    assert!(
+        last.iter().any(|l| l.contains("Backup path fails")),
+        "{last:?}"
+    );
+}

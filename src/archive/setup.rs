@@ -82,6 +82,10 @@ fn number_in(min: u64, max: u64) -> impl Fn(&str) -> Result<(), String> {
     }
 }
 
+fn log_mb(v: &str) -> Result<(), String> {
+    number_in(1, 1000)(v)
+}
+
 fn cdr_wait(v: &str) -> Result<(), String> {
     number_in(1, 9999)(v)
 }
@@ -328,6 +332,22 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "Delete records older than this many months (each deletion logged; the backup folder is kept). 0: keep for ever.",
         check: months,
+    },
+    SetupKey {
+        name: "trace",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        help: "Write every recorder operation to the trace log iREC_sys_log.txt in the setup folder (errors always go to iREC_err_log.txt). For the first days and for trouble-shooting.",
+        check: on_off,
+    },
+    SetupKey {
+        name: "logmb",
+        values: "1 to 1000",
+        default: "10",
+        secret: false,
+        help: "Size cap of each log file in MB; a full log is renamed to .1 (then .2, .3) and a new one started, so logs never fill the disk.",
+        check: log_mb,
     },
     SetupKey {
         name: "smtp",

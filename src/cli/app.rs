@@ -23,7 +23,7 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     let close_after = args.choice("seconds", None, |v| {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;
-    init_logging();
+    init_logging(&setup);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
     let service = runtime

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::args::{Args, UsageError};
 use super::context::{archiver, load_setup, setup_key_names};
 use crate::archive::setup::Setup;
+use crate::recorder::log_files::LogSettings;
 use crate::recorder::mailer::{MailConfig, Security};
 use crate::recorder::modes::{Mode, Sampling};
 use crate::recorder::pipeline::{OrphanPolicy, PipelineConfig};
@@ -93,7 +94,7 @@ pub fn service(args: &Args) -> Result<i32, UsageError> {
     let setup = load_setup(args)?;
     let config = service_config(&setup)?;
     let archiver = archiver(&setup)?;
-    init_logging();
+    init_logging(&setup);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
@@ -118,16 +119,24 @@ pub fn service(args: &Args) -> Result<i32, UsageError> {
     })
 }
 
-/// Log lines on standard error; `RUST_LOG` can change the level.
-pub fn init_logging() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+/// Log lines on standard error (`RUST_LOG` can change the level), warnings and errors
+/// in the error log of the setup folder, and the trace log when `trace=on`.
+pub fn init_logging(setup: &Setup) {
+    crate::recorder::log_files::init(&log_settings(setup));
+}
+
+/// The log files' place and size, from the setup.
+pub fn log_settings(setup: &Setup) -> LogSettings {
+    LogSettings {
+        dir: Some(setup.dir.clone()),
+        trace: setup.get("trace") == "on",
+        max_bytes: setup
+            .get("logmb")
+            .parse::<u64>()
+            .unwrap_or(10)
+            .clamp(1, 1000)
+            * 1_000_000,
+    }
 }
 
 async fn shutdown_signal() {

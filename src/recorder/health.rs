@@ -1,12 +1,138 @@
-//! The recorder's own checks, at start and then every half minute, in the seed's order:
-//! the store path must be writable (DISK lamp), then the backup path when one is set
-//! (BACKUP lamp, "Backup path fails"). A lamp that turns red raises an error (and with
-//! it the master alarm); turning green again is logged once.
+//! The recorder's own checks. At start, in the seed's order: the setup, the reporting
+//! (CDR) link, the PCAP directory, the store path, the backup path; each turns its lamp
+//! green or red with the seed's message, and "Normal Operation" follows when all pass.
+//! Then every half minute: the store path (DISK lamp) and the backup path (BACKUP lamp).
+//! A failing path raises an error (and with it the master alarm) when its lamp turns
+//! red, and again while it stays red and no alarm has latched; turning green is logged.
 
+use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
-use super::status::{Lamp, StatusBoard};
+use super::status::{AlarmState, Lamp, StatusBoard};
 use crate::archive::record::Archiver;
+
+/// A red lamp whose failure no latched alarm tells of yet (an error during the arming
+/// time, or after RESET while the cause persists): it is reported again.
+fn unreported(status: &StatusBoard) -> bool {
+    status.snapshot().alarm == AlarmState::Ok
+}
+
+/// The seed's start-up check. `listen` is the recorder's own HTTP address, which the
+/// PBX posts CDRs to and the devices upload captures to.
+pub async fn startup(archiver: Arc<Archiver>, status: Arc<StatusBoard>, listen: SocketAddr) {
+    status.event("info", "Start-up check 1/5: setup is plausible");
+
+    let mut own = listen;
+    if own.ip().is_unspecified() {
+        own.set_ip(if own.is_ipv4() {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    let url = format!("http://{own}/status");
+    let answer = async {
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(3))
+            .build()?
+            .get(&url)
+            .send()
+            .await?
+            .error_for_status()
+    }
+    .await;
+    let mut all_ok = answer.is_ok();
+    match answer {
+        Ok(_) => {
+            status.update(|s| s.lamps.cdr = Lamp::Green);
+            status.event(
+                "info",
+                format!("Start-up check 2/5: reporting link OK (CDRs to http://{own}/cdr)"),
+            );
+        }
+        Err(e) => {
+            status.update(|s| s.lamps.cdr = Lamp::Red);
+            status.event("error", format!("Reporting Link failure: {url}: {e}"));
+        }
+    }
+
+    let paths = {
+        let archiver = archiver.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = &archiver.store;
+            (
+                probe(&store.rec()),
+                probe(&store.root),
+                archiver.backup.as_ref().map(|b| (b.clone(), probe(b))),
+            )
+        })
+        .await
+    };
+    let Ok((pcap, disk, backup)) = paths else {
+        status.update(|s| s.lamps.software = Lamp::Red);
+        status.event("error", "the start-up check itself failed");
+        return;
+    };
+    let rec = archiver.store.rec();
+    let steps = [
+        (
+            "3/5",
+            pcap,
+            format!("PCAP directory access fails: {}", rec.display()),
+            format!("PCAP directory {} readable and writable", rec.display()),
+            (|s: &mut super::status::Status, l| s.lamps.pcap = l) as fn(&mut _, Lamp),
+        ),
+        (
+            "4/5",
+            disk,
+            format!("Store path fails: {}", archiver.store.root.display()),
+            format!("store path {} writable", archiver.store.root.display()),
+            |s, l| s.lamps.disk = l,
+        ),
+    ];
+    for (step, result, failure, success, set) in steps {
+        match result {
+            Ok(()) => {
+                status.update(|s| set(s, Lamp::Green));
+                status.event("info", format!("Start-up check {step}: {success}"));
+            }
+            Err(e) => {
+                all_ok = false;
+                status.update(|s| set(s, Lamp::Red));
+                status.event("error", format!("{failure}: {e}"));
+            }
+        }
+    }
+    match backup {
+        None => {
+            status.update(|s| s.lamps.backup = Lamp::Grey);
+            status.event("info", "Start-up check 5/5: no backup path set (lamp grey)");
+        }
+        Some((path, Ok(()))) => {
+            status.update(|s| s.lamps.backup = Lamp::Green);
+            status.event(
+                "info",
+                format!(
+                    "Start-up check 5/5: backup path {} writable",
+                    path.display()
+                ),
+            );
+        }
+        Some((path, Err(e))) => {
+            all_ok = false;
+            status.update(|s| s.lamps.backup = Lamp::Red);
+            status.event(
+                "error",
+                format!("Backup path fails: {}: {e}", path.display()),
+            );
+        }
+    }
+    if all_ok {
+        status.event("info", "Normal Operation");
+    }
+}
 
 /// Writes, syncs and removes a probe file in `dir`.
 fn probe(dir: &Path) -> std::io::Result<()> {
@@ -22,7 +148,7 @@ pub fn check(archiver: &Archiver, status: &StatusBoard) {
     let before = status.snapshot().lamps;
     let disk = probe(&archiver.store.rec());
     match (&disk, before.disk) {
-        (Err(e), lamp) if lamp != Lamp::Red => {
+        (Err(e), lamp) if lamp != Lamp::Red || unreported(status) => {
             status.update(|s| s.lamps.disk = Lamp::Red);
             status.event(
                 "error",
@@ -40,7 +166,7 @@ pub fn check(archiver: &Archiver, status: &StatusBoard) {
         return;
     };
     match (probe(backup), before.backup) {
-        (Err(e), lamp) if lamp != Lamp::Red => {
+        (Err(e), lamp) if lamp != Lamp::Red || unreported(status) => {
             status.update(|s| s.lamps.backup = Lamp::Red);
             status.event(
                 "error",

@@ -4,6 +4,7 @@
 
 pub mod cdr_intake;
 pub mod health;
+pub mod log_files;
 pub mod mailer;
 pub mod modes;
 pub mod pipeline;

@@ -199,8 +199,20 @@ impl Pipeline {
     /// Runs until `stop` turns true; then waits for archiving in progress to finish.
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         let mut last_sweep: Option<std::time::Instant> = None;
-        let mut last_check: Option<std::time::Instant> = None;
+        // the start-up check (Service::run) has just looked at the paths
+        let mut last_check: Option<std::time::Instant> = Some(std::time::Instant::now());
         loop {
+            if self.status.is_paused() {
+                // the setup dialog is open: no checks, no archiving, no retention
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+                    _ = stop.changed() => break,
+                }
+                if *stop.borrow() {
+                    break;
+                }
+                continue;
+            }
             if last_check.is_none_or(|t| t.elapsed() >= HEALTH_EVERY) {
                 last_check = Some(std::time::Instant::now());
                 let this = Arc::clone(&self);

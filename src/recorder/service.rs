@@ -12,7 +12,7 @@ use super::mailer::MailConfig;
 use super::pipeline::{Pipeline, PipelineConfig};
 use super::receiver::{Receiver, router};
 use super::spool::Spool;
-use super::status::{AlarmState, Lamp, StatusBoard};
+use super::status::{AlarmState, StatusBoard};
 use crate::archive::record::Archiver;
 
 /// Everything the recorder is told by the setup.
@@ -55,7 +55,6 @@ impl Service {
             archiver.backup.is_some(),
             config.alarm_arming,
         ));
-        status.update(|s| s.lamps.pcap = Lamp::Green);
         let pipeline = Pipeline::new(archiver, spool, config.pipeline, status)?;
         let receiver = Arc::new(Receiver {
             pipeline: pipeline.clone(),
@@ -88,17 +87,24 @@ impl Service {
             "info",
             format!("recorder listening on http://{}", self.local_addr()),
         );
-        let jobs = tokio::spawn(self.pipeline.clone().run(stop.clone()));
         if let Some(mail) = self.mail.clone() {
             tokio::spawn(mail_alarms(status.clone(), mail, stop.clone()));
         }
+        let local = self.local_addr();
         let mut http_stop = stop.clone();
-        axum::serve(self.listener, router(self.receiver))
-            .with_graceful_shutdown(async move {
-                let _ = http_stop.wait_for(|s| *s).await;
-            })
-            .await?;
+        let server = tokio::spawn(
+            axum::serve(self.listener, router(self.receiver))
+                .with_graceful_shutdown(async move {
+                    let _ = http_stop.wait_for(|s| *s).await;
+                })
+                .into_future(),
+        );
+        // the seed's start-up check runs against the server that now answers
+        super::health::startup(self.pipeline.archiver.clone(), status.clone(), local).await;
+        let jobs = tokio::spawn(self.pipeline.clone().run(stop.clone()));
+        let served = server.await.map_err(std::io::Error::other)?;
         let _ = jobs.await;
+        served?;
         status.event("info", "recorder stopped");
         Ok(())
     }

@@ -98,6 +98,8 @@ pub struct Status {
     pub alarm: AlarmState,
     /// Counts the alarms latched since start (each one is e-mailed).
     pub alarms: u64,
+    /// The setup dialog is open: the seed stops the recording timers meanwhile.
+    pub paused: bool,
 }
 
 /// The shared status and a signal for those who watch it (the UI repaints on it).
@@ -173,6 +175,28 @@ impl StatusBoard {
             });
             s.recent.truncate(RECENT);
         });
+    }
+
+    /// Pauses (the setup dialog opened) or resumes the job loop. Uploads and CDRs are
+    /// still taken and journalled while paused, so nothing is lost; they are archived
+    /// once the dialog closes.
+    pub fn set_paused(&self, paused: bool) {
+        if self.snapshot().paused == paused {
+            return;
+        }
+        self.update(|s| s.paused = paused);
+        self.event(
+            "info",
+            if paused {
+                "Setup open: recording timers paused"
+            } else {
+                "Setup closed: recording timers running"
+            },
+        );
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.status.lock().unwrap_or_else(|e| e.into_inner()).paused
     }
 
     /// RESET: clears a latched alarm (an alarm that is off stays off).
