@@ -592,14 +592,10 @@ impl Setup {
         self.password_hash.is_some()
     }
 
-    /// Saves the setup. `password` must match the setup's own password and the central
-    /// password of the store it points at, where those exist. `new_password` (not
-    /// empty) replaces both.
-    pub fn save(
-        &mut self,
-        password: Option<&str>,
-        new_password: Option<&str>,
-    ) -> Result<(), SetupError> {
+    /// Does `password` open this setup: its own password and the central password of
+    /// the store it points at, where those exist? (The seed's rule: a fresh setup that
+    /// points at a protected store needs that store's password too.)
+    pub fn check_password(&self, password: Option<&str>) -> Result<(), SetupError> {
         let given = password.unwrap_or("");
         if let Some(hash) = &self.password_hash
             && !password_matches(hash, given)
@@ -608,8 +604,7 @@ impl Setup {
                 "the setup is protected: give its password with password=".into(),
             ));
         }
-        let store = self.store();
-        if let Some(store) = &store {
+        if let Some(store) = &self.store() {
             let central_path = store.central_password();
             if let Some(central) = read_central(&central_path)?
                 && !password_matches(&central, given)
@@ -620,6 +615,27 @@ impl Setup {
                 )));
             }
         }
+        Ok(())
+    }
+
+    /// Is a password needed to save: the setup's own or the store's central one?
+    pub fn needs_password(&self) -> bool {
+        self.has_password()
+            || self
+                .store()
+                .is_some_and(|store| store.central_password().exists())
+    }
+
+    /// Saves the setup. `password` must match the setup's own password and the central
+    /// password of the store it points at, where those exist. `new_password` (not
+    /// empty) replaces both.
+    pub fn save(
+        &mut self,
+        password: Option<&str>,
+        new_password: Option<&str>,
+    ) -> Result<(), SetupError> {
+        self.check_password(password)?;
+        let store = self.store();
         if let Some(new) = new_password.filter(|p| !p.is_empty()) {
             let hash = hash_password(new)?;
             if let Some(store) = &store {

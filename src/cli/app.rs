@@ -36,7 +36,11 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     let board = service.pipeline().status.clone();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let running = runtime.spawn(service.run(stop_rx));
-    let shown = crate::ui::app::run_window(session, Some(board), close_after);
+    let link = crate::ui::app::RecorderLink {
+        board,
+        setup_dir: setup.dir.clone(),
+    };
+    let shown = crate::ui::app::run_window(session, Some(link), close_after);
     let _ = stop_tx.send(true);
     let _ = runtime.block_on(running);
     shown.map_err(|e| UsageError(format!("the window cannot open: {e}")))?;

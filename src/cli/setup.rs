@@ -1,15 +1,37 @@
-//! `callrec setup`: show or change the setup without a window.
+//! `callrec setup`: the setup window, or show or change the setup without one.
 
 use super::args::{Args, UsageError};
 use super::context::{identity, load_setup, setup_key_names};
 
 pub fn setup(args: &Args) -> Result<i32, UsageError> {
-    let mut allowed = vec!["recpath", "password", "setpassword"];
+    let mut allowed = vec!["recpath", "password", "setpassword", "show", "seconds"];
     allowed.extend(setup_key_names());
     args.only(&allowed)?;
-    let mut setup = load_setup(args)?;
     let changes = setup_key_names().iter().any(|k| args.get(k).is_some())
         || args.get("setpassword").is_some();
+    let has_display = std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty());
+    let window = args.choice("show", !changes && has_display, |v| match v {
+        "window" => Some(true),
+        "text" => Some(false),
+        _ => None,
+    })?;
+    if window {
+        if changes {
+            return Err(UsageError(
+                "show=window edits in the window: give no KEY=VALUE with it".into(),
+            ));
+        }
+        let setup = crate::archive::setup::Setup::load(&super::context::setup_dir(args))
+            .map_err(|e| UsageError(e.to_string()))?;
+        let close_after = args.choice("seconds", None, |v| {
+            v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
+        })?;
+        crate::ui::app::run_setup_window(setup, close_after)
+            .map_err(|e| UsageError(format!("the setup window cannot open: {e}")))?;
+        return Ok(0);
+    }
+    let mut setup = load_setup(args)?;
     if changes {
         setup
             .save(args.get("password"), args.get("setpassword"))

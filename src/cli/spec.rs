@@ -94,9 +94,11 @@ pub const MODES: &[Mode] = &[
     },
     Mode {
         name: "setup",
-        usage: "setup [recpath=DIR] [password=…] [setpassword=…] [KEY=VALUE …]",
-        help: "Show the setup, or change it without a window. Setup keys are listed below; any of them \
-               also overrides the saved value for one run of any command.",
+        usage: "setup [recpath=DIR] [show=window|text] [password=…] [setpassword=…] [KEY=VALUE …]",
+        help: "Open the setup window (tabs, help, checks, password; leaving it ends the program), or \
+               with show=text or without a display print the setup. KEY=VALUE changes the setup \
+               without a window. Setup keys are listed below; any of them also overrides the saved \
+               value for one run of any command.",
     },
     Mode {
         name: "synth",
@@ -154,6 +156,11 @@ pub const KEYS: &[Key] = &[
         name: "cdr",
         values: "a file",
         help: "innovaphone PBX CDR XML (one <cdr> per line, as the PBX sends them) for import.",
+    },
+    Key {
+        name: "show",
+        values: "window|text",
+        help: "setup: open the setup window (default where a display is) or print the setup as text.",
     },
     Key {
         name: "password",

@@ -1,20 +1,70 @@
-//! The desktop window: the Player, and above it the recorder's panel when the recorder
-//! runs in the same process (`callrec recpath=DIR`).
+//! The desktop windows: the app (the Player, and above it the recorder's panel when the
+//! recorder runs in the same process, `callrec recpath=DIR`), and the setup window
+//! alone (`callrec setup recpath=DIR`).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::archive::setup::Setup;
 use crate::player::engine::OutputKind;
 use crate::player::session::Session;
 use crate::recorder::status::{AlarmState, StatusBoard};
 
 use super::player_view::PlayerView;
 use super::recorder_panel::RecorderPanel;
+use super::setup_dialog::{NativeFolderPicker, SetupDialog};
+
+/// The recorder running in this process, as the window sees it.
+pub struct RecorderLink {
+    pub board: Arc<StatusBoard>,
+    /// The setup folder: the setup dialog edits it, the logs are in it.
+    pub setup_dir: PathBuf,
+}
 
 struct App {
     view: PlayerView,
     recorder: Option<RecorderPanel>,
+    setup: Option<SetupDialog>,
     close_after: Option<std::time::Instant>,
     title: String,
+}
+
+impl App {
+    /// Opens the setup dialog over the Player and stops the recorder's timers.
+    fn open_setup(&mut self) {
+        let Some(panel) = &mut self.recorder else {
+            return;
+        };
+        panel.wants_setup = false;
+        let Some(dir) = panel.log_dir.clone() else {
+            return;
+        };
+        match Setup::load(&dir) {
+            Ok(setup) => {
+                panel.board.set_paused(true);
+                self.setup = Some(SetupDialog::new(setup, Box::new(NativeFolderPicker)));
+            }
+            Err(e) => panel
+                .board
+                .event("error", format!("the setup cannot be opened: {e}")),
+        }
+    }
+
+    fn show_setup(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = &mut self.setup else {
+            return;
+        };
+        egui::Window::new("Setup")
+            .collapsible(false)
+            .default_size([760.0, 560.0])
+            .show(ctx, |ui| dialog.show(ui));
+        if dialog.closed {
+            self.setup = None;
+            if let Some(panel) = &self.recorder {
+                panel.board.set_paused(false);
+            }
+        }
+    }
 }
 
 impl eframe::App for App {
@@ -32,6 +82,11 @@ impl eframe::App for App {
             }
             self.view.show(ui);
         });
+        if self.recorder.as_ref().is_some_and(|p| p.wants_setup) {
+            self.open_setup();
+        }
+        let ctx = ui.ctx().clone();
+        self.show_setup(&ctx);
         // the seed shows the alarm in the window title (taskbar)
         let title = match self.recorder.as_ref().map(|p| &p.shown.alarm) {
             Some(AlarmState::Alarm(_)) => "ALARM — callrec".to_string(),
@@ -45,12 +100,24 @@ impl eframe::App for App {
     }
 }
 
-/// Opens the window and returns when it is closed. `recorder` is the status board of a
-/// recorder running in this process; `close_after_s` closes the window by itself
-/// (screenshots, smoke tests).
+impl Drop for App {
+    fn drop(&mut self) {
+        // a window closed with the setup open must not leave the recorder paused
+        if let Some(panel) = &self.recorder {
+            panel.board.set_paused(false);
+        }
+    }
+}
+
+fn close_time(seconds: Option<f64>) -> Option<std::time::Instant> {
+    seconds.map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s))
+}
+
+/// Opens the window and returns when it is closed. `recorder` is the recorder running
+/// in this process; `close_after_s` closes the window by itself (screenshots, smoke tests).
 pub fn run_window(
     session: Session,
-    recorder: Option<Arc<StatusBoard>>,
+    recorder: Option<RecorderLink>,
     close_after_s: Option<f64>,
 ) -> Result<(), String> {
     let view = PlayerView::new(session, OutputKind::SoundCard);
@@ -61,17 +128,58 @@ pub fn run_window(
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
-    let close_after =
-        close_after_s.map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s));
+    let close_after = close_time(close_after_s);
     eframe::run_native(
         "callrec",
         options,
         Box::new(move |_cc| {
             Ok(Box::new(App {
                 view,
-                recorder: recorder.map(RecorderPanel::new),
+                recorder: recorder.map(|r| RecorderPanel::with_log_dir(r.board, r.setup_dir)),
+                setup: None,
                 close_after,
                 title: "callrec".into(),
+            }))
+        }),
+    )
+    .map_err(|e| e.to_string())
+}
+
+struct SetupApp {
+    dialog: SetupDialog,
+    close_after: Option<std::time::Instant>,
+}
+
+impl eframe::App for SetupApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::CentralPanel::default().show(ui, |ui| self.dialog.show(ui));
+        let expired = self
+            .close_after
+            .is_some_and(|t| std::time::Instant::now() >= t);
+        if self.dialog.closed || expired {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
+/// The setup dialog as the only window; leaving it ends the program.
+pub fn run_setup_window(setup: Setup, close_after_s: Option<f64>) -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(format!("callrec setup {}", env!("CARGO_PKG_VERSION")))
+            .with_inner_size([820.0, 620.0]),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    let dialog = SetupDialog::new(setup, Box::new(NativeFolderPicker));
+    let close_after = close_time(close_after_s);
+    eframe::run_native(
+        "callrec-setup",
+        options,
+        Box::new(move |_cc| {
+            Ok(Box::new(SetupApp {
+                dialog,
+                close_after,
             }))
         }),
     )

@@ -4,3 +4,4 @@
 pub mod app;
 pub mod player_view;
 pub mod recorder_panel;
+pub mod setup_dialog;

@@ -1,8 +1,10 @@
 //! The recorder's panel in the app window, as in the seed: lamps (PBX, CDR, PCAP, DISK,
 //! BACKUP, SOFTWARE), the status line, the master alarm with RESET and OFF, counters,
 //! and in the extended view (`>`) the calls waiting for their CDR, the status pane and
-//! the error pane. Clearing a pane clears only the view.
+//! the error pane. Clearing a pane clears only the view; "From log" shows the last 30
+//! errors read back from the error log, and "Open log folder" opens the folder.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use egui::{Color32, RichText};
@@ -17,7 +19,18 @@ pub struct RecorderPanel {
     cleared_errors: Option<String>,
     /// The last snapshot drawn (the window title and tests read it).
     pub shown: Status,
+    /// Where the error and trace logs are (the setup folder).
+    pub log_dir: Option<PathBuf>,
+    /// The error pane shows the error log's last lines instead of this run's errors.
+    pub from_log: Option<Vec<String>>,
+    /// "Setup…" was pressed; the window opens the dialog.
+    pub wants_setup: bool,
+    /// Why the log folder could not be opened.
+    pub open_failure: Option<String>,
 }
+
+/// Errors read back from the log for the error pane (the seed's "last 30").
+const FROM_LOG: usize = 30;
 
 fn lamp_colour(lamp: Lamp) -> Color32 {
     match lamp {
@@ -36,13 +49,58 @@ impl RecorderPanel {
             cleared_status: None,
             cleared_errors: None,
             shown: Status::default(),
+            log_dir: None,
+            from_log: None,
+            wants_setup: false,
+            open_failure: None,
         }
+    }
+
+    /// A panel that can read the error log and open the log folder in `dir`.
+    pub fn with_log_dir(board: Arc<StatusBoard>, dir: PathBuf) -> RecorderPanel {
+        RecorderPanel {
+            log_dir: Some(dir),
+            ..RecorderPanel::new(board)
+        }
+    }
+
+    fn toggle_from_log(&mut self) {
+        if self.from_log.take().is_some() {
+            return;
+        }
+        let Some(dir) = &self.log_dir else { return };
+        self.from_log = Some(
+            match crate::recorder::log_files::last_errors(dir, FROM_LOG) {
+                Ok(lines) if lines.is_empty() => vec!["(the error log is empty)".into()],
+                Ok(lines) => lines.into_iter().rev().collect(),
+                Err(e) => vec![format!("cannot read the error log: {e}")],
+            },
+        );
+    }
+
+    fn open_log_folder(&mut self) {
+        let Some(dir) = &self.log_dir else { return };
+        let opener = if cfg!(target_os = "windows") {
+            "explorer"
+        } else if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        self.open_failure = std::process::Command::new(opener)
+            .arg(dir)
+            .spawn()
+            .err()
+            .map(|e| format!("cannot open {}: {opener}: {e}", dir.display()));
     }
 
     /// The status line: the alarm's cause, the first red lamp, or "Normal operation".
     pub fn status_line(s: &Status) -> String {
         if let AlarmState::Alarm(cause) = &s.alarm {
             return format!("ALARM: {cause}");
+        }
+        if s.paused {
+            return "Setup open: recording timers paused".into();
         }
         let lamps = [
             ("CDR feed", s.lamps.cdr),
@@ -77,7 +135,11 @@ impl RecorderPanel {
                     ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
                 ui.painter()
                     .circle_filled(rect.center(), 6.0, lamp_colour(lamp));
-                ui.label(name);
+                // the lamp's state is spoken too (screen readers, and tests read it)
+                let state = format!("{name} {}", lamp_name(lamp));
+                ui.label(name)
+                    .on_hover_text(&state)
+                    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &state));
             }
             ui.separator();
             let blink = (ui.input(|i| i.time) * 2.0) as i64 % 2 == 0;
@@ -103,6 +165,16 @@ impl RecorderPanel {
                 .clicked()
             {
                 self.board.set_alarm_off(!off);
+            }
+            if self.log_dir.is_some() {
+                ui.separator();
+                if ui
+                    .button("Setup…")
+                    .on_hover_text("open the setup; the recorder's timers stop while it is open")
+                    .clicked()
+                {
+                    self.wants_setup = true;
+                }
             }
         });
         ui.horizontal(|ui| {
@@ -153,8 +225,42 @@ impl RecorderPanel {
                         .iter()
                         .find(|e| e.level == "error")
                         .map(|e| e.utc.clone());
+                    self.from_log = None;
+                }
+                if self.log_dir.is_some() {
+                    let label = if self.from_log.is_some() {
+                        "This run"
+                    } else {
+                        "From log"
+                    };
+                    if ui
+                        .small_button(label)
+                        .on_hover_text("the last 30 errors read back from the error log")
+                        .clicked()
+                    {
+                        self.toggle_from_log();
+                    }
+                    if ui.small_button("Open log folder").clicked() {
+                        self.open_log_folder();
+                    }
                 }
             });
+            if let Some(failure) = &self.open_failure {
+                cols[2].colored_label(Color32::from_rgb(220, 80, 80), failure);
+            }
+            if let Some(lines) = &self.from_log {
+                for line in lines {
+                    cols[2]
+                        .add(
+                            egui::Label::new(
+                                RichText::new(line).color(Color32::from_rgb(220, 80, 80)),
+                            )
+                            .truncate(),
+                        )
+                        .on_hover_text(line);
+                }
+                return;
+            }
             for e in s.recent.iter().filter(|e| e.level == "error").take(100) {
                 if self.cleared_errors.as_ref().is_some_and(|c| e.utc <= *c) {
                     break;
@@ -166,6 +272,15 @@ impl RecorderPanel {
                     .on_hover_text(&e.text);
             }
         });
+    }
+}
+
+fn lamp_name(lamp: Lamp) -> &'static str {
+    match lamp {
+        Lamp::Grey => "grey",
+        Lamp::Green => "green",
+        Lamp::Yellow => "yellow",
+        Lamp::Red => "red",
     }
 }
 

@@ -1,0 +1,460 @@
+//! The setup dialog: every setting of the setup store, grouped in tabs, each with its
+//! help as a tooltip and under the field, checked as it is typed, and saved only with
+//! the password (the setup's own, and the store's central password where one exists).
+//!
+//! `callrec setup recpath=DIR` opens only this dialog; in the app window it opens over
+//! the Player, and the recorder's timers stand still until it is closed (the seed).
+//! Folder pickers go through [`FolderPicker`], so tests never open a native dialog.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use egui::{Color32, RichText};
+
+use crate::archive::setup::{SETUP_KEYS, Setup, SetupError, setup_key};
+use crate::archive::store::Store;
+
+/// Chooses a folder; the app uses the desktop's dialog, tests a scripted answer.
+pub trait FolderPicker {
+    fn pick_folder(&self, start: &Path) -> Option<PathBuf>;
+}
+
+/// The desktop's own folder dialog (xdg portal on Linux). Without a portal it answers
+/// `None` at once, and the path can still be typed.
+pub struct NativeFolderPicker;
+
+impl FolderPicker for NativeFolderPicker {
+    fn pick_folder(&self, start: &Path) -> Option<PathBuf> {
+        rfd::FileDialog::new().set_directory(start).pick_folder()
+    }
+}
+
+/// The tabs, in the order a first setup goes through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    General,
+    Pbx,
+    Reporting,
+    PcapSource,
+    Storage,
+    Retention,
+    Modes,
+    Encryption,
+    Email,
+    Permissions,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 10] = [
+        Tab::General,
+        Tab::Pbx,
+        Tab::Reporting,
+        Tab::PcapSource,
+        Tab::Storage,
+        Tab::Retention,
+        Tab::Modes,
+        Tab::Encryption,
+        Tab::Email,
+        Tab::Permissions,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::General => "General",
+            Tab::Pbx => "PBX",
+            Tab::Reporting => "CDR/Reporting",
+            Tab::PcapSource => "PCAP source",
+            Tab::Storage => "Storage & backup",
+            Tab::Retention => "Retention",
+            Tab::Modes => "Modes/TCR",
+            Tab::Encryption => "Encryption & keys",
+            Tab::Email => "E-mail",
+            Tab::Permissions => "Permissions",
+        }
+    }
+
+    /// The setup keys on this tab.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            Tab::General => &["recorder", "trace", "logmb"],
+            Tab::Pbx => &["agents", "group"],
+            Tab::Reporting => &["cdrwait", "orphans"],
+            Tab::PcapSource => &["listen", "httpauth", "maxpcapmb", "map"],
+            Tab::Storage => &["store", "backup", "format"],
+            Tab::Retention => &["keepmonths"],
+            Tab::Modes => &["mode", "tcrwindow", "randomsystem", "randomagent"],
+            Tab::Encryption => &["encryptmetadata", "encryptaudio", "customerkey", "readkey"],
+            Tab::Email => &["smtp", "smtpsecurity", "smtpauth", "mailfrom", "mailto"],
+            Tab::Permissions => &[],
+        }
+    }
+}
+
+/// The words a person reads for a setup key (the key itself is in the tooltip, for
+/// the command line and `docs/CONFIG.md`).
+pub fn caption(key: &str) -> &str {
+    match key {
+        "recorder" => "Installation name",
+        "trace" => "Trace log",
+        "logmb" => "Log size cap (MB)",
+        "agents" => "Agents (extensions)",
+        "group" => "Recording group",
+        "cdrwait" => "CDR wait (5 s steps)",
+        "orphans" => "Capture without CDR",
+        "listen" => "Listen on",
+        "httpauth" => "Upload login",
+        "maxpcapmb" => "Largest capture (MB)",
+        "map" => "Channel map",
+        "store" => "Store folder",
+        "backup" => "Backup folder",
+        "format" => "Audio format",
+        "keepmonths" => "Keep months",
+        "mode" => "Recording mode",
+        "tcrwindow" => "TCR window (min)",
+        "randomsystem" => "Every n-th call",
+        "randomagent" => "Every n-th per agent",
+        "encryptmetadata" => "Seal metadata",
+        "encryptaudio" => "Encrypt audio",
+        "customerkey" => "Customer key",
+        "readkey" => "Add a read key",
+        "smtp" => "SMTP server",
+        "smtpsecurity" => "SMTP security",
+        "smtpauth" => "SMTP login",
+        "mailfrom" => "Mail from",
+        "mailto" => "Alarm mail to",
+        other => other,
+    }
+}
+
+/// Keys whose value is a folder: they get a "Browse…" button.
+const FOLDER_KEYS: [&str; 2] = ["store", "backup"];
+
+pub struct SetupDialog {
+    pub setup: Setup,
+    /// The values as edited, by key.
+    pub values: BTreeMap<&'static str, String>,
+    pub tab: Tab,
+    /// Fields are read-only until the password is given.
+    pub locked: bool,
+    pub password: String,
+    pub new_password: String,
+    pub repeat_password: String,
+    /// The last outcome: (is an error, text).
+    pub message: Option<(bool, String)>,
+    picker: Box<dyn FolderPicker>,
+    /// Close was pressed.
+    pub closed: bool,
+    /// Saved at least once.
+    pub saved: bool,
+}
+
+impl SetupDialog {
+    pub fn new(setup: Setup, picker: Box<dyn FolderPicker>) -> SetupDialog {
+        let values = SETUP_KEYS
+            .iter()
+            .map(|k| {
+                let value = if k.name == "readkey" {
+                    String::new()
+                } else {
+                    setup.get(k.name)
+                };
+                (k.name, value)
+            })
+            .collect();
+        let locked = setup.needs_password();
+        SetupDialog {
+            setup,
+            values,
+            tab: Tab::General,
+            locked,
+            password: String::new(),
+            new_password: String::new(),
+            repeat_password: String::new(),
+            message: None,
+            picker,
+            closed: false,
+            saved: false,
+        }
+    }
+
+    /// What is wrong with the value of `key` as typed, if anything.
+    pub fn problem(&self, key: &str) -> Option<String> {
+        let spec = setup_key(key)?;
+        let value = self.values.get(key)?;
+        if key == "readkey" && value.is_empty() {
+            return None;
+        }
+        (spec.check)(value).err()
+    }
+
+    /// Every problem that keeps Save disabled.
+    pub fn problems(&self) -> Vec<String> {
+        let mut all: Vec<String> = SETUP_KEYS
+            .iter()
+            .filter_map(|k| self.problem(k.name).map(|p| format!("{}: {p}", k.name)))
+            .collect();
+        if self.new_password != self.repeat_password {
+            all.push("the new password and its repetition differ".into());
+        }
+        all
+    }
+
+    /// Tries the typed password.
+    pub fn unlock(&mut self) {
+        match self.setup.check_password(Some(&self.password)) {
+            Ok(()) => {
+                self.locked = false;
+                self.message = Some((false, "Unlocked.".into()));
+            }
+            Err(_) => self.message = Some((true, "Wrong password.".into())),
+        }
+    }
+
+    /// Applies the edits and saves; the outcome goes to `message`.
+    pub fn save(&mut self) {
+        let problems = self.problems();
+        if !problems.is_empty() {
+            self.message = Some((true, problems.join("; ")));
+            return;
+        }
+        let mut working = self.setup.clone();
+        let applied: Result<(), SetupError> = (|| {
+            for (key, value) in &self.values {
+                if *key == "readkey" {
+                    if !value.is_empty() {
+                        working.set(key, value)?;
+                    }
+                } else if working.get(key) != *value {
+                    working.set(key, value)?;
+                }
+            }
+            let new = (!self.new_password.is_empty()).then_some(self.new_password.as_str());
+            working.save(Some(&self.password), new)
+        })();
+        match applied {
+            Ok(()) => {
+                if !self.new_password.is_empty() {
+                    self.password = std::mem::take(&mut self.new_password);
+                    self.repeat_password.clear();
+                }
+                self.setup = working;
+                self.values.insert("readkey", String::new());
+                self.saved = true;
+                self.message = Some((
+                    false,
+                    format!(
+                        "Saved in {}. A running recorder uses the new setup after its next start.",
+                        self.setup.dir.display()
+                    ),
+                ));
+            }
+            Err(e) => self.message = Some((true, format!("Not saved: {e}"))),
+        }
+    }
+
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.heading(format!("callrec setup  {}", env!("CARGO_PKG_VERSION")));
+            ui.label(RichText::new(self.setup.dir.display().to_string()).weak());
+        });
+        if self.locked {
+            self.show_lock(ui);
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            for tab in Tab::ALL {
+                ui.selectable_value(&mut self.tab, tab, tab.title());
+            }
+        });
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .max_height(ui.available_height() - 70.0)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                if self.tab == Tab::Permissions {
+                    self.show_permissions(ui);
+                }
+                for key in self.tab.keys() {
+                    self.show_field(ui, key);
+                }
+            });
+        ui.separator();
+        self.show_footer(ui);
+    }
+
+    fn show_lock(&mut self, ui: &mut egui::Ui) {
+        ui.label("This setup is protected. Give the setup password (or the store's central password) to change it.");
+        ui.horizontal(|ui| {
+            let label = ui.label("Password");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.password)
+                        .password(true)
+                        .desired_width(200.0),
+                )
+                .labelled_by(label.id);
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Unlock").clicked() || entered {
+                self.unlock();
+            }
+            if ui.button("Close").clicked() {
+                self.closed = true;
+            }
+        });
+        self.show_message(ui);
+    }
+
+    fn show_field(&mut self, ui: &mut egui::Ui, key: &'static str) {
+        let Some(spec) = setup_key(key) else {
+            return;
+        };
+        let problem = self.problem(key);
+        ui.horizontal(|ui| {
+            let label = ui
+                .add_sized(
+                    [170.0, 20.0],
+                    egui::Label::new(RichText::new(caption(key)).strong()),
+                )
+                .on_hover_text(format!("{key}={}\n{}", spec.values, spec.help));
+            let value = self.values.entry(key).or_default();
+            let choices: Vec<&str> = spec.values.split('|').collect();
+            if choices.len() > 1 && !spec.values.contains(' ') {
+                egui::ComboBox::from_id_salt(key)
+                    .selected_text(value.as_str())
+                    .show_ui(ui, |ui| {
+                        for choice in choices {
+                            ui.selectable_value(value, choice.to_string(), choice);
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id)
+                    .on_hover_text(spec.help);
+            } else {
+                ui.add(
+                    egui::TextEdit::singleline(value)
+                        .password(spec.secret)
+                        .hint_text(spec.values)
+                        .desired_width(320.0),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(spec.help);
+            }
+            if FOLDER_KEYS.contains(&key)
+                && ui
+                    .button("Browse…")
+                    .labelled_by(label.id)
+                    .on_hover_text(format!("choose the {key} folder"))
+                    .clicked()
+            {
+                let start = PathBuf::from(value.as_str());
+                if let Some(chosen) = self.picker.pick_folder(&start) {
+                    *value = chosen.display().to_string();
+                }
+            }
+            if let Some(problem) = &problem {
+                ui.label(RichText::new(problem).color(Color32::from_rgb(220, 60, 60)));
+            }
+        });
+        ui.label(RichText::new(spec.help).weak());
+        ui.add_space(4.0);
+    }
+
+    fn show_permissions(&mut self, ui: &mut egui::Ui) {
+        ui.label(
+            "The setup password protects this dialog. Saving with a new password also \
+             sets the central password of the store (STORE/TMP/SPlayer.xml): any other \
+             installation that points at the same store needs it before it may save.",
+        );
+        ui.horizontal(|ui| {
+            let label = ui.add_sized([170.0, 20.0], egui::Label::new("New password"));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.new_password)
+                    .password(true)
+                    .desired_width(200.0),
+            )
+            .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.add_sized([170.0, 20.0], egui::Label::new("Repeat"));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.repeat_password)
+                    .password(true)
+                    .desired_width(200.0),
+            )
+            .labelled_by(label.id);
+            if self.new_password != self.repeat_password {
+                ui.label(RichText::new("does not match").color(Color32::from_rgb(220, 60, 60)));
+            }
+        });
+        ui.add_space(8.0);
+    }
+
+    fn show_footer(&mut self, ui: &mut egui::Ui) {
+        let problems = self.problems();
+        ui.horizontal(|ui| {
+            let needs = self.setup.needs_password()
+                || self
+                    .values
+                    .get("store")
+                    .filter(|s| !s.is_empty())
+                    .is_some_and(|s| Store::new(s).central_password().exists());
+            if needs {
+                let label = ui.label("Password");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.password)
+                        .password(true)
+                        .desired_width(160.0),
+                )
+                .labelled_by(label.id);
+            }
+            let save = ui
+                .add_enabled(problems.is_empty(), egui::Button::new("Save"))
+                .on_hover_text("check and save every tab");
+            if save.clicked() {
+                self.save();
+            }
+            if ui
+                .button("Close")
+                .on_hover_text("leave the setup; unsaved changes are dropped")
+                .clicked()
+            {
+                self.closed = true;
+            }
+            if !problems.is_empty() {
+                ui.label(
+                    RichText::new(format!("{} value(s) to correct", problems.len()))
+                        .color(Color32::from_rgb(220, 60, 60)),
+                )
+                .on_hover_text(problems.join("\n"));
+            }
+        });
+        self.show_message(ui);
+    }
+
+    fn show_message(&self, ui: &mut egui::Ui) {
+        if let Some((error, text)) = &self.message {
+            let colour = if *error {
+                Color32::from_rgb(220, 60, 60)
+            } else {
+                Color32::from_rgb(40, 160, 60)
+            };
+            ui.label(RichText::new(text).color(colour));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_setup_key_is_on_exactly_one_tab() {
+        for key in SETUP_KEYS {
+            let tabs: Vec<Tab> = Tab::ALL
+                .into_iter()
+                .filter(|t| t.keys().contains(&key.name))
+                .collect();
+            assert_eq!(tabs.len(), 1, "{} is on {tabs:?}", key.name);
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! The recorder's window as a user drives it (egui_kittest, no GPU): the setup dialog's
+//! checks, password and folder picker; the lamps turning red on a real fault and green
+//! again; the error pane reading the error log back; the recorder pausing while the
+//! setup is open.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use callrec::archive::identity::Identity;
+use callrec::archive::keyring::KeyRing;
+use callrec::archive::record::Archiver;
+use callrec::archive::setup::Setup;
+use callrec::archive::store::Store;
+use callrec::media::ConvertOptions;
+use callrec::recorder::health;
+use callrec::recorder::pipeline::PipelineConfig;
+use callrec::recorder::service::{Service, ServiceConfig};
+use callrec::recorder::status::{AlarmState, Lamp, StatusBoard};
+use callrec::simulator::{Simulator, scripted_calls};
+use callrec::ui::recorder_panel::RecorderPanel;
+use callrec::ui::setup_dialog::{FolderPicker, SetupDialog};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+/// Answers every folder dialog with one path, as a user picking it would.
+struct ScriptedPicker(PathBuf);
+
+impl FolderPicker for ScriptedPicker {
+    fn pick_folder(&self, _start: &Path) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+}
+
+fn dialog_harness(setup: Setup, picked: PathBuf) -> Harness<'static, SetupDialog> {
+    Harness::builder()
+        .with_size(egui::vec2(900.0, 700.0))
+        .build_ui_state(
+            |ui, dialog: &mut SetupDialog| dialog.show(ui),
+            SetupDialog::new(setup, Box::new(ScriptedPicker(picked))),
+        )
+}
+
+#[test]
+fn the_setup_dialog_checks_each_value_and_saves_every_tab() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup_dir = dir.path().join("setup");
+    let mut setup = Setup::load(&setup_dir).unwrap();
+    setup
+        .set("store", dir.path().join("store").to_str().unwrap())
+        .unwrap();
+    setup.save(None, None).unwrap();
+    let backup = dir.path().join("nas");
+    let mut h = dialog_harness(Setup::load(&setup_dir).unwrap(), backup.clone());
+    h.run();
+    assert!(h.query_by_label("General").is_some(), "opens unlocked");
+
+    // a bad address is named at once and keeps Save disabled
+    h.get_by_label("PCAP source").click();
+    h.run();
+    let listen = h.get_by_role_and_label(Role::TextInput, "Listen on");
+    listen.focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Listen on")
+        .type_text("x");
+    h.run();
+    assert_eq!(h.state().values["listen"], "127.0.0.1:8090x");
+    assert!(
+        h.query_by_label_contains("must be ADDRESS:PORT").is_some(),
+        "the field says what is wrong"
+    );
+    assert!(h.get_by_label("Save").accesskit_node().is_disabled());
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    assert!(h.query_by_label_contains("must be ADDRESS:PORT").is_none());
+    assert!(!h.get_by_label("Save").accesskit_node().is_disabled());
+
+    // the folder picker fills the backup folder
+    h.get_by_label("Storage & backup").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Backup folder")
+        .click();
+    h.run();
+    assert_eq!(h.state().values["backup"], backup.display().to_string());
+
+    // a choice list offers only the allowed values
+    h.get_by_label("E-mail").click();
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "SMTP security")
+        .click();
+    h.run();
+    h.get_by_label("tls").click();
+    h.run();
+    assert_eq!(h.state().values["smtpsecurity"], "tls");
+
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Saved in").is_some(),
+        "{:?}",
+        h.state().message
+    );
+    let saved = Setup::load(&setup_dir).unwrap();
+    assert_eq!(saved.get("backup"), backup.display().to_string());
+    assert_eq!(saved.get("smtpsecurity"), "tls");
+    assert_eq!(saved.get("listen"), "127.0.0.1:8090");
+}
+
+#[test]
+fn a_protected_setup_opens_locked_and_only_its_password_unlocks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let mut first = Setup::load(&dir.path().join("pc1")).unwrap();
+    first.set("store", store.to_str().unwrap()).unwrap();
+    first.save(None, Some("s3cret")).unwrap();
+
+    // another installation pointing at the same store needs the central password
+    let mut other = Setup::load(&dir.path().join("pc2")).unwrap();
+    other.set("store", store.to_str().unwrap()).unwrap();
+    for setup in [Setup::load(&dir.path().join("pc1")).unwrap(), other] {
+        let mut h = dialog_harness(setup, dir.path().to_path_buf());
+        h.run();
+        assert!(h.query_by_label("General").is_none(), "locked: no tabs");
+        assert!(h.query_by_label("Save").is_none());
+        h.state_mut().password = "guess".into();
+        h.get_by_label("Unlock").click();
+        h.run();
+        assert!(h.query_by_label("Wrong password.").is_some());
+        assert!(h.state().locked);
+        h.state_mut().password = "s3cret".into();
+        h.get_by_label("Unlock").click();
+        h.run();
+        assert!(!h.state().locked);
+        h.get_by_label("Storage & backup").click();
+        h.run();
+        h.get_by_role_and_label(Role::ComboBox, "Audio format")
+            .click();
+        h.run();
+        h.get_by_label("mp3").click();
+        h.run();
+        h.get_by_label("Save").click();
+        h.run();
+        assert!(
+            h.query_by_label_contains("Saved in").is_some(),
+            "{:?}",
+            h.state().message
+        );
+        let dir_of = h.state().setup.dir.clone();
+        assert_eq!(Setup::load(&dir_of).unwrap().get("format"), "mp3");
+    }
+}
+
+fn archiver(store: &Path) -> Archiver {
+    Archiver {
+        store: Store::new(store),
+        backup: None,
+        ring: KeyRing::default(),
+        identity: Identity::generate(),
+        recorder_name: "test recorder".into(),
+        seal_metadata: true,
+        encrypt_audio: false,
+        options: ConvertOptions::default(),
+    }
+}
+
+fn service_config() -> ServiceConfig {
+    ServiceConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        max_capture: 20_000_000,
+        basic_auth: None,
+        mail: None,
+        alarm_arming: Duration::ZERO,
+        pipeline: PipelineConfig {
+            settle: Duration::from_millis(300),
+            ..PipelineConfig::default()
+        },
+    }
+}
+
+fn panel_harness(board: Arc<StatusBoard>, log_dir: PathBuf) -> Harness<'static, RecorderPanel> {
+    Harness::builder()
+        .with_size(egui::vec2(1100.0, 400.0))
+        .build_ui_state(
+            |ui, panel: &mut RecorderPanel| panel.show(ui),
+            RecorderPanel::with_log_dir(board, log_dir),
+        )
+}
+
+fn wait_for_label(h: &mut Harness<'static, RecorderPanel>, label: &str) {
+    let start = Instant::now();
+    while h.query_by_label(label).is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "'{label}' never shown; status: {:?}",
+            h.state().shown.lamps
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_disk_lamp_turns_red_when_the_store_fails_and_green_when_it_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let service = Service::start(service_config(), archiver(&store))
+        .await
+        .unwrap();
+    let pipeline = service.pipeline();
+    let board = pipeline.status.clone();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let mut h = panel_harness(board.clone(), dir.path().to_path_buf());
+    wait_for_label(&mut h, "DISK green");
+    wait_for_label(&mut h, "CDR green");
+    wait_for_label(&mut h, "BACKUP grey");
+    wait_for_label(&mut h, "Normal operation");
+
+    // the fault: the journal folder is replaced by a file
+    let rec = store.join("REC");
+    fs::rename(&rec, store.join("REC.moved")).unwrap();
+    fs::write(&rec, b"not a folder").unwrap();
+    let check = pipeline.clone();
+    tokio::task::spawn_blocking(move || health::check(&check.archiver, &check.status))
+        .await
+        .unwrap();
+    wait_for_label(&mut h, "DISK red");
+    assert!(
+        matches!(board.snapshot().alarm, AlarmState::Alarm(ref c) if c.starts_with("Store path fails"))
+    );
+    assert!(h.query_by_label("ALARM").is_some());
+
+    // repaired: the lamp turns green by itself, the alarm stays until RESET
+    fs::remove_file(&rec).unwrap();
+    fs::rename(store.join("REC.moved"), &rec).unwrap();
+    let check = pipeline.clone();
+    tokio::task::spawn_blocking(move || health::check(&check.archiver, &check.status))
+        .await
+        .unwrap();
+    wait_for_label(&mut h, "DISK green");
+    assert!(h.query_by_label("ALARM").is_some(), "latched");
+    h.get_by_label("RESET").click();
+    h.run_steps(2);
+    assert_eq!(board.snapshot().alarm, AlarmState::Ok);
+    assert_eq!(board.snapshot().lamps.disk, Lamp::Green);
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}
+
+#[test]
+fn the_error_pane_reads_the_last_errors_back_from_the_error_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: String = (1..=40)
+        .map(|i| format!("2026-11-27T10:00:{i:02}Z ERROR Store path fails: attempt {i}\n"))
+        .collect();
+    fs::write(dir.path().join("iREC_err_log.txt"), lines).unwrap();
+    let board = Arc::new(StatusBoard::with_arming("x".into(), false, Duration::ZERO));
+    let mut h = panel_harness(board, dir.path().to_path_buf());
+    h.get_by_label(">").click();
+    h.run_steps(2);
+    h.get_by_label("From log").click();
+    h.run_steps(2);
+    assert_eq!(h.state().from_log.as_ref().map(Vec::len), Some(30));
+    assert!(h.query_by_label_contains("attempt 40").is_some());
+    assert!(h.query_by_label_contains("attempt 11").is_some());
+    assert!(
+        h.query_by_label_contains("attempt 10").is_none(),
+        "only the last 30"
+    );
+    h.get_by_label("This run").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("attempt 40").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_the_setup_is_open_calls_are_kept_but_not_archived() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let mut config = service_config();
+    config.pipeline.agents.numbers = ["20", "21", "22", "23", "24", "30", "31"]
+        .map(String::from)
+        .to_vec();
+    let service = Service::start(config, archiver(&store)).await.unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let board = service.pipeline().status.clone();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    board.set_paused(true);
+    let sim = Simulator::new(&url, None).unwrap();
+    let now = jiff::Timestamp::now().as_second();
+    let call = scripted_calls(1, 2.0, now - 60, 7).remove(0);
+    sim.play(&call).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let status = sim.status().await.unwrap();
+    assert_eq!(status["counters"]["archived"], 0, "{status}");
+    assert_eq!(status["paused"], true);
+    board.set_paused(false);
+    let start = Instant::now();
+    while sim.status().await.unwrap()["counters"]["archived"] != 1 {
+        assert!(start.elapsed() < Duration::from_secs(15), "never archived");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}
