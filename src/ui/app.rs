@@ -158,6 +158,10 @@ impl eframe::App for SetupApp {
             .is_some_and(|t| std::time::Instant::now() >= t);
         if self.dialog.closed || expired {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        } else if let Some(t) = self.close_after {
+            // nothing else repaints an idle dialog: wake up when it is time to close
+            ui.ctx()
+                .request_repaint_after(t.saturating_duration_since(std::time::Instant::now()));
         }
     }
 }
