@@ -66,6 +66,7 @@ async fn run(n: usize, rate: Option<f64>) {
         basic_auth: None,
         mail: None,
         alarm_arming: std::time::Duration::from_secs(20),
+        pull: None,
         pipeline: PipelineConfig::default(),
     };
     let service = Service::start(config, archiver).await.expect("start");

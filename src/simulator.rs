@@ -162,7 +162,7 @@ impl Simulator {
     pub fn new(base: &str, auth: Option<(String, String)>) -> Result<Simulator, SimError> {
         Ok(Simulator {
             base: base.trim_end_matches('/').to_string(),
-            client: reqwest::Client::builder()
+            client: crate::recorder::http_client::builder()
                 .timeout(Duration::from_secs(120))
                 .build()?,
             shape: AtomicUsize::new(0),

@@ -39,6 +39,7 @@ fn config(agents: &[&str]) -> ServiceConfig {
         basic_auth: None,
         mail: None,
         alarm_arming: std::time::Duration::from_secs(20),
+        pull: None,
         pipeline: PipelineConfig {
             agents: Agents {
                 numbers: agents.iter().map(|s| s.to_string()).collect(),
@@ -208,7 +209,7 @@ async fn bad_requests_are_refused_without_touching_the_store() {
     let url = format!("http://{}", service.local_addr());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(service.run(stop_rx));
-    let client = reqwest::Client::new();
+    let client = callrec::recorder::http_client::builder().build().unwrap();
     let put = |path: &str, body: Vec<u8>| {
         client
             .put(format!("{url}{path}"))
@@ -307,7 +308,7 @@ fn free_port() -> u16 {
 }
 
 async fn wait_for_http(url: &str) {
-    let client = reqwest::Client::new();
+    let client = callrec::recorder::http_client::builder().build().unwrap();
     wait_until(
         "the recorder to listen",
         Duration::from_secs(30),
@@ -399,7 +400,7 @@ async fn tcr_keeps_only_marked_calls_and_the_skip_marker_deletes_one() {
     let url = format!("http://{}", service.local_addr());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(service.run(stop_rx));
-    let client = reqwest::Client::new();
+    let client = callrec::recorder::http_client::builder().build().unwrap();
 
     let now = jiff::Timestamp::now().as_second();
     // the first call ends about now, inside its marking window

@@ -172,6 +172,7 @@ fn service_config() -> ServiceConfig {
         basic_auth: None,
         mail: None,
         alarm_arming: Duration::ZERO,
+        pull: None,
         pipeline: PipelineConfig {
             settle: Duration::from_millis(300),
             ..PipelineConfig::default()

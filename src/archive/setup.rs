@@ -82,6 +82,21 @@ fn number_in(min: u64, max: u64) -> impl Fn(&str) -> Result<(), String> {
     }
 }
 
+fn source(v: &str) -> Result<(), String> {
+    let v = v.trim();
+    if v.is_empty() || v.starts_with("http://") || v.starts_with("https://") {
+        return Ok(());
+    }
+    if v.contains("://") {
+        return Err("must be an http:// or https:// URL, or a folder".into());
+    }
+    folder(v)
+}
+
+fn poll(v: &str) -> Result<(), String> {
+    number_in(1, 300)(v)
+}
+
 fn log_mb(v: &str) -> Result<(), String> {
     number_in(1, 1000)(v)
 }
@@ -259,6 +274,38 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "Largest capture accepted, in MB (a 4-hour G.711 call is about 330 MB).",
         check: max_capture,
+    },
+    SetupKey {
+        name: "source",
+        values: "http(s)://HOST/PATH/, a folder, or empty",
+        default: "",
+        secret: false,
+        help: "Also fetch captures from here, as the seed does: a gateway's CF or a WebDAV server (PROPFIND, or a web server's index page) or a local folder. A file is fetched once its size stays the same for one poll, and deleted there only after the record is safely archived. Empty: devices upload (PUT) to this recorder only.",
+        check: source,
+    },
+    SetupKey {
+        name: "sourceauth",
+        values: "user:password, or empty",
+        default: "",
+        secret: true,
+        help: "Login at the pull source (Basic).",
+        check: credentials,
+    },
+    SetupKey {
+        name: "sourcecert",
+        values: "a PEM file, or empty",
+        default: "",
+        secret: false,
+        help: "For an https:// pull source: accept exactly this server certificate (pinned; a gateway's own, often self-signed one) instead of one from the system's certificate authorities.",
+        check: folder,
+    },
+    SetupKey {
+        name: "poll",
+        values: "1 to 300 seconds",
+        default: "5",
+        secret: false,
+        help: "How often the pull source is looked at (the seed: every 5 s); an unreachable source is retried less often, up to once a minute.",
+        check: poll,
     },
     SetupKey {
         name: "agents",

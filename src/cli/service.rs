@@ -10,6 +10,7 @@ use crate::recorder::log_files::LogSettings;
 use crate::recorder::mailer::{MailConfig, Security};
 use crate::recorder::modes::{Mode, Sampling};
 use crate::recorder::pipeline::{OrphanPolicy, PipelineConfig};
+use crate::recorder::pull::{PullConfig, Source};
 use crate::recorder::rules::Agents;
 use crate::recorder::service::{Service, ServiceConfig};
 
@@ -48,11 +49,32 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
         }),
         _ => None,
     };
+    let max_capture = number("maxpcapmb").max(1) * 1_000_000;
+    let cert_file = setup.get("sourcecert");
+    let trusted_cert = if cert_file.is_empty() {
+        None
+    } else {
+        Some(
+            std::fs::read(&cert_file)
+                .map_err(|e| UsageError(format!("sourcecert={cert_file}: {e}")))?,
+        )
+    };
+    let pull = Source::parse(&setup.get("source")).map(|source| PullConfig {
+        trusted_cert,
+        source,
+        credentials: setup
+            .get("sourceauth")
+            .split_once(':')
+            .map(|(u, p)| (u.to_string(), p.to_string())),
+        poll: Duration::from_secs(number("poll").clamp(1, 300)),
+        max_capture,
+    });
     Ok(ServiceConfig {
+        pull,
         mail,
         alarm_arming: Duration::from_secs(20),
         listen,
-        max_capture: number("maxpcapmb").max(1) * 1_000_000,
+        max_capture,
         basic_auth: (!auth.is_empty()).then_some(auth),
         pipeline: PipelineConfig {
             agents: Agents {

@@ -10,6 +10,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::pipeline::Pipeline;
+use super::pull::PullConfig;
 use super::status::{AlarmState, Lamp, StatusBoard};
 use crate::archive::record::Archiver;
 
@@ -21,7 +23,9 @@ fn unreported(status: &StatusBoard) -> bool {
 
 /// The seed's start-up check. `listen` is the recorder's own HTTP address, which the
 /// PBX posts CDRs to and the devices upload captures to.
-pub async fn startup(archiver: Arc<Archiver>, status: Arc<StatusBoard>, listen: SocketAddr) {
+pub async fn startup(pipeline: Arc<Pipeline>, listen: SocketAddr, pull: Option<PullConfig>) {
+    let archiver = pipeline.archiver.clone();
+    let status = pipeline.status.clone();
     status.event("info", "Start-up check 1/5: setup is plausible");
 
     let mut own = listen;
@@ -34,7 +38,7 @@ pub async fn startup(archiver: Arc<Archiver>, status: Arc<StatusBoard>, listen: 
     }
     let url = format!("http://{own}/status");
     let answer = async {
-        reqwest::Client::builder()
+        super::http_client::builder()
             .timeout(Duration::from_secs(3))
             .build()?
             .get(&url)
@@ -75,13 +79,35 @@ pub async fn startup(archiver: Arc<Archiver>, status: Arc<StatusBoard>, listen: 
         status.event("error", "the start-up check itself failed");
         return;
     };
+    // with a pull source, the PCAP directory is that source; the journal must work too
     let rec = archiver.store.rec();
+    let mut pcap_place = rec.display().to_string();
+    let pcap = match (pcap, pull) {
+        (Err(e), _) => Err(e),
+        (Ok(()), None) => Ok(()),
+        (Ok(()), Some(pull)) => {
+            pcap_place = match &pull.source {
+                super::pull::Source::Http(url) => url.clone(),
+                super::pull::Source::Folder(dir) => dir.display().to_string(),
+            };
+            match super::pull::check_source(pipeline.clone(), pull).await {
+                Ok(n) => {
+                    status.event(
+                        "info",
+                        format!("PCAP source {pcap_place}: {n} capture(s) waiting"),
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(std::io::Error::other(e)),
+            }
+        }
+    };
     let steps = [
         (
             "3/5",
             pcap,
-            format!("PCAP directory access fails: {}", rec.display()),
-            format!("PCAP directory {} readable and writable", rec.display()),
+            "PCAP directory access fails".to_string(),
+            format!("PCAP directory {pcap_place} readable"),
             (|s: &mut super::status::Status, l| s.lamps.pcap = l) as fn(&mut _, Lamp),
         ),
         (

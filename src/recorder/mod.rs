@@ -4,10 +4,12 @@
 
 pub mod cdr_intake;
 pub mod health;
+pub mod http_client;
 pub mod log_files;
 pub mod mailer;
 pub mod modes;
 pub mod pipeline;
+pub mod pull;
 pub mod receiver;
 pub mod retention;
 pub mod rules;

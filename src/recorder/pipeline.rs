@@ -309,7 +309,10 @@ impl Pipeline {
                 }
             }
         }
-        self.status.update(|s| s.waiting = waiting);
+        self.status.update(|s| {
+            s.waiting = waiting;
+            s.counters.checks = (s.counters.checks + 1) % 10_000;
+        });
     }
 
     fn plan(

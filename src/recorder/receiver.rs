@@ -159,7 +159,21 @@ async fn capture(
     }
 }
 
+/// Stores one upload; while it runs, the call is listed as "in recording".
 async fn store_upload(
+    rx: Arc<Receiver>,
+    name: String,
+    announced: Option<u64>,
+    body: Body,
+) -> Response {
+    let status = rx.pipeline.status.clone();
+    status.recording_started(&name);
+    let response = write_upload(rx, name.clone(), announced, body).await;
+    status.recording_ended(&name);
+    response
+}
+
+async fn write_upload(
     rx: Arc<Receiver>,
     name: String,
     announced: Option<u64>,

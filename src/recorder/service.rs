@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use super::mailer::MailConfig;
 use super::pipeline::{Pipeline, PipelineConfig};
+use super::pull::PullConfig;
 use super::receiver::{Receiver, router};
 use super::spool::Spool;
 use super::status::{AlarmState, StatusBoard};
@@ -26,6 +27,9 @@ pub struct ServiceConfig {
     pub mail: Option<MailConfig>,
     /// How long after start errors show without latching the master alarm.
     pub alarm_arming: Duration,
+    /// A gateway CF, WebDAV server or folder to fetch captures from, besides the push
+    /// receiver (which always runs).
+    pub pull: Option<PullConfig>,
 }
 
 /// The least time between two alarm e-mails; alarms in between are told in the next.
@@ -37,6 +41,7 @@ pub struct Service {
     pipeline: Arc<Pipeline>,
     receiver: Arc<Receiver>,
     mail: Option<MailConfig>,
+    pull: Option<PullConfig>,
 }
 
 impl Service {
@@ -66,6 +71,7 @@ impl Service {
             pipeline,
             receiver,
             mail: config.mail,
+            pull: config.pull,
         })
     }
 
@@ -100,10 +106,17 @@ impl Service {
                 .into_future(),
         );
         // the seed's start-up check runs against the server that now answers
-        super::health::startup(self.pipeline.archiver.clone(), status.clone(), local).await;
+        super::health::startup(self.pipeline.clone(), local, self.pull.clone()).await;
         let jobs = tokio::spawn(self.pipeline.clone().run(stop.clone()));
+        let puller = self
+            .pull
+            .clone()
+            .map(|pull| tokio::spawn(super::pull::run(self.pipeline.clone(), pull, stop.clone())));
         let served = server.await.map_err(std::io::Error::other)?;
         let _ = jobs.await;
+        if let Some(puller) = puller {
+            let _ = puller.await;
+        }
         served?;
         status.event("info", "recorder stopped");
         Ok(())

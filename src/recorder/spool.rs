@@ -8,6 +8,8 @@
 //! REC/incoming/.<name>.part-<pid>-<n> an upload in progress
 //! REC/cdr/<key>.cdr                   one received CDR (key = dedup key)
 //! REC/failed/<name>                   a capture with nothing usable in it (kept for a human)
+//! REC/pulled/<name>                   fetched from a pull source; holds its location there,
+//!                                     deleted at the source once the journal is done with it
 //! ```
 
 use std::fs;
@@ -53,6 +55,7 @@ pub struct Spool {
     incoming: PathBuf,
     cdr: PathBuf,
     failed: PathBuf,
+    pulled: PathBuf,
     counter: AtomicU64,
 }
 
@@ -65,9 +68,10 @@ impl Spool {
             incoming: rec.join("incoming"),
             cdr: rec.join("cdr"),
             failed: rec.join("failed"),
+            pulled: rec.join("pulled"),
             counter: AtomicU64::new(0),
         };
-        for dir in [&spool.incoming, &spool.cdr, &spool.failed] {
+        for dir in [&spool.incoming, &spool.cdr, &spool.failed, &spool.pulled] {
             fs::create_dir_all(dir)?;
         }
         for entry in fs::read_dir(&spool.incoming)?.flatten() {
@@ -137,6 +141,38 @@ impl Spool {
         let _ = fs::remove_file(self.marker(name));
         fs::remove_file(self.incoming.join(name))?;
         sync_parent(&self.incoming.join(name))
+    }
+
+    /// Is a capture of this name still in the journal (not yet archived or dropped)?
+    pub fn holds(&self, name: &str) -> bool {
+        self.incoming.join(name).exists()
+    }
+
+    /// Remembers that `name` came from `location` at a pull source, to be deleted there
+    /// once the journal is done with it.
+    pub fn mark_pulled(&self, name: &str, location: &str) -> io::Result<()> {
+        write_atomic(&self.pulled.join(name), location.as_bytes())
+    }
+
+    /// Captures fetched from a pull source and not yet deleted there: (name, location).
+    pub fn pulled(&self) -> io::Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for entry in fs::read_dir(&self.pulled)?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if valid_capture_name(&name) {
+                out.push((name, fs::read_to_string(entry.path())?));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The source copy of `name` is gone.
+    pub fn forget_pulled(&self, name: &str) -> io::Result<()> {
+        match fs::remove_file(self.pulled.join(name)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// Moves a capture that holds nothing usable out of the way, for a person to look at.

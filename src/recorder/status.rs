@@ -59,6 +59,17 @@ pub struct Counters {
     pub orphans: u64,
     pub failed: u64,
     pub errors: u64,
+    /// The seed's check counter: one per look at the journal, back to 0 after 9999.
+    pub checks: u64,
+}
+
+/// A call being recorded: an upload in progress, or a file still growing at a pull source.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recording {
+    pub capture: String,
+    pub since_utc: String,
+    /// Seconds since it was first seen.
+    pub running_s: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,6 +100,8 @@ pub struct Status {
     pub listen: String,
     pub lamps: Lamps,
     pub waiting: Vec<Waiting>,
+    /// The seed's "channels in recording".
+    pub recording: Vec<Recording>,
     /// Captures being archived right now.
     pub archiving: Vec<String>,
     pub counters: Counters,
@@ -108,6 +121,8 @@ pub struct StatusBoard {
     changed: watch::Sender<u64>,
     /// When the alarm is armed (the seed arms it about 20 s after start).
     armed_at: Instant,
+    /// When each call in `recording` started, for its running duration.
+    started: Mutex<Vec<(String, Instant)>>,
 }
 
 impl StatusBoard {
@@ -136,6 +151,7 @@ impl StatusBoard {
             status: Mutex::new(status),
             changed: watch::channel(0).0,
             armed_at: Instant::now() + arming,
+            started: Mutex::new(Vec::new()),
         }
     }
 
@@ -195,6 +211,37 @@ impl StatusBoard {
         );
     }
 
+    /// A call started recording (upload began, or a growing file appeared at a source).
+    pub fn recording_started(&self, capture: &str) {
+        if self
+            .snapshot()
+            .recording
+            .iter()
+            .any(|r| r.capture == capture)
+        {
+            return;
+        }
+        let entry = Recording {
+            capture: capture.to_string(),
+            since_utc: now(),
+            running_s: 0,
+        };
+        self.update(|s| s.recording.push(entry));
+        self.started
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((capture.to_string(), Instant::now()));
+    }
+
+    /// The call's capture is complete (or gone).
+    pub fn recording_ended(&self, capture: &str) {
+        self.started
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(c, _)| c != capture);
+        self.update(|s| s.recording.retain(|r| r.capture != capture));
+    }
+
     pub fn is_paused(&self) -> bool {
         self.status.lock().unwrap_or_else(|e| e.into_inner()).paused
     }
@@ -229,6 +276,12 @@ impl StatusBoard {
         let mut s = self.status.lock().unwrap_or_else(|e| e.into_inner());
         if s.alarm == AlarmState::Arming && Instant::now() >= self.armed_at {
             s.alarm = AlarmState::Ok;
+        }
+        let started = self.started.lock().unwrap_or_else(|e| e.into_inner());
+        for r in &mut s.recording {
+            if let Some((_, at)) = started.iter().find(|(c, _)| *c == r.capture) {
+                r.running_s = at.elapsed().as_secs();
+            }
         }
         s.clone()
     }

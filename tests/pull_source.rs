@@ -1,0 +1,460 @@
+//! Pull sources against real servers: a WebDAV server (Debian's nginx with the dav-ext
+//! module, started by the test, with a login) that the simulated devices upload to, and
+//! a local folder. Captures are fetched, archived and only then deleted at the source;
+//! a stopped server turns the PCAP lamp red and loses nothing.
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use callrec::archive::identity::Identity;
+use callrec::archive::keyring::KeyRing;
+use callrec::archive::record::Archiver;
+use callrec::archive::store::Store;
+use callrec::media::ConvertOptions;
+use callrec::recorder::pipeline::PipelineConfig;
+use callrec::recorder::pull::{PullConfig, Source};
+use callrec::recorder::rules::Agents;
+use callrec::recorder::service::{Service, ServiceConfig};
+use callrec::recorder::status::Lamp;
+use callrec::simulator::{SimCall, Simulator, scripted_calls};
+
+const USER: (&str, &str) = ("gw", "rec0rd");
+
+struct Nginx {
+    scheme: &'static str,
+    child: Child,
+    conf: PathBuf,
+    port: u16,
+    root: PathBuf,
+}
+
+impl Nginx {
+    fn url(&self) -> String {
+        format!("{}://127.0.0.1:{}", self.scheme, self.port)
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn start_again(&mut self) {
+        self.child = spawn_nginx(&self.conf);
+        wait_for_port(self.port);
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn spawn_nginx(conf: &Path) -> Child {
+    Command::new(nginx_binary().expect("checked"))
+        .args(["-c", conf.to_str().unwrap(), "-e", "stderr"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nginx starts")
+}
+
+fn nginx_binary() -> Option<PathBuf> {
+    ["/usr/sbin/nginx", "/usr/local/sbin/nginx"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+fn dav_module() -> Option<PathBuf> {
+    ["/usr/lib/nginx/modules", "/usr/share/nginx/modules"]
+        .into_iter()
+        .map(|d| Path::new(d).join("ngx_http_dav_ext_module.so"))
+        .find(|p| p.exists())
+}
+
+fn wait_for_port(port: u16) {
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "nginx did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// nginx serving `DIR/www/rec/` with WebDAV (PUT, DELETE, PROPFIND) behind Basic auth;
+/// with `tls`, over HTTPS with a fresh self-signed certificate in `DIR/cert.pem`.
+fn start_nginx(dir: &Path, tls: bool) -> Option<Nginx> {
+    let (Some(_), Some(module)) = (nginx_binary(), dav_module()) else {
+        eprintln!(
+            "skipped: nginx with the WebDAV module is not installed \
+             (apt install nginx-light libnginx-mod-http-dav-ext)"
+        );
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let root = dir.join("www");
+    fs::create_dir_all(root.join("rec")).unwrap();
+    fs::create_dir_all(dir.join("tmp")).unwrap();
+    fs::write(
+        dir.join("htpasswd"),
+        format!("{}:{{PLAIN}}{}\n", USER.0, USER.1),
+    )
+    .unwrap();
+    let conf = dir.join("nginx.conf");
+    let d = dir.display();
+    let listen = if tls {
+        let made = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args([
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ])
+            .arg("-keyout")
+            .arg(dir.join("key.pem"))
+            .arg("-out")
+            .arg(dir.join("cert.pem"))
+            .output();
+        if !made.is_ok_and(|o| o.status.success()) {
+            eprintln!("skipped: openssl cannot make a test certificate");
+            return None;
+        }
+        format!(
+            "127.0.0.1:{port} ssl; ssl_certificate {d}/cert.pem; ssl_certificate_key {d}/key.pem"
+        )
+    } else {
+        format!("127.0.0.1:{port}")
+    };
+    fs::write(
+        &conf,
+        format!(
+            "load_module {module};
+daemon off; master_process off; worker_processes 1;
+pid {d}/nginx.pid; error_log stderr;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/tmp/proxy;
+  fastcgi_temp_path {d}/tmp/fcgi; uwsgi_temp_path {d}/tmp/uwsgi; scgi_temp_path {d}/tmp/scgi;
+  client_max_body_size 100m;
+  server {{
+    listen {listen};
+    root {root};
+    location /rec/ {{
+      auth_basic \"recordings\";
+      auth_basic_user_file {d}/htpasswd;
+      dav_methods PUT DELETE MKCOL;
+      dav_ext_methods PROPFIND OPTIONS;
+      create_full_put_path on;
+    }}
+  }}
+}}
+",
+            module = module.display(),
+            root = root.display(),
+        ),
+    )
+    .unwrap();
+    let child = spawn_nginx(&conf);
+    wait_for_port(port);
+    Some(Nginx {
+        child,
+        conf,
+        port,
+        root,
+        scheme: if tls { "https" } else { "http" },
+    })
+}
+
+fn archiver(store: &Path) -> Archiver {
+    Archiver {
+        store: Store::new(store),
+        backup: None,
+        ring: KeyRing::default(),
+        identity: Identity::generate(),
+        recorder_name: "test recorder".into(),
+        seal_metadata: true,
+        encrypt_audio: false,
+        options: ConvertOptions::default(),
+    }
+}
+
+fn config(pull: PullConfig) -> ServiceConfig {
+    ServiceConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        max_capture: 20_000_000,
+        basic_auth: None,
+        mail: None,
+        alarm_arming: Duration::ZERO,
+        pull: Some(pull),
+        pipeline: PipelineConfig {
+            agents: Agents {
+                numbers: ["20", "21", "22", "23", "24", "30", "31"]
+                    .map(String::from)
+                    .to_vec(),
+                ..Agents::default()
+            },
+            settle: Duration::from_millis(300),
+            ..PipelineConfig::default()
+        },
+    }
+}
+
+fn records(store: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for month in fs::read_dir(store).into_iter().flatten().flatten() {
+        let name = month.file_name().to_string_lossy().into_owned();
+        if name.len() == 7 && name.as_bytes()[4] == b'_' {
+            for f in fs::read_dir(month.path()).into_iter().flatten().flatten() {
+                if f.path().extension().is_some_and(|e| e == "wav") {
+                    out.push(f.path());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn captures_in(dir: &Path) -> usize {
+    fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .filter(|f| f.file_name().to_string_lossy().ends_with(".pcap"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+async fn wait(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn calls(count: usize, seed: u64) -> Vec<SimCall> {
+    let now = jiff::Timestamp::now().as_second();
+    scripted_calls(count, 2.0, now - 120, seed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn captures_on_a_webdav_server_are_fetched_archived_and_only_then_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(mut nginx) = start_nginx(dir.path(), false) else {
+        return;
+    };
+    let store = dir.path().join("store");
+    let pull = PullConfig {
+        source: Source::parse(&format!("{}/rec/", nginx.url())).unwrap(),
+        credentials: Some((USER.0.into(), USER.1.into())),
+        poll: Duration::from_millis(500),
+        max_capture: 20_000_000,
+        trusted_cert: None,
+    };
+    let service = Service::start(config(pull), archiver(&store))
+        .await
+        .unwrap();
+    let recorder = format!("http://{}", service.local_addr());
+    let board = service.pipeline().status.clone();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+
+    // the devices write to the WebDAV server, the PBX posts CDRs to the recorder
+    let device = Simulator::new(&nginx.url(), Some((USER.0.into(), USER.1.into()))).unwrap();
+    let pbx = Simulator::new(&recorder, None).unwrap();
+    let first = calls(3, 21);
+    for call in &first {
+        let (name, bytes) = call.capture();
+        device.put_capture(&name, bytes).await.unwrap();
+        for cdr in call.cdrs() {
+            pbx.send_cdr(&cdr).await.unwrap();
+        }
+    }
+    let source = nginx.root.join("rec");
+    wait("3 records", Duration::from_secs(30), || {
+        records(&store).len() == 3
+    })
+    .await;
+    wait("the source emptied", Duration::from_secs(15), || {
+        captures_in(&source) == 0
+    })
+    .await;
+    assert!(
+        fs::read_dir(store.join("REC").join("pulled"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "nothing left to delete"
+    );
+    assert_eq!(board.snapshot().lamps.pcap, Lamp::Green);
+
+    // the server goes away: the lamp turns red, a capture written meanwhile waits there
+    nginx.stop();
+    wait("the PCAP lamp red", Duration::from_secs(15), || {
+        board.snapshot().lamps.pcap == Lamp::Red
+    })
+    .await;
+    assert!(
+        board
+            .snapshot()
+            .recent
+            .iter()
+            .any(|e| e.text.starts_with("PCAP directory access fails")),
+        "{:?}",
+        board.snapshot().recent
+    );
+    let late = calls(1, 22).remove(0);
+    let (name, bytes) = late.capture();
+    fs::write(source.join(&name), bytes).unwrap();
+    for cdr in late.cdrs() {
+        pbx.send_cdr(&cdr).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(records(&store).len(), 3);
+
+    // back: green again, the waiting capture is archived and deleted at the source
+    nginx.start_again();
+    wait("the 4th record", Duration::from_secs(90), || {
+        records(&store).len() == 4
+    })
+    .await;
+    wait("the source emptied again", Duration::from_secs(15), || {
+        captures_in(&source) == 0
+    })
+    .await;
+    assert_eq!(board.snapshot().lamps.pcap, Lamp::Green);
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_folder_source_is_emptied_only_into_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("cf");
+    fs::create_dir_all(&source).unwrap();
+    let store = dir.path().join("store");
+    let pull = PullConfig {
+        source: Source::Folder(source.clone()),
+        credentials: None,
+        poll: Duration::from_millis(300),
+        max_capture: 20_000_000,
+        trusted_cert: None,
+    };
+    let service = Service::start(config(pull), archiver(&store))
+        .await
+        .unwrap();
+    let recorder = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let pbx = Simulator::new(&recorder, None).unwrap();
+    let list = calls(2, 31);
+    // one call with its CDR, one whose CDR has not come yet
+    for (i, call) in list.iter().enumerate() {
+        let (name, bytes) = call.capture();
+        fs::write(source.join(&name), bytes).unwrap();
+        if i == 0 {
+            for cdr in call.cdrs() {
+                pbx.send_cdr(&cdr).await.unwrap();
+            }
+        }
+    }
+    fs::write(source.join("notes.txt"), b"not a capture").unwrap();
+    wait("1 record", Duration::from_secs(20), || {
+        records(&store).len() == 1
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        captures_in(&source),
+        1,
+        "the call still waiting for its CDR stays at the source"
+    );
+    for cdr in list[1].cdrs() {
+        pbx.send_cdr(&cdr).await.unwrap();
+    }
+    wait("2 records", Duration::from_secs(20), || {
+        records(&store).len() == 2
+    })
+    .await;
+    wait("the folder emptied", Duration::from_secs(10), || {
+        captures_in(&source) == 0
+    })
+    .await;
+    assert!(
+        source.join("notes.txt").exists(),
+        "other files are not touched"
+    );
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_source_is_trusted_only_with_its_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(nginx) = start_nginx(dir.path(), true) else {
+        return;
+    };
+    let source = nginx.root.join("rec");
+    let call = calls(1, 41).remove(0);
+    let (name, bytes) = call.capture();
+    fs::write(source.join(&name), bytes).unwrap();
+    let pull = |trusted_cert| PullConfig {
+        source: Source::parse(&format!("{}/rec/", nginx.url())).unwrap(),
+        credentials: Some((USER.0.into(), USER.1.into())),
+        poll: Duration::from_millis(300),
+        max_capture: 20_000_000,
+        trusted_cert,
+    };
+    for trusted in [None, Some(fs::read(dir.path().join("cert.pem")).unwrap())] {
+        let with_cert = trusted.is_some();
+        let store = dir
+            .path()
+            .join(if with_cert { "store-b" } else { "store-a" });
+        let service = Service::start(config(pull(trusted)), archiver(&store))
+            .await
+            .unwrap();
+        let recorder = format!("http://{}", service.local_addr());
+        let board = service.pipeline().status.clone();
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let running = tokio::spawn(service.run(stop_rx));
+        let pbx = Simulator::new(&recorder, None).unwrap();
+        for cdr in call.cdrs() {
+            pbx.send_cdr(&cdr).await.unwrap();
+        }
+        if with_cert {
+            wait("the record", Duration::from_secs(30), || {
+                records(&store).len() == 1
+            })
+            .await;
+            wait("the source emptied", Duration::from_secs(15), || {
+                captures_in(&source) == 0
+            })
+            .await;
+            assert_eq!(board.snapshot().lamps.pcap, Lamp::Green);
+        } else {
+            // a self-signed certificate is not trusted by default
+            wait("the PCAP lamp red", Duration::from_secs(15), || {
+                board.snapshot().lamps.pcap == Lamp::Red
+            })
+            .await;
+            assert_eq!(captures_in(&source), 1, "nothing taken, nothing deleted");
+            assert!(records(&store).is_empty());
+        }
+        stop_tx.send(true).unwrap();
+        running.await.unwrap().unwrap();
+    }
+}
