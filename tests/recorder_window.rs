@@ -258,7 +258,18 @@ fn the_error_pane_reads_the_last_errors_back_from_the_error_log() {
         .collect();
     fs::write(dir.path().join("iREC_err_log.txt"), lines).unwrap();
     let board = Arc::new(StatusBoard::with_arming("x".into(), false, Duration::ZERO));
-    let mut h = panel_harness(board, dir.path().to_path_buf());
+    let mut h = panel_harness(board.clone(), dir.path().to_path_buf());
+    // a call in recording is listed with its start, until its capture is complete
+    board.recording_started("0123-00903301-7.pcap");
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("in recording 1").is_some());
+    assert!(
+        h.query_by_label_contains("0123-00903301-7.pcap")
+            .is_some_and(|n| format!("{n:?}").contains("recording since"))
+    );
+    board.recording_ended("0123-00903301-7.pcap");
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("in recording 0").is_some());
     h.get_by_label(">").click();
     h.run_steps(2);
     h.get_by_label("From log").click();

@@ -93,10 +93,50 @@ impl eframe::App for App {
             _ => "callrec".to_string(),
         };
         if title != self.title {
+            let alarm = title.starts_with("ALARM");
             ui.ctx()
                 .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            // the seed's warning triangle on the taskbar icon
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Icon(Some(Arc::new(icon(alarm)))));
             self.title = title;
         }
+    }
+}
+
+/// The window icon, drawn here so no image file is needed: a green disc, or in alarm a
+/// red warning triangle, as the seed changes its taskbar icon.
+pub fn icon(alarm: bool) -> egui::IconData {
+    const SIZE: usize = 32;
+    let mut rgba = vec![0u8; SIZE * SIZE * 4];
+    for y in 0..SIZE {
+        for x in 0..SIZE {
+            let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
+            let colour = if alarm {
+                // a triangle with its apex at the top centre
+                let half_width = (fy - 2.0) * 0.55;
+                let inside = (2.0..=30.0).contains(&fy) && (fx - 16.0).abs() <= half_width;
+                let mark = (fx - 16.0).abs() <= 1.5
+                    && ((10.0..22.0).contains(&fy) || (24.0..27.0).contains(&fy));
+                match (inside, mark) {
+                    (true, true) => Some([255, 255, 255]),
+                    (true, false) => Some([220, 40, 40]),
+                    _ => None,
+                }
+            } else {
+                let d = ((fx - 16.0).powi(2) + (fy - 16.0).powi(2)).sqrt();
+                (d <= 13.0).then_some([40, 180, 60])
+            };
+            if let Some([r, g, b]) = colour {
+                let i = (y * SIZE + x) * 4;
+                rgba[i..i + 4].copy_from_slice(&[r, g, b, 255]);
+            }
+        }
+    }
+    egui::IconData {
+        rgba,
+        width: SIZE as u32,
+        height: SIZE as u32,
     }
 }
 
@@ -124,6 +164,7 @@ pub fn run_window(
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("callrec")
+            .with_icon(Arc::new(icon(false)))
             .with_inner_size([1100.0, 760.0]),
         renderer: eframe::Renderer::Glow,
         ..Default::default()
@@ -188,4 +229,26 @@ pub fn run_setup_window(setup: Setup, close_after_s: Option<f64>) -> Result<(), 
         }),
     )
     .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_alarm_icon_is_a_red_triangle_and_the_normal_one_green() {
+        let red = |i: &egui::IconData| i.rgba.chunks(4).filter(|p| p[0] > 200 && p[1] < 60).count();
+        let green =
+            |i: &egui::IconData| i.rgba.chunks(4).filter(|p| p[1] > 150 && p[0] < 60).count();
+        let (normal, alarm) = (icon(false), icon(true));
+        assert!(green(&normal) > 300 && red(&normal) == 0);
+        assert!(red(&alarm) > 200 && green(&alarm) == 0);
+        // a triangle: narrow at the top, wide at the bottom
+        let row = |y: usize| {
+            (0..32)
+                .filter(|x| alarm.rgba[(y * 32 + x) * 4 + 3] == 255)
+                .count()
+        };
+        assert!(row(4) < row(28));
+    }
 }

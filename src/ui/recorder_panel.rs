@@ -180,7 +180,9 @@ impl RecorderPanel {
         ui.horizontal(|ui| {
             ui.label(RichText::new(Self::status_line(&s)).strong());
             ui.label(format!(
-                "·  archived {}  ·  not kept {}  ·  orphans {}  ·  waiting {}  ·  errors {}  ·  {}",
+                "·  check {:04}  ·  in recording {}  ·  archived {}  ·  not kept {}  ·  orphans {}  ·  waiting {}  ·  errors {}  ·  {}",
+                s.counters.checks,
+                s.recording.len(),
                 s.counters.archived,
                 s.counters.dropped_by_rule,
                 s.counters.orphans,
@@ -189,6 +191,22 @@ impl RecorderPanel {
                 s.listen
             ));
         });
+        // the seed's "channels in recording": each call with its start and running time
+        for r in s.recording.iter().take(6) {
+            ui.add(
+                egui::Label::new(format!(
+                    "REC  recording since {}  {}:{:02}  {}",
+                    clock(&r.since_utc),
+                    r.running_s / 60,
+                    r.running_s % 60,
+                    r.capture
+                ))
+                .truncate(),
+            );
+        }
+        if s.recording.len() > 6 {
+            ui.label(format!("… and {} more", s.recording.len() - 6));
+        }
         if !self.extended {
             return;
         }
