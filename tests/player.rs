@@ -338,3 +338,41 @@ fn the_recorder_panel_shows_the_alarm_until_reset_and_off_silences_it() {
     assert_eq!(board.snapshot().alarm, AlarmState::Off);
     assert!(h.query_by_label("ON").is_some());
 }
+
+#[test]
+fn an_agents_player_shows_only_its_calls_and_changes_nothing() {
+    use callrec::player::permissions::Permissions;
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let mut session = Session::new(
+        store.clone(),
+        KeyRing::default(),
+        Identity::generate(),
+        "agent 21".into(),
+    )
+    .with_permissions(Permissions {
+        copy: false,
+        delete: false,
+        tan: false,
+        notes: false,
+        extensions: vec!["21".into()],
+    });
+    session.start_in_sos = true;
+    let view = PlayerView::new(session, OutputKind::Null);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 700.0))
+        .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
+    h.run_steps(2);
+    assert!(h.state().sos, "an emergency desk's Player starts in SOS mode");
+    assert_eq!(h.state().rows.len(), 2, "agent 21's two calls, even in SOS");
+    assert!(h.query_by_label("0302222").is_none(), "agent 22's call is not shown");
+    h.get_by_label("SOS off").click();
+    h.run_steps(2);
+    assert_eq!(h.state().rows.len(), 2);
+    h.get_by_label("0403333").click();
+    wait(&mut h, "the details", |v| v.selected.is_some());
+    h.run_steps(3);
+    for hidden in ["Copy", "Delete", "Set TAN", "Save notes"] {
+        assert!(h.query_by_label(hidden).is_none(), "{hidden} is not offered");
+    }
+}

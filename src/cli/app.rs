@@ -4,6 +4,7 @@
 use super::args::{Args, UsageError};
 use super::context::{archiver, identity, key_ring, load_setup, require_store, setup_key_names};
 use super::service::{init_logging, service_config};
+use crate::player::permissions::Permissions;
 use crate::player::session::Session;
 use crate::recorder::service::Service;
 
@@ -14,12 +15,14 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     let setup = load_setup(args)?;
     let config = service_config(&setup)?;
     let archiver = archiver(&setup)?;
-    let session = Session::new(
+    let mut session = Session::new(
         require_store(&setup)?,
         key_ring(&setup)?,
         identity(&setup)?,
         setup.get("recorder"),
-    );
+    )
+    .with_permissions(Permissions::from_setup(&setup));
+    session.start_in_sos = setup.get("sosstart") == "on";
     let close_after = args.choice("seconds", None, |v| {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;

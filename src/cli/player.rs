@@ -2,6 +2,7 @@
 
 use super::args::{Args, UsageError};
 use super::context::{identity, key_ring, load_setup, require_store, setup_key_names};
+use crate::player::permissions::Permissions;
 use crate::player::session::Session;
 
 pub fn player(args: &Args) -> Result<i32, UsageError> {
@@ -14,7 +15,9 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
     let close_after = args.choice("seconds", None, |v| {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;
-    let session = Session::new(store, ring, identity(&setup)?, setup.get("recorder"));
+    let mut session = Session::new(store, ring, identity(&setup)?, setup.get("recorder"))
+        .with_permissions(Permissions::from_setup(&setup));
+    session.start_in_sos = setup.get("sosstart") == "on";
     crate::ui::app::run_window(session, None, close_after)
         .map_err(|e| UsageError(format!("the Player window cannot open: {e}")))?;
     Ok(0)

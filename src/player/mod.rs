@@ -6,4 +6,5 @@ pub mod decode;
 pub mod details;
 pub mod engine;
 pub mod filter;
+pub mod permissions;
 pub mod session;

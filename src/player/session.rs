@@ -2,6 +2,7 @@
 //! opens sealed records, the keys it trusts for verdicts, and the identity that signs
 //! its lines in the activity log ("played", "note", "tan", "copied", "deleted").
 
+use super::permissions::Permissions;
 use crate::archive::audit::{self, Action, Entry};
 use crate::archive::identity::{Identity, TrustedKeys};
 use crate::archive::keyring::KeyRing;
@@ -14,6 +15,10 @@ pub struct Session {
     pub trusted: TrustedKeys,
     /// Name in the activity log.
     pub user: String,
+    /// What this Player may do and show.
+    pub permissions: Permissions,
+    /// Open in SOS (rescue) mode: an emergency desk's Player.
+    pub start_in_sos: bool,
 }
 
 impl Session {
@@ -27,7 +32,15 @@ impl Session {
             identity,
             trusted,
             user,
+            permissions: Permissions::default(),
+            start_in_sos: false,
         }
+    }
+
+    /// The same session, limited to `permissions`.
+    pub fn with_permissions(mut self, permissions: Permissions) -> Session {
+        self.permissions = permissions;
+        self
     }
 
     /// Appends a line for a record given by its audio path; a record outside the store's

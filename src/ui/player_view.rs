@@ -88,11 +88,19 @@ impl PlayerView {
             day_text: String::new(),
         };
         view.apply_filter();
+        if view.session.start_in_sos {
+            view.set_sos(true);
+        }
         view
     }
 
     pub fn apply_filter(&mut self) {
-        self.rows = self.filter.apply(&self.catalog.entries);
+        let entries = &self.catalog.entries;
+        let permissions = &self.session.permissions;
+        self.rows = self.filter.apply(entries);
+        if !permissions.extensions.is_empty() {
+            self.rows.retain(|&i| permissions.shows(&entries[i]));
+        }
     }
 
     /// SOS on: filters off, newest on top; off: the previous filter returns.
@@ -568,7 +576,9 @@ impl PlayerView {
                         .desired_width(300.0),
                 );
             }
-            if ui.button("Save notes").clicked()
+            let may_note = self.session.permissions.notes;
+            if may_note
+                && ui.button("Save notes").clicked()
                 && let Some((_, text)) = &self.note_edit
             {
                 let actor = Actor {
@@ -580,6 +590,9 @@ impl PlayerView {
                     Ok(_) => "notes saved".into(),
                     Err(e) => format!("notes not saved: {e}"),
                 });
+            }
+            if !self.session.permissions.tan {
+                return;
             }
             ui.label("TAN");
             ui.add(
@@ -611,7 +624,14 @@ impl PlayerView {
                 }
             }
         });
+        let permissions = self.session.permissions.clone();
+        if !permissions.copy && !permissions.delete {
+            return;
+        }
         ui.horizontal(|ui| {
+            if !permissions.copy {
+                return self.show_delete(ui, &entry, &actor_name);
+            }
             ui.label("Copy to");
             ui.add(
                 egui::TextEdit::singleline(&mut self.copy_to)
@@ -645,32 +665,43 @@ impl PlayerView {
                     Err(e) => format!("not copied: {e}"),
                 });
             }
-            let delete_label = if self.confirm_delete {
-                "Really delete?"
-            } else {
-                "Delete"
-            };
-            if ui.button(delete_label).clicked() {
-                if self.confirm_delete {
-                    self.engine.eject();
-                    let actor = Actor {
-                        store: &self.session.store,
-                        identity: &self.session.identity,
-                        name: &actor_name,
-                    };
-                    self.message = Some(match ops::delete_record(&actor, &found(&entry.audio)) {
-                        Ok(()) => "deleted".into(),
-                        Err(e) => format!("not deleted: {e}"),
-                    });
-                    self.catalog.refresh();
-                    self.apply_filter();
-                    self.selected = None;
-                    self.confirm_delete = false;
-                } else {
-                    self.confirm_delete = true;
-                }
+            if permissions.delete {
+                self.show_delete(ui, &entry, &actor_name);
             }
         });
+    }
+
+    fn show_delete(
+        &mut self,
+        ui: &mut egui::Ui,
+        entry: &crate::player::catalog::Entry,
+        actor_name: &str,
+    ) {
+        let delete_label = if self.confirm_delete {
+            "Really delete?"
+        } else {
+            "Delete"
+        };
+        if ui.button(delete_label).clicked() {
+            if self.confirm_delete {
+                self.engine.eject();
+                let actor = Actor {
+                    store: &self.session.store,
+                    identity: &self.session.identity,
+                    name: actor_name,
+                };
+                self.message = Some(match ops::delete_record(&actor, &found(&entry.audio)) {
+                    Ok(()) => "deleted".into(),
+                    Err(e) => format!("not deleted: {e}"),
+                });
+                self.catalog.refresh();
+                self.apply_filter();
+                self.selected = None;
+                self.confirm_delete = false;
+            } else {
+                self.confirm_delete = true;
+            }
+        }
     }
 
     fn show_table(&mut self, ui: &mut egui::Ui) {

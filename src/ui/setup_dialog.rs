@@ -42,10 +42,11 @@ pub enum Tab {
     Encryption,
     Email,
     Permissions,
+    Player,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 10] = [
+    pub const ALL: [Tab; 11] = [
         Tab::General,
         Tab::Pbx,
         Tab::Reporting,
@@ -56,6 +57,7 @@ impl Tab {
         Tab::Encryption,
         Tab::Email,
         Tab::Permissions,
+        Tab::Player,
     ];
 
     pub fn title(self) -> &'static str {
@@ -70,6 +72,7 @@ impl Tab {
             Tab::Encryption => "Encryption & keys",
             Tab::Email => "E-mail",
             Tab::Permissions => "Permissions",
+            Tab::Player => "Player",
         }
     }
 
@@ -94,7 +97,14 @@ impl Tab {
             Tab::Modes => &["mode", "tcrwindow", "randomsystem", "randomagent"],
             Tab::Encryption => &["encryptmetadata", "encryptaudio", "customerkey", "readkey"],
             Tab::Email => &["smtp", "smtpsecurity", "smtpauth", "mailfrom", "mailto"],
-            Tab::Permissions => &[],
+            Tab::Permissions => &[
+                "allowcopy",
+                "allowdelete",
+                "allowtan",
+                "allownotes",
+                "extensions",
+            ],
+            Tab::Player => &["sosstart"],
         }
     }
 }
@@ -135,6 +145,12 @@ pub fn caption(key: &str) -> &str {
         "smtpauth" => "SMTP login",
         "mailfrom" => "Mail from",
         "mailto" => "Alarm mail to",
+        "allowcopy" => "May copy",
+        "allowdelete" => "May delete",
+        "allowtan" => "May set TANs",
+        "allownotes" => "May write notes",
+        "extensions" => "Shows calls of",
+        "sosstart" => "Start in SOS mode",
         other => other,
     }
 }
