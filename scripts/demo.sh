@@ -14,14 +14,24 @@ demo=${DEMO_DIR:-demo}
 port=${DEMO_PORT:-8090}
 rm -rf "$demo"
 mkdir -p "$demo"
-"$bin" setup recpath="$demo/setup" store="$demo/store" listen="127.0.0.1:$port" cdrwait=2 >/dev/null
+soap=$((port + 1))
+"$bin" setup recpath="$demo/setup" store="$demo/store" listen="127.0.0.1:$port" cdrwait=2 \
+  pbx="http://127.0.0.1:$soap/PBX0/user.soap" pbxuser=API show=text >/dev/null
+# the simulated PBX first (its SOAP API for the recorder's PBX link); it waits for the
+# recorder, then places a call every few seconds
+calls=6 gap=0 length=15
+[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && calls=8 gap=4 length=20
+"$bin" simulate url="http://127.0.0.1:$port" calls=$calls seconds=$length gap=$gap \
+  soap="127.0.0.1:$soap" > "$demo/simulator.log" 2>&1 &
+sim=$!
+sleep 0.5
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   "$bin" recpath="$demo/setup" 2> "$demo/recorder.log" &
 else
   "$bin" service recpath="$demo/setup" 2> "$demo/recorder.log" &
 fi
 app=$!
-trap 'kill $app 2>/dev/null || true' EXIT
+trap 'kill $app $sim 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
   curl -sf "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break
   sleep 0.2
@@ -29,21 +39,14 @@ done
 echo "recorder listening on http://127.0.0.1:$port (log: $demo/recorder.log)"
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  # a call every few seconds, so that they are seen arriving
-  for _ in $(seq 8); do
-    "$bin" simulate url="http://127.0.0.1:$port" calls=1 seconds=20 || true
-    sleep 4
-    kill -0 $app 2>/dev/null || break
-  done
-  echo "demo: close the callrec window to end the demo."
+  echo "demo: calls arrive every few seconds (log: $demo/simulator.log); close the callrec window to end the demo."
   wait $app || true
   exit 0
 fi
 
-"$bin" simulate url="http://127.0.0.1:$port" calls=6 seconds=15
 echo "waiting for the last (late) CDR…"
 for _ in $(seq 60); do
-  n=$(ls "$demo"/store/20*/*.wav 2>/dev/null | wc -l)
+  n=$( (ls "$demo"/store/20*/*.wav 2>/dev/null || true) | wc -l)
   [ "$n" -ge 6 ] && break
   sleep 0.5
 done

@@ -363,9 +363,15 @@ fn an_agents_player_shows_only_its_calls_and_changes_nothing() {
         .with_size(egui::vec2(1000.0, 700.0))
         .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
     h.run_steps(2);
-    assert!(h.state().sos, "an emergency desk's Player starts in SOS mode");
+    assert!(
+        h.state().sos,
+        "an emergency desk's Player starts in SOS mode"
+    );
     assert_eq!(h.state().rows.len(), 2, "agent 21's two calls, even in SOS");
-    assert!(h.query_by_label("0302222").is_none(), "agent 22's call is not shown");
+    assert!(
+        h.query_by_label("0302222").is_none(),
+        "agent 22's call is not shown"
+    );
     h.get_by_label("SOS off").click();
     h.run_steps(2);
     assert_eq!(h.state().rows.len(), 2);
@@ -373,6 +379,9 @@ fn an_agents_player_shows_only_its_calls_and_changes_nothing() {
     wait(&mut h, "the details", |v| v.selected.is_some());
     h.run_steps(3);
     for hidden in ["Copy", "Delete", "Set TAN", "Save notes"] {
-        assert!(h.query_by_label(hidden).is_none(), "{hidden} is not offered");
+        assert!(
+            h.query_by_label(hidden).is_none(),
+            "{hidden} is not offered"
+        );
     }
 }

@@ -200,6 +200,7 @@ fn config(pull: PullConfig) -> ServiceConfig {
         mail: None,
         alarm_arming: Duration::ZERO,
         pull: Some(pull),
+        pbx: None,
         pipeline: PipelineConfig {
             agents: Agents {
                 numbers: ["20", "21", "22", "23", "24", "30", "31"]

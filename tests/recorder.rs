@@ -40,6 +40,7 @@ fn config(agents: &[&str]) -> ServiceConfig {
         mail: None,
         alarm_arming: std::time::Duration::from_secs(20),
         pull: None,
+        pbx: None,
         pipeline: PipelineConfig {
             agents: Agents {
                 numbers: agents.iter().map(|s| s.to_string()).collect(),

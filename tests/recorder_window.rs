@@ -173,6 +173,7 @@ fn service_config() -> ServiceConfig {
         mail: None,
         alarm_arming: Duration::ZERO,
         pull: None,
+        pbx: None,
         pipeline: PipelineConfig {
             settle: Duration::from_millis(300),
             ..PipelineConfig::default()
@@ -393,4 +394,84 @@ fn the_setup_window_and_the_recorder_window_open_under_xvfb() {
         colours > 20,
         "the app window looks blank ({colours} colours)"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pbx_lamp_follows_the_soap_link_and_live_calls_are_listed() {
+    use callrec::recorder::pbx_link::PbxConfig;
+    use callrec::simulator::soap_pbx::SoapPbx;
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = Some(("api".to_string(), "s3cret".to_string()));
+    let pbx = SoapPbx::start(
+        "127.0.0.1:0".parse().unwrap(),
+        SoapPbx::site_users(),
+        credentials.clone(),
+        Duration::from_millis(300),
+    )
+    .await
+    .unwrap();
+    let mut config = service_config();
+    config.pbx = Some(PbxConfig {
+        url: pbx.url(),
+        user: "API".into(),
+        credentials,
+    });
+    let service = Service::start(config, archiver(&dir.path().join("store")))
+        .await
+        .unwrap();
+    let board = service.pipeline().status.clone();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let mut h = panel_harness(board.clone(), dir.path().to_path_buf());
+    wait_for_label(&mut h, "PBX green");
+
+    // a call of a monitored user is listed while it runs, with its parties
+    let now = jiff::Timestamp::now().as_second();
+    let call = scripted_calls(1, 2.0, now, 3).remove(0);
+    pbx.call_started(&call);
+    let start = Instant::now();
+    loop {
+        h.step();
+        if h.query_by_label_contains(&format!("{} ", call.internal))
+            .is_some_and(|n| format!("{n:?}").contains(&call.external))
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the call is not listed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(h.query_by_label_contains("in recording 1").is_some());
+    pbx.call_ended(&call);
+    wait_for_label_contains(&mut h, "in recording 0");
+
+    // the PBX goes away: red lamp, the seed's message
+    pbx.stop();
+    drop(pbx);
+    wait_for_label(&mut h, "PBX red");
+    assert!(
+        board
+            .snapshot()
+            .recent
+            .iter()
+            .any(|e| e.text.starts_with("PBX link failure")),
+        "{:?}",
+        board.snapshot().recent
+    );
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}
+
+fn wait_for_label_contains(h: &mut Harness<'static, RecorderPanel>, text: &str) {
+    let start = Instant::now();
+    while h.query_by_label_contains(text).is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "'{text}' never shown"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -176,6 +176,15 @@ fn extensions(v: &str) -> Result<(), String> {
     }
 }
 
+fn http_url(v: &str) -> Result<(), String> {
+    let v = v.trim();
+    if v.is_empty() || v.starts_with("http://") || v.starts_with("https://") {
+        Ok(())
+    } else {
+        Err("must be an http:// or https:// URL, or empty".into())
+    }
+}
+
 fn credentials(v: &str) -> Result<(), String> {
     if v.is_empty() || v.contains(':') {
         Ok(())
@@ -306,6 +315,30 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "How often the pull source is looked at (the seed: every 5 s); an unreachable source is retried less often, up to once a minute.",
         check: poll,
+    },
+    SetupKey {
+        name: "pbx",
+        values: "http(s)://PBX/PBX0/user.soap, or empty",
+        default: "",
+        secret: false,
+        help: "The PBX's SOAP API: the recorder keeps a link to it (PBX lamp green while it is up) and lists each call of the monitored users while it runs. Empty: no link (the PBX lamp stays grey; recording works from captures and CDRs alone).",
+        check: http_url,
+    },
+    SetupKey {
+        name: "pbxuser",
+        values: "a PBX user's long name",
+        default: "callrec",
+        secret: false,
+        help: "The PBX user the link logs in as (Initialize): its groups set which users are monitored, e.g. an 'API' user that is an active member of the recording group.",
+        check: any,
+    },
+    SetupKey {
+        name: "pbxauth",
+        values: "user:password, or empty",
+        default: "",
+        secret: true,
+        help: "HTTP login at the PBX for the SOAP API (Basic: enable 'allow HTTP basic authentication' on the PBX).",
+        check: credentials,
     },
     SetupKey {
         name: "agents",

@@ -9,6 +9,7 @@ use crate::archive::setup::Setup;
 use crate::recorder::log_files::LogSettings;
 use crate::recorder::mailer::{MailConfig, Security};
 use crate::recorder::modes::{Mode, Sampling};
+use crate::recorder::pbx_link::PbxConfig;
 use crate::recorder::pipeline::{OrphanPolicy, PipelineConfig};
 use crate::recorder::pull::{PullConfig, Source};
 use crate::recorder::rules::Agents;
@@ -69,7 +70,17 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
         poll: Duration::from_secs(number("poll").clamp(1, 300)),
         max_capture,
     });
+    let pbx_url = setup.get("pbx");
+    let pbx = (!pbx_url.trim().is_empty()).then(|| PbxConfig {
+        url: pbx_url.trim().to_string(),
+        user: setup.get("pbxuser"),
+        credentials: setup
+            .get("pbxauth")
+            .split_once(':')
+            .map(|(u, p)| (u.to_string(), p.to_string())),
+    });
     Ok(ServiceConfig {
+        pbx,
         pull,
         mail,
         alarm_arming: Duration::from_secs(20),

@@ -3,10 +3,18 @@
 use std::time::Duration;
 
 use super::args::{Args, UsageError};
+use crate::simulator::soap_pbx::SoapPbx;
 use crate::simulator::{Fault, Simulator, scripted_calls};
 
 pub fn simulate(args: &Args) -> Result<i32, UsageError> {
-    args.only(&["url", "calls", "seconds", "fault", "httpauth"])?;
+    args.only(&[
+        "url", "calls", "seconds", "fault", "httpauth", "gap", "soap",
+    ])?;
+    let gap: f64 = args.choice("gap", 0.0, |v| {
+        v.parse().ok().filter(|s| (0.0..=3600.0).contains(s))
+    })?;
+    let soap: Option<std::net::SocketAddr> =
+        args.choice("soap", None, |v| v.parse().ok().map(Some))?;
     let url = args
         .get("url")
         .unwrap_or("http://127.0.0.1:8090")
@@ -46,9 +54,32 @@ pub fn simulate(args: &Args) -> Result<i32, UsageError> {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
-        let sim = Simulator::new(&url, auth).map_err(|e| UsageError(e.to_string()))?;
+        let mut sim = Simulator::new(&url, auth).map_err(|e| UsageError(e.to_string()))?;
+        let pbx = match soap {
+            Some(addr) => {
+                let pbx =
+                    SoapPbx::start(addr, SoapPbx::site_users(), None, Duration::from_secs(60))
+                        .await
+                        .map_err(|e| UsageError(format!("soap={addr}: {e}")))?;
+                eprintln!("callrec: PBX SOAP API at {}", pbx.url());
+                let pbx = std::sync::Arc::new(pbx);
+                sim = sim.with_pbx(pbx.clone());
+                // calls are seen running for most of the pause between them
+                sim.live = Duration::from_secs_f64(gap * 0.75);
+                Some(pbx)
+            }
+            None => None,
+        };
+        // the recorder may still be starting (the demo starts the PBX first)
+        let waiting = std::time::Instant::now();
+        while sim.status().await.is_err() && waiting.elapsed() < Duration::from_secs(60) {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         let mut failed = 0;
         for (i, call) in script.iter().enumerate() {
+            if i > 0 && gap > 0.0 {
+                tokio::time::sleep(Duration::from_secs_f64(gap)).await;
+            }
             let what = format!(
                 "call {}: {} {} {} ({} s, {:?}, fault {:?})",
                 i + 1,
@@ -66,6 +97,10 @@ pub fn simulate(args: &Args) -> Result<i32, UsageError> {
                     eprintln!("callrec: {what}: {e}");
                 }
             }
+        }
+        if pbx.is_some() {
+            eprintln!("callrec: calls done; the PBX SOAP API stays up until Ctrl-C");
+            let _ = tokio::signal::ctrl_c().await;
         }
         Ok(if failed == 0 { 0 } else { 1 })
     })

@@ -67,9 +67,11 @@ pub const MODES: &[Mode] = &[
     },
     Mode {
         name: "simulate",
-        usage: "simulate [url=http://127.0.0.1:8090] [calls=N] [seconds=N] [fault=…]",
+        usage: "simulate [url=http://127.0.0.1:8090] [calls=N] [seconds=N] [gap=S] [fault=…] [soap=ADDRESS:PORT]",
         help: "Play scripted calls against a running recorder as an innovaphone PBX and its devices would: \
-               captures by PUT, CDRs in the three CDR0/CDR1 shapes.",
+               captures by PUT, CDRs in the three CDR0/CDR1 shapes. With soap=, the PBX's SOAP API \
+               is also served there (http://ADDRESS:PORT/PBX0/user.soap: each call's start and end), and \
+               stays up after the calls until Ctrl-C.",
     },
     Mode {
         name: "move",
@@ -181,6 +183,16 @@ pub const KEYS: &[Key] = &[
         name: "text",
         values: "text",
         help: "The notes for 'note'.",
+    },
+    Key {
+        name: "gap",
+        values: "0 to 3600 seconds",
+        help: "simulate: pause between two calls.",
+    },
+    Key {
+        name: "soap",
+        values: "ADDRESS:PORT",
+        help: "simulate: serve the PBX's SOAP API there for the recorder's PBX link (setup key pbx=).",
     },
     Key {
         name: "url",

@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use super::mailer::MailConfig;
+use super::pbx_link::PbxConfig;
 use super::pipeline::{Pipeline, PipelineConfig};
 use super::pull::PullConfig;
 use super::receiver::{Receiver, router};
@@ -30,6 +31,8 @@ pub struct ServiceConfig {
     /// A gateway CF, WebDAV server or folder to fetch captures from, besides the push
     /// receiver (which always runs).
     pub pull: Option<PullConfig>,
+    /// The PBX's SOAP API, for the PBX lamp and the calls in recording.
+    pub pbx: Option<PbxConfig>,
 }
 
 /// The least time between two alarm e-mails; alarms in between are told in the next.
@@ -42,6 +45,7 @@ pub struct Service {
     receiver: Arc<Receiver>,
     mail: Option<MailConfig>,
     pull: Option<PullConfig>,
+    pbx: Option<PbxConfig>,
 }
 
 impl Service {
@@ -72,6 +76,7 @@ impl Service {
             receiver,
             mail: config.mail,
             pull: config.pull,
+            pbx: config.pbx,
         })
     }
 
@@ -108,6 +113,13 @@ impl Service {
         // the seed's start-up check runs against the server that now answers
         super::health::startup(self.pipeline.clone(), local, self.pull.clone()).await;
         let jobs = tokio::spawn(self.pipeline.clone().run(stop.clone()));
+        let link = self.pbx.clone().map(|pbx| {
+            tokio::spawn(super::pbx_link::run(
+                self.pipeline.clone(),
+                pbx,
+                stop.clone(),
+            ))
+        });
         let puller = self
             .pull
             .clone()
@@ -116,6 +128,9 @@ impl Service {
         let _ = jobs.await;
         if let Some(puller) = puller {
             let _ = puller.await;
+        }
+        if let Some(link) = link {
+            let _ = link.await;
         }
         served?;
         status.event("info", "recorder stopped");

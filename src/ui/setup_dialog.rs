@@ -80,7 +80,7 @@ impl Tab {
     pub fn keys(self) -> &'static [&'static str] {
         match self {
             Tab::General => &["recorder", "trace", "logmb"],
-            Tab::Pbx => &["agents", "group"],
+            Tab::Pbx => &["pbx", "pbxuser", "pbxauth", "agents", "group"],
             Tab::Reporting => &["cdrwait", "orphans"],
             Tab::PcapSource => &[
                 "listen",
@@ -116,6 +116,9 @@ pub fn caption(key: &str) -> &str {
         "recorder" => "Installation name",
         "trace" => "Trace log",
         "logmb" => "Log size cap (MB)",
+        "pbx" => "PBX SOAP URL",
+        "pbxuser" => "Monitoring user",
+        "pbxauth" => "PBX login",
         "agents" => "Agents (extensions)",
         "group" => "Recording group",
         "cdrwait" => "CDR wait (5 s steps)",

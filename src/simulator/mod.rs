@@ -5,7 +5,12 @@
 //! CDR0/CDR1 shapes. Faults (late, missing, duplicate CDR, CDR before the capture, a
 //! device restart mid-upload) reproduce what goes wrong at real sites.
 //!
+//! With a [`soap_pbx::SoapPbx`] attached it also reports each call's start and end
+//! over the PBX SOAP API, as the PBX does to a recorder that keeps a link to it.
+//!
 //! Used by the tests, the benchmark and the demo (`callrec simulate`).
+
+pub mod soap_pbx;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -156,6 +161,11 @@ pub struct Simulator {
     client: reqwest::Client,
     shape: AtomicUsize,
     auth: Option<(String, String)>,
+    /// The PBX's SOAP side, when the recorder links to it.
+    pbx: Option<std::sync::Arc<soap_pbx::SoapPbx>>,
+    /// How long a call runs between its start (reported over SOAP) and the upload of
+    /// its capture; zero plays calls back to back.
+    pub live: Duration,
 }
 
 impl Simulator {
@@ -167,7 +177,15 @@ impl Simulator {
                 .build()?,
             shape: AtomicUsize::new(0),
             auth,
+            pbx: None,
+            live: Duration::ZERO,
         })
+    }
+
+    /// Also reports every call over this PBX SOAP endpoint.
+    pub fn with_pbx(mut self, pbx: std::sync::Arc<soap_pbx::SoapPbx>) -> Simulator {
+        self.pbx = Some(pbx);
+        self
     }
 
     fn request(&self, method: reqwest::Method, url: String) -> reqwest::RequestBuilder {
@@ -261,6 +279,20 @@ impl Simulator {
 
     /// Plays one call with its fault.
     pub async fn play(&self, call: &SimCall) -> Result<(), SimError> {
+        if let Some(pbx) = &self.pbx {
+            pbx.call_started(call);
+        }
+        if !self.live.is_zero() {
+            tokio::time::sleep(self.live).await;
+        }
+        let played = self.play_media(call).await;
+        if let Some(pbx) = &self.pbx {
+            pbx.call_ended(call);
+        }
+        played
+    }
+
+    async fn play_media(&self, call: &SimCall) -> Result<(), SimError> {
         let (name, bytes) = call.capture();
         let cdrs = call.cdrs();
         match call.fault {

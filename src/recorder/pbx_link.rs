@@ -1,0 +1,253 @@
+//! The live link to the PBX over its SOAP API, as the seed's recorder keeps one: it
+//! turns the PBX lamp green (ACT) while a session is up, and lists each call of the
+//! monitored users while it runs (the seed's "channels in recording") until the PBX
+//! says it ended — which also tells the job loop to look again, since that call's
+//! capture is now complete.
+//!
+//! Session: `Initialize` with the monitoring user (its groups set the scope), then
+//! `Poll` in a loop. The first polls deliver every user in scope, ended by one with an
+//! empty `cn`; each gets `UserInitialize` so that its calls are reported. A failing
+//! link turns the lamp red ("PBX link failure") and is tried again with a growing
+//! pause; recording goes on without it (captures and CDRs do not need the link).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::pipeline::Pipeline;
+use super::soap_wire::{CallEvent, Node, UserEvent, parse, request};
+use super::status::{AlarmState, Lamp};
+
+#[derive(Debug, Clone)]
+pub struct PbxConfig {
+    /// `http(s)://PBX/PBX0/user.soap`.
+    pub url: String,
+    /// The long name (cn) of the monitoring user; its groups are the scope.
+    pub user: String,
+    pub credentials: Option<(String, String)>,
+}
+
+/// The PBX holds a Poll up to about 60 s when nothing happens.
+const POLL_TIMEOUT: Duration = Duration::from_secs(75);
+const MAX_PAUSE: Duration = Duration::from_secs(60);
+/// A SOAP answer larger than this is not one.
+const MAX_ANSWER: usize = 8 * 1024 * 1024;
+
+struct Link {
+    pipeline: Arc<Pipeline>,
+    config: PbxConfig,
+    client: reqwest::Client,
+    failing: bool,
+}
+
+/// Keeps the link up until `stop`.
+pub async fn run(pipeline: Arc<Pipeline>, config: PbxConfig, mut stop: watch::Receiver<bool>) {
+    let client = match super::http_client::builder()
+        .timeout(POLL_TIMEOUT)
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            pipeline
+                .status
+                .event("error", format!("PBX link: no HTTP client: {e}"));
+            return;
+        }
+    };
+    let mut link = Link {
+        pipeline,
+        config,
+        client,
+        failing: false,
+    };
+    let mut pause = Duration::from_secs(1);
+    loop {
+        let outcome = tokio::select! {
+            r = link.session() => r,
+            _ = stop.changed() => Ok(()),
+        };
+        if *stop.borrow() {
+            link.pipeline.status.update(|s| s.lamps.pbx = Lamp::Grey);
+            return;
+        }
+        if let Err(e) = outcome {
+            link.failed(&e);
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = stop.changed() => {}
+            }
+            pause = (pause * 2).min(MAX_PAUSE);
+        } else {
+            pause = Duration::from_secs(1);
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
+}
+
+impl Link {
+    fn failed(&mut self, why: &str) {
+        let status = &self.pipeline.status;
+        status.update(|s| s.lamps.pbx = Lamp::Red);
+        if !self.failing || status.snapshot().alarm == AlarmState::Ok {
+            status.event("error", format!("PBX link failure: {why}"));
+        }
+        self.failing = true;
+    }
+
+    async fn call(&self, operation: &str, params: &[(&str, String)]) -> Result<Node, String> {
+        let mut req = self
+            .client
+            .post(&self.config.url)
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header(
+                "SOAPAction",
+                format!("{}#{operation}", super::soap_wire::NAMESPACE),
+            )
+            .body(request(operation, params));
+        if let Some((user, password)) = &self.config.credentials {
+            req = req.basic_auth(user, Some(password));
+        }
+        let answer = req.send().await.map_err(|e| format!("{operation}: {e}"))?;
+        if !answer.status().is_success() {
+            return Err(format!("{operation}: HTTP {}", answer.status()));
+        }
+        if answer
+            .content_length()
+            .is_some_and(|n| n as usize > MAX_ANSWER)
+        {
+            return Err(format!("{operation}: answer too large"));
+        }
+        let text = answer
+            .text()
+            .await
+            .map_err(|e| format!("{operation}: {e}"))?;
+        if text.len() > MAX_ANSWER {
+            return Err(format!("{operation}: answer too large"));
+        }
+        let root = parse(&text).ok_or_else(|| format!("{operation}: not XML"))?;
+        if let Some(fault) = root.find("Fault") {
+            return Err(format!("{operation}: {}", fault.text_of("faultstring")));
+        }
+        root.find(&format!("{operation}Response"))
+            .cloned()
+            .ok_or_else(|| format!("{operation}: no {operation}Response"))
+    }
+
+    /// One session, from Initialize until the link fails.
+    async fn session(&mut self) -> Result<(), String> {
+        let t = || "true".to_string();
+        let init = self
+            .call(
+                "Initialize",
+                &[
+                    ("user", self.config.user.clone()),
+                    ("appl", "callrec".into()),
+                    ("v", t()),
+                    ("v501", t()),
+                    ("v700", t()),
+                    ("v800", t()),
+                    ("vx1000", t()),
+                ],
+            )
+            .await?;
+        let session = init.text_of("return").to_string();
+        if session.is_empty() || session == "0" {
+            return Err(format!(
+                "Initialize refused for user '{}' (check the user and its rights)",
+                self.config.user
+            ));
+        }
+        self.pipeline.status.update(|s| s.lamps.pbx = Lamp::Green);
+        self.pipeline.status.event(
+            "info",
+            if self.failing {
+                format!("PBX link up again ({})", self.config.url)
+            } else {
+                format!("PBX link up ({})", self.config.url)
+            },
+        );
+        self.failing = false;
+        // (user handle, call handle) → the label shown while it runs
+        let mut calls: HashMap<(String, String), String> = HashMap::new();
+        let mut users: HashMap<String, String> = HashMap::new();
+        let result = loop {
+            let answer = match self.call("Poll", &[("session", session.clone())]).await {
+                Ok(a) => a,
+                Err(e) => break Err(e),
+            };
+            let Some(any) = answer.child("return") else {
+                continue;
+            };
+            for node in any.items("user") {
+                let user = UserEvent::from_node(node);
+                if user.cn.is_empty() || !user.active {
+                    continue; // the end of the first listing, or a user leaving the scope
+                }
+                let handle = self
+                    .call(
+                        "UserInitialize",
+                        &[
+                            ("session", session.clone()),
+                            ("user", user.cn.clone()),
+                            ("xfer", "true".into()),
+                            ("disc", "false".into()),
+                            ("hw", String::new()),
+                        ],
+                    )
+                    .await?;
+                let handle = handle.text_of("return").to_string();
+                if handle != "0" && !handle.is_empty() {
+                    let number = if user.e164.is_empty() {
+                        user.cn
+                    } else {
+                        user.e164
+                    };
+                    users.insert(handle, number);
+                }
+            }
+            for node in any.items("call") {
+                self.on_call(CallEvent::from_node(node), &users, &mut calls);
+            }
+        };
+        for label in calls.values() {
+            self.pipeline.status.recording_ended(label);
+        }
+        result
+    }
+
+    fn on_call(
+        &self,
+        event: CallEvent,
+        users: &HashMap<String, String>,
+        calls: &mut HashMap<(String, String), String>,
+    ) {
+        let key = (event.user.clone(), event.call.clone());
+        let status = &self.pipeline.status;
+        if event.ended() {
+            if let Some(label) = calls.remove(&key) {
+                status.recording_ended(&label);
+                // the capture of this call is complete now: look at the journal
+                self.pipeline.wake.notify_one();
+            }
+            return;
+        }
+        if calls.contains_key(&key) {
+            return;
+        }
+        let own = users.get(&event.user).cloned().unwrap_or_default();
+        let arrow = if event.incoming() { "<-" } else { "->" };
+        let conf = event
+            .conf
+            .as_deref()
+            .map(|c| format!(" conf {}", &c[..c.len().min(8)]))
+            .unwrap_or_default();
+        let label = format!("{own} {arrow} {}{conf}", event.peer);
+        status.recording_started(&label);
+        calls.insert(key, label);
+    }
+}
