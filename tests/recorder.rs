@@ -731,3 +731,60 @@ fn start_up_checks_run_in_the_seed_order_and_errors_reach_the_error_log() {
         "{last:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_beyond_the_licence_count_are_not_recorded_and_raise_the_alarm() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let mut cfg = config(&["20", "21", "22", "23", "24"]);
+    cfg.pipeline.agents.licences = 2;
+    cfg.alarm_arming = Duration::ZERO;
+    let service = Service::start(cfg, archiver(&store)).await.unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let now = jiff::Timestamp::now().as_second();
+    let mut calls = scripted_calls(4, 2.0, now - 60, 13);
+    for (call, agent) in calls.iter_mut().zip(["21", "22", "23", "21"]) {
+        call.internal = agent.into();
+        call.fault = Fault::None;
+    }
+    let sim = Simulator::new(&url, None).unwrap();
+    for call in &calls {
+        sim.play(call).await.unwrap();
+        // one after the other, so that the licences go in this order
+        let done = calls.iter().position(|c| c.conf == call.conf).unwrap() as u64 + 1;
+        wait_until("the call handled", Duration::from_secs(30), async || {
+            let s = sim.status().await.unwrap();
+            s["counters"]["archived"].as_u64().unwrap_or(0)
+                + s["counters"]["dropped_by_rule"].as_u64().unwrap_or(0)
+                == done
+        })
+        .await;
+    }
+    let status = sim.status().await.unwrap();
+    assert_eq!(
+        status["counters"]["archived"], 3,
+        "21, 22 and 21 again: {status}"
+    );
+    assert_eq!(status["counters"]["dropped_by_rule"], 1, "{status}");
+    assert_eq!(status["lamps"]["software"], "red");
+    assert!(
+        status["alarm"]["alarm"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("licence overflow: agent 23")),
+        "{status}"
+    );
+    let log = fs::read_to_string(store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("deleted") && l.contains("licence overflow")),
+        "{log}"
+    );
+    assert_eq!(
+        fs::read_to_string(store.join("REC").join("licences.txt")).unwrap(),
+        "21\n22\n"
+    );
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}

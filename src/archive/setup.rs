@@ -176,6 +176,10 @@ fn extensions(v: &str) -> Result<(), String> {
     }
 }
 
+fn licence_count(v: &str) -> Result<(), String> {
+    number_in(0, 100_000)(v)
+}
+
 fn http_url(v: &str) -> Result<(), String> {
     let v = v.trim();
     if v.is_empty() || v.starts_with("http://") || v.starts_with("https://") {
@@ -355,6 +359,14 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "Members of this PBX group (the CDR's <grp> list) are agents too.",
         check: name,
+    },
+    SetupKey {
+        name: "licences",
+        values: "0 to 100000",
+        default: "0",
+        secret: false,
+        help: "At most this many agents are recorded, in the order they are first recorded (kept across restarts). Calls of further agents are not recorded: logged, with the SOFTWARE lamp red and the master alarm (the seed's licence overflow). 0: no limit.",
+        check: licence_count,
     },
     SetupKey {
         name: "cdrwait",

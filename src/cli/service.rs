@@ -96,7 +96,7 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
                     .filter(|n| !n.is_empty())
                     .collect(),
                 group: (!group.is_empty()).then_some(group),
-                licences: 0,
+                licences: number("licences") as usize,
             },
             cdr_wait_steps: number("cdrwait").clamp(1, 9999) as u32,
             orphans: if setup.get("orphans") == "delete" {

@@ -5,6 +5,7 @@
 pub mod cdr_intake;
 pub mod health;
 pub mod http_client;
+pub mod licences;
 pub mod log_files;
 pub mod mailer;
 pub mod modes;

@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::{Notify, Semaphore, watch};
 
 use super::cdr_intake::Received;
+use super::licences::LicenceBook;
 use super::modes::{Mode, ModeState, Sampling, Verdict};
 use super::rules::{Agents, Decision, decide};
 use super::spool::{Spool, Spooled};
@@ -148,6 +149,9 @@ pub struct Pipeline {
     pub modes: Mutex<ModeState>,
     busy: Mutex<HashSet<String>>,
     workers: Arc<Semaphore>,
+    licences: Mutex<LicenceBook>,
+    /// Agents already reported as beyond the licences.
+    overflow: Mutex<HashSet<String>>,
 }
 
 impl Pipeline {
@@ -164,6 +168,7 @@ impl Pipeline {
         }
         let workers = Arc::new(Semaphore::new(config.workers.max(1)));
         let modes = Mutex::new(ModeState::open(&archiver.store)?);
+        let licences = Mutex::new(LicenceBook::open(&archiver.store, config.agents.licences)?);
         Ok(Arc::new(Pipeline {
             modes,
             archiver: Arc::new(archiver),
@@ -174,6 +179,8 @@ impl Pipeline {
             wake: Notify::new(),
             busy: Mutex::new(HashSet::new()),
             workers,
+            licences,
+            overflow: Mutex::new(HashSet::new()),
         }))
     }
 
@@ -315,6 +322,41 @@ impl Pipeline {
         });
     }
 
+    /// The licence count: `Some(plan)` when this agent's call may not be recorded.
+    fn beyond_licences(&self, agent: &str) -> Option<Plan> {
+        let mut licences = self.licences.lock().unwrap_or_else(|e| e.into_inner());
+        match licences.admit(agent) {
+            Ok(true) => None,
+            Ok(false) => {
+                let limit = licences.limit();
+                drop(licences);
+                let first = self
+                    .overflow
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(agent.to_string());
+                self.status.update(|s| s.lamps.software = Lamp::Red);
+                if first {
+                    self.status.event(
+                        "error",
+                        format!(
+                            "licence overflow: agent {agent} is beyond the {limit} licence(s); \
+                             its calls are not recorded"
+                        ),
+                    );
+                }
+                Some(Plan::Drop(format!(
+                    "licence overflow: agent {agent} is beyond the {limit} licence(s)"
+                )))
+            }
+            Err(e) => {
+                self.status
+                    .event("error", format!("cannot update the licence list: {e}"));
+                Some(Plan::Wait)
+            }
+        }
+    }
+
     fn plan(
         &self,
         capture: &Spooled,
@@ -334,6 +376,9 @@ impl Pipeline {
             Decision::Keep(owner) => {
                 let facts = owner.facts();
                 let agent = facts.internal_number.clone();
+                if let Some(plan) = self.beyond_licences(&agent) {
+                    return plan;
+                }
                 let mut modes = self.modes.lock().unwrap_or_else(|e| e.into_inner());
                 if modes.skip_marker(&agent).is_some() {
                     modes.consume_skip_marker(&agent);

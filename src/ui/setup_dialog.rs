@@ -80,7 +80,7 @@ impl Tab {
     pub fn keys(self) -> &'static [&'static str] {
         match self {
             Tab::General => &["recorder", "trace", "logmb"],
-            Tab::Pbx => &["pbx", "pbxuser", "pbxauth", "agents", "group"],
+            Tab::Pbx => &["pbx", "pbxuser", "pbxauth", "agents", "group", "licences"],
             Tab::Reporting => &["cdrwait", "orphans"],
             Tab::PcapSource => &[
                 "listen",
@@ -121,6 +121,7 @@ pub fn caption(key: &str) -> &str {
         "pbxauth" => "PBX login",
         "agents" => "Agents (extensions)",
         "group" => "Recording group",
+        "licences" => "Licences (agents)",
         "cdrwait" => "CDR wait (5 s steps)",
         "orphans" => "Capture without CDR",
         "listen" => "Listen on",
