@@ -68,6 +68,7 @@ async fn run(n: usize, rate: Option<f64>) {
         alarm_arming: std::time::Duration::from_secs(20),
         pull: None,
         pbx: None,
+        https: None,
         pipeline: PipelineConfig::default(),
     };
     let service = Service::start(config, archiver).await.expect("start");

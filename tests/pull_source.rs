@@ -201,6 +201,7 @@ fn config(pull: PullConfig) -> ServiceConfig {
         alarm_arming: Duration::ZERO,
         pull: Some(pull),
         pbx: None,
+        https: None,
         pipeline: PipelineConfig {
             agents: Agents {
                 numbers: ["20", "21", "22", "23", "24", "30", "31"]

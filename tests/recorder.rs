@@ -41,6 +41,7 @@ fn config(agents: &[&str]) -> ServiceConfig {
         alarm_arming: std::time::Duration::from_secs(20),
         pull: None,
         pbx: None,
+        https: None,
         pipeline: PipelineConfig {
             agents: Agents {
                 numbers: agents.iter().map(|s| s.to_string()).collect(),
@@ -785,6 +786,57 @@ async fn agents_beyond_the_licence_count_are_not_recorded_and_raise_the_alarm() 
         fs::read_to_string(store.join("REC").join("licences.txt")).unwrap(),
         "21\n22\n"
     );
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_and_the_pbx_can_reach_the_recorder_over_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output();
+    if !made.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: openssl cannot make a test certificate");
+        return;
+    }
+    let store = dir.path().join("store");
+    let mut cfg = config(&["20", "21", "22", "23", "24", "30", "31"]);
+    cfg.https = Some(callrec::recorder::tls::Https::load(&cert, &key).unwrap());
+    let service = Service::start(cfg, archiver(&store)).await.unwrap();
+    assert_eq!(service.scheme(), "https");
+    let url = format!("https://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let sim = Simulator::new_trusting(&url, None, &fs::read(&cert).unwrap()).unwrap();
+    let now = jiff::Timestamp::now().as_second();
+    let call = scripted_calls(1, 2.0, now - 60, 17).remove(0);
+    sim.play(&call).await.unwrap();
+    wait_until("the record", Duration::from_secs(30), async || {
+        sim.status().await.unwrap()["counters"]["archived"] == 1
+    })
+    .await;
+    let status = sim.status().await.unwrap();
+    assert_eq!(
+        status["lamps"]["cdr"], "green",
+        "the start-up self-check passed over HTTPS"
+    );
+    // plain HTTP on the HTTPS port gets nowhere
+    let plain = Simulator::new(&url.replace("https://", "http://"), None).unwrap();
+    assert!(plain.status().await.is_err());
     stop_tx.send(true).unwrap();
     running.await.unwrap().unwrap();
 }

@@ -174,6 +174,7 @@ fn service_config() -> ServiceConfig {
         alarm_arming: Duration::ZERO,
         pull: None,
         pbx: None,
+        https: None,
         pipeline: PipelineConfig {
             settle: Duration::from_millis(300),
             ..PipelineConfig::default()

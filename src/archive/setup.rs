@@ -273,6 +273,22 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         check: socket,
     },
     SetupKey {
+        name: "tlscert",
+        values: "a PEM file, or empty",
+        default: "",
+        secret: false,
+        help: "Serve HTTPS with this certificate (chain, PEM) instead of plain HTTP: devices then record to https://RECORDER:PORT/rec/ and the PBX posts CDRs to https://RECORDER:PORT/cdr. Needs tlskey.",
+        check: folder,
+    },
+    SetupKey {
+        name: "tlskey",
+        values: "a PEM file, or empty",
+        default: "",
+        secret: false,
+        help: "The private key of tlscert (PEM). Keep the file readable by the recorder only.",
+        check: folder,
+    },
+    SetupKey {
         name: "httpauth",
         values: "user:password, or empty",
         default: "",

@@ -33,8 +33,9 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
         .block_on(Service::start(config, archiver))
         .map_err(|e| UsageError(format!("the recorder cannot start: {e}")))?;
     eprintln!(
-        "callrec: recorder on http://{0}: captures to http://{0}/rec/, CDRs to http://{0}/cdr",
-        service.local_addr()
+        "callrec: recorder on {1}://{0}: captures to {1}://{0}/rec/, CDRs to {1}://{0}/cdr",
+        service.local_addr(),
+        service.scheme()
     );
     let board = service.pipeline().status.clone();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

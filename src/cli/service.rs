@@ -14,6 +14,7 @@ use crate::recorder::pipeline::{OrphanPolicy, PipelineConfig};
 use crate::recorder::pull::{PullConfig, Source};
 use crate::recorder::rules::Agents;
 use crate::recorder::service::{Service, ServiceConfig};
+use crate::recorder::tls::Https;
 
 /// The recorder's configuration, from the setup (with command-line overrides).
 pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
@@ -79,7 +80,21 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
             .split_once(':')
             .map(|(u, p)| (u.to_string(), p.to_string())),
     });
+    let (cert, key) = (setup.get("tlscert"), setup.get("tlskey"));
+    let https = match (cert.is_empty(), key.is_empty()) {
+        (true, true) => None,
+        (false, false) => Some(
+            Https::load(std::path::Path::new(&cert), std::path::Path::new(&key))
+                .map_err(|e| UsageError(format!("tlscert/tlskey: {e}")))?,
+        ),
+        _ => {
+            return Err(UsageError(
+                "tlscert and tlskey go together: give both, or neither".into(),
+            ));
+        }
+    };
     Ok(ServiceConfig {
+        https,
         pbx,
         pull,
         mail,
@@ -135,8 +150,9 @@ pub fn service(args: &Args) -> Result<i32, UsageError> {
             .await
             .map_err(|e| UsageError(format!("the recorder cannot start: {e}")))?;
         eprintln!(
-            "callrec: recorder on http://{0}: captures to http://{0}/rec/, CDRs to http://{0}/cdr, status at http://{0}/status",
-            service.local_addr()
+            "callrec: recorder on {1}://{0}: captures to {1}://{0}/rec/, CDRs to {1}://{0}/cdr, status at {1}://{0}/status",
+            service.local_addr(),
+            service.scheme()
         );
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let stop_tx = Arc::new(stop_tx);

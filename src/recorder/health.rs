@@ -23,7 +23,13 @@ fn unreported(status: &StatusBoard) -> bool {
 
 /// The seed's start-up check. `listen` is the recorder's own HTTP address, which the
 /// PBX posts CDRs to and the devices upload captures to.
-pub async fn startup(pipeline: Arc<Pipeline>, listen: SocketAddr, pull: Option<PullConfig>) {
+/// `own_cert`: the recorder serves HTTPS with this certificate (PEM).
+pub async fn startup(
+    pipeline: Arc<Pipeline>,
+    listen: SocketAddr,
+    pull: Option<PullConfig>,
+    own_cert: Option<Vec<u8>>,
+) {
     let archiver = pipeline.archiver.clone();
     let status = pipeline.status.clone();
     status.event("info", "Start-up check 1/5: setup is plausible");
@@ -36,15 +42,23 @@ pub async fn startup(pipeline: Arc<Pipeline>, listen: SocketAddr, pull: Option<P
             std::net::Ipv6Addr::LOCALHOST.into()
         });
     }
-    let url = format!("http://{own}/status");
+    let scheme = if own_cert.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{own}/status");
     let answer = async {
-        super::http_client::builder()
-            .timeout(Duration::from_secs(3))
-            .build()?
-            .get(&url)
-            .send()
-            .await?
-            .error_for_status()
+        let builder = match &own_cert {
+            Some(pem) => super::http_client::pinned_builder(pem)?,
+            None => super::http_client::builder(),
+        };
+        let ask = async {
+            builder
+                .timeout(Duration::from_secs(3))
+                .build()?
+                .get(&url)
+                .send()
+                .await?
+                .error_for_status()
+        };
+        ask.await.map_err(|e: reqwest::Error| e.to_string())
     }
     .await;
     let mut all_ok = answer.is_ok();
@@ -53,7 +67,7 @@ pub async fn startup(pipeline: Arc<Pipeline>, listen: SocketAddr, pull: Option<P
             status.update(|s| s.lamps.cdr = Lamp::Green);
             status.event(
                 "info",
-                format!("Start-up check 2/5: reporting link OK (CDRs to http://{own}/cdr)"),
+                format!("Start-up check 2/5: reporting link OK (CDRs to {scheme}://{own}/cdr)"),
             );
         }
         Err(e) => {

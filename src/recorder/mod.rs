@@ -19,3 +19,4 @@ pub mod service;
 pub mod soap_wire;
 pub mod spool;
 pub mod status;
+pub mod tls;

@@ -15,6 +15,7 @@ use super::pull::PullConfig;
 use super::receiver::{Receiver, router};
 use super::spool::Spool;
 use super::status::{AlarmState, StatusBoard};
+use super::tls::{Https, TlsListener};
 use crate::archive::record::Archiver;
 
 /// Everything the recorder is told by the setup.
@@ -33,6 +34,8 @@ pub struct ServiceConfig {
     pub pull: Option<PullConfig>,
     /// The PBX's SOAP API, for the PBX lamp and the calls in recording.
     pub pbx: Option<PbxConfig>,
+    /// Serve HTTPS with this certificate instead of plain HTTP.
+    pub https: Option<Https>,
 }
 
 /// The least time between two alarm e-mails; alarms in between are told in the next.
@@ -46,6 +49,7 @@ pub struct Service {
     mail: Option<MailConfig>,
     pull: Option<PullConfig>,
     pbx: Option<PbxConfig>,
+    https: Option<Https>,
 }
 
 impl Service {
@@ -77,6 +81,7 @@ impl Service {
             mail: config.mail,
             pull: config.pull,
             pbx: config.pbx,
+            https: config.https,
         })
     }
 
@@ -85,6 +90,15 @@ impl Service {
         self.listener
             .local_addr()
             .expect("a bound listener has an address")
+    }
+
+    /// `https` or `http`, as devices and the PBX must address the recorder.
+    pub fn scheme(&self) -> &'static str {
+        if self.https.is_some() {
+            "https"
+        } else {
+            "http"
+        }
     }
 
     pub fn pipeline(&self) -> Arc<Pipeline> {
@@ -96,22 +110,38 @@ impl Service {
         let status = self.pipeline.status.clone();
         status.event(
             "info",
-            format!("recorder listening on http://{}", self.local_addr()),
+            format!(
+                "recorder listening on {}://{}",
+                self.scheme(),
+                self.local_addr()
+            ),
         );
         if let Some(mail) = self.mail.clone() {
             tokio::spawn(mail_alarms(status.clone(), mail, stop.clone()));
         }
         let local = self.local_addr();
         let mut http_stop = stop.clone();
-        let server = tokio::spawn(
-            axum::serve(self.listener, router(self.receiver))
-                .with_graceful_shutdown(async move {
-                    let _ = http_stop.wait_for(|s| *s).await;
-                })
+        let stopping = async move {
+            let _ = http_stop.wait_for(|s| *s).await;
+        };
+        let own_cert = self.https.as_ref().map(|h| h.cert_pem.clone());
+        let server = match self.https {
+            Some(https) => tokio::spawn(
+                axum::serve(
+                    TlsListener::new(self.listener, https.config)?,
+                    router(self.receiver),
+                )
+                .with_graceful_shutdown(stopping)
                 .into_future(),
-        );
+            ),
+            None => tokio::spawn(
+                axum::serve(self.listener, router(self.receiver))
+                    .with_graceful_shutdown(stopping)
+                    .into_future(),
+            ),
+        };
         // the seed's start-up check runs against the server that now answers
-        super::health::startup(self.pipeline.clone(), local, self.pull.clone()).await;
+        super::health::startup(self.pipeline.clone(), local, self.pull.clone(), own_cert).await;
         let jobs = tokio::spawn(self.pipeline.clone().run(stop.clone()));
         let link = self.pbx.clone().map(|pbx| {
             tokio::spawn(super::pbx_link::run(

@@ -182,6 +182,22 @@ impl Simulator {
         })
     }
 
+    /// A simulator for a recorder serving HTTPS with its own certificate (PEM), which
+    /// it accepts exactly, as a device configured with that certificate does.
+    pub fn new_trusting(
+        base: &str,
+        auth: Option<(String, String)>,
+        cert_pem: &[u8],
+    ) -> Result<Simulator, SimError> {
+        let client = crate::recorder::http_client::pinned_builder(cert_pem)
+            .map_err(|what| SimError::Refused { what, status: 0 })?
+            .timeout(Duration::from_secs(120))
+            .build()?;
+        let mut sim = Simulator::new(base, auth)?;
+        sim.client = client;
+        Ok(sim)
+    }
+
     /// Also reports every call over this PBX SOAP endpoint.
     pub fn with_pbx(mut self, pbx: std::sync::Arc<soap_pbx::SoapPbx>) -> Simulator {
         self.pbx = Some(pbx);

@@ -84,6 +84,8 @@ impl Tab {
             Tab::Reporting => &["cdrwait", "orphans"],
             Tab::PcapSource => &[
                 "listen",
+                "tlscert",
+                "tlskey",
                 "httpauth",
                 "source",
                 "sourceauth",
@@ -125,6 +127,8 @@ pub fn caption(key: &str) -> &str {
         "cdrwait" => "CDR wait (5 s steps)",
         "orphans" => "Capture without CDR",
         "listen" => "Listen on",
+        "tlscert" => "HTTPS certificate",
+        "tlskey" => "HTTPS key",
         "source" => "Pull source",
         "sourceauth" => "Pull source login",
         "sourcecert" => "Pull source certificate",
