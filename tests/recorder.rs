@@ -840,3 +840,46 @@ async fn devices_and_the_pbx_can_reach_the_recorder_over_https() {
     stop_tx.send(true).unwrap();
     running.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tan_dialled_during_the_call_lands_in_the_record_name_and_sidecar() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let mut cfg = config(&["20", "21", "22", "23", "24"]);
+    cfg.pipeline.tan_prefix = "88".into();
+    let service = Service::start(cfg, archiver(&store)).await.unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let now = jiff::Timestamp::now().as_second();
+    let mut calls = scripted_calls(2, 4.0, now - 60, 23);
+    calls[0].internal = "21".into();
+    calls[0].tan_dial = Some("88123456".into());
+    calls[1].internal = "22".into();
+    calls[1].fault = Fault::None;
+    calls[0].fault = Fault::None;
+    let sim = Simulator::new(&url, None).unwrap();
+    for call in &calls {
+        sim.play(call).await.unwrap();
+    }
+    wait_until("both records", Duration::from_secs(30), async || {
+        records(&store).len() == 2
+    })
+    .await;
+    let found = records(&store);
+    let with_tan: Vec<&PathBuf> = found
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with("_T123456.wav"))
+        .collect();
+    assert_eq!(with_tan.len(), 1, "{found:?}");
+    assert!(with_tan[0].to_string_lossy().contains("_21_"));
+    let (code, out, err) = common::callrec(&["inspect", &format!("in={}", with_tan[0].display())]);
+    assert_eq!(code, 0, "{err}");
+    let inspected: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        inspected["metadata"]["call"]["tan"], "123456",
+        "the sidecar carries the TAN: {out}"
+    );
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}

@@ -176,6 +176,14 @@ fn extensions(v: &str) -> Result<(), String> {
     }
 }
 
+fn digits_or_empty(v: &str) -> Result<(), String> {
+    if v.len() <= 20 && v.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("must be digits (at most 20), or empty".into())
+    }
+}
+
 fn licence_count(v: &str) -> Result<(), String> {
     number_in(0, 100_000)(v)
 }
@@ -375,6 +383,14 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "Members of this PBX group (the CDR's <grp> list) are agents too.",
         check: name,
+    },
+    SetupKey {
+        name: "tanprefix",
+        values: "digits, or empty",
+        default: "",
+        secret: false,
+        help: "The number of the PBX object agents dial, followed by the 6-digit TAN, during a call (the seed's TAN prefix): the recorder finds that short call in the CDRs and puts the TAN into the record's name and sidecar. Empty: TANs only from the Player.",
+        check: digits_or_empty,
     },
     SetupKey {
         name: "licences",

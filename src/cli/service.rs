@@ -130,6 +130,7 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
                 agent: number("randomagent") as u32,
             },
             keep_months: number("keepmonths") as u32,
+            tan_prefix: setup.get("tanprefix"),
             ..PipelineConfig::default()
         },
     })

@@ -19,4 +19,5 @@ pub mod service;
 pub mod soap_wire;
 pub mod spool;
 pub mod status;
+pub mod tans;
 pub mod tls;

@@ -60,6 +60,8 @@ pub struct PipelineConfig {
     pub sampling: Sampling,
     /// Records older than this many months are deleted (0: kept for ever).
     pub keep_months: u32,
+    /// The number agents dial before a 6-digit TAN during a call; empty: no TANs.
+    pub tan_prefix: String,
 }
 
 impl Default for PipelineConfig {
@@ -73,6 +75,7 @@ impl Default for PipelineConfig {
             mode: Mode::Standard,
             sampling: Sampling::default(),
             keep_months: 0,
+            tan_prefix: String::new(),
         }
     }
 }
@@ -412,10 +415,18 @@ impl Pipeline {
                     Mode::Standard => "std",
                     Mode::Tcr(_) => "tcr",
                 };
+                let end = facts.start_utc + i64::from(facts.duration_s);
+                let tan = super::tans::dialled_tan(
+                    &book.cdrs,
+                    &agent,
+                    facts.start_utc,
+                    end,
+                    &self.config.tan_prefix,
+                );
                 Plan::Archive(Box::new(Booking {
                     facts: Some(facts),
                     raw_cdrs: raw,
-                    tan: None,
+                    tan,
                     mode: Some(if self.config.sampling.active() {
                         format!("{mode}+random")
                     } else {

@@ -50,6 +50,8 @@ pub struct SimCall {
     pub start_utc: i64,
     pub ring_s: u32,
     pub fault: Fault,
+    /// A number the agent dials during the call (TAN prefix and TAN), in its own CDR.
+    pub tan_dial: Option<String>,
 }
 
 impl SimCall {
@@ -106,7 +108,25 @@ impl SimCall {
             tdir = if self.outgoing { "to" } else { "from" },
             utc = self.start_utc,
         );
-        vec![user, trunk]
+        let mut cdrs = vec![user, trunk];
+        if let Some(dial) = &self.tan_dial {
+            // the agent's short call to the TAN object, in the middle of the conversation:
+            // it ends first, so the PBX sends its CDR first
+            cdrs.insert(
+                0,
+                format!(
+                "<cdr guid=\"{guid:032x}\" sys=\"PBX\" pbx=\".\" node=\"root\" cn=\"User {n}\" e164=\"{n}\" \
+                 h323=\"user{n}\" dir=\"from\" utc=\"{utc}\"><user/>\
+                 <event msg=\"setup-from\" time=\"0\" conf=\"{conf:032x}\"/>\
+                 <event msg=\"conn-to\" time=\"1\" e164=\"{dial}\"/><event msg=\"rel-to\" time=\"2\"/></cdr>",
+                guid = self.conf ^ 0x7777,
+                conf = self.conf ^ 0x9999_0000,
+                n = self.internal,
+                utc = self.start_utc + i64::from(self.ring_s) + 1,
+                ),
+            );
+        }
+        cdrs
     }
 }
 
@@ -141,6 +161,7 @@ pub fn scripted_calls(count: usize, seconds: f64, start_utc: i64, seed: u64) -> 
                 start_utc: start_utc + (i as i64) * 7,
                 ring_s: 1 + rng.next_u32() % 9,
                 fault: Fault::None,
+                tan_dial: None,
             }
         })
         .collect()

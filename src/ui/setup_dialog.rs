@@ -80,7 +80,15 @@ impl Tab {
     pub fn keys(self) -> &'static [&'static str] {
         match self {
             Tab::General => &["recorder", "trace", "logmb"],
-            Tab::Pbx => &["pbx", "pbxuser", "pbxauth", "agents", "group", "licences"],
+            Tab::Pbx => &[
+                "pbx",
+                "pbxuser",
+                "pbxauth",
+                "agents",
+                "group",
+                "licences",
+                "tanprefix",
+            ],
             Tab::Reporting => &["cdrwait", "orphans"],
             Tab::PcapSource => &[
                 "listen",
@@ -124,6 +132,7 @@ pub fn caption(key: &str) -> &str {
         "agents" => "Agents (extensions)",
         "group" => "Recording group",
         "licences" => "Licences (agents)",
+        "tanprefix" => "TAN prefix",
         "cdrwait" => "CDR wait (5 s steps)",
         "orphans" => "Capture without CDR",
         "listen" => "Listen on",
