@@ -167,7 +167,15 @@ async fn run(n: usize, rate: Option<f64>) {
         let seen = seen.lock().expect("lock");
         ready
             .iter()
-            .map(|(conf, r)| seen[conf].saturating_duration_since(*r).as_secs_f64())
+            .map(|(conf, r)| match seen.get(conf) {
+                Some(s) => s.saturating_duration_since(*r).as_secs_f64(),
+                None => panic!(
+                    "{conf} not seen; seen but not sent: {:?}",
+                    seen.keys()
+                        .filter(|k| !ready.contains_key(*k))
+                        .collect::<Vec<_>>()
+                ),
+            })
             .collect()
     };
     latencies.sort_by(f64::total_cmp);

@@ -883,3 +883,73 @@ async fn a_tan_dialled_during_the_call_lands_in_the_record_name_and_sidecar() {
     stop_tx.send(true).unwrap();
     running.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_with_many_workers_archives_every_call_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let mut cfg = config(&["21"]);
+    cfg.pipeline.workers = 8;
+    let service = Service::start(cfg, archiver(&store)).await.unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let now = jiff::Timestamp::now().as_second();
+    let mut calls = scripted_calls(240, 10.0, now - 3600, 29);
+    for call in &mut calls {
+        call.internal = "21".into();
+        call.codec = callrec::media::synth::SynthCodec::Pcma;
+    }
+    // few distinct captures under many names, as in the benchmark
+    let captures: Vec<Vec<u8>> = calls.iter().take(8).map(|c| c.capture().1).collect();
+    let sim = std::sync::Arc::new(Simulator::new(&url, None).unwrap());
+    let calls = std::sync::Arc::new(calls);
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut senders = Vec::new();
+    for _ in 0..8 {
+        let (sim, calls, captures, next) =
+            (sim.clone(), calls.clone(), captures.clone(), next.clone());
+        senders.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(call) = calls.get(i) else { break };
+                let name =
+                    callrec::media::synth::CallScript::innovaphone_name(call.conf, call.mac, 1);
+                sim.put_capture(&name, captures[i % captures.len()].clone())
+                    .await
+                    .unwrap();
+                for cdr in call.cdrs() {
+                    sim.send_cdr(&cdr).await.unwrap();
+                }
+            }
+        }));
+    }
+    for s in senders {
+        s.await.unwrap();
+    }
+    wait_until(
+        "every call archived",
+        Duration::from_secs(120),
+        async || {
+            let s = sim.status().await.unwrap();
+            s["counters"]["archived"] == 240 && s["archiving"].as_array().unwrap().is_empty()
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let found = records(&store);
+    let doubles: Vec<&PathBuf> = found
+        .iter()
+        .filter(|p| p.to_string_lossy().contains('~'))
+        .collect();
+    let recent = sim.status().await.unwrap()["recent"].clone();
+    assert!(
+        doubles.is_empty(),
+        "archived twice: {doubles:?}\n{recent:#}"
+    );
+    assert_eq!(found.len(), 240);
+    let status = sim.status().await.unwrap();
+    assert_eq!(status["counters"]["errors"], 0, "{}", status["recent"]);
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}

@@ -124,9 +124,18 @@ impl Archiver {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let device = SourceName::parse(&source_file);
-        // Temporary files of this attempt share a prefix derived from the capture, so a
-        // later attempt on the same capture can clear what a killed one left behind.
-        let attempt = format!(".{}-{}", hex::encode(&source_sha[..8]), std::process::id());
+        // Temporary files of this attempt share a prefix derived from the capture (its
+        // name and content), so a later attempt on the same capture can clear what a
+        // killed one left behind, while two captures with equal bytes under different
+        // names (archived at the same moment) never touch each other's files.
+        let mut naming = Sha256::new();
+        naming.update(source_file.as_bytes());
+        naming.update(source_sha);
+        let attempt = format!(
+            ".{}-{}",
+            hex::encode(&naming.finalize()[..8]),
+            std::process::id()
+        );
         remove_earlier_attempts(&self.store.rec(), &attempt[..17]);
         let temp_audio = self.store.rec().join(format!("{attempt}.audio"));
         let written = match self.write_audio(capture, &temp_audio) {
@@ -445,7 +454,10 @@ impl Archiver {
         trusted.add(self.identity.public());
         let check = check_sidecar(&text, || Ok(hash_file(audio).ok()), &self.ring, &trusted);
         match check.metadata {
-            Some(m) if m.source.sha256 == metadata.source.sha256 => Existing::Same,
+            // the same record only with its audio: a sidecar alone is not a record
+            Some(m) if m.source.sha256 == metadata.source.sha256 && audio.exists() => {
+                Existing::Same
+            }
             // our own sidecar from an attempt that died before the audio was renamed
             None if !audio.exists() && check.signer == Some(self.identity.public().id()) => {
                 Existing::Free

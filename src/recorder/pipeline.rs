@@ -71,7 +71,7 @@ impl Default for PipelineConfig {
             cdr_wait_steps: 60,
             orphans: OrphanPolicy::Keep,
             settle: Duration::from_secs(3),
-            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
             mode: Mode::Standard,
             sampling: Sampling::default(),
             keep_months: 0,
@@ -297,6 +297,12 @@ impl Pipeline {
                 .unwrap_or_else(|e| e.into_inner())
                 .contains(&capture.name)
             {
+                continue;
+            }
+            // The listing may be older than a job that has just finished with this
+            // capture: a job removes the journal file before it leaves `busy`, so a
+            // file still there now (checked after `busy`) is really waiting.
+            if !capture.path.exists() {
                 continue;
             }
             let conf = SourceName::parse(&capture.name).map(|s| s.conf);

@@ -121,7 +121,12 @@ impl Spool {
             if !valid_capture_name(&name) {
                 continue;
             }
-            let meta = entry.metadata()?;
+            // a capture archived while the folder is read is gone: not an error
+            let meta = match entry.metadata() {
+                Ok(m) => m,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
             if !meta.is_file() {
                 continue;
             }
