@@ -571,6 +571,7 @@ async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
     let status = sim.status().await.unwrap();
     assert!(status["alarm"]["alarm"].is_string(), "{status}");
     assert_eq!(status["counters"]["failed"], 1);
+    assert_eq!(status["lamps"]["software"], "red", "an undecodable capture: {status}");
     assert!(
         store.join("REC").join("failed").join(&name).exists(),
         "the bad capture is kept aside"

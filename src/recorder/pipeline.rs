@@ -499,13 +499,22 @@ impl Pipeline {
             })
             .await;
             drop(permit);
-            if let Ok(capture) = capture {
-                this.busy
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .remove(&capture.name);
-                this.status
-                    .update(|s| s.archiving.retain(|n| *n != capture.name));
+            match capture {
+                Ok(capture) => {
+                    this.busy
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&capture.name);
+                    this.status
+                        .update(|s| s.archiving.retain(|n| *n != capture.name));
+                }
+                Err(e) => {
+                    // a bug, not a bad input: the seed's SOFTWARE alarm. The capture
+                    // stays in the journal and marked busy, so it is not retried in a loop.
+                    this.status.update(|s| s.lamps.software = Lamp::Red);
+                    this.status
+                        .event("error", format!("software error while archiving: {e}"));
+                }
             }
             this.wake.notify_one();
         });
@@ -537,9 +546,13 @@ impl Pipeline {
                         self.status.event("info", format!("stored {relative}"));
                     }
                     Err(ArchiveError::Media(e)) => {
-                        // nothing usable in it: kept aside for a person, never deleted
+                        // nothing usable in it: kept aside for a person, never deleted;
+                        // a capture that cannot be decoded is the seed's SOFTWARE alarm
                         let kept = self.spool.fail_capture(&capture.name);
-                        self.status.update(|s| s.counters.failed += 1);
+                        self.status.update(|s| {
+                            s.counters.failed += 1;
+                            s.lamps.software = Lamp::Red;
+                        });
                         self.status.event(
                             "error",
                             format!(
