@@ -571,7 +571,10 @@ async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
     let status = sim.status().await.unwrap();
     assert!(status["alarm"]["alarm"].is_string(), "{status}");
     assert_eq!(status["counters"]["failed"], 1);
-    assert_eq!(status["lamps"]["software"], "red", "an undecodable capture: {status}");
+    assert_eq!(
+        status["lamps"]["software"], "red",
+        "an undecodable capture: {status}"
+    );
     assert!(
         store.join("REC").join("failed").join(&name).exists(),
         "the bad capture is kept aside"
@@ -951,6 +954,60 @@ async fn a_burst_with_many_workers_archives_every_call_exactly_once() {
     assert_eq!(found.len(), 240);
     let status = sim.status().await.unwrap();
     assert_eq!(status["counters"]["errors"], 0, "{}", status["recent"]);
+    stop_tx.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_and_cdrs_may_log_in_with_digest_instead_of_basic() {
+    use callrec::recorder::digest_auth::send_answering;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let mut cfg = config(&["21"]);
+    cfg.basic_auth = Some("pbx:s3cret".into());
+    let service = Service::start(cfg, archiver(&store)).await.unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stop_rx));
+    let client = callrec::recorder::http_client::builder().build().unwrap();
+    let now = jiff::Timestamp::now().as_second();
+    let mut call = scripted_calls(1, 2.0, now - 60, 31).remove(0);
+    call.internal = "21".into();
+    let (name, bytes) = call.capture();
+    let put = |password: &'static str| {
+        let (client, url, name, bytes) = (client.clone(), url.clone(), name.clone(), bytes.clone());
+        async move {
+            send_answering(
+                || client.put(format!("{url}/rec/{name}")).body(bytes.clone()),
+                "pbx",
+                password,
+            )
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+        }
+    };
+    assert_eq!(put("guess").await, 401, "a wrong password is refused");
+    assert_eq!(put("s3cret").await, 201, "Digest is accepted");
+    for cdr in call.cdrs() {
+        let answer = send_answering(
+            || {
+                client
+                    .post(format!("{url}/cdr"))
+                    .body(format!("log-msg{cdr}"))
+            },
+            "pbx",
+            "s3cret",
+        )
+        .await
+        .unwrap();
+        assert_eq!(answer.status().as_u16(), 200);
+    }
+    wait_until("the record", Duration::from_secs(30), async || {
+        records(&store).len() == 1
+    })
+    .await;
     stop_tx.send(true).unwrap();
     running.await.unwrap().unwrap();
 }

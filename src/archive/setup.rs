@@ -325,7 +325,7 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "user:password, or empty",
         default: "",
         secret: true,
-        help: "Login at the pull source (Basic).",
+        help: "Login at the pull source: sent only when asked, as Digest when the source offers it, else Basic.",
         check: credentials,
     },
     SetupKey {
@@ -365,7 +365,7 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "user:password, or empty",
         default: "",
         secret: true,
-        help: "HTTP login at the PBX for the SOAP API (Basic: enable 'allow HTTP basic authentication' on the PBX).",
+        help: "HTTP login at the PBX for the SOAP API: answered with Digest (the PBX's default) or Basic, as the PBX asks.",
         check: credentials,
     },
     SetupKey {

@@ -100,19 +100,25 @@ impl Link {
     }
 
     async fn call(&self, operation: &str, params: &[(&str, String)]) -> Result<Node, String> {
-        let mut req = self
-            .client
-            .post(&self.config.url)
-            .header("Content-Type", "text/xml; charset=utf-8")
-            .header(
-                "SOAPAction",
-                format!("{}#{operation}", super::soap_wire::NAMESPACE),
-            )
-            .body(request(operation, params));
-        if let Some((user, password)) = &self.config.credentials {
-            req = req.basic_auth(user, Some(password));
-        }
-        let answer = req.send().await.map_err(|e| format!("{operation}: {e}"))?;
+        let body = request(operation, params);
+        let build = || {
+            self.client
+                .post(&self.config.url)
+                .header("Content-Type", "text/xml; charset=utf-8")
+                .header(
+                    "SOAPAction",
+                    format!("{}#{operation}", super::soap_wire::NAMESPACE),
+                )
+                .body(body.clone())
+        };
+        // the PBX asks for Digest unless Basic is allowed on it: answer either
+        let sent = match &self.config.credentials {
+            Some((user, password)) => {
+                super::digest_auth::send_answering(build, user, password).await
+            }
+            None => build().send().await,
+        };
+        let answer = sent.map_err(|e| format!("{operation}: {e}"))?;
         if !answer.status().is_success() {
             return Err(format!("{operation}: HTTP {}", answer.status()));
         }

@@ -267,12 +267,22 @@ impl Puller {
         self.failing = true;
     }
 
-    fn request(&self, method: &str, url: &str) -> reqwest::RequestBuilder {
+    /// Sends one request; with a login, answers the source's challenge (Digest, as
+    /// innovaphone gateways ask by default, or Basic), never sending the password
+    /// unasked.
+    async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        decorate: impl Fn(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> reqwest::Result<reqwest::Response> {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let request = self.client.request(method, url);
+        let build = || decorate(self.client.request(method.clone(), url));
         match &self.config.credentials {
-            Some((user, password)) => request.basic_auth(user, Some(password)),
-            None => request,
+            Some((user, password)) => {
+                super::digest_auth::send_answering(build, user, password).await
+            }
+            None => build().send().await,
         }
     }
 
@@ -281,11 +291,11 @@ impl Puller {
             Source::Folder(dir) => list_folder(dir),
             Source::Http(url) => {
                 let answer = self
-                    .request("PROPFIND", url)
-                    .header("Depth", "1")
-                    .header("Content-Type", "application/xml")
-                    .body(PROPFIND_BODY)
-                    .send()
+                    .send("PROPFIND", url, |r| {
+                        r.header("Depth", "1")
+                            .header("Content-Type", "application/xml")
+                            .body(PROPFIND_BODY)
+                    })
                     .await
                     .map_err(|e| format!("{url}: {}", explain(&e)))?;
                 if answer.status().as_u16() == 207 {
@@ -294,8 +304,7 @@ impl Puller {
                 }
                 // no WebDAV listing: a plain web server's index page, sizes by HEAD
                 let answer = self
-                    .request("GET", url)
-                    .send()
+                    .send("GET", url, |r| r)
                     .await
                     .map_err(|e| format!("{url}: {}", explain(&e)))?;
                 if !answer.status().is_success() {
@@ -306,8 +315,7 @@ impl Puller {
                 for name in index_links(&String::from_utf8_lossy(&body)) {
                     let location = format!("{url}{name}");
                     let head = self
-                        .request("HEAD", &location)
-                        .send()
+                        .send("HEAD", &location, |r| r)
                         .await
                         .map_err(|e| format!("{location}: {}", explain(&e)))?;
                     if let Some(size) = head.content_length() {
@@ -361,8 +369,7 @@ impl Puller {
             }
             Source::Http(_) => {
                 let answer = self
-                    .request("GET", &file.location)
-                    .send()
+                    .send("GET", &file.location, |r| r)
                     .await
                     .map_err(|e| explain(&e))?;
                 if !answer.status().is_success() {
@@ -403,7 +410,7 @@ impl Puller {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.to_string()),
                     _ => Ok(()),
                 },
-                Source::Http(_) => match self.request("DELETE", &location).send().await {
+                Source::Http(_) => match self.send("DELETE", &location, |r| r).await {
                     Ok(a) if a.status().is_success() || a.status().as_u16() == 404 => Ok(()),
                     Ok(a) => Err(format!("DELETE: {}", a.status())),
                     Err(e) => Err(explain(&e)),

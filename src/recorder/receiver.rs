@@ -27,6 +27,7 @@ use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
 use super::cdr_intake::{MAX_CDR_REQUEST, parse_request};
+use super::digest_auth::DigestServer;
 use super::pipeline::Pipeline;
 use super::spool::valid_capture_name;
 use super::status::Lamp;
@@ -36,8 +37,10 @@ pub struct Receiver {
     pub pipeline: Arc<Pipeline>,
     /// Largest capture accepted, in bytes.
     pub max_capture: u64,
-    /// `user:password` that requests must present with Basic authentication, if set.
+    /// `user:password` that requests must present (Basic, or Digest through `digest`).
     pub basic_auth: Option<String>,
+    /// Digest for the same login, for senders that will not use Basic.
+    pub digest: Option<DigestServer>,
 }
 
 /// The router; serve it with `axum::serve`.
@@ -67,26 +70,38 @@ async fn authenticate(State(rx): State<Arc<Receiver>>, request: Request, next: N
     let Some(expected) = &rx.basic_auth else {
         return next.run(request).await;
     };
-    let given = request
+    let authorization = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
+        .unwrap_or("");
+    let basic = authorization
+        .strip_prefix("Basic ")
         .and_then(|b| {
             base64::engine::general_purpose::STANDARD
                 .decode(b.trim())
                 .ok()
-        });
-    if given.as_deref() == Some(expected.as_bytes()) {
-        next.run(request).await
-    } else {
-        let mut response = StatusCode::UNAUTHORIZED.into_response();
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Basic realm=\"callrec\""),
-        );
-        response
+        })
+        .is_some_and(|given| given == expected.as_bytes());
+    let digest = rx
+        .digest
+        .as_ref()
+        .is_some_and(|d| d.verify(authorization, request.method().as_str()));
+    if basic || digest {
+        return next.run(request).await;
     }
+    let mut response = StatusCode::UNAUTHORIZED.into_response();
+    let headers = response.headers_mut();
+    for challenge in rx.digest.iter().flat_map(DigestServer::challenges) {
+        if let Ok(value) = HeaderValue::from_str(&challenge) {
+            headers.append(header::WWW_AUTHENTICATE, value);
+        }
+    }
+    headers.append(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"callrec\""),
+    );
+    response
 }
 
 fn dav_headers(mut response: Response) -> Response {

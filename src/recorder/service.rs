@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use super::digest_auth::DigestServer;
 use super::mailer::MailConfig;
 use super::pbx_link::PbxConfig;
 use super::pipeline::{Pipeline, PipelineConfig};
@@ -72,6 +73,7 @@ impl Service {
         let receiver = Arc::new(Receiver {
             pipeline: pipeline.clone(),
             max_capture: config.max_capture,
+            digest: config.basic_auth.as_deref().and_then(DigestServer::new),
             basic_auth: config.basic_auth,
         });
         Ok(Service {

@@ -18,6 +18,7 @@ use axum::routing::post;
 use tokio::sync::{Notify, watch};
 
 use super::SimCall;
+use crate::recorder::digest_auth::DigestServer;
 use crate::recorder::soap_wire::{CallEvent, UserEvent, parse, response};
 
 struct PbxState {
@@ -28,7 +29,8 @@ struct PbxState {
     /// Sessions that have had their user listing.
     listed: Mutex<Vec<String>>,
     hold: Duration,
-    credentials: Option<(String, String)>,
+    /// The login: Digest only, as a PBX without "allow HTTP basic authentication".
+    digest: Option<DigestServer>,
 }
 
 /// A running simulated PBX SOAP endpoint.
@@ -68,7 +70,9 @@ impl SoapPbx {
             sessions: AtomicU32::new(0),
             listed: Mutex::new(Vec::new()),
             hold,
-            credentials,
+            digest: credentials
+                .as_ref()
+                .and_then(|(u, p)| DigestServer::new(&format!("{u}:{p}"))),
         });
         let (stop, mut stopped) = watch::channel(false);
         let app = axum::Router::new()
@@ -153,18 +157,13 @@ impl Drop for SoapPbx {
 }
 
 fn authorised(state: &PbxState, headers: &HeaderMap) -> bool {
-    let Some((user, password)) = &state.credentials else {
+    let Some(digest) = &state.digest else {
         return true;
     };
-    use base64::Engine;
-    let expected = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
-    );
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == expected)
+        .is_some_and(|v| digest.verify(v, "POST"))
 }
 
 fn xml(body: String) -> Response {
@@ -181,11 +180,15 @@ fn fault(text: &str) -> Response {
 
 async fn soap(State(state): State<Arc<PbxState>>, headers: HeaderMap, body: Bytes) -> Response {
     if !authorised(&state, &headers) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Basic realm=\"PBX\"")],
-        )
-            .into_response();
+        let mut response = StatusCode::UNAUTHORIZED.into_response();
+        for challenge in state.digest.iter().flat_map(DigestServer::challenges) {
+            if let Ok(value) = challenge.parse() {
+                response
+                    .headers_mut()
+                    .append(header::WWW_AUTHENTICATE, value);
+            }
+        }
+        return response;
     }
     let Some(root) = std::str::from_utf8(&body).ok().and_then(parse) else {
         return fault("not XML");
