@@ -245,50 +245,6 @@ pub fn answer(
     Some(value)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_rfc_7616_example_and_a_round_trip() {
-        // RFC 7616 section 3.9.1, MD5
-        let digest = response(
-            Algorithm::Md5,
-            "Mufasa",
-            "Circle of Life",
-            "http-auth@example.org",
-            "GET",
-            "/dir/index.html",
-            "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v",
-            "auth",
-            "00000001",
-            "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
-        );
-        assert_eq!(digest, "8ca523f5e9506fed4657c9700eebdbec");
-
-        let server = DigestServer::new("pbx:s3cret").unwrap();
-        for challenge in server.challenges() {
-            let header = answer(&challenge, "pbx", "s3cret", "PUT", "/rec/a.pcap").unwrap();
-            assert!(server.verify(&header, "PUT"), "{header}");
-            assert!(!server.verify(&header, "GET"), "the method is part of it");
-            let wrong = answer(&challenge, "pbx", "guess", "PUT", "/rec/a.pcap").unwrap();
-            assert!(!server.verify(&wrong, "PUT"));
-        }
-        // a nonce this server did not make
-        let forged = answer(
-            "Digest realm=\"callrec\", qop=\"auth\", nonce=\"65000000-00\"",
-            "pbx",
-            "s3cret",
-            "PUT",
-            "/rec/a.pcap",
-        )
-        .unwrap();
-        assert!(!server.verify(&forged, "PUT"));
-        assert!(!server.verify("Digest garbage", "PUT"));
-        assert!(!server.verify("Basic cGJ4OnMzY3JldA==", "PUT"));
-    }
-}
-
 /// Sends a request to a server that may want a login: first without credentials
 /// (nothing is given away to a server that asks for none), then, on a 401, once more
 /// answering its challenge — Digest when offered, else Basic. `build` makes the request
@@ -331,5 +287,49 @@ pub async fn send_answering(
             build().basic_auth(user, Some(password)).send().await
         }
         None => Ok(first),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rfc_7616_example_and_a_round_trip() {
+        // RFC 7616 section 3.9.1, MD5
+        let digest = response(
+            Algorithm::Md5,
+            "Mufasa",
+            "Circle of Life",
+            "http-auth@example.org",
+            "GET",
+            "/dir/index.html",
+            "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v",
+            "auth",
+            "00000001",
+            "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
+        );
+        assert_eq!(digest, "8ca523f5e9506fed4657c9700eebdbec");
+
+        let server = DigestServer::new("pbx:s3cret").unwrap();
+        for challenge in server.challenges() {
+            let header = answer(&challenge, "pbx", "s3cret", "PUT", "/rec/a.pcap").unwrap();
+            assert!(server.verify(&header, "PUT"), "{header}");
+            assert!(!server.verify(&header, "GET"), "the method is part of it");
+            let wrong = answer(&challenge, "pbx", "guess", "PUT", "/rec/a.pcap").unwrap();
+            assert!(!server.verify(&wrong, "PUT"));
+        }
+        // a nonce this server did not make
+        let forged = answer(
+            "Digest realm=\"callrec\", qop=\"auth\", nonce=\"65000000-00\"",
+            "pbx",
+            "s3cret",
+            "PUT",
+            "/rec/a.pcap",
+        )
+        .unwrap();
+        assert!(!server.verify(&forged, "PUT"));
+        assert!(!server.verify("Digest garbage", "PUT"));
+        assert!(!server.verify("Basic cGJ4OnMzY3JldA==", "PUT"));
     }
 }
