@@ -385,3 +385,64 @@ fn an_agents_player_shows_only_its_calls_and_changes_nothing() {
         );
     }
 }
+
+#[test]
+fn chosen_records_play_as_a_playlist_with_a_beep_between() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let mut h = harness(&store);
+    h.run_steps(2);
+    let index_of = |h: &Harness<'static, PlayerView>, external: &str| {
+        h.state()
+            .catalog
+            .entries
+            .iter()
+            .position(|e| e.name.external == external)
+            .unwrap()
+    };
+    // one plain click, then Ctrl-click a second record: two chosen
+    h.get_by_label("0301111").click();
+    h.run_steps(2);
+    h.get_by_label("0403333")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    h.run_steps(2);
+    assert_eq!(h.state().chosen.len(), 2);
+    h.get_by_label("Play list (2)").click();
+    h.run_steps(2);
+    let first = index_of(&h, "0301111");
+    let second = index_of(&h, "0403333");
+    assert_eq!(
+        h.state().selected,
+        Some(first),
+        "the list plays in the order shown"
+    );
+    assert_eq!(h.state().playlist.len(), 2);
+    // the first record (3 s) ends, a beep sounds, the second one plays
+    wait(&mut h, "the second record of the playlist", |v| {
+        v.selected == Some(second) && v.shown.playing
+    });
+    assert_eq!(h.state().beeps, 1);
+    assert!(
+        h.query_by_label("2/2").is_some(),
+        "position in the playlist"
+    );
+    // Prev goes back within the playlist, not to the record above in the list
+    h.get_by_label("Prev").click();
+    h.run_steps(2);
+    assert_eq!(h.state().selected, Some(first));
+    // "Keep only this": the playlist keeps the current record alone
+    h.get_by_label("Keep only this").click();
+    h.run_steps(2);
+    assert_eq!(h.state().playlist.len(), 1);
+    // Shift-click chooses a range
+    h.get_by_label("0302222")
+        .click_modifiers(egui::Modifiers::SHIFT);
+    h.run_steps(2);
+    assert_eq!(h.state().chosen.len(), 2, "from the last click to this one");
+    let played = std::fs::read_to_string(store.audit_log())
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("\tplayed\t"))
+        .count();
+    assert!(played >= 3, "each start is in the activity log ({played})");
+}

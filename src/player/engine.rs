@@ -234,6 +234,34 @@ impl Engine {
         self.shared.position.store(0, Ordering::Relaxed);
     }
 
+    /// Plays a short tone at once (the playlist's beep between two records); the
+    /// record that was loaded is gone, as after Eject.
+    pub fn beep(&self, seconds: f64, hz: f64) {
+        const RATE: u32 = 8000;
+        let n = (seconds * f64::from(RATE)) as usize;
+        let tone: Vec<i16> = (0..n)
+            .map(|i| {
+                let t = i as f64 / f64::from(RATE);
+                // a soft start and end, so the beep does not click
+                let envelope = (t / 0.01).min(1.0).min((seconds - t) / 0.01).max(0.0);
+                ((t * hz * std::f64::consts::TAU).sin() * 6000.0 * envelope) as i16
+            })
+            .collect();
+        let shared = &self.shared;
+        shared.generation.fetch_add(1, Ordering::SeqCst);
+        *shared.audio.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(PcmAudio {
+            rate: RATE,
+            left: tone.clone(),
+            right: tone,
+        });
+        *shared.path.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        shared.loading.store(false, Ordering::Relaxed);
+        shared.position.store(0, Ordering::Relaxed);
+        shared.loop_a.store(u64::MAX, Ordering::Relaxed);
+        shared.loop_b.store(u64::MAX, Ordering::Relaxed);
+        shared.playing.store(true, Ordering::Relaxed);
+    }
+
     /// Unloads the record (the seed's Eject).
     pub fn eject(&self) {
         self.shared.generation.fetch_add(1, Ordering::SeqCst);

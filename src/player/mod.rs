@@ -7,4 +7,5 @@ pub mod details;
 pub mod engine;
 pub mod filter;
 pub mod permissions;
+pub mod playlist;
 pub mod session;

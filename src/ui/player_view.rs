@@ -16,7 +16,11 @@ use crate::player::catalog::Catalog;
 use crate::player::details::DetailsLoader;
 use crate::player::engine::{Engine, OutputKind, Snapshot};
 use crate::player::filter::Filter;
+use crate::player::playlist::Playlist;
 use crate::player::session::Session;
+
+/// The beep between two records of the playlist.
+const BEEP_S: f64 = 0.25;
 
 /// How often the list looks for new records.
 const REFRESH: Duration = Duration::from_millis(500);
@@ -53,6 +57,16 @@ pub struct PlayerView {
     pub continuous: bool,
     /// The record that was playing in the last frame (to notice its end).
     was_playing: Option<usize>,
+    /// Records chosen in the table (Ctrl-click, Shift-click, All): the next playlist.
+    pub chosen: Vec<std::path::PathBuf>,
+    /// Row of the last plain or Ctrl click, where a Shift-click range starts.
+    anchor: Option<usize>,
+    pub playlist: Playlist,
+    /// A beep is sounding between two records; when it is over, the playlist's record
+    /// at this position plays.
+    beep_then: Option<(Instant, usize)>,
+    /// Beeps played between records.
+    pub beeps: u32,
     day_text: String,
 }
 
@@ -85,6 +99,11 @@ impl PlayerView {
             shown: Snapshot::default(),
             continuous: false,
             was_playing: None,
+            chosen: Vec::new(),
+            anchor: None,
+            playlist: Playlist::default(),
+            beep_then: None,
+            beeps: 0,
             day_text: String::new(),
         };
         view.apply_filter();
@@ -143,8 +162,47 @@ impl PlayerView {
         }
     }
 
-    /// Plays the record `delta` rows away from the selected one in the list as shown.
+    /// Plays the record at `path`, if the catalog has it.
+    pub fn play_path(&mut self, path: &std::path::Path) {
+        if let Some(index) = self.catalog.entries.iter().position(|e| e.audio == path) {
+            self.play_entry(index);
+        }
+    }
+
+    /// Makes the chosen records the playlist, in the order shown, and plays the first.
+    pub fn play_chosen(&mut self) {
+        let entries = &self.catalog.entries;
+        let items: Vec<std::path::PathBuf> = self
+            .rows
+            .iter()
+            .map(|&i| &entries[i].audio)
+            .filter(|p| self.chosen.contains(p))
+            .cloned()
+            .collect();
+        let looping = self.playlist.looping;
+        self.playlist = Playlist::new(items);
+        self.playlist.looping = looping;
+        self.beep_then = None;
+        if let Some(first) = self.playlist.current().map(std::path::Path::to_path_buf) {
+            self.play_path(&first);
+        }
+    }
+
+    /// Plays the record `delta` away: in the playlist when it holds several, else in
+    /// the list as shown (the seed: "jump to next/previous title in the search result
+    /// list if the playlist contains just one record").
     pub fn step(&mut self, delta: isize) {
+        if self.playlist.active() {
+            self.beep_then = None;
+            if let Some(next) = self.playlist.step(delta).map(std::path::Path::to_path_buf) {
+                self.play_path(&next);
+            }
+            return;
+        }
+        self.step_in_list(delta);
+    }
+
+    fn step_in_list(&mut self, delta: isize) {
         let here = self
             .selected
             .and_then(|sel| self.rows.iter().position(|&r| r == sel));
@@ -159,15 +217,35 @@ impl PlayerView {
 
     /// In continuous play, starts the next record when the current one has ended.
     fn continue_playing(&mut self) {
+        if let Some((until, next)) = self.beep_then {
+            if Instant::now() >= until {
+                self.beep_then = None;
+                self.playlist.at = next;
+                if let Some(path) = self.playlist.current().map(std::path::Path::to_path_buf) {
+                    self.play_path(&path);
+                }
+            }
+            return;
+        }
         let s = &self.shown;
         let ended = !s.playing && !s.loading && s.duration_s > 0.0 && s.position_s >= s.duration_s;
-        if self.continuous
-            && ended
-            && self.was_playing.is_some()
-            && self.was_playing == self.selected
-        {
+        let finished = ended && self.was_playing.is_some() && self.was_playing == self.selected;
+        if finished && self.playlist.active() {
+            // one after the other, with a beep between (and round again when looping)
             self.was_playing = None;
-            self.step(1);
+            if let Some(next) = self.playlist.peek(1) {
+                self.engine.beep(BEEP_S, 880.0);
+                self.beeps += 1;
+                self.beep_then = Some((
+                    Instant::now() + Duration::from_secs_f64(BEEP_S + 0.05),
+                    next,
+                ));
+            }
+            return;
+        }
+        if self.continuous && finished {
+            self.was_playing = None;
+            self.step_in_list(1);
             return;
         }
         if s.playing {
@@ -389,14 +467,14 @@ impl PlayerView {
             }
             if ui
                 .button("Prev")
-                .on_hover_text("the record above in the list")
+                .on_hover_text("the record before: in the playlist, or above in the list")
                 .clicked()
             {
                 self.step(-1);
             }
             if ui
                 .button("Next")
-                .on_hover_text("the record below in the list")
+                .on_hover_text("the record after: in the playlist, or below in the list")
                 .clicked()
             {
                 self.step(1);
@@ -406,6 +484,42 @@ impl PlayerView {
             }
             ui.checkbox(&mut self.continuous, "continue")
                 .on_hover_text("when a record ends, play the next one in the list");
+            ui.separator();
+            if ui
+                .button("All")
+                .on_hover_text(
+                    "choose every record shown (Ctrl-click: one more, Shift-click: a range)",
+                )
+                .clicked()
+            {
+                let entries = &self.catalog.entries;
+                self.chosen = self
+                    .rows
+                    .iter()
+                    .map(|&i| entries[i].audio.clone())
+                    .collect();
+            }
+            let list_label = format!("Play list ({})", self.chosen.len());
+            if ui
+                .add_enabled(self.chosen.len() >= 2, egui::Button::new(list_label))
+                .on_hover_text("play the chosen records one after the other, with a beep between")
+                .clicked()
+            {
+                self.play_chosen();
+            }
+            ui.checkbox(&mut self.playlist.looping, "loop list")
+                .on_hover_text("after the last record of the list, start again");
+            if self.playlist.active() {
+                ui.label(format!("{}/{}", self.playlist.at + 1, self.playlist.len()));
+                if ui
+                    .button("Keep only this")
+                    .on_hover_text("mark this record: the playlist keeps it and drops the others")
+                    .clicked()
+                {
+                    self.playlist.keep_only_current();
+                    self.chosen = self.playlist.items.clone();
+                }
+            }
             let mut loop_record = s.loop_record;
             if ui.checkbox(&mut loop_record, "loop").changed() {
                 self.engine.set_loop_record(loop_record);
@@ -730,7 +844,10 @@ impl PlayerView {
                 body.rows(20.0, rows.len(), |mut row| {
                     let index = rows[row.index()];
                     let e = &self.catalog.entries[index];
-                    row.set_selected(self.selected == Some(index));
+                    row.set_selected(
+                        self.selected == Some(index)
+                            || self.chosen.contains(&self.catalog.entries[index].audio),
+                    );
                     let n = &e.name;
                     row.col(|ui| {
                         ui.label(format!(
@@ -765,13 +882,54 @@ impl PlayerView {
                         ui.label(n.tan.as_deref().unwrap_or(""));
                     });
                     if row.response().clicked() {
-                        clicked = Some(index);
+                        clicked = Some((row.index(), index));
                     }
                 });
             });
-        if let Some(index) = clicked {
-            self.play_entry(index);
+        let modifiers = ui.input(|i| i.modifiers);
+        if let Some((position, index)) = clicked {
+            self.click_row(position, index, modifiers);
         }
+    }
+
+    /// A click on a row: plain plays it alone; Ctrl adds or removes it from the chosen
+    /// records; Shift chooses the range from the last click.
+    pub fn click_row(&mut self, position: usize, index: usize, modifiers: egui::Modifiers) {
+        let Some(path) = self.catalog.entries.get(index).map(|e| e.audio.clone()) else {
+            return;
+        };
+        if modifiers.command {
+            match self.chosen.iter().position(|p| *p == path) {
+                Some(i) => {
+                    self.chosen.remove(i);
+                }
+                None => self.chosen.push(path),
+            }
+            self.anchor = Some(position);
+            return;
+        }
+        if modifiers.shift
+            && let Some(anchor) = self.anchor
+        {
+            let (from, to) = (anchor.min(position), anchor.max(position));
+            let entries = &self.catalog.entries;
+            self.chosen = self.rows[from..=to.min(self.rows.len() - 1)]
+                .iter()
+                .map(|&i| entries[i].audio.clone())
+                .collect();
+            return;
+        }
+        self.anchor = Some(position);
+        self.chosen = vec![path.clone()];
+        // a record of the playing list is played within it; any other starts afresh
+        if !(self.playlist.active() && self.playlist.seek_to(&path)) {
+            self.playlist = Playlist {
+                looping: self.playlist.looping,
+                ..Playlist::new(vec![path])
+            };
+        }
+        self.beep_then = None;
+        self.play_entry(index);
     }
 }
 
