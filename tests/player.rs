@@ -446,3 +446,63 @@ fn chosen_records_play_as_a_playlist_with_a_beep_between() {
         .count();
     assert!(played >= 3, "each start is in the activity log ({played})");
 }
+
+#[test]
+fn memory_positions_and_audio_settings_are_kept_between_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let state = dir.path().join("player-setup");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::write(
+        state.join("player-state.json"),
+        r#"{"volume":0.3,"muted":false,"gains":[1.0,0.6],"memories":{}}"#,
+    )
+    .unwrap();
+    let view_with_state = || {
+        let mut session = Session::new(
+            store.clone(),
+            KeyRing::default(),
+            Identity::generate(),
+            "supervisor".into(),
+        );
+        session.state_dir = Some(state.clone());
+        let view = PlayerView::new(session, OutputKind::Null);
+        Harness::builder()
+            .with_size(egui::vec2(1000.0, 700.0))
+            .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view)
+    };
+    let mut h = view_with_state();
+    h.run_steps(2);
+    assert_eq!(h.state().prefs.volume, 0.3, "the volume of the last run");
+    assert_eq!(h.state().prefs.gains, [1.0, 0.6]);
+
+    h.get_by_label("0301111").click();
+    wait(&mut h, "a second of playing", |v| v.shown.position_s >= 1.0);
+    h.get_by_label("M1").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("M1 0:01").is_some());
+    wait(&mut h, "two seconds", |v| v.shown.position_s >= 2.0);
+    h.get_by_label("M2").click();
+    h.run_steps(2);
+    // "Memories" jumps back to the first memory position
+    h.get_by_label("Memories").click();
+    h.run_steps(2);
+    let at = h.state().shown.position_s;
+    assert!((1.0..1.6).contains(&at), "playing from M1 ({at} s)");
+    // right-click forgets one
+    h.get_by_label_contains("M2 0:02").click_secondary();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("M2 0:02").is_none());
+    h.get_by_label("M2").click();
+    h.run_steps(2);
+    drop(h);
+
+    // the next run finds the memories of that record again
+    let mut h = view_with_state();
+    h.run_steps(2);
+    h.get_by_label("0301111").click();
+    wait(&mut h, "the record loaded", |v| v.shown.loaded.is_some());
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("M1 0:01").is_some());
+    assert!(h.query_by_label_contains("M2 0:0").is_some());
+}

@@ -18,6 +18,7 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
     let mut session = Session::new(store, ring, identity(&setup)?, setup.get("recorder"))
         .with_permissions(Permissions::from_setup(&setup));
     session.start_in_sos = setup.get("sosstart") == "on";
+    session.state_dir = Some(setup.dir.clone());
     crate::ui::app::run_window(session, None, close_after)
         .map_err(|e| UsageError(format!("the Player window cannot open: {e}")))?;
     Ok(0)

@@ -8,4 +8,5 @@ pub mod engine;
 pub mod filter;
 pub mod permissions;
 pub mod playlist;
+pub mod preferences;
 pub mod session;

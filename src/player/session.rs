@@ -19,6 +19,9 @@ pub struct Session {
     pub permissions: Permissions,
     /// Open in SOS (rescue) mode: an emergency desk's Player.
     pub start_in_sos: bool,
+    /// Where this Player keeps its own state (audio settings, memory positions): the
+    /// setup folder; none: nothing is kept.
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 impl Session {
@@ -34,6 +37,7 @@ impl Session {
             user,
             permissions: Permissions::default(),
             start_in_sos: false,
+            state_dir: None,
         }
     }
 
@@ -41,6 +45,15 @@ impl Session {
     pub fn with_permissions(mut self, permissions: Permissions) -> Session {
         self.permissions = permissions;
         self
+    }
+
+    /// A record's name relative to the store (`2026_11/….wav`), for per-record state.
+    pub fn relative(&self, audio: &std::path::Path) -> String {
+        audio
+            .strip_prefix(&self.store.root)
+            .ok()
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|| audio.display().to_string())
     }
 
     /// Appends a line for a record given by its audio path; a record outside the store's

@@ -17,10 +17,13 @@ use crate::player::details::DetailsLoader;
 use crate::player::engine::{Engine, OutputKind, Snapshot};
 use crate::player::filter::Filter;
 use crate::player::playlist::Playlist;
+use crate::player::preferences::{MEMORIES, Preferences};
 use crate::player::session::Session;
 
 /// The beep between two records of the playlist.
 const BEEP_S: f64 = 0.25;
+/// How long "Memories" plays from each memory position.
+const MEMORY_SPAN: Duration = Duration::from_secs(4);
 
 /// How often the list looks for new records.
 const REFRESH: Duration = Duration::from_millis(500);
@@ -46,9 +49,12 @@ pub struct PlayerView {
     /// The outcome of the last file operation, for the status line.
     pub message: Option<String>,
     last_refresh: Instant,
-    volume: f32,
-    muted: bool,
-    gains: [f32; 2],
+    /// Audio settings and memory positions, kept between runs.
+    pub prefs: Preferences,
+    /// The preferences changed and are not written yet.
+    prefs_dirty: Option<Instant>,
+    /// "Memories": playing each memory position of the record in turn, until then.
+    memory_tour: Option<(usize, Instant)>,
     /// Peak hold per channel and when it was set.
     hold: [(f32, Instant); 2],
     /// The last snapshot drawn (tests read it).
@@ -92,9 +98,9 @@ impl PlayerView {
             message: None,
             session,
             last_refresh: Instant::now(),
-            volume: 1.0,
-            muted: false,
-            gains: [1.0, 1.0],
+            prefs: Preferences::default(),
+            prefs_dirty: None,
+            memory_tour: None,
             hold: [(0.0, Instant::now()), (0.0, Instant::now())],
             shown: Snapshot::default(),
             continuous: false,
@@ -106,6 +112,12 @@ impl PlayerView {
             beeps: 0,
             day_text: String::new(),
         };
+        view.prefs = Preferences::load(view.session.state_dir.as_deref());
+        view.engine.set_volume(view.prefs.volume);
+        view.engine.set_muted(view.prefs.muted);
+        for (ch, gain) in view.prefs.gains.into_iter().enumerate() {
+            view.engine.set_channel_gain(ch, gain);
+        }
         view.apply_filter();
         if view.session.start_in_sos {
             view.set_sos(true);
@@ -159,6 +171,102 @@ impl PlayerView {
     pub fn play_newest(&mut self) {
         if !self.catalog.is_empty() {
             self.play_entry(self.catalog.len() - 1);
+        }
+    }
+
+    /// Writes changed preferences, at most once a second (a slider drag changes them
+    /// every frame).
+    fn save_prefs_when_due(&mut self) {
+        if self
+            .prefs_dirty
+            .is_some_and(|since| since.elapsed() >= Duration::from_secs(1))
+        {
+            self.prefs_dirty = None;
+            if let Err(e) = self.prefs.save() {
+                self.message = Some(format!("the Player settings could not be saved: {e}"));
+            }
+        }
+    }
+
+    /// The loaded record's name for per-record state.
+    fn loaded_record(&self) -> Option<String> {
+        let entry = self.catalog.entries.get(self.selected?)?;
+        (self.shown.loaded.as_deref() == Some(entry.audio.as_path()))
+            .then(|| self.session.relative(&entry.audio))
+    }
+
+    /// A memory button: jumps to the stored position and plays, or stores the current
+    /// position when the slot is empty; `clear` empties it.
+    pub fn use_memory(&mut self, slot: usize, clear: bool) {
+        let Some(record) = self.loaded_record() else {
+            return;
+        };
+        let stored = self.prefs.memories_of(&record)[slot];
+        match (clear, stored) {
+            (true, _) => self.prefs.set_memory(&record, slot, None),
+            (false, Some(at)) => {
+                self.engine.seek_s(at);
+                self.engine.play();
+                return;
+            }
+            (false, None) => self
+                .prefs
+                .set_memory(&record, slot, Some(self.shown.position_s)),
+        }
+        // stored at once: a memory is a deliberate act, not a slider drag
+        self.prefs_dirty = None;
+        if let Err(e) = self.prefs.save() {
+            self.message = Some(format!("the memory could not be saved: {e}"));
+        }
+    }
+
+    /// "Memories": each stored position of the record in turn, `MEMORY_SPAN` each.
+    pub fn start_memory_tour(&mut self) {
+        self.memory_tour = None;
+        if let Some(first) = self.memory_positions().first() {
+            self.engine.seek_s(*first);
+            self.engine.play();
+            self.memory_tour = Some((0, Instant::now() + MEMORY_SPAN));
+        }
+    }
+
+    fn memory_positions(&self) -> Vec<f64> {
+        let Some(record) = self.loaded_record() else {
+            return Vec::new();
+        };
+        let mut at: Vec<f64> = self
+            .prefs
+            .memories_of(&record)
+            .into_iter()
+            .flatten()
+            .collect();
+        at.sort_by(f64::total_cmp);
+        at
+    }
+
+    fn run_memory_tour(&mut self) {
+        let Some((i, until)) = self.memory_tour else {
+            return;
+        };
+        if Instant::now() < until {
+            return;
+        }
+        let positions = self.memory_positions();
+        match positions.get(i + 1) {
+            Some(next) => {
+                self.engine.seek_s(*next);
+                self.engine.play();
+                self.memory_tour = Some((i + 1, Instant::now() + MEMORY_SPAN));
+            }
+            None => {
+                // round again while the record loop is on, else the tour ends
+                if self.shown.loop_record && !positions.is_empty() {
+                    self.start_memory_tour();
+                } else {
+                    self.memory_tour = None;
+                    self.engine.pause();
+                }
+            }
         }
     }
 
@@ -274,6 +382,8 @@ impl PlayerView {
         self.refresh();
         self.shown = self.engine.snapshot();
         self.continue_playing();
+        self.run_memory_tour();
+        self.save_prefs_when_due();
         let snapshot = self.shown.clone();
         ui.horizontal(|ui| {
             let sos_label = if self.sos { "SOS off" } else { "SOS" };
@@ -545,6 +655,38 @@ impl PlayerView {
                 ui.spinner();
             }
         });
+        ui.horizontal(|ui| {
+            let record = self.loaded_record();
+            let memories = record
+                .as_deref()
+                .map(|r| self.prefs.memories_of(r))
+                .unwrap_or_default();
+            for slot in 0..MEMORIES {
+                let label = match memories[slot] {
+                    Some(at) => format!("M{} {}", slot + 1, clock(at)),
+                    None => format!("M{}", slot + 1),
+                };
+                let button = ui
+                    .add_enabled(record.is_some(), egui::Button::new(label))
+                    .on_hover_text("empty: remember this position; set: play from there; right-click: forget it");
+                if button.clicked() {
+                    self.use_memory(slot, false);
+                }
+                if button.secondary_clicked() {
+                    self.use_memory(slot, true);
+                }
+            }
+            if ui
+                .add_enabled(
+                    memories.iter().any(Option::is_some),
+                    egui::Button::new("Memories"),
+                )
+                .on_hover_text("play a few seconds from each memory position in turn (round again with loop)")
+                .clicked()
+            {
+                self.start_memory_tour();
+            }
+        });
         let mut position = s.position_s as f32;
         let duration = s.duration_s.max(0.01) as f32;
         let mut seek = None;
@@ -564,28 +706,31 @@ impl PlayerView {
         ui.horizontal(|ui| {
             if ui
                 .add(
-                    egui::Slider::new(&mut self.volume, 0.0..=1.0)
+                    egui::Slider::new(&mut self.prefs.volume, 0.0..=1.0)
                         .text("volume")
                         .show_value(false),
                 )
                 .changed()
             {
-                self.engine.set_volume(self.volume);
+                self.engine.set_volume(self.prefs.volume);
+                self.prefs_dirty.get_or_insert_with(Instant::now);
             }
-            if ui.checkbox(&mut self.muted, "mute").changed() {
-                self.engine.set_muted(self.muted);
+            if ui.checkbox(&mut self.prefs.muted, "mute").changed() {
+                self.engine.set_muted(self.prefs.muted);
+                self.prefs_dirty.get_or_insert_with(Instant::now);
             }
             for (ch, name) in ["L", "R"].iter().enumerate() {
                 if ui
                     .add(
-                        egui::Slider::new(&mut self.gains[ch], 0.0..=1.0)
+                        egui::Slider::new(&mut self.prefs.gains[ch], 0.0..=1.0)
                             .text(*name)
                             .show_value(false),
                     )
                     .on_hover_text("attenuate this channel")
                     .changed()
                 {
-                    self.engine.set_channel_gain(ch, self.gains[ch]);
+                    self.engine.set_channel_gain(ch, self.prefs.gains[ch]);
+                    self.prefs_dirty.get_or_insert_with(Instant::now);
                 }
             }
         });

@@ -1,0 +1,113 @@
+//! What a Player keeps between runs, in its setup folder (`player-state.json`): the
+//! audio settings (volume, mute, left/right attenuation) and up to four memory
+//! positions per record (the seed: "stored automatically"). A missing or damaged file
+//! is a fresh start, never an error that stops the Player.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::archive::store::write_atomic;
+
+/// Memory positions per record.
+pub const MEMORIES: usize = 4;
+const FILE: &str = "player-state.json";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preferences {
+    pub volume: f32,
+    pub muted: bool,
+    pub gains: [f32; 2],
+    /// Seconds into the record, by the record's store-relative path.
+    pub memories: BTreeMap<String, [Option<f64>; MEMORIES]>,
+    #[serde(skip)]
+    path: Option<PathBuf>,
+}
+
+impl Default for Preferences {
+    fn default() -> Preferences {
+        Preferences {
+            volume: 1.0,
+            muted: false,
+            gains: [1.0, 1.0],
+            memories: BTreeMap::new(),
+            path: None,
+        }
+    }
+}
+
+impl Preferences {
+    /// Loads from `dir` (or starts fresh); `None`: nothing is kept (tests, no setup).
+    pub fn load(dir: Option<&Path>) -> Preferences {
+        let Some(dir) = dir else {
+            return Preferences::default();
+        };
+        let path = dir.join(FILE);
+        let mut prefs: Preferences = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        prefs.volume = prefs.volume.clamp(0.0, 1.0);
+        for g in &mut prefs.gains {
+            *g = g.clamp(0.0, 1.0);
+        }
+        prefs.path = Some(path);
+        prefs
+    }
+
+    /// Writes the file (when there is one); a failure is returned for the status line.
+    pub fn save(&self) -> std::io::Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        write_atomic(path, &text)
+    }
+
+    pub fn memories_of(&self, record: &str) -> [Option<f64>; MEMORIES] {
+        self.memories.get(record).copied().unwrap_or_default()
+    }
+
+    /// Sets (or with `None` clears) memory `slot` of a record.
+    pub fn set_memory(&mut self, record: &str, slot: usize, seconds: Option<f64>) {
+        if slot >= MEMORIES {
+            return;
+        }
+        let entry = self.memories.entry(record.to_string()).or_default();
+        entry[slot] = seconds;
+        if entry.iter().all(Option::is_none) {
+            self.memories.remove(record);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_and_memories_survive_a_restart_and_damage_is_a_fresh_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Preferences::load(Some(dir.path()));
+        p.volume = 0.4;
+        p.gains = [1.0, 0.5];
+        p.set_memory("2026_11/a.wav", 1, Some(12.5));
+        p.save().unwrap();
+        let again = Preferences::load(Some(dir.path()));
+        assert_eq!(again.volume, 0.4);
+        assert_eq!(again.gains, [1.0, 0.5]);
+        assert_eq!(
+            again.memories_of("2026_11/a.wav"),
+            [None, Some(12.5), None, None]
+        );
+        let mut cleared = again.clone();
+        cleared.set_memory("2026_11/a.wav", 1, None);
+        assert!(cleared.memories.is_empty());
+        std::fs::write(dir.path().join(FILE), b"{ not json").unwrap();
+        assert_eq!(Preferences::load(Some(dir.path())).volume, 1.0);
+    }
+}
