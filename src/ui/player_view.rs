@@ -661,8 +661,8 @@ impl PlayerView {
                 .as_deref()
                 .map(|r| self.prefs.memories_of(r))
                 .unwrap_or_default();
-            for slot in 0..MEMORIES {
-                let label = match memories[slot] {
+            for (slot, memory) in memories.iter().enumerate().take(MEMORIES) {
+                let label = match memory {
                     Some(at) => format!("M{} {}", slot + 1, clock(at)),
                     None => format!("M{}", slot + 1),
                 };
