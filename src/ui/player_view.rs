@@ -663,7 +663,7 @@ impl PlayerView {
                 .unwrap_or_default();
             for (slot, memory) in memories.iter().enumerate().take(MEMORIES) {
                 let label = match memory {
-                    Some(at) => format!("M{} {}", slot + 1, clock(at)),
+                    Some(at) => format!("M{} {}", slot + 1, clock(*at)),
                     None => format!("M{}", slot + 1),
                 };
                 let button = ui
