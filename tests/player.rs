@@ -478,6 +478,13 @@ fn memory_positions_and_audio_settings_are_kept_between_runs() {
 
     h.get_by_label("0301111").click();
     wait(&mut h, "a second of playing", |v| v.shown.position_s >= 1.0);
+    // both parties speak equally loud in this record: the delta meter stays near 0
+    assert!(
+        h.state().delta_db.abs() < 3.0,
+        "delta {}",
+        h.state().delta_db
+    );
+    assert!(h.query_by_label_contains("delta L-R").is_some());
     h.get_by_label("M1").click();
     h.run_steps(2);
     assert!(h.query_by_label_contains("M1 0:01").is_some());
@@ -505,4 +512,17 @@ fn memory_positions_and_audio_settings_are_kept_between_runs() {
     h.run_steps(2);
     assert!(h.query_by_label_contains("M1 0:01").is_some());
     assert!(h.query_by_label_contains("M2 0:0").is_some());
+}
+
+#[test]
+fn the_delta_meter_points_at_the_louder_side() {
+    use callrec::ui::player_view::delta_db;
+    assert!((delta_db(0.5, 0.25) - 6.02).abs() < 0.05);
+    assert!((delta_db(0.25, 0.5) + 6.02).abs() < 0.05);
+    assert_eq!(delta_db(0.0, 0.0), 0.0, "silence on both sides");
+    assert_eq!(
+        delta_db(0.0, 0.5),
+        -40.0,
+        "one side silent: the end of the scale"
+    );
 }

@@ -19,6 +19,9 @@ pub struct Preferences {
     pub volume: f32,
     pub muted: bool,
     pub gains: [f32; 2],
+    /// Meters read 20 dB higher, for quiet lines.
+    #[serde(default)]
+    pub sensitive: bool,
     /// Seconds into the record, by the record's store-relative path.
     pub memories: BTreeMap<String, [Option<f64>; MEMORIES]>,
     #[serde(skip)]
@@ -31,6 +34,7 @@ impl Default for Preferences {
             volume: 1.0,
             muted: false,
             gains: [1.0, 1.0],
+            sensitive: false,
             memories: BTreeMap::new(),
             path: None,
         }

@@ -73,6 +73,8 @@ pub struct PlayerView {
     beep_then: Option<(Instant, usize)>,
     /// Beeps played between records.
     pub beeps: u32,
+    /// The delta meter's last reading (L louder: positive).
+    pub delta_db: f32,
     day_text: String,
 }
 
@@ -110,6 +112,7 @@ impl PlayerView {
             playlist: Playlist::default(),
             beep_then: None,
             beeps: 0,
+            delta_db: 0.0,
             day_text: String::new(),
         };
         view.prefs = Preferences::load(view.session.state_dir.as_deref());
@@ -734,14 +737,33 @@ impl PlayerView {
                 }
             }
         });
+        // "sensitive": the meters read 20 dB higher, for quiet lines
+        let boost = if self.prefs.sensitive { 10.0 } else { 1.0 };
         for ch in 0..2 {
             let level = s.peaks[ch];
             if level >= self.hold[ch].0 || self.hold[ch].1.elapsed() > Duration::from_millis(1500) {
                 self.hold[ch] = (level, Instant::now());
             }
             let name = if ch == 0 { "L external" } else { "R internal" };
-            meter(ui, name, level, self.hold[ch].0, s.overflow[ch]);
+            meter(
+                ui,
+                name,
+                level * boost,
+                self.hold[ch].0 * boost,
+                s.overflow[ch],
+            );
         }
+        ui.horizontal(|ui| {
+            self.delta_db = delta_db(s.peaks[0], s.peaks[1]);
+            delta_meter(ui, self.delta_db);
+            if ui
+                .checkbox(&mut self.prefs.sensitive, "sensitive")
+                .on_hover_text("meters 20 dB more sensitive, for quiet lines")
+                .changed()
+            {
+                self.prefs_dirty.get_or_insert_with(Instant::now);
+            }
+        });
         if let Some(e) = &s.error {
             ui.colored_label(Color32::RED, e);
         }
@@ -1081,6 +1103,39 @@ impl PlayerView {
 fn clock(seconds: f64) -> String {
     let s = seconds.max(0.0) as u64;
     format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// How much louder the left (external) side is than the right, in dB (negative: the
+/// right is louder); 0 when both are silent.
+pub fn delta_db(left: f32, right: f32) -> f32 {
+    const FLOOR: f32 = 1e-4; // -80 dB: below it a side counts as silent
+    if left < FLOOR && right < FLOOR {
+        return 0.0;
+    }
+    (20.0 * (left.max(FLOOR) / right.max(FLOOR)).log10()).clamp(-40.0, 40.0)
+}
+
+/// The delta meter (L−R / R−L): a bar from the middle towards the louder side.
+fn delta_meter(ui: &mut egui::Ui, db: f32) {
+    let text = format!("delta L-R {db:+.0} dB");
+    ui.label(format!("{:>10}", "L-R"))
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(300.0, 12.0), egui::Sense::hover());
+    response.on_hover_text(&text);
+    let painter = ui.painter();
+    painter.rect_filled(rect, 2.0, Color32::from_gray(40));
+    let middle = rect.center().x;
+    // ±20 dB fills half the bar
+    let x = middle - (db / 20.0).clamp(-1.0, 1.0) * rect.width() / 2.0;
+    let bar = egui::Rect::from_x_y_ranges(x.min(middle)..=x.max(middle), rect.y_range());
+    painter.rect_filled(bar, 2.0, Color32::from_rgb(80, 140, 220));
+    painter.line_segment(
+        [
+            egui::pos2(middle, rect.top()),
+            egui::pos2(middle, rect.bottom()),
+        ],
+        (1.0, Color32::WHITE),
+    );
 }
 
 /// A horizontal level meter with a peak-hold line and an overflow mark.
