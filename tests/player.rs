@@ -478,6 +478,16 @@ fn memory_positions_and_audio_settings_are_kept_between_runs() {
 
     h.get_by_label("0301111").click();
     wait(&mut h, "a second of playing", |v| v.shown.position_s >= 1.0);
+    // the waveform of the record is drawn; a click in its middle goes to the middle
+    assert!(!h.state().engine.waveform().is_empty());
+    h.get_by_label("waveform").click();
+    h.run_steps(2);
+    let middle = h.state().shown.position_s;
+    assert!(
+        (1.3..1.8).contains(&middle),
+        "a click in the middle of 3 s: {middle} s"
+    );
+    wait(&mut h, "a second of playing", |v| v.shown.position_s >= 1.0);
     // both parties speak equally loud in this record: the delta meter stays near 0
     assert!(
         h.state().delta_db.abs() < 3.0,

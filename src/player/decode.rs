@@ -25,6 +25,29 @@ pub struct PcmAudio {
 }
 
 impl PcmAudio {
+    /// The waveform in `buckets` columns: the peak of each channel in each, 0..=1.
+    /// Drawn over the progress bar; computed once per record.
+    pub fn envelope(&self, buckets: usize) -> Vec<[f32; 2]> {
+        let frames = self.frames();
+        if frames == 0 || buckets == 0 {
+            return Vec::new();
+        }
+        (0..buckets)
+            .map(|b| {
+                let from = b * frames / buckets;
+                let to = ((b + 1) * frames / buckets).max(from + 1).min(frames);
+                let peak = |ch: &[i16]| {
+                    ch[from..to]
+                        .iter()
+                        .map(|s| s.unsigned_abs())
+                        .max()
+                        .map_or(0.0, |m| f32::from(m) / 32768.0)
+                };
+                [peak(&self.left), peak(&self.right)]
+            })
+            .collect()
+    }
+
     pub fn frames(&self) -> usize {
         self.left.len()
     }

@@ -41,6 +41,8 @@ pub struct Snapshot {
 
 struct Shared {
     audio: RwLock<Arc<PcmAudio>>,
+    /// The loaded record's waveform (see [`PcmAudio::envelope`]).
+    waveform: RwLock<Arc<Vec<[f32; 2]>>>,
     path: Mutex<Option<PathBuf>>,
     loading: AtomicBool,
     error: Mutex<Option<String>>,
@@ -119,6 +121,9 @@ impl Shared {
     }
 }
 
+/// Columns of the waveform: more than a window is wide, few enough to draw every frame.
+const WAVEFORM_COLUMNS: usize = 1200;
+
 /// The engine; owned by the UI thread.
 pub struct Engine {
     shared: Arc<Shared>,
@@ -132,6 +137,7 @@ impl Engine {
     pub fn new(prefer: OutputKind) -> Engine {
         let shared = Arc::new(Shared {
             audio: RwLock::new(Arc::new(PcmAudio::default())),
+            waveform: RwLock::new(Arc::new(Vec::new())),
             path: Mutex::new(None),
             loading: AtomicBool::new(false),
             error: Mutex::new(None),
@@ -182,6 +188,8 @@ impl Engine {
             }
             match result {
                 Ok(audio) => {
+                    *shared.waveform.write().unwrap_or_else(|e| e.into_inner()) =
+                        Arc::new(audio.envelope(WAVEFORM_COLUMNS));
                     *shared.audio.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(audio);
                     *shared.path.lock().unwrap_or_else(|e| e.into_inner()) = Some(path);
                     shared.position.store(0, Ordering::Relaxed);
@@ -254,6 +262,7 @@ impl Engine {
             left: tone.clone(),
             right: tone,
         });
+        *shared.waveform.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Vec::new());
         *shared.path.lock().unwrap_or_else(|e| e.into_inner()) = None;
         shared.loading.store(false, Ordering::Relaxed);
         shared.position.store(0, Ordering::Relaxed);
@@ -268,6 +277,11 @@ impl Engine {
         self.stop();
         *self.shared.audio.write().unwrap_or_else(|e| e.into_inner()) =
             Arc::new(PcmAudio::default());
+        *self
+            .shared
+            .waveform
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Arc::new(Vec::new());
         *self.shared.path.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
@@ -324,6 +338,15 @@ impl Engine {
     }
 
     /// The state for drawing; peaks and overflow marks are taken (reset) by the read.
+    /// The loaded record's waveform: per column, the peak of each channel.
+    pub fn waveform(&self) -> Arc<Vec<[f32; 2]>> {
+        self.shared
+            .waveform
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         let s = &self.shared;
         let rate = self.rate();

@@ -690,6 +690,13 @@ impl PlayerView {
                 self.start_memory_tour();
             }
         });
+        // the waveform of both channels (left above, right below); a click seeks there
+        let envelope = self.engine.waveform();
+        if !envelope.is_empty()
+            && let Some(fraction) = waveform(ui, &envelope, s.position_s / s.duration_s.max(0.01))
+        {
+            self.engine.seek_s(fraction * s.duration_s);
+        }
         let mut position = s.position_s as f32;
         let duration = s.duration_s.max(0.01) as f32;
         let mut seek = None;
@@ -1103,6 +1110,77 @@ impl PlayerView {
 fn clock(seconds: f64) -> String {
     let s = seconds.max(0.0) as u64;
     format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// Draws the waveform: each column the peak of the left channel upwards and of the
+/// right channel downwards from the middle, the played part brighter, a line at the
+/// position. Returns where (0..=1) it was clicked.
+fn waveform(ui: &mut egui::Ui, envelope: &[[f32; 2]], at: f64) -> Option<f64> {
+    let width = (ui.available_width() - 80.0).max(100.0);
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 44.0), egui::Sense::click());
+    let response =
+        response.on_hover_text("waveform: left channel above, right below; click to go there");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, "waveform"));
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 2.0, Color32::from_gray(28));
+    let middle = rect.center().y;
+    let half = rect.height() / 2.0 - 1.0;
+    let played_x = rect.left() + rect.width() * at.clamp(0.0, 1.0) as f32;
+    let columns = rect.width().max(1.0) as usize;
+    // scaled to the record's loudest moment, so a quiet line still shows its shape
+    let loudest = envelope
+        .iter()
+        .flat_map(|p| p.iter().copied())
+        .fold(0f32, f32::max)
+        .max(1e-3);
+    for x in 0..columns {
+        let from = x * envelope.len() / columns;
+        let to = ((x + 1) * envelope.len() / columns)
+            .max(from + 1)
+            .min(envelope.len());
+        let [l, r] = envelope[from..to]
+            .iter()
+            .fold([0f32; 2], |m, p| [m[0].max(p[0]), m[1].max(p[1])]);
+        let px = rect.left() + x as f32 + 0.5;
+        let played = px <= played_x;
+        let (cl, cr) = if played {
+            (
+                Color32::from_rgb(90, 200, 120),
+                Color32::from_rgb(90, 160, 230),
+            )
+        } else {
+            (
+                Color32::from_rgb(50, 110, 70),
+                Color32::from_rgb(50, 90, 130),
+            )
+        };
+        painter.line_segment(
+            [
+                egui::pos2(px, middle),
+                egui::pos2(px, middle - l.sqrt() * half),
+            ],
+            (1.0, cl),
+        );
+        painter.line_segment(
+            [
+                egui::pos2(px, middle),
+                egui::pos2(px, middle + r.sqrt() * half),
+            ],
+            (1.0, cr),
+        );
+    }
+    painter.line_segment(
+        [
+            egui::pos2(played_x, rect.top()),
+            egui::pos2(played_x, rect.bottom()),
+        ],
+        (1.5, Color32::WHITE),
+    );
+    let clicked = response.clicked() || response.dragged();
+    clicked
+        .then(|| response.interact_pointer_pos())
+        .flatten()
+        .map(|p| f64::from(((p.x - rect.left()) / rect.width()).clamp(0.0, 1.0)))
 }
 
 /// How much louder the left (external) side is than the right, in dB (negative: the
