@@ -1157,14 +1157,14 @@ fn waveform(ui: &mut egui::Ui, envelope: &[[f32; 2]], at: f64) -> Option<f64> {
         painter.line_segment(
             [
                 egui::pos2(px, middle),
-                egui::pos2(px, middle - l.sqrt() * half),
+                egui::pos2(px, middle - (l / loudest).sqrt() * half),
             ],
             (1.0, cl),
         );
         painter.line_segment(
             [
                 egui::pos2(px, middle),
-                egui::pos2(px, middle + r.sqrt() * half),
+                egui::pos2(px, middle + (r / loudest).sqrt() * half),
             ],
             (1.0, cr),
         );
