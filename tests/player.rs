@@ -536,3 +536,48 @@ fn the_delta_meter_points_at_the_louder_side() {
         "one side silent: the end of the scale"
     );
 }
+
+#[test]
+fn marked_and_last_played_records_can_be_listed_and_marks_for_all_are_shared() {
+    use callrec::ui::player_view::ShowOnly;
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let mut h = harness(&store);
+    h.run_steps(2);
+    h.get_by_label("0301111").click();
+    h.run_steps(2);
+    h.get_by_label("0403333").click();
+    wait(&mut h, "the details", |v| v.selected.is_some());
+    h.run_steps(3);
+    h.state_mut().show_only = ShowOnly::LastPlayed;
+    h.state_mut().apply_filter();
+    h.run_steps(2);
+    let externals = |h: &Harness<'static, PlayerView>| -> Vec<String> {
+        let v = h.state();
+        v.rows
+            .iter()
+            .map(|&i| v.catalog.entries[i].name.external.clone())
+            .collect()
+    };
+    assert_eq!(
+        externals(&h),
+        ["0403333", "0301111"],
+        "newest played on top"
+    );
+    // a mark for everyone, from the details of the playing record
+    h.get_by_label("marked for all").click();
+    h.run_steps(2);
+    let file = std::fs::read_to_string(store.tmp().join("iREC_marks.txt")).unwrap();
+    assert!(file.contains("0403333"), "{file}");
+    h.state_mut().show_only = ShowOnly::Marked;
+    h.state_mut().apply_filter();
+    h.run_steps(2);
+    assert_eq!(externals(&h), ["0403333"]);
+    // another Player on the same store shows the mark
+    let mut other = harness(&store);
+    other.run_steps(2);
+    assert!(
+        other.query_by_label("all").is_some(),
+        "the Mark column says 'all'"
+    );
+}

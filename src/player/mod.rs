@@ -6,6 +6,7 @@ pub mod decode;
 pub mod details;
 pub mod engine;
 pub mod filter;
+pub mod marks;
 pub mod permissions;
 pub mod playlist;
 pub mod preferences;

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::archive::store::write_atomic;
 
+/// Records in the "last played" list.
+pub const LAST_PLAYED: usize = 20;
 /// Memory positions per record.
 pub const MEMORIES: usize = 4;
 const FILE: &str = "player-state.json";
@@ -22,6 +24,12 @@ pub struct Preferences {
     /// Meters read 20 dB higher, for quiet lines.
     #[serde(default)]
     pub sensitive: bool,
+    /// Records marked on this Player (store-relative names).
+    #[serde(default)]
+    pub marked: std::collections::BTreeSet<String>,
+    /// The records last played here, newest first.
+    #[serde(default)]
+    pub last_played: Vec<String>,
     /// Seconds into the record, by the record's store-relative path.
     pub memories: BTreeMap<String, [Option<f64>; MEMORIES]>,
     #[serde(skip)]
@@ -35,6 +43,8 @@ impl Default for Preferences {
             muted: false,
             gains: [1.0, 1.0],
             sensitive: false,
+            marked: std::collections::BTreeSet::new(),
+            last_played: Vec::new(),
             memories: BTreeMap::new(),
             path: None,
         }
@@ -70,6 +80,13 @@ impl Preferences {
         }
         let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         write_atomic(path, &text)
+    }
+
+    /// Notes a record as just played (the list keeps the last [`LAST_PLAYED`]).
+    pub fn played(&mut self, record: &str) {
+        self.last_played.retain(|r| r != record);
+        self.last_played.insert(0, record.to_string());
+        self.last_played.truncate(LAST_PLAYED);
     }
 
     pub fn memories_of(&self, record: &str) -> [Option<f64>; MEMORIES] {

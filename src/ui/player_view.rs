@@ -16,9 +16,30 @@ use crate::player::catalog::Catalog;
 use crate::player::details::DetailsLoader;
 use crate::player::engine::{Engine, OutputKind, Snapshot};
 use crate::player::filter::Filter;
+use crate::player::marks::SharedMarks;
 use crate::player::playlist::Playlist;
 use crate::player::preferences::{MEMORIES, Preferences};
 use crate::player::session::Session;
+
+/// Which records the list shows, besides the filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShowOnly {
+    All,
+    /// Marked here or for everyone.
+    Marked,
+    /// The last records played on this Player, newest first.
+    LastPlayed,
+}
+
+impl ShowOnly {
+    fn label(self) -> &'static str {
+        match self {
+            ShowOnly::All => "all records",
+            ShowOnly::Marked => "marked",
+            ShowOnly::LastPlayed => "last played",
+        }
+    }
+}
 
 /// The beep between two records of the playlist.
 const BEEP_S: f64 = 0.25;
@@ -75,12 +96,17 @@ pub struct PlayerView {
     pub beeps: u32,
     /// The delta meter's last reading (L louder: positive).
     pub delta_db: f32,
+    /// Marks every Player on the store sees.
+    pub shared_marks: SharedMarks,
+    /// Which records the list shows besides the filter.
+    pub show_only: ShowOnly,
     day_text: String,
 }
 
 impl PlayerView {
     pub fn new(session: Session, output: OutputKind) -> PlayerView {
         let catalog = Catalog::open(&session.store);
+        let shared_marks = SharedMarks::load(&session.store);
         let mut view = PlayerView {
             catalog,
             filter: Filter::default(),
@@ -113,6 +139,8 @@ impl PlayerView {
             beep_then: None,
             beeps: 0,
             delta_db: 0.0,
+            shared_marks,
+            show_only: ShowOnly::All,
             day_text: String::new(),
         };
         view.prefs = Preferences::load(view.session.state_dir.as_deref());
@@ -135,6 +163,46 @@ impl PlayerView {
         if !permissions.extensions.is_empty() {
             self.rows.retain(|&i| permissions.shows(&entries[i]));
         }
+        match self.show_only {
+            ShowOnly::All => {}
+            ShowOnly::Marked => {
+                let (session, prefs, shared) = (&self.session, &self.prefs, &self.shared_marks);
+                self.rows.retain(|&i| {
+                    let name = session.relative(&entries[i].audio);
+                    prefs.marked.contains(&name) || shared.names.contains(&name)
+                });
+            }
+            ShowOnly::LastPlayed => {
+                // newest played on top
+                let order = |i: usize| {
+                    let name = self.session.relative(&entries[i].audio);
+                    self.prefs.last_played.iter().position(|r| *r == name)
+                };
+                self.rows.retain(|&i| order(i).is_some());
+                self.rows.sort_by_key(|&i| order(i));
+            }
+        }
+    }
+
+    /// Marks or unmarks the selected record, on this Player or for everyone.
+    pub fn set_mark(&mut self, everyone: bool, marked: bool) {
+        let Some(entry) = self.selected.and_then(|i| self.catalog.entries.get(i)) else {
+            return;
+        };
+        let name = self.session.relative(&entry.audio);
+        if everyone {
+            if let Err(e) = self.shared_marks.set(&name, marked) {
+                self.message = Some(format!("the mark could not be saved: {e}"));
+            }
+        } else {
+            if marked {
+                self.prefs.marked.insert(name);
+            } else {
+                self.prefs.marked.remove(&name);
+            }
+            self.prefs_dirty.get_or_insert_with(Instant::now);
+        }
+        self.apply_filter();
     }
 
     /// SOS on: filters off, newest on top; off: the previous filter returns.
@@ -164,6 +232,9 @@ impl PlayerView {
             );
             self.note_edit = None;
             self.confirm_delete = false;
+            let name = self.session.relative(&entry.audio);
+            self.prefs.played(&name);
+            self.prefs_dirty.get_or_insert_with(Instant::now);
             if let Err(e) = self.session.log(Action::Played, &entry.audio, "") {
                 self.message = Some(format!("the activity log could not be written: {e}"));
             }
@@ -367,6 +438,12 @@ impl PlayerView {
     fn refresh(&mut self) {
         if self.last_refresh.elapsed() >= REFRESH {
             self.last_refresh = Instant::now();
+            // marks set by other Players on the store
+            let marks = SharedMarks::load(&self.session.store);
+            if marks.names != self.shared_marks.names {
+                self.shared_marks = marks;
+                self.apply_filter();
+            }
             let before = self.catalog.len();
             self.catalog.refresh();
             if self.catalog.len() != before {
@@ -544,6 +621,15 @@ impl PlayerView {
             changed |= ui
                 .checkbox(&mut self.filter.newest_first, "newest on top")
                 .changed();
+            egui::ComboBox::from_label("show")
+                .selected_text(self.show_only.label())
+                .show_ui(ui, |ui| {
+                    for choice in [ShowOnly::All, ShowOnly::Marked, ShowOnly::LastPlayed] {
+                        changed |= ui
+                            .selectable_value(&mut self.show_only, choice, choice.label())
+                            .changed();
+                    }
+                });
         });
         if changed {
             self.apply_filter();
@@ -840,6 +926,25 @@ impl PlayerView {
                     }
                 });
         }
+        ui.horizontal(|ui| {
+            let name = self.session.relative(&entry.audio);
+            let mut mine = self.prefs.marked.contains(&name);
+            let mut everyone = self.shared_marks.names.contains(&name);
+            if ui
+                .checkbox(&mut mine, "marked here")
+                .on_hover_text("a mark on this Player only")
+                .changed()
+            {
+                self.set_mark(false, mine);
+            }
+            if ui
+                .checkbox(&mut everyone, "marked for all")
+                .on_hover_text("a mark every Player on this store sees (STORE/TMP)")
+                .changed()
+            {
+                self.set_mark(true, everyone);
+            }
+        });
         // notes: edited in place, saved with a line in the activity log
         if self
             .note_edit
@@ -1006,9 +1111,12 @@ impl PlayerView {
             .column(Column::auto().at_least(110.0))
             .column(Column::auto().at_least(40.0))
             .column(Column::auto().at_least(60.0))
+            .column(Column::auto().at_least(50.0))
             .column(Column::remainder())
             .header(20.0, |mut h| {
-                for title in ["Date", "Internal", "", "External", "Ring", "Size", "TAN"] {
+                for title in [
+                    "Date", "Internal", "", "External", "Ring", "Size", "TAN", "Mark",
+                ] {
                     h.col(|ui| {
                         ui.strong(title);
                     });
@@ -1054,6 +1162,19 @@ impl PlayerView {
                     });
                     row.col(|ui| {
                         ui.label(n.tan.as_deref().unwrap_or(""));
+                    });
+                    let name = self.session.relative(&e.audio);
+                    let mark = match (
+                        self.prefs.marked.contains(&name),
+                        self.shared_marks.names.contains(&name),
+                    ) {
+                        (true, true) => "here, all",
+                        (true, false) => "here",
+                        (false, true) => "all",
+                        (false, false) => "",
+                    };
+                    row.col(|ui| {
+                        ui.label(mark);
                     });
                     if row.response().clicked() {
                         clicked = Some((row.index(), index));
