@@ -3,17 +3,14 @@
 //! a local folder. Captures are fetched, archived and only then deleted at the source;
 //! a stopped server turns the PCAP lamp red and loses nothing.
 
+mod common;
+
 use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use callrec::archive::identity::Identity;
-use callrec::archive::keyring::KeyRing;
-use callrec::archive::record::Archiver;
-use callrec::archive::store::Store;
-use callrec::media::ConvertOptions;
 use callrec::recorder::pipeline::PipelineConfig;
 use callrec::recorder::pull::{PullConfig, Source};
 use callrec::recorder::rules::Agents;
@@ -113,25 +110,7 @@ fn start_nginx(dir: &Path, tls: bool) -> Option<Nginx> {
     let conf = dir.join("nginx.conf");
     let d = dir.display();
     let listen = if tls {
-        let made = Command::new("openssl")
-            .args([
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            ])
-            .args([
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-            ])
-            .arg("-keyout")
-            .arg(dir.join("key.pem"))
-            .arg("-out")
-            .arg(dir.join("cert.pem"))
-            .output();
-        if !made.is_ok_and(|o| o.status.success()) {
-            eprintln!("skipped: openssl cannot make a test certificate");
-            return None;
-        }
+        common::test_certificate(dir)?;
         format!(
             "127.0.0.1:{port} ssl; ssl_certificate {d}/cert.pem; ssl_certificate_key {d}/key.pem"
         )
@@ -179,19 +158,6 @@ http {{
     })
 }
 
-fn archiver(store: &Path) -> Archiver {
-    Archiver {
-        store: Store::new(store),
-        backup: None,
-        ring: KeyRing::default(),
-        identity: Identity::generate(),
-        recorder_name: "test recorder".into(),
-        seal_metadata: true,
-        encrypt_audio: false,
-        options: ConvertOptions::default(),
-    }
-}
-
 fn config(pull: PullConfig) -> ServiceConfig {
     ServiceConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -213,21 +179,6 @@ fn config(pull: PullConfig) -> ServiceConfig {
             ..PipelineConfig::default()
         },
     }
-}
-
-fn records(store: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for month in fs::read_dir(store).into_iter().flatten().flatten() {
-        let name = month.file_name().to_string_lossy().into_owned();
-        if name.len() == 7 && name.as_bytes()[4] == b'_' {
-            for f in fs::read_dir(month.path()).into_iter().flatten().flatten() {
-                if f.path().extension().is_some_and(|e| e == "wav") {
-                    out.push(f.path());
-                }
-            }
-        }
-    }
-    out
 }
 
 fn captures_in(dir: &Path) -> usize {
@@ -267,7 +218,7 @@ async fn captures_on_a_webdav_server_are_fetched_archived_and_only_then_deleted(
         max_capture: 20_000_000,
         trusted_cert: None,
     };
-    let service = Service::start(config(pull), archiver(&store))
+    let service = Service::start(config(pull), common::test_archiver(&store))
         .await
         .unwrap();
     let recorder = format!("http://{}", service.local_addr());
@@ -288,7 +239,7 @@ async fn captures_on_a_webdav_server_are_fetched_archived_and_only_then_deleted(
     }
     let source = nginx.root.join("rec");
     wait("3 records", Duration::from_secs(30), || {
-        records(&store).len() == 3
+        common::stored_records(&store).len() == 3
     })
     .await;
     wait("the source emptied", Duration::from_secs(15), || {
@@ -326,12 +277,12 @@ async fn captures_on_a_webdav_server_are_fetched_archived_and_only_then_deleted(
         pbx.send_cdr(&cdr).await.unwrap();
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert_eq!(records(&store).len(), 3);
+    assert_eq!(common::stored_records(&store).len(), 3);
 
     // back: green again, the waiting capture is archived and deleted at the source
     nginx.start_again();
     wait("the 4th record", Duration::from_secs(90), || {
-        records(&store).len() == 4
+        common::stored_records(&store).len() == 4
     })
     .await;
     wait("the source emptied again", Duration::from_secs(15), || {
@@ -356,7 +307,7 @@ async fn a_local_folder_source_is_emptied_only_into_the_archive() {
         max_capture: 20_000_000,
         trusted_cert: None,
     };
-    let service = Service::start(config(pull), archiver(&store))
+    let service = Service::start(config(pull), common::test_archiver(&store))
         .await
         .unwrap();
     let recorder = format!("http://{}", service.local_addr());
@@ -376,7 +327,7 @@ async fn a_local_folder_source_is_emptied_only_into_the_archive() {
     }
     fs::write(source.join("notes.txt"), b"not a capture").unwrap();
     wait("1 record", Duration::from_secs(20), || {
-        records(&store).len() == 1
+        common::stored_records(&store).len() == 1
     })
     .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -389,7 +340,7 @@ async fn a_local_folder_source_is_emptied_only_into_the_archive() {
         pbx.send_cdr(&cdr).await.unwrap();
     }
     wait("2 records", Duration::from_secs(20), || {
-        records(&store).len() == 2
+        common::stored_records(&store).len() == 2
     })
     .await;
     wait("the folder emptied", Duration::from_secs(10), || {
@@ -426,7 +377,7 @@ async fn an_https_source_is_trusted_only_with_its_certificate() {
         let store = dir
             .path()
             .join(if with_cert { "store-b" } else { "store-a" });
-        let service = Service::start(config(pull(trusted)), archiver(&store))
+        let service = Service::start(config(pull(trusted)), common::test_archiver(&store))
             .await
             .unwrap();
         let recorder = format!("http://{}", service.local_addr());
@@ -439,7 +390,7 @@ async fn an_https_source_is_trusted_only_with_its_certificate() {
         }
         if with_cert {
             wait("the record", Duration::from_secs(30), || {
-                records(&store).len() == 1
+                common::stored_records(&store).len() == 1
             })
             .await;
             wait("the source emptied", Duration::from_secs(15), || {
@@ -454,7 +405,7 @@ async fn an_https_source_is_trusted_only_with_its_certificate() {
             })
             .await;
             assert_eq!(captures_in(&source), 1, "nothing taken, nothing deleted");
-            assert!(records(&store).is_empty());
+            assert!(common::stored_records(&store).is_empty());
         }
         stop_tx.send(true).unwrap();
         running.await.unwrap().unwrap();

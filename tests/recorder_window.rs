@@ -3,17 +3,14 @@
 //! again; the error pane reading the error log back; the recorder pausing while the
 //! setup is open.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use callrec::archive::identity::Identity;
-use callrec::archive::keyring::KeyRing;
-use callrec::archive::record::Archiver;
 use callrec::archive::setup::Setup;
-use callrec::archive::store::Store;
-use callrec::media::ConvertOptions;
 use callrec::recorder::health;
 use callrec::recorder::pipeline::PipelineConfig;
 use callrec::recorder::service::{Service, ServiceConfig};
@@ -152,19 +149,6 @@ fn a_protected_setup_opens_locked_and_only_its_password_unlocks_it() {
     }
 }
 
-fn archiver(store: &Path) -> Archiver {
-    Archiver {
-        store: Store::new(store),
-        backup: None,
-        ring: KeyRing::default(),
-        identity: Identity::generate(),
-        recorder_name: "test recorder".into(),
-        seal_metadata: true,
-        encrypt_audio: false,
-        options: ConvertOptions::default(),
-    }
-}
-
 fn service_config() -> ServiceConfig {
     ServiceConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -208,7 +192,7 @@ fn wait_for_label(h: &mut Harness<'static, RecorderPanel>, label: &str) {
 async fn the_disk_lamp_turns_red_when_the_store_fails_and_green_when_it_is_back() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    let service = Service::start(service_config(), archiver(&store))
+    let service = Service::start(service_config(), common::test_archiver(&store))
         .await
         .unwrap();
     let pipeline = service.pipeline();
@@ -296,7 +280,9 @@ async fn while_the_setup_is_open_calls_are_kept_but_not_archived() {
     config.pipeline.agents.numbers = ["20", "21", "22", "23", "24", "30", "31"]
         .map(String::from)
         .to_vec();
-    let service = Service::start(config, archiver(&store)).await.unwrap();
+    let service = Service::start(config, common::test_archiver(&store))
+        .await
+        .unwrap();
     let url = format!("http://{}", service.local_addr());
     let board = service.pipeline().status.clone();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -417,7 +403,7 @@ async fn the_pbx_lamp_follows_the_soap_link_and_live_calls_are_listed() {
         user: "API".into(),
         credentials,
     });
-    let service = Service::start(config, archiver(&dir.path().join("store")))
+    let service = Service::start(config, common::test_archiver(&dir.path().join("store")))
         .await
         .unwrap();
     let board = service.pipeline().status.clone();

@@ -12,6 +12,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
+/// Bodies larger than this are not sent on a first, credential-less try.
+const PROBE_LIMIT: usize = 64 * 1024;
 /// How long a nonce is accepted.
 const NONCE_LIFE: Duration = Duration::from_secs(300);
 pub const REALM: &str = "callrec";
@@ -254,13 +256,27 @@ pub async fn send_answering(
     user: &str,
     password: &str,
 ) -> reqwest::Result<reqwest::Response> {
-    let first = build().send().await?;
-    if first.status() != reqwest::StatusCode::UNAUTHORIZED {
-        return Ok(first);
-    }
-    let Ok(request) = build().build() else {
-        return Ok(first);
+    // A large body is not sent just to learn that a login is wanted: a server that
+    // answers 401 early drops the connection under it. The challenge is fetched with
+    // OPTIONS on the same address instead (the nonce does not depend on the method).
+    let (client, request) = build().build_split();
+    let request = request?;
+    let large = request
+        .body()
+        .is_none_or(|b| b.as_bytes().is_none_or(|bytes| bytes.len() > PROBE_LIMIT));
+    let first = if large && request.body().is_some() {
+        let probe = || client.request(reqwest::Method::OPTIONS, request.url().clone());
+        send_again_once(probe).await?
+    } else {
+        send_again_once(&build).await?
     };
+    if first.status() != reqwest::StatusCode::UNAUTHORIZED {
+        return if large && request.body().is_some() {
+            send_again_once(&build).await
+        } else {
+            Ok(first)
+        };
+    }
     let url = request.url();
     let uri = match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
@@ -278,15 +294,24 @@ pub async fn send_answering(
         .find_map(|c| answer(c, user, password, &method, &uri));
     match digest {
         Some(value) => {
-            build()
-                .header(reqwest::header::AUTHORIZATION, value)
-                .send()
-                .await
+            send_again_once(|| build().header(reqwest::header::AUTHORIZATION, value.clone())).await
         }
         None if challenges.iter().any(|c| c.starts_with("Basic")) => {
-            build().basic_auth(user, Some(password)).send().await
+            send_again_once(|| build().basic_auth(user, Some(password))).await
         }
         None => Ok(first),
+    }
+}
+
+/// Sends, and once more when the connection failed under the request: a server that
+/// refused the previous request early may close a kept-alive connection the pool still
+/// offers. Only for requests that may be repeated (every caller's are).
+async fn send_again_once(
+    build: impl Fn() -> reqwest::RequestBuilder,
+) -> reqwest::Result<reqwest::Response> {
+    match build().send().await {
+        Err(e) if e.is_request() || e.is_connect() => build().send().await,
+        other => other,
     }
 }
 

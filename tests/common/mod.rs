@@ -106,3 +106,71 @@ pub fn callrec(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// An archiver on `store` with a fresh identity and the built-in key, as the recorder
+/// tests use it.
+pub fn test_archiver(store: &Path) -> callrec::archive::record::Archiver {
+    callrec::archive::record::Archiver {
+        store: callrec::archive::store::Store::new(store),
+        backup: None,
+        ring: callrec::archive::keyring::KeyRing::default(),
+        identity: callrec::archive::identity::Identity::generate(),
+        recorder_name: "test recorder".into(),
+        seal_metadata: true,
+        encrypt_audio: false,
+        options: ConvertOptions::default(),
+    }
+}
+
+/// The audio files of the records in a store's month folders, sorted.
+pub fn stored_records(store: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(months) = std::fs::read_dir(store) else {
+        return out;
+    };
+    for month in months.flatten() {
+        let name = month.file_name().to_string_lossy().into_owned();
+        if name == "TMP" || name == "REC" || !month.path().is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(month.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let p = f.path();
+            if p.extension().is_some_and(|e| e == "wav") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A fresh self-signed certificate for 127.0.0.1 in `dir` (`cert.pem`, `key.pem`), made
+/// with openssl; `None` (with a "skipped" message) where openssl cannot.
+pub fn test_certificate(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output();
+    if made.is_ok_and(|o| o.status.success()) {
+        Some((cert, key))
+    } else {
+        eprintln!("skipped: openssl cannot make a test certificate");
+        None
+    }
+}
