@@ -93,6 +93,24 @@ fn wait(
     }
 }
 
+/// Waits until the selected record's details (verdict line) are shown: they sit above
+/// the list, so a click on a row must wait for them to know where the row is.
+fn settle_details(h: &mut Harness<'static, PlayerView>) {
+    wait(h, "the record's details", |v| {
+        v.selected.is_some() && !v.shown.loading
+    });
+    let start = Instant::now();
+    while h.query_by_label("original").is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no verdict shown"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(3);
+}
+
 #[test]
 fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
     let dir = tempfile::tempdir().unwrap();
@@ -400,9 +418,11 @@ fn chosen_records_play_as_a_playlist_with_a_beep_between() {
             .position(|e| e.name.external == external)
             .unwrap()
     };
-    // one plain click, then Ctrl-click a second record: two chosen
+    // one plain click, then Ctrl-click a second record: two chosen. The details of the
+    // first record appear above the list and move it down: the second click waits for
+    // them, so that it lands where the row is now.
     h.get_by_label("0301111").click();
-    h.run_steps(2);
+    settle_details(&mut h);
     h.get_by_label("0403333")
         .click_modifiers(egui::Modifiers::COMMAND);
     h.run_steps(2);
@@ -435,6 +455,7 @@ fn chosen_records_play_as_a_playlist_with_a_beep_between() {
     h.run_steps(2);
     assert_eq!(h.state().playlist.len(), 1);
     // Shift-click chooses a range
+    settle_details(&mut h);
     h.get_by_label("0302222")
         .click_modifiers(egui::Modifiers::SHIFT);
     h.run_steps(2);
@@ -545,10 +566,9 @@ fn marked_and_last_played_records_can_be_listed_and_marks_for_all_are_shared() {
     let mut h = harness(&store);
     h.run_steps(2);
     h.get_by_label("0301111").click();
-    h.run_steps(2);
+    settle_details(&mut h);
     h.get_by_label("0403333").click();
-    wait(&mut h, "the details", |v| v.selected.is_some());
-    h.run_steps(3);
+    settle_details(&mut h);
     h.state_mut().show_only = ShowOnly::LastPlayed;
     h.state_mut().apply_filter();
     h.run_steps(2);
