@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use callrec::recorder::pipeline::PipelineConfig;
 use callrec::recorder::pull::{PullConfig, Source};
 use callrec::recorder::rules::Agents;
-use callrec::recorder::service::{Service, ServiceConfig};
+use callrec::recorder::service::ServiceConfig;
 use callrec::recorder::status::Lamp;
 use callrec::simulator::{SimCall, Simulator, scripted_calls};
 
@@ -218,13 +218,9 @@ async fn captures_on_a_webdav_server_are_fetched_archived_and_only_then_deleted(
         max_capture: 20_000_000,
         trusted_cert: None,
     };
-    let service = Service::start(config(pull), common::test_archiver(&store))
-        .await
-        .unwrap();
-    let recorder = format!("http://{}", service.local_addr());
-    let board = service.pipeline().status.clone();
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(config(pull), common::test_archiver(&store)).await;
+    let recorder = service.url.clone();
+    let board = service.pipeline.status.clone();
 
     // the devices write to the WebDAV server, the PBX posts CDRs to the recorder
     let device = Simulator::new(&nginx.url(), Some((USER.0.into(), USER.1.into()))).unwrap();
@@ -290,8 +286,7 @@ async fn captures_on_a_webdav_server_are_fetched_archived_and_only_then_deleted(
     })
     .await;
     assert_eq!(board.snapshot().lamps.pcap, Lamp::Green);
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -307,12 +302,8 @@ async fn a_local_folder_source_is_emptied_only_into_the_archive() {
         max_capture: 20_000_000,
         trusted_cert: None,
     };
-    let service = Service::start(config(pull), common::test_archiver(&store))
-        .await
-        .unwrap();
-    let recorder = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(config(pull), common::test_archiver(&store)).await;
+    let recorder = service.url.clone();
     let pbx = Simulator::new(&recorder, None).unwrap();
     let list = calls(2, 31);
     // one call with its CDR, one whose CDR has not come yet
@@ -351,8 +342,7 @@ async fn a_local_folder_source_is_emptied_only_into_the_archive() {
         source.join("notes.txt").exists(),
         "other files are not touched"
     );
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -377,13 +367,10 @@ async fn an_https_source_is_trusted_only_with_its_certificate() {
         let store = dir
             .path()
             .join(if with_cert { "store-b" } else { "store-a" });
-        let service = Service::start(config(pull(trusted)), common::test_archiver(&store))
-            .await
-            .unwrap();
-        let recorder = format!("http://{}", service.local_addr());
-        let board = service.pipeline().status.clone();
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let running = tokio::spawn(service.run(stop_rx));
+        let service =
+            common::start_recorder(config(pull(trusted)), common::test_archiver(&store)).await;
+        let recorder = service.url.clone();
+        let board = service.pipeline.status.clone();
         let pbx = Simulator::new(&recorder, None).unwrap();
         for cdr in call.cdrs() {
             pbx.send_cdr(&cdr).await.unwrap();
@@ -407,7 +394,6 @@ async fn an_https_source_is_trusted_only_with_its_certificate() {
             assert_eq!(captures_in(&source), 1, "nothing taken, nothing deleted");
             assert!(common::stored_records(&store).is_empty());
         }
-        stop_tx.send(true).unwrap();
-        running.await.unwrap().unwrap();
+        service.stop().await;
     }
 }

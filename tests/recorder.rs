@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use callrec::archive::name::RecordName;
 use callrec::recorder::pipeline::{OrphanPolicy, PipelineConfig};
 use callrec::recorder::rules::Agents;
-use callrec::recorder::service::{Service, ServiceConfig};
+use callrec::recorder::service::ServiceConfig;
 use callrec::simulator::{Fault, Simulator, scripted_calls};
 
 fn config(agents: &[&str]) -> ServiceConfig {
@@ -64,15 +64,12 @@ fn verify(store: &Path, setup: &Path) -> (i32, String) {
 async fn simulated_calls_are_archived_by_the_rules_and_faults_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    let service = Service::start(
+    let service = common::start_recorder(
         config(&["20", "21", "22", "23", "24"]),
         common::test_archiver(&store),
     )
-    .await
-    .unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    .await;
+    let url = service.url.clone();
 
     let now = jiff::Timestamp::now().as_second();
     let mut calls = scripted_calls(10, 3.0, now - 60, 7);
@@ -158,8 +155,7 @@ async fn simulated_calls_are_archived_by_the_rules_and_faults_lose_nothing() {
         "journal not empty"
     );
 
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
     let (code, out) = verify(&store, &dir.path().join("verifier"));
     assert_eq!(code, 0, "{out}");
 }
@@ -171,12 +167,8 @@ async fn bad_requests_are_refused_without_touching_the_store() {
     let mut cfg = config(&[]);
     cfg.max_capture = 1000;
     cfg.basic_auth = Some("pbx:secret".into());
-    let service = Service::start(cfg, common::test_archiver(&store))
-        .await
-        .unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
+    let url = service.url.clone();
     let client = callrec::recorder::http_client::builder().build().unwrap();
     let put = |path: &str, body: Vec<u8>| {
         client
@@ -234,8 +226,7 @@ async fn bad_requests_are_refused_without_touching_the_store() {
     let incoming = store.join("REC").join("incoming");
     assert!(fs::read_dir(&incoming).unwrap().next().is_none());
     assert!(!dir.path().join("etc").exists());
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 struct Recorder {
@@ -364,12 +355,8 @@ async fn tcr_keeps_only_marked_calls_and_the_skip_marker_deletes_one() {
     let store = dir.path().join("store");
     let mut cfg = config(&[]);
     cfg.pipeline.mode = Mode::Tcr(Duration::from_secs(6));
-    let service = Service::start(cfg, common::test_archiver(&store))
-        .await
-        .unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
+    let url = service.url.clone();
     let client = callrec::recorder::http_client::builder().build().unwrap();
 
     let now = jiff::Timestamp::now().as_second();
@@ -424,8 +411,7 @@ async fn tcr_keeps_only_marked_calls_and_the_skip_marker_deletes_one() {
         log.contains("not marked") && log.contains("skip marker"),
         "{log}"
     );
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 #[test]
@@ -510,12 +496,8 @@ async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
         from: "recorder@example.org".into(),
         to: vec!["admin@example.org".into()],
     });
-    let service = Service::start(cfg, common::test_archiver(&store))
-        .await
-        .unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
+    let url = service.url.clone();
 
     // a device uploads garbage under a proper name, and the PBX sends its CDR
     let now = jiff::Timestamp::now().as_second();
@@ -549,8 +531,7 @@ async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
         store.join("REC").join("failed").join(&name).exists(),
         "the bad capture is kept aside"
     );
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
     let _ = smtp.kill();
     let _ = smtp.wait();
 }
@@ -559,12 +540,8 @@ async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
 async fn a_call_split_into_several_files_becomes_several_records_of_one_conference() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    let service = Service::start(config(&[]), common::test_archiver(&store))
-        .await
-        .unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(config(&[]), common::test_archiver(&store)).await;
+    let url = service.url.clone();
     let now = jiff::Timestamp::now().as_second();
     let mut call = scripted_calls(1, 2.0, now - 60, 31).remove(0);
     call.internal = "21".into();
@@ -598,8 +575,7 @@ async fn a_call_split_into_several_files_becomes_several_records_of_one_conferen
         2,
         "{names:?}"
     );
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
     let (code, out) = verify(&store, &dir.path().join("verifier"));
     assert_eq!(code, 0, "{out}");
 }
@@ -614,10 +590,8 @@ async fn an_unusable_backup_path_turns_the_backup_lamp_red_and_raises_the_alarm(
     archiver.backup = Some(not_a_folder.clone());
     let mut cfg = config(&[]);
     cfg.alarm_arming = Duration::ZERO;
-    let service = Service::start(cfg, archiver).await.unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(cfg, archiver).await;
+    let url = service.url.clone();
     let sim = Simulator::new(&url, None).unwrap();
     wait_until("the backup lamp", Duration::from_secs(10), async || {
         sim.status().await.unwrap()["lamps"]["backup"] == "red"
@@ -630,8 +604,7 @@ async fn an_unusable_backup_path_turns_the_backup_lamp_red_and_raises_the_alarm(
         .unwrap_or_default()
         .to_string();
     assert!(cause.starts_with("Backup path fails"), "{status}");
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 /// Polls a file until it contains `needle`.
@@ -716,12 +689,8 @@ async fn agents_beyond_the_licence_count_are_not_recorded_and_raise_the_alarm() 
     let mut cfg = config(&["20", "21", "22", "23", "24"]);
     cfg.pipeline.agents.licences = 2;
     cfg.alarm_arming = Duration::ZERO;
-    let service = Service::start(cfg, common::test_archiver(&store))
-        .await
-        .unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
+    let url = service.url.clone();
     let now = jiff::Timestamp::now().as_second();
     let mut calls = scripted_calls(4, 2.0, now - 60, 13);
     for (call, agent) in calls.iter_mut().zip(["21", "22", "23", "21"]) {
@@ -764,8 +733,7 @@ async fn agents_beyond_the_licence_count_are_not_recorded_and_raise_the_alarm() 
         fs::read_to_string(store.join("REC").join("licences.txt")).unwrap(),
         "21\n22\n"
     );
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -777,13 +745,9 @@ async fn devices_and_the_pbx_can_reach_the_recorder_over_https() {
     let store = dir.path().join("store");
     let mut cfg = config(&["20", "21", "22", "23", "24", "30", "31"]);
     cfg.https = Some(callrec::recorder::tls::Https::load(&cert, &key).unwrap());
-    let service = Service::start(cfg, common::test_archiver(&store))
-        .await
-        .unwrap();
-    assert_eq!(service.scheme(), "https");
-    let url = format!("https://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
+    assert!(service.url.starts_with("https://"));
+    let url = service.url.clone();
     let sim = Simulator::new_trusting(&url, None, &fs::read(&cert).unwrap()).unwrap();
     let now = jiff::Timestamp::now().as_second();
     let call = scripted_calls(1, 2.0, now - 60, 17).remove(0);
@@ -800,8 +764,7 @@ async fn devices_and_the_pbx_can_reach_the_recorder_over_https() {
     // plain HTTP on the HTTPS port gets nowhere
     let plain = Simulator::new(&url.replace("https://", "http://"), None).unwrap();
     assert!(plain.status().await.is_err());
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -810,12 +773,8 @@ async fn a_tan_dialled_during_the_call_lands_in_the_record_name_and_sidecar() {
     let store = dir.path().join("store");
     let mut cfg = config(&["20", "21", "22", "23", "24"]);
     cfg.pipeline.tan_prefix = "88".into();
-    let service = Service::start(cfg, common::test_archiver(&store))
-        .await
-        .unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
+    let url = service.url.clone();
     let now = jiff::Timestamp::now().as_second();
     let mut calls = scripted_calls(2, 4.0, now - 60, 23);
     calls[0].internal = "21".into();
@@ -845,8 +804,7 @@ async fn a_tan_dialled_during_the_call_lands_in_the_record_name_and_sidecar() {
         inspected["metadata"]["call"]["tan"], "123456",
         "the sidecar carries the TAN: {out}"
     );
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -855,12 +813,8 @@ async fn a_burst_with_many_workers_archives_every_call_exactly_once() {
     let store = dir.path().join("store");
     let mut cfg = config(&["21"]);
     cfg.pipeline.workers = 8;
-    let service = Service::start(cfg, common::test_archiver(&store))
-        .await
-        .unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
+    let url = service.url.clone();
     let now = jiff::Timestamp::now().as_second();
     let mut calls = scripted_calls(240, 10.0, now - 3600, 29);
     for call in &mut calls {
@@ -917,8 +871,7 @@ async fn a_burst_with_many_workers_archives_every_call_exactly_once() {
     assert_eq!(found.len(), 240);
     let status = sim.status().await.unwrap();
     assert_eq!(status["counters"]["errors"], 0, "{}", status["recent"]);
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -928,12 +881,8 @@ async fn uploads_and_cdrs_may_log_in_with_digest_instead_of_basic() {
     let store = dir.path().join("store");
     let mut cfg = config(&["21"]);
     cfg.basic_auth = Some("pbx:s3cret".into());
-    let service = Service::start(cfg, common::test_archiver(&store))
-        .await
-        .unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
+    let url = service.url.clone();
     let client = callrec::recorder::http_client::builder().build().unwrap();
     let now = jiff::Timestamp::now().as_second();
     let mut call = scripted_calls(1, 2.0, now - 60, 31).remove(0);
@@ -985,6 +934,5 @@ async fn uploads_and_cdrs_may_log_in_with_digest_instead_of_basic() {
         common::stored_records(&store).len() == 1
     })
     .await;
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }

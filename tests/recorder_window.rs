@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use callrec::archive::setup::Setup;
 use callrec::recorder::health;
 use callrec::recorder::pipeline::PipelineConfig;
-use callrec::recorder::service::{Service, ServiceConfig};
+use callrec::recorder::service::ServiceConfig;
 use callrec::recorder::status::{AlarmState, Lamp, StatusBoard};
 use callrec::simulator::{Simulator, scripted_calls};
 use callrec::ui::recorder_panel::RecorderPanel;
@@ -192,13 +192,9 @@ fn wait_for_label(h: &mut Harness<'static, RecorderPanel>, label: &str) {
 async fn the_disk_lamp_turns_red_when_the_store_fails_and_green_when_it_is_back() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    let service = Service::start(service_config(), common::test_archiver(&store))
-        .await
-        .unwrap();
-    let pipeline = service.pipeline();
+    let service = common::start_recorder(service_config(), common::test_archiver(&store)).await;
+    let pipeline = service.pipeline.clone();
     let board = pipeline.status.clone();
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
     let mut h = panel_harness(board.clone(), dir.path().to_path_buf());
     wait_for_label(&mut h, "DISK green");
     wait_for_label(&mut h, "CDR green");
@@ -232,8 +228,7 @@ async fn the_disk_lamp_turns_red_when_the_store_fails_and_green_when_it_is_back(
     h.run_steps(2);
     assert_eq!(board.snapshot().alarm, AlarmState::Ok);
     assert_eq!(board.snapshot().lamps.disk, Lamp::Green);
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 #[test]
@@ -280,13 +275,9 @@ async fn while_the_setup_is_open_calls_are_kept_but_not_archived() {
     config.pipeline.agents.numbers = ["20", "21", "22", "23", "24", "30", "31"]
         .map(String::from)
         .to_vec();
-    let service = Service::start(config, common::test_archiver(&store))
-        .await
-        .unwrap();
-    let url = format!("http://{}", service.local_addr());
-    let board = service.pipeline().status.clone();
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service = common::start_recorder(config, common::test_archiver(&store)).await;
+    let url = service.url.clone();
+    let board = service.pipeline.status.clone();
     board.set_paused(true);
     let sim = Simulator::new(&url, None).unwrap();
     let now = jiff::Timestamp::now().as_second();
@@ -302,8 +293,7 @@ async fn while_the_setup_is_open_calls_are_kept_but_not_archived() {
         assert!(start.elapsed() < Duration::from_secs(15), "never archived");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 /// Runs `script` (which must write `shot`) under Xvfb and counts the screenshot's
@@ -403,12 +393,9 @@ async fn the_pbx_lamp_follows_the_soap_link_and_live_calls_are_listed() {
         user: "API".into(),
         credentials,
     });
-    let service = Service::start(config, common::test_archiver(&dir.path().join("store")))
-        .await
-        .unwrap();
-    let board = service.pipeline().status.clone();
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(service.run(stop_rx));
+    let service =
+        common::start_recorder(config, common::test_archiver(&dir.path().join("store"))).await;
+    let board = service.pipeline.status.clone();
     let mut h = panel_harness(board.clone(), dir.path().to_path_buf());
     wait_for_label(&mut h, "PBX green");
 
@@ -447,8 +434,7 @@ async fn the_pbx_lamp_follows_the_soap_link_and_live_calls_are_listed() {
         "{:?}",
         board.snapshot().recent
     );
-    stop_tx.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    service.stop().await;
 }
 
 fn wait_for_label_contains(h: &mut Harness<'static, RecorderPanel>, text: &str) {

@@ -174,3 +174,42 @@ pub fn test_certificate(dir: &Path) -> Option<(PathBuf, PathBuf)> {
         None
     }
 }
+
+/// A recorder running on loopback for one test: its address and pipeline; `stop` ends
+/// it cleanly and fails the test if it did not run cleanly.
+pub struct TestRecorder {
+    pub url: String,
+    pub pipeline: std::sync::Arc<callrec::recorder::pipeline::Pipeline>,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Starts a recorder with `config` and `archiver` and serves until [`TestRecorder::stop`].
+pub async fn start_recorder(
+    config: callrec::recorder::service::ServiceConfig,
+    archiver: callrec::archive::record::Archiver,
+) -> TestRecorder {
+    let service = callrec::recorder::service::Service::start(config, archiver)
+        .await
+        .expect("the recorder starts");
+    let url = format!("{}://{}", service.scheme(), service.local_addr());
+    let pipeline = service.pipeline();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(service.run(stopped));
+    TestRecorder {
+        url,
+        pipeline,
+        stop,
+        task,
+    }
+}
+
+impl TestRecorder {
+    pub async fn stop(self) {
+        self.stop.send(true).expect("the recorder listens");
+        self.task
+            .await
+            .expect("the recorder task")
+            .expect("the recorder ran cleanly");
+    }
+}
