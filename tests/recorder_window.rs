@@ -40,6 +40,16 @@ fn dialog_harness(setup: Setup, picked: PathBuf) -> Harness<'static, SetupDialog
         )
 }
 
+/// Opens `tab` and picks `value` from the choice list captioned `field`, as a user does.
+fn choose(h: &mut Harness<'static, SetupDialog>, tab: &str, field: &str, value: &str) {
+    h.get_by_label(tab).click();
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, field).click();
+    h.run();
+    h.get_by_label(value).click();
+    h.run();
+}
+
 #[test]
 fn the_setup_dialog_checks_each_value_and_saves_every_tab() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,13 +93,7 @@ fn the_setup_dialog_checks_each_value_and_saves_every_tab() {
     assert_eq!(h.state().values["backup"], backup.display().to_string());
 
     // a choice list offers only the allowed values
-    h.get_by_label("E-mail").click();
-    h.run();
-    h.get_by_role_and_label(Role::ComboBox, "SMTP security")
-        .click();
-    h.run();
-    h.get_by_label("tls").click();
-    h.run();
+    choose(&mut h, "E-mail", "SMTP security", "tls");
     assert_eq!(h.state().values["smtpsecurity"], "tls");
 
     h.get_by_label("Save").click();
@@ -130,13 +134,7 @@ fn a_protected_setup_opens_locked_and_only_its_password_unlocks_it() {
         h.get_by_label("Unlock").click();
         h.run();
         assert!(!h.state().locked);
-        h.get_by_label("Storage & backup").click();
-        h.run();
-        h.get_by_role_and_label(Role::ComboBox, "Audio format")
-            .click();
-        h.run();
-        h.get_by_label("mp3").click();
-        h.run();
+        choose(&mut h, "Storage & backup", "Audio format", "mp3");
         h.get_by_label("Save").click();
         h.run();
         assert!(

@@ -83,14 +83,10 @@ fn number_in(min: u64, max: u64) -> impl Fn(&str) -> Result<(), String> {
 }
 
 fn source(v: &str) -> Result<(), String> {
-    let v = v.trim();
-    if v.is_empty() || v.starts_with("http://") || v.starts_with("https://") {
-        return Ok(());
+    if !v.contains("://") {
+        return folder(v);
     }
-    if v.contains("://") {
-        return Err("must be an http:// or https:// URL, or a folder".into());
-    }
-    folder(v)
+    http_url(v).map_err(|_| "must be an http:// or https:// URL, or a folder".into())
 }
 
 fn poll(v: &str) -> Result<(), String> {

@@ -64,11 +64,7 @@ impl Session {
         audio: &std::path::Path,
         detail: &str,
     ) -> std::io::Result<()> {
-        let record = audio
-            .strip_prefix(&self.store.root)
-            .ok()
-            .map(|r| r.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_else(|| audio.display().to_string());
+        let record = self.relative(audio);
         self.identity.public().publish(&self.store.keys_dir())?;
         audit::append(
             &self.store.audit_log(),

@@ -100,10 +100,7 @@ pub async fn startup(
         (Err(e), _) => Err(e),
         (Ok(()), None) => Ok(()),
         (Ok(()), Some(pull)) => {
-            pcap_place = match &pull.source {
-                super::pull::Source::Http(url) => url.clone(),
-                super::pull::Source::Folder(dir) => dir.display().to_string(),
-            };
+            pcap_place = pull.source.describe();
             match super::pull::check_source(pipeline.clone(), pull).await {
                 Ok(n) => {
                     status.event(

@@ -49,7 +49,8 @@ impl Source {
         Some(Source::Folder(PathBuf::from(value)))
     }
 
-    fn describe(&self) -> String {
+    /// Where it is, for messages.
+    pub fn describe(&self) -> String {
         match self {
             Source::Http(url) => url.clone(),
             Source::Folder(dir) => dir.display().to_string(),

@@ -70,6 +70,9 @@ pub struct Recording {
     pub since_utc: String,
     /// Seconds since it was first seen.
     pub running_s: u64,
+    /// When it was first seen, for `running_s`.
+    #[serde(skip)]
+    since: Option<Instant>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,8 +124,6 @@ pub struct StatusBoard {
     changed: watch::Sender<u64>,
     /// When the alarm is armed (the seed arms it about 20 s after start).
     armed_at: Instant,
-    /// When each call in `recording` started, for its running duration.
-    started: Mutex<Vec<(String, Instant)>>,
 }
 
 impl StatusBoard {
@@ -151,7 +152,6 @@ impl StatusBoard {
             status: Mutex::new(status),
             changed: watch::channel(0).0,
             armed_at: Instant::now() + arming,
-            started: Mutex::new(Vec::new()),
         }
     }
 
@@ -213,32 +213,21 @@ impl StatusBoard {
 
     /// A call started recording (upload began, or a growing file appeared at a source).
     pub fn recording_started(&self, capture: &str) {
-        if self
-            .snapshot()
-            .recording
-            .iter()
-            .any(|r| r.capture == capture)
-        {
-            return;
-        }
         let entry = Recording {
             capture: capture.to_string(),
             since_utc: now(),
             running_s: 0,
+            since: Some(Instant::now()),
         };
-        self.update(|s| s.recording.push(entry));
-        self.started
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((capture.to_string(), Instant::now()));
+        self.update(|s| {
+            if !s.recording.iter().any(|r| r.capture == capture) {
+                s.recording.push(entry);
+            }
+        });
     }
 
     /// The call's capture is complete (or gone).
     pub fn recording_ended(&self, capture: &str) {
-        self.started
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|(c, _)| c != capture);
         self.update(|s| s.recording.retain(|r| r.capture != capture));
     }
 
@@ -277,11 +266,8 @@ impl StatusBoard {
         if s.alarm == AlarmState::Arming && Instant::now() >= self.armed_at {
             s.alarm = AlarmState::Ok;
         }
-        let started = self.started.lock().unwrap_or_else(|e| e.into_inner());
         for r in &mut s.recording {
-            if let Some((_, at)) = started.iter().find(|(c, _)| *c == r.capture) {
-                r.running_s = at.elapsed().as_secs();
-            }
+            r.running_s = r.since.map_or(0, |at| at.elapsed().as_secs());
         }
         s.clone()
     }

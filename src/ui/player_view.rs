@@ -351,16 +351,22 @@ impl PlayerView {
         }
     }
 
+    /// The records of the rows `range` of the list as shown.
+    fn shown_paths(&self, range: std::ops::RangeInclusive<usize>) -> Vec<std::path::PathBuf> {
+        let last = self.rows.len().saturating_sub(1);
+        let range = *range.start()..=(*range.end()).min(last);
+        self.rows
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| self.catalog.entries[i].audio.clone())
+            .collect()
+    }
+
     /// Makes the chosen records the playlist, in the order shown, and plays the first.
     pub fn play_chosen(&mut self) {
-        let entries = &self.catalog.entries;
-        let items: Vec<std::path::PathBuf> = self
-            .rows
-            .iter()
-            .map(|&i| &entries[i].audio)
-            .filter(|p| self.chosen.contains(p))
-            .cloned()
-            .collect();
+        let mut items = self.shown_paths(0..=usize::MAX);
+        items.retain(|p| self.chosen.contains(p));
         let looping = self.playlist.looping;
         self.playlist = Playlist::new(items);
         self.playlist.looping = looping;
@@ -691,12 +697,7 @@ impl PlayerView {
                 )
                 .clicked()
             {
-                let entries = &self.catalog.entries;
-                self.chosen = self
-                    .rows
-                    .iter()
-                    .map(|&i| entries[i].audio.clone())
-                    .collect();
+                self.chosen = self.shown_paths(0..=usize::MAX);
             }
             let list_label = format!("Play list ({})", self.chosen.len());
             if ui
@@ -1206,12 +1207,7 @@ impl PlayerView {
         if modifiers.shift
             && let Some(anchor) = self.anchor
         {
-            let (from, to) = (anchor.min(position), anchor.max(position));
-            let entries = &self.catalog.entries;
-            self.chosen = self.rows[from..=to.min(self.rows.len() - 1)]
-                .iter()
-                .map(|&i| entries[i].audio.clone())
-                .collect();
+            self.chosen = self.shown_paths(anchor.min(position)..=anchor.max(position));
             return;
         }
         self.anchor = Some(position);
