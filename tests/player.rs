@@ -173,10 +173,7 @@ fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
     h.get_by_label("Set TAN").click();
     h.run_steps(2);
     let selected = h.state().selected.expect("still selected");
-    assert_eq!(
-        h.state().catalog.entries[selected].name.tan.as_deref(),
-        Some("004711")
-    );
+    assert_eq!(h.state().catalog.entries[selected].tan(), Some("004711"));
     assert!(
         std::fs::read_to_string(store.audit_log())
             .unwrap()
@@ -208,7 +205,7 @@ fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
     h.get_by_label("0403333").click();
     wait(&mut h, "the clicked record", |v| {
         v.selected
-            .is_some_and(|i| v.catalog.entries[i].name.external == "0403333")
+            .is_some_and(|i| v.catalog.entries[i].external() == "0403333")
             && v.shown.playing
     });
 }
@@ -229,7 +226,7 @@ fn sos_puts_the_newest_call_on_top_with_one_large_play_and_sees_new_calls() {
     assert_eq!(h.state().rows.len(), 3, "SOS switches the filters off");
     let top = h.state().rows[0];
     assert_eq!(
-        h.state().catalog.entries[top].name.external,
+        h.state().catalog.entries[top].external(),
         "0403333",
         "newest on top"
     );
@@ -245,14 +242,14 @@ fn sos_puts_the_newest_call_on_top_with_one_large_play_and_sees_new_calls() {
     // a new call arrives while SOS is on: it is on top within a second
     let newest = dir.path().join("later");
     std::fs::create_dir_all(&newest).unwrap();
-    let existing = &h.state().catalog.entries[top].audio;
+    let existing = &h.state().catalog.entries[top].audio();
     let month = existing.parent().unwrap();
     let name = "2026_12_31_2359_23_i_0509999_1_00000000000000000000000000000999.wav";
     std::fs::copy(existing, month.join(name)).unwrap();
     wait(&mut h, "the new call on top", |v| {
         v.rows
             .first()
-            .is_some_and(|&i| v.catalog.entries[i].name.external == "0509999")
+            .is_some_and(|&i| v.catalog.entries[i].external() == "0509999")
     });
 
     h.get_by_label("SOS off").click();
@@ -415,7 +412,7 @@ fn chosen_records_play_as_a_playlist_with_a_beep_between() {
             .catalog
             .entries
             .iter()
-            .position(|e| e.name.external == external)
+            .position(|e| e.external() == external)
             .unwrap()
     };
     // one plain click, then Ctrl-click a second record: two chosen. The details of the
@@ -576,7 +573,7 @@ fn marked_and_last_played_records_can_be_listed_and_marks_for_all_are_shared() {
         let v = h.state();
         v.rows
             .iter()
-            .map(|&i| v.catalog.entries[i].name.external.clone())
+            .map(|&i| v.catalog.entries[i].external().to_string())
             .collect()
     };
     assert_eq!(

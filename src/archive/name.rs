@@ -60,7 +60,8 @@ impl LocalMinute {
         format!("{:04}_{:02}", self.year, self.month)
     }
 
-    fn valid(&self) -> bool {
+    /// Are the fields in range (a date the name parser accepts)?
+    pub fn valid(&self) -> bool {
         (1970..=9999).contains(&self.year)
             && (1..=12).contains(&self.month)
             && (1..=31).contains(&self.day)

@@ -1,170 +1,306 @@
-//! What the Player lists: every record of the store (and backup folders), read from the
-//! file names alone so that opening a large archive is quick; the sidecar (verdict,
-//! names, CDRs) is opened only for the record a user looks at.
+//! What the Player lists: every record of the store, read from the file names alone so
+//! that opening a large archive is quick; the sidecar (verdict, names, CDRs) is opened
+//! only for the record a user looks at.
+//!
+//! A warm start reads each month folder's index file (see `catalog_index`) instead of
+//! listing the folder, when the folder has not changed since. Afterwards the catalog
+//! looks at every month folder's modification time once a second and reads again only
+//! the folders that changed, so new, deleted and renamed records show within a second
+//! without listing a million files.
 
-use std::cell::OnceCell;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::archive::name::RecordName;
+use rustc_hash::FxHashSet;
+
+pub use super::catalog_entry::Entry;
+use super::catalog_index;
 use crate::archive::store::Store;
 use crate::archive::verify::month_folders;
 
-/// One record in the list.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub audio: PathBuf,
-    pub name: RecordName,
-    pub size: u64,
-    pub has_sidecar: bool,
-    /// Whether the audio starts with callrec's encryption header: read on first use
-    /// (for the rows on screen), not for every record at start.
-    encrypted: OnceCell<bool>,
-    /// When the file was written: orders the calls of one minute (names carry minutes).
-    pub modified: SystemTime,
-}
-
-impl Entry {
-    pub fn encrypted(&self) -> bool {
-        *self.encrypted.get_or_init(|| {
-            let mut head = [0u8; 16];
-            std::fs::File::open(&self.audio)
-                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-                .is_ok_and(|n| crate::archive::audio_crypt::is_encrypted(&head[..n]))
-        })
-    }
-
-    /// Sort key: local start minute, then arrival, then the unique id.
-    fn key(&self) -> (crate::archive::name::LocalMinute, SystemTime, &str) {
-        (self.name.start, self.modified, &self.name.uid)
-    }
+/// What the catalog knows of one month folder.
+#[derive(Debug)]
+struct Folder {
+    path: Arc<Path>,
+    /// Its modification time when it was last read.
+    modified: Option<SystemTime>,
+    /// Whether it had been quiet for the settle time when it was last read: only then
+    /// is an unchanged modification time proof that nothing was added since.
+    settled: bool,
 }
 
 /// The records of one store, oldest first.
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub entries: Vec<Entry>,
-    /// Hashes of the paths listed, to spot new files cheaply.
-    known: HashSet<u64>,
     store: Option<Store>,
-    newest_month: Option<PathBuf>,
+    folders: Vec<Folder>,
+    /// Where the month indexes live; none: no index is read or written.
+    index_dir: Option<PathBuf>,
 }
 
 const AUDIO: [&str; 3] = ["wav", "mp3", "pcap"];
 
-/// An entry for an audio file of a listing; `sidecars` holds the stems of the `.xml`
-/// files beside it, so no file is opened or checked twice.
-fn entry_for(dir_entry: &std::fs::DirEntry, sidecars: &HashSet<String>) -> Option<Entry> {
-    let file = dir_entry.file_name().to_string_lossy().into_owned();
-    let (stem, ext) = file.rsplit_once('.')?;
-    if !AUDIO.contains(&ext.to_ascii_lowercase().as_str()) || file.starts_with('.') {
-        return None;
-    }
-    let name = RecordName::parse(&file).ok()?;
-    let meta = dir_entry.metadata().ok()?;
-    Some(Entry {
-        has_sidecar: sidecars.contains(stem),
-        audio: dir_entry.path(),
-        name,
-        size: meta.len(),
-        encrypted: OnceCell::new(),
-        modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-    })
+fn is_audio(file: &str) -> bool {
+    !file.starts_with('.')
+        && file
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| AUDIO.iter().any(|a| ext.eq_ignore_ascii_case(a)))
 }
 
-fn path_key(path: &Path) -> u64 {
+fn modified_of(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn name_key(file: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
-    path.hash(&mut h);
+    file.hash(&mut h);
     h.finish()
 }
 
-/// The records of one folder that are not in `known`.
-fn scan_folder(folder: &Path, known: &HashSet<u64>) -> Vec<Entry> {
-    let Ok(files) = std::fs::read_dir(folder) else {
-        return Vec::new();
+/// A month folder's listing: its audio files and the stems of its sidecars.
+struct Listing {
+    audio: Vec<std::fs::DirEntry>,
+    sidecars: FxHashSet<String>,
+}
+
+impl Listing {
+    fn read(folder: &Path) -> Option<Listing> {
+        let mut listing = Listing {
+            audio: Vec::new(),
+            sidecars: FxHashSet::default(),
+        };
+        for file in std::fs::read_dir(folder).ok()?.flatten() {
+            let name = file.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if let Some(stem) = name.strip_suffix(".xml") {
+                listing.sidecars.insert(stem.to_string());
+            } else if is_audio(name) {
+                listing.audio.push(file);
+            }
+        }
+        Some(listing)
+    }
+
+    fn has_sidecar(&self, file: &str) -> bool {
+        file.rsplit_once('.')
+            .is_some_and(|(stem, _)| self.sidecars.contains(stem))
+    }
+
+    /// The entry for one listed file (its size and time from the listing's stat).
+    fn entry(&self, folder: &Arc<Path>, file: &std::fs::DirEntry) -> Option<Entry> {
+        let name = file.file_name();
+        let name = name.to_str()?;
+        let meta = file.metadata().ok()?;
+        Entry::new(
+            folder.clone(),
+            name,
+            meta.len(),
+            meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            self.has_sidecar(name),
+        )
+    }
+}
+
+/// One month folder read at open: from its index when that is current, else listed
+/// (and its index written when the folder has settled).
+fn open_folder(path: PathBuf, index_dir: Option<&Path>, now: SystemTime) -> (Folder, Vec<Entry>) {
+    let path: Arc<Path> = Arc::from(path);
+    let modified = modified_of(&path);
+    if let (Some(dir), Some(modified)) = (index_dir, modified)
+        && let Some(entries) = catalog_index::load(dir, &path, modified)
+    {
+        let folder = Folder {
+            path,
+            modified: Some(modified),
+            settled: true,
+        };
+        return (folder, entries);
+    }
+    let entries: Vec<Entry> = Listing::read(&path)
+        .map(|l| l.audio.iter().filter_map(|f| l.entry(&path, f)).collect())
+        .unwrap_or_default();
+    let settled = modified.is_some_and(|m| catalog_index::settled(m, now));
+    if let (Some(dir), Some(modified), true) = (index_dir, modified, settled)
+        && let Err(e) = catalog_index::save(dir, &path, modified, entries.iter())
+    {
+        tracing::warn!("catalog index for {} not written: {e}", path.display());
+    }
+    let folder = Folder {
+        path,
+        modified,
+        settled,
     };
-    let files: Vec<std::fs::DirEntry> = files.flatten().collect();
-    let sidecars: HashSet<String> = files
-        .iter()
-        .filter_map(|f| {
-            let name = f.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".xml").map(str::to_string)
-        })
-        .collect();
-    files
-        .iter()
-        .filter(|f| !known.contains(&path_key(&f.path())))
-        .filter_map(|f| entry_for(f, &sidecars))
-        .collect()
+    (folder, entries)
 }
 
 impl Catalog {
-    /// Reads every month folder of the store, several folders at a time.
+    /// Reads every month folder of the store, several folders at a time, without index.
     pub fn open(store: &Store) -> Catalog {
+        Catalog::open_indexed(store, None)
+    }
+
+    /// Reads every month folder of the store, from the month indexes in `index_dir`
+    /// (the Player's state folder) where they are current, and writes those that were
+    /// missing or old.
+    pub fn open_indexed(store: &Store, index_dir: Option<&Path>) -> Catalog {
         use rayon::prelude::*;
+        let index_dir = index_dir.map(|d| catalog_index::folder_for(d, &store.root));
+        let now = SystemTime::now();
         let months = month_folders(store).unwrap_or_default();
-        let none = HashSet::new();
-        let found: Vec<Vec<Entry>> = months.par_iter().map(|m| scan_folder(m, &none)).collect();
-        let mut catalog = Catalog {
-            store: Some(store.clone()),
-            newest_month: months.last().cloned(),
-            ..Catalog::default()
-        };
-        for entries in found {
-            catalog
-                .known
-                .extend(entries.iter().map(|e| path_key(&e.audio)));
-            catalog.entries.extend(entries);
+        let read: Vec<(Folder, Vec<Entry>)> = months
+            .into_par_iter()
+            .map(|m| open_folder(m, index_dir.as_deref(), now))
+            .collect();
+        let mut entries = Vec::with_capacity(read.iter().map(|(_, e)| e.len()).sum());
+        let mut folders = Vec::with_capacity(read.len());
+        for (folder, found) in read {
+            folders.push(folder);
+            entries.extend(found);
         }
+        let mut catalog = Catalog {
+            entries,
+            store: Some(store.clone()),
+            folders,
+            index_dir,
+        };
         catalog.sort();
         catalog
     }
 
-    fn scan(&mut self, folder: &Path) -> usize {
-        let new = scan_folder(folder, &self.known);
-        let added = new.len();
-        self.known.extend(new.iter().map(|e| path_key(&e.audio)));
-        self.entries.extend(new);
-        added
-    }
-
     fn sort(&mut self) {
+        // stable and run-adaptive: the months arrive in order and nearly sorted
         self.entries.sort_by(|a, b| a.key().cmp(&b.key()));
     }
 
-    /// Picks up records that arrived since the last look (the newest month folder, and a
-    /// new month when one starts) and forgets records whose files are gone. Cheap enough
-    /// to run every second.
-    pub fn refresh(&mut self) -> usize {
-        let Some(store) = self.store.clone() else {
-            return 0;
+    /// Reads one month folder again and brings its entries up to date: new files are
+    /// added, vanished ones dropped, sidecars noted. Returns how many were added and
+    /// how many removed.
+    fn reread(&mut self, at: usize, now: SystemTime) -> (usize, usize) {
+        let folder = &self.folders[at];
+        let path = folder.path.clone();
+        let modified = modified_of(&path);
+        let Some(listing) = Listing::read(&path) else {
+            return (0, 0);
         };
-        let months = month_folders(&store).unwrap_or_default();
-        let mut added = 0;
-        for month in months.iter().rev().take(2) {
-            added += self.scan(month);
-        }
-        if months.last() != self.newest_month.as_ref() {
-            self.newest_month = months.last().cloned();
-        }
+        let present: FxHashSet<u64> = listing
+            .audio
+            .iter()
+            .filter_map(|f| f.file_name().to_str().map(name_key))
+            .collect();
         let before = self.entries.len();
-        // only the newest months are re-checked for deletions (the Player's own deletes
-        // refresh explicitly); a full re-read finds the rest
-        let recent: Vec<PathBuf> = months.iter().rev().take(2).cloned().collect();
-        self.entries.retain(|e| {
-            !e.audio
-                .parent()
-                .is_some_and(|p| recent.iter().any(|r| r == p))
-                || e.audio.exists()
+        let mut known = FxHashSet::default();
+        self.entries.retain_mut(|e| {
+            if !Arc::ptr_eq(e.folder(), &path) {
+                return true;
+            }
+            let key = name_key(e.file_name());
+            let keep = present.contains(&key);
+            if keep {
+                known.insert(key);
+                e.has_sidecar = listing.has_sidecar(e.file_name());
+            }
+            keep
         });
         let removed = before - self.entries.len();
-        if added > 0 || removed > 0 {
-            self.known = self.entries.iter().map(|e| path_key(&e.audio)).collect();
+        let new: Vec<Entry> = listing
+            .audio
+            .iter()
+            .filter(|f| {
+                f.file_name()
+                    .to_str()
+                    .is_some_and(|n| !known.contains(&name_key(n)))
+            })
+            .filter_map(|f| listing.entry(&path, f))
+            .collect();
+        let added = new.len();
+        self.entries.extend(new);
+        if added > 0 {
             self.sort();
         }
-        added
+        let settled = modified.is_some_and(|m| catalog_index::settled(m, now));
+        if let (Some(dir), Some(m), true) = (&self.index_dir, modified, settled) {
+            let of_folder = self
+                .entries
+                .iter()
+                .filter(|e| Arc::ptr_eq(e.folder(), &path));
+            if let Err(e) = catalog_index::save(dir, &path, m, of_folder) {
+                tracing::warn!("catalog index for {} not written: {e}", path.display());
+            }
+        }
+        let folder = &mut self.folders[at];
+        folder.modified = modified;
+        folder.settled = settled;
+        (added, removed)
+    }
+
+    /// Picks up what changed since the last look: new month folders, and new, deleted or
+    /// renamed records in any folder whose modification time moved (or that had not
+    /// settled when last read). One `stat` per month folder when nothing changed, so it
+    /// is cheap enough to run every second. Returns whether any record came or went.
+    pub fn refresh(&mut self) -> bool {
+        let Some(store) = self.store.clone() else {
+            return false;
+        };
+        let now = SystemTime::now();
+        let months = month_folders(&store).unwrap_or_default();
+        // folders that are gone take their records with them
+        let before = self.entries.len();
+        let gone: Vec<Arc<Path>> = self
+            .folders
+            .iter()
+            .filter(|f| !months.iter().any(|m| **m == *f.path))
+            .map(|f| f.path.clone())
+            .collect();
+        if !gone.is_empty() {
+            self.entries
+                .retain(|e| !gone.iter().any(|g| Arc::ptr_eq(g, e.folder())));
+            self.folders.retain(|f| !gone.contains(&f.path));
+        }
+        let mut changed = self.entries.len() != before;
+        for month in &months {
+            if !self.folders.iter().any(|f| *f.path == **month) {
+                self.folders.push(Folder {
+                    path: Arc::from(month.as_path()),
+                    modified: None,
+                    settled: false,
+                });
+            }
+        }
+        for at in 0..self.folders.len() {
+            let folder = &self.folders[at];
+            let modified = modified_of(&folder.path);
+            if folder.settled && modified.is_some() && modified == folder.modified {
+                continue;
+            }
+            let (added, removed) = self.reread(at, now);
+            changed |= added > 0 || removed > 0;
+        }
+        changed
+    }
+
+    /// Reads again the month folder that holds (or held) `audio`, after the Player
+    /// itself renamed or deleted a record there. Returns whether any record came or went.
+    pub fn reread_folder_of(&mut self, audio: &Path) -> bool {
+        let folder = audio.parent();
+        match self.folders.iter().position(|f| Some(&*f.path) == folder) {
+            Some(at) => {
+                let (added, removed) = self.reread(at, SystemTime::now());
+                added > 0 || removed > 0
+            }
+            None => self.refresh(),
+        }
+    }
+
+    /// Reads every folder again, ignoring the indexes (the Player's "reload").
+    pub fn reload(&mut self) {
+        let now = SystemTime::now();
+        for at in 0..self.folders.len() {
+            self.reread(at, now);
+        }
+        self.refresh();
     }
 
     pub fn len(&self) -> usize {
@@ -175,10 +311,128 @@ impl Catalog {
         self.entries.is_empty()
     }
 
+    /// The index of the record whose audio is `path`.
+    pub fn position(&self, path: &Path) -> Option<usize> {
+        self.entries.iter().position(|e| e.is(path))
+    }
+
     /// When the newest record was written (for "new call" highlighting).
     pub fn newest_modified(&self) -> Option<SystemTime> {
         self.entries
             .last()
-            .and_then(|e| std::fs::metadata(&e.audio).and_then(|m| m.modified()).ok())
+            .and_then(|e| std::fs::metadata(e.audio()).and_then(|m| m.modified()).ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    const A: &str = "2026_10_05_0930_21_i_0301111_3_aa01.wav";
+    const B: &str = "2026_10_06_1000_22_o_0302222_0_bb02.wav";
+    const C: &str = "2026_11_01_0800_23_i_0303333_1_cc03.wav";
+
+    fn write(store: &Store, month: &str, file: &str) -> PathBuf {
+        let folder = store.root.join(month);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(file), b"RIFF").unwrap();
+        folder.join(file)
+    }
+
+    /// Sets a folder's modification time, as if it had last changed at `time`.
+    fn age(folder: &Path, time: SystemTime) {
+        std::fs::File::open(folder)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    }
+
+    fn externals(catalog: &Catalog) -> Vec<&str> {
+        catalog.entries.iter().map(Entry::external).collect()
+    }
+
+    #[test]
+    fn a_warm_start_reads_the_index_and_changes_show_at_the_next_refresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("store"));
+        let state = dir.path().join("state");
+        write(&store, "2026_10", A);
+        write(&store, "2026_10", B);
+        write(&store, "2026_11", C);
+        let long_ago = SystemTime::now() - Duration::from_secs(60);
+        for month in ["2026_10", "2026_11"] {
+            age(&store.root.join(month), long_ago);
+        }
+        let first = Catalog::open_indexed(&store, Some(&state));
+        assert_eq!(externals(&first), ["0301111", "0302222", "0303333"]);
+        let index = catalog_index::folder_for(&state, &store.root);
+        assert!(
+            index.join("2026_10.idx").is_file(),
+            "settled folders get an index"
+        );
+
+        // a file slipped in without changing the folder's time: only the index can
+        // hide it, which proves the warm start read the index
+        let hidden = write(&store, "2026_10", "2026_10_07_1100_24_i_0304444_2_dd04.wav");
+        age(&store.root.join("2026_10"), long_ago);
+        let mut warm = Catalog::open_indexed(&store, Some(&state));
+        assert_eq!(warm.len(), 3, "read from the index");
+        assert_eq!(Catalog::open(&store).len(), 4, "listing without index");
+        warm.reload();
+        assert_eq!(warm.len(), 4, "reload ignores the index");
+
+        // an ordinary change moves the folder's time: refresh sees it
+        std::fs::remove_file(&hidden).unwrap();
+        assert!(warm.refresh());
+        assert_eq!(externals(&warm), ["0301111", "0302222", "0303333"]);
+        write(&store, "2026_12", "2026_12_24_1800_25_o_0305555_0_ee05.wav");
+        assert!(warm.refresh(), "a new month folder");
+        assert_eq!(warm.len(), 4);
+        assert!(
+            warm.entries.last().unwrap().is(&store
+                .root
+                .join("2026_12")
+                .join("2026_12_24_1800_25_o_0305555_0_ee05.wav"))
+        );
+        std::fs::remove_dir_all(store.root.join("2026_11")).unwrap();
+        assert!(warm.refresh(), "a month folder removed");
+        assert_eq!(externals(&warm), ["0301111", "0302222", "0305555"]);
+        assert!(!warm.refresh(), "nothing new");
+    }
+
+    #[test]
+    fn a_damaged_index_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("store"));
+        let state = dir.path().join("state");
+        write(&store, "2026_10", A);
+        write(&store, "2026_10", B);
+        age(
+            &store.root.join("2026_10"),
+            SystemTime::now() - Duration::from_secs(60),
+        );
+        Catalog::open_indexed(&store, Some(&state));
+        let file = catalog_index::folder_for(&state, &store.root).join("2026_10.idx");
+        std::fs::write(&file, b"CRCAT\x01\r\ngarbage").unwrap();
+        assert_eq!(Catalog::open_indexed(&store, Some(&state)).len(), 2);
+    }
+
+    #[test]
+    fn a_folder_that_changed_a_moment_ago_gets_no_index_yet() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("store"));
+        let state = dir.path().join("state");
+        write(&store, "2026_10", A);
+        let mut catalog = Catalog::open_indexed(&store, Some(&state));
+        let index = catalog_index::folder_for(&state, &store.root).join("2026_10.idx");
+        assert!(!index.exists(), "the folder has not settled");
+        // once quiet, the next refresh reads it again and writes the index
+        age(
+            &store.root.join("2026_10"),
+            SystemTime::now() - Duration::from_secs(60),
+        );
+        catalog.refresh();
+        assert!(index.is_file());
     }
 }

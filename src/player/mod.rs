@@ -2,6 +2,8 @@
 //! (that is `ui`); everything is usable from tests without a window.
 
 pub mod catalog;
+pub mod catalog_entry;
+pub mod catalog_index;
 pub mod decode;
 pub mod details;
 pub mod engine;

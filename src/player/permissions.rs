@@ -51,7 +51,7 @@ impl Permissions {
     /// May this Player show the record? A plain number must match exactly (`21` is not
     /// `210`); `*` and `?` are wildcards.
     pub fn shows(&self, entry: &Entry) -> bool {
-        let internal = entry.name.internal.as_str();
+        let internal = entry.internal();
         self.extensions.is_empty()
             || self.extensions.iter().any(|e| {
                 if e.contains(['*', '?']) {

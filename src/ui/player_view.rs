@@ -105,7 +105,7 @@ pub struct PlayerView {
 
 impl PlayerView {
     pub fn new(session: Session, output: OutputKind) -> PlayerView {
-        let catalog = Catalog::open(&session.store);
+        let catalog = Catalog::open_indexed(&session.store, session.state_dir.as_deref());
         let shared_marks = SharedMarks::load(&session.store);
         let mut view = PlayerView {
             catalog,
@@ -168,14 +168,14 @@ impl PlayerView {
             ShowOnly::Marked => {
                 let (session, prefs, shared) = (&self.session, &self.prefs, &self.shared_marks);
                 self.rows.retain(|&i| {
-                    let name = session.relative(&entries[i].audio);
+                    let name = session.relative(&entries[i].audio());
                     prefs.marked.contains(&name) || shared.names.contains(&name)
                 });
             }
             ShowOnly::LastPlayed => {
                 // newest played on top
                 let order = |i: usize| {
-                    let name = self.session.relative(&entries[i].audio);
+                    let name = self.session.relative(&entries[i].audio());
                     self.prefs.last_played.iter().position(|r| *r == name)
                 };
                 self.rows.retain(|&i| order(i).is_some());
@@ -189,7 +189,7 @@ impl PlayerView {
         let Some(entry) = self.selected.and_then(|i| self.catalog.entries.get(i)) else {
             return;
         };
-        let name = self.session.relative(&entry.audio);
+        let name = self.session.relative(&entry.audio());
         if everyone {
             if let Err(e) = self.shared_marks.set(&name, marked) {
                 self.message = Some(format!("the mark could not be saved: {e}"));
@@ -224,18 +224,18 @@ impl PlayerView {
         if let Some(entry) = self.catalog.entries.get(index) {
             self.selected = Some(index);
             self.engine
-                .load(entry.audio.clone(), self.session.ring.clone(), true);
+                .load(entry.audio(), self.session.ring.clone(), true);
             self.details.request(
-                entry.audio.clone(),
+                entry.audio(),
                 self.session.ring.clone(),
                 self.session.trusted.clone(),
             );
             self.note_edit = None;
             self.confirm_delete = false;
-            let name = self.session.relative(&entry.audio);
+            let name = self.session.relative(&entry.audio());
             self.prefs.played(&name);
             self.prefs_dirty.get_or_insert_with(Instant::now);
-            if let Err(e) = self.session.log(Action::Played, &entry.audio, "") {
+            if let Err(e) = self.session.log(Action::Played, &entry.audio(), "") {
                 self.message = Some(format!("the activity log could not be written: {e}"));
             }
         }
@@ -265,8 +265,8 @@ impl PlayerView {
     /// The loaded record's name for per-record state.
     fn loaded_record(&self) -> Option<String> {
         let entry = self.catalog.entries.get(self.selected?)?;
-        (self.shown.loaded.as_deref() == Some(entry.audio.as_path()))
-            .then(|| self.session.relative(&entry.audio))
+        (self.shown.loaded.as_deref() == Some(entry.audio().as_path()))
+            .then(|| self.session.relative(&entry.audio()))
     }
 
     /// A memory button: jumps to the stored position and plays, or stores the current
@@ -346,7 +346,7 @@ impl PlayerView {
 
     /// Plays the record at `path`, if the catalog has it.
     pub fn play_path(&mut self, path: &std::path::Path) {
-        if let Some(index) = self.catalog.entries.iter().position(|e| e.audio == path) {
+        if let Some(index) = self.catalog.position(path) {
             self.play_entry(index);
         }
     }
@@ -359,7 +359,7 @@ impl PlayerView {
             .get(range)
             .unwrap_or_default()
             .iter()
-            .map(|&i| self.catalog.entries[i].audio.clone())
+            .map(|&i| self.catalog.entries[i].audio())
             .collect()
     }
 
@@ -450,16 +450,13 @@ impl PlayerView {
                 self.shared_marks = marks;
                 self.apply_filter();
             }
-            let before = self.catalog.len();
-            self.catalog.refresh();
-            if self.catalog.len() != before {
+            if self.catalog.refresh() {
                 // indexes shift when records arrive: keep the selection on its record
                 let selected = self
                     .selected
-                    .and_then(|i| self.catalog.entries.get(i).map(|e| e.audio.clone()));
+                    .and_then(|i| self.catalog.entries.get(i).map(|e| e.audio()));
                 self.apply_filter();
-                self.selected =
-                    selected.and_then(|p| self.catalog.entries.iter().position(|e| e.audio == p));
+                self.selected = selected.and_then(|p| self.catalog.position(&p));
             }
         }
     }
@@ -515,7 +512,7 @@ impl PlayerView {
 
     fn show_sos(&mut self, ui: &mut egui::Ui, snapshot: &Snapshot) {
         let newest = self.catalog.entries.last().map(|e| {
-            let n = &e.name;
+            let n = e.name();
             format!(
                 "{:02}.{:02}. {:02}:{:02}  {} {} {}",
                 n.start.day,
@@ -928,7 +925,7 @@ impl PlayerView {
                 });
         }
         ui.horizontal(|ui| {
-            let name = self.session.relative(&entry.audio);
+            let name = self.session.relative(&entry.audio());
             let mut mine = self.prefs.marked.contains(&name);
             let mut everyone = self.shared_marks.names.contains(&name);
             if ui
@@ -950,14 +947,14 @@ impl PlayerView {
         if self
             .note_edit
             .as_ref()
-            .is_none_or(|(p, _)| *p != entry.audio)
+            .is_none_or(|(p, _)| *p != entry.audio())
         {
             let loaded = details
                 .as_ref()
-                .filter(|d| d.audio == entry.audio)
+                .filter(|d| d.audio == entry.audio())
                 .map(|d| d.notes.clone());
             if let Some(text) = loaded {
-                self.note_edit = Some((entry.audio.clone(), text));
+                self.note_edit = Some((entry.audio(), text));
             }
         }
         let actor_name = self.session.user.clone();
@@ -980,10 +977,12 @@ impl PlayerView {
                     identity: &self.session.identity,
                     name: &actor_name,
                 };
-                self.message = Some(match ops::write_note(&actor, &found(&entry.audio), text) {
-                    Ok(_) => "notes saved".into(),
-                    Err(e) => format!("notes not saved: {e}"),
-                });
+                self.message = Some(
+                    match ops::write_note(&actor, &found(&entry.audio()), text) {
+                        Ok(_) => "notes saved".into(),
+                        Err(e) => format!("notes not saved: {e}"),
+                    },
+                );
             }
             if !self.session.permissions.tan {
                 return;
@@ -1004,15 +1003,15 @@ impl PlayerView {
                     identity: &self.session.identity,
                     name: &actor_name,
                 };
-                match ops::set_tan(&actor, &found(&entry.audio), self.tan_edit.trim()) {
+                match ops::set_tan(&actor, &found(&entry.audio()), self.tan_edit.trim()) {
                     Ok(new) => {
                         self.message = Some(format!(
                             "TAN set: {}",
                             new.file_name().unwrap_or_default().to_string_lossy()
                         ));
-                        self.catalog = Catalog::open(&self.session.store);
+                        self.catalog.reread_folder_of(&new);
                         self.apply_filter();
-                        self.selected = self.catalog.entries.iter().position(|e| e.audio == new);
+                        self.selected = self.catalog.position(&new);
                     }
                     Err(e) => self.message = Some(format!("TAN not set: {e}")),
                 }
@@ -1039,7 +1038,7 @@ impl PlayerView {
             {
                 let target = std::path::PathBuf::from(self.copy_to.trim());
                 let result = crate::archive::export::copy_out(
-                    &found(&entry.audio),
+                    &found(&entry.audio()),
                     &target,
                     &self.session.ring,
                     &self.session.trusted,
@@ -1049,7 +1048,7 @@ impl PlayerView {
                     self.session
                         .log(
                             Action::Copied,
-                            &entry.audio,
+                            &entry.audio(),
                             &format!("to={}", target.display()),
                         )
                         .map_err(|e| e.to_string())
@@ -1084,11 +1083,11 @@ impl PlayerView {
                     identity: &self.session.identity,
                     name: actor_name,
                 };
-                self.message = Some(match ops::delete_record(&actor, &found(&entry.audio)) {
+                self.message = Some(match ops::delete_record(&actor, &found(&entry.audio())) {
                     Ok(()) => "deleted".into(),
                     Err(e) => format!("not deleted: {e}"),
                 });
-                self.catalog.refresh();
+                self.catalog.reread_folder_of(&entry.audio());
                 self.apply_filter();
                 self.selected = None;
                 self.confirm_delete = false;
@@ -1129,9 +1128,9 @@ impl PlayerView {
                     let e = &self.catalog.entries[index];
                     row.set_selected(
                         self.selected == Some(index)
-                            || self.chosen.contains(&self.catalog.entries[index].audio),
+                            || self.chosen.contains(&self.catalog.entries[index].audio()),
                     );
-                    let n = &e.name;
+                    let n = e.name();
                     row.col(|ui| {
                         ui.label(format!(
                             "{:04}-{:02}-{:02} {:02}:{:02}",
@@ -1164,7 +1163,7 @@ impl PlayerView {
                     row.col(|ui| {
                         ui.label(n.tan.as_deref().unwrap_or(""));
                     });
-                    let name = self.session.relative(&e.audio);
+                    let name = self.session.relative(&e.audio());
                     let mark = match (
                         self.prefs.marked.contains(&name),
                         self.shared_marks.names.contains(&name),
@@ -1191,7 +1190,7 @@ impl PlayerView {
     /// A click on a row: plain plays it alone; Ctrl adds or removes it from the chosen
     /// records; Shift chooses the range from the last click.
     pub fn click_row(&mut self, position: usize, index: usize, modifiers: egui::Modifiers) {
-        let Some(path) = self.catalog.entries.get(index).map(|e| e.audio.clone()) else {
+        let Some(path) = self.catalog.entries.get(index).map(|e| e.audio()) else {
             return;
         };
         if modifiers.command {
