@@ -598,3 +598,97 @@ fn marked_and_last_played_records_can_be_listed_and_marks_for_all_are_shared() {
         "the Mark column says 'all'"
     );
 }
+
+#[test]
+fn online_search_off_holds_the_list_until_search_and_move_takes_a_record_out() {
+    use egui::accesskit::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let mut h = harness(&store);
+    h.run_steps(2);
+    assert_eq!(h.state().rows.len(), 3);
+    let type_external = |h: &mut Harness<'static, PlayerView>, text: &str| {
+        h.get_by_role_and_label(Role::TextInput, "External").focus();
+        h.run_steps(2);
+        h.get_by_role_and_label(Role::TextInput, "External")
+            .type_text(text);
+        h.run_steps(2);
+    };
+
+    // live (the default): typing filters at once
+    type_external(&mut h, "030");
+    assert_eq!(h.state().rows.len(), 2, "filtered as typed");
+
+    // live off: typing changes nothing until Search (or Enter)
+    h.get_by_label("live").click();
+    h.run_steps(2);
+    assert!(!h.state().prefs.live);
+    type_external(&mut h, "2");
+    assert_eq!(h.state().rows.len(), 2, "the list waits for the search");
+    assert!(h.state().search_pending);
+    // a new call arriving now is not shown either
+    let existing = h.state().catalog.entries[0].audio();
+    let month = existing.parent().unwrap().to_path_buf();
+    std::fs::copy(
+        &existing,
+        month.join("2026_12_31_2359_23_i_0302999_1_00000000000000000000000000000998.wav"),
+    )
+    .unwrap();
+    let until = Instant::now() + Duration::from_millis(1500);
+    while Instant::now() < until {
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        h.state().catalog.len(),
+        3,
+        "not looked for while live is off"
+    );
+    h.get_by_label("Search").click();
+    h.run_steps(2);
+    assert_eq!(h.state().catalog.len(), 4);
+    let shown: Vec<String> = h
+        .state()
+        .rows
+        .iter()
+        .map(|&i| h.state().catalog.entries[i].external().to_string())
+        .collect();
+    assert_eq!(shown, ["0302222", "0302999"], "searched, with the new call");
+    h.get_by_label("live").click();
+    h.run_steps(2);
+
+    // keyboard: ↓ plays the next row of the list, Esc stops
+    h.get_by_label("0302222").click();
+    settle_details(&mut h);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(2);
+    let selected = h.state().selected.unwrap();
+    assert_eq!(h.state().catalog.entries[selected].external(), "0302999");
+    wait(&mut h, "playing", |v| v.shown.playing);
+    h.key_press(egui::Key::Escape);
+    wait(&mut h, "stopped", |v| !v.shown.playing);
+
+    // Move takes the record's files out of the archive, with a line in the activity log
+    let target = dir.path().join("moved out");
+    h.state_mut().copy_to = target.display().to_string();
+    h.get_by_label("0302222").click();
+    settle_details(&mut h);
+    let moving = h.state().catalog.entries[h.state().selected.unwrap()].audio();
+    h.get_by_label("Move").click();
+    h.run_steps(2);
+    let message = h.state().message.clone().unwrap_or_default();
+    assert!(message.starts_with("moved to"), "{message}");
+    let file = moving.file_name().unwrap();
+    assert!(!moving.exists() && target.join(file).is_file());
+    assert!(
+        target.join(file).with_extension("xml").is_file(),
+        "the sidecar goes along"
+    );
+    assert!(h.query_by_label("0302222").is_none(), "no longer listed");
+    let log = std::fs::read_to_string(store.audit_log()).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("moved") && l.contains(&*file.to_string_lossy())),
+        "{log}"
+    );
+}

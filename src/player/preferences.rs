@@ -30,10 +30,18 @@ pub struct Preferences {
     /// The records last played here, newest first.
     #[serde(default)]
     pub last_played: Vec<String>,
+    /// Online search: filters apply as typed and new calls show as they arrive; off,
+    /// the list changes only when the user searches (the seed: "can be switched off").
+    #[serde(default = "on")]
+    pub live: bool,
     /// Seconds into the record, by the record's store-relative path.
     pub memories: BTreeMap<String, [Option<f64>; MEMORIES]>,
     #[serde(skip)]
     path: Option<PathBuf>,
+}
+
+fn on() -> bool {
+    true
 }
 
 impl Default for Preferences {
@@ -45,6 +53,7 @@ impl Default for Preferences {
             sensitive: false,
             marked: std::collections::BTreeSet::new(),
             last_played: Vec::new(),
+            live: true,
             memories: BTreeMap::new(),
             path: None,
         }

@@ -65,7 +65,8 @@ pub struct PlayerView {
     /// Notes being edited, TAN being typed, folder to copy to.
     note_edit: Option<(std::path::PathBuf, String)>,
     pub tan_edit: String,
-    copy_to: String,
+    /// The folder Copy and Move put records in.
+    pub copy_to: String,
     confirm_delete: bool,
     /// The outcome of the last file operation, for the status line.
     pub message: Option<String>,
@@ -101,6 +102,8 @@ pub struct PlayerView {
     /// Which records the list shows besides the filter.
     pub show_only: ShowOnly,
     day_text: String,
+    /// With online search off: the filter was changed and not searched yet.
+    pub search_pending: bool,
 }
 
 impl PlayerView {
@@ -142,6 +145,7 @@ impl PlayerView {
             shared_marks,
             show_only: ShowOnly::All,
             day_text: String::new(),
+            search_pending: false,
         };
         view.prefs = Preferences::load(view.session.state_dir.as_deref());
         view.engine.set_volume(view.prefs.volume);
@@ -450,7 +454,8 @@ impl PlayerView {
                 self.shared_marks = marks;
                 self.apply_filter();
             }
-            if self.catalog.refresh() {
+            let live = self.prefs.live || self.sos;
+            if live && self.catalog.refresh() {
                 // indexes shift when records arrive: keep the selection on its record
                 let selected = self
                     .selected
@@ -550,51 +555,56 @@ impl PlayerView {
     fn show_filters(&mut self, ui: &mut egui::Ui) {
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
-            ui.label("Month");
+            let label = ui.label("Month");
             changed |= ui
                 .add(
                     egui::TextEdit::singleline(&mut self.filter.month)
                         .hint_text("YYYY_MM")
                         .desired_width(70.0),
                 )
+                .labelled_by(label.id)
                 .changed();
-            ui.label("Day");
+            let label = ui.label("Day");
             if ui
                 .add(
                     egui::TextEdit::singleline(&mut self.day_text)
                         .hint_text("1–31")
                         .desired_width(30.0),
                 )
+                .labelled_by(label.id)
                 .changed()
             {
                 self.filter.day = self.day_text.trim().parse().ok();
                 changed = true;
             }
-            ui.label("Internal");
+            let label = ui.label("Internal");
             changed |= ui
                 .add(
                     egui::TextEdit::singleline(&mut self.filter.internal)
                         .hint_text("24, 2*")
                         .desired_width(70.0),
                 )
+                .labelled_by(label.id)
                 .on_hover_text("* any digits, ? one digit; a plain number matches as a prefix")
                 .changed();
-            ui.label("External");
+            let label = ui.label("External");
             changed |= ui
                 .add(
                     egui::TextEdit::singleline(&mut self.filter.external)
                         .hint_text("0123*")
                         .desired_width(100.0),
                 )
+                .labelled_by(label.id)
                 .on_hover_text("* any digits, ? one digit; a plain number matches as a prefix")
                 .changed();
-            ui.label("TAN");
+            let label = ui.label("TAN");
             changed |= ui
                 .add(
                     egui::TextEdit::singleline(&mut self.filter.tan)
                         .hint_text("digits")
                         .desired_width(60.0),
                 )
+                .labelled_by(label.id)
                 .changed();
             egui::ComboBox::from_label("direction")
                 .selected_text(match self.filter.direction {
@@ -633,20 +643,46 @@ impl PlayerView {
                             .changed();
                     }
                 });
+            let live = ui.checkbox(&mut self.prefs.live, "live").on_hover_text(
+                "online search: the list follows each key typed and shows new calls as \
+                     they arrive; off: the list stays until you search (Enter)",
+            );
+            if live.changed() {
+                self.prefs_dirty.get_or_insert_with(Instant::now);
+                changed |= self.prefs.live;
+            }
+            if !self.prefs.live {
+                let enter = self.search_pending && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let search = ui
+                    .button("Search")
+                    .on_hover_text("show the records that match now, new calls included (Enter)");
+                if search.clicked() || enter {
+                    self.catalog.refresh();
+                    self.search_pending = false;
+                    self.apply_filter();
+                }
+            }
         });
         if changed {
-            self.apply_filter();
+            if self.prefs.live {
+                self.catalog.refresh();
+                self.apply_filter();
+            } else {
+                self.search_pending = true;
+            }
         }
     }
 
     fn show_transport(&mut self, ui: &mut egui::Ui, s: &Snapshot) {
         ui.horizontal(|ui| {
-            if ui.button("Stop").clicked() {
+            // keys work unless a text field is being typed in
+            let keys = !ui.ctx().egui_wants_keyboard_input();
+            let ctx = ui.ctx().clone();
+            let key = |k: egui::Key| keys && ctx.input(|i| i.key_pressed(k));
+            if ui.button("Stop").on_hover_text("Esc").clicked() || key(egui::Key::Escape) {
                 self.engine.stop();
             }
             let play_label = if s.playing { "Pause" } else { "Play" };
-            // keys work unless a text field is being typed in
-            let keys = !ui.ctx().egui_wants_keyboard_input();
             let space = keys && ui.input(|i| i.key_pressed(egui::Key::Space));
             if ui.button(play_label).on_hover_text("space").clicked() || space {
                 if s.playing {
@@ -669,19 +705,21 @@ impl PlayerView {
             }
             if ui
                 .button("Prev")
-                .on_hover_text("the record before: in the playlist, or above in the list")
+                .on_hover_text("the record before: in the playlist, or above in the list (↑)")
                 .clicked()
+                || key(egui::Key::ArrowUp)
             {
                 self.step(-1);
             }
             if ui
                 .button("Next")
-                .on_hover_text("the record after: in the playlist, or below in the list")
+                .on_hover_text("the record after: in the playlist, or below in the list (↓)")
                 .clicked()
+                || key(egui::Key::ArrowDown)
             {
                 self.step(1);
             }
-            if ui.button("Eject").clicked() {
+            if ui.button("Eject").on_hover_text("E").clicked() || key(egui::Key::E) {
                 self.engine.eject();
             }
             ui.checkbox(&mut self.continuous, "continue")
@@ -718,8 +756,14 @@ impl PlayerView {
                 }
             }
             let mut loop_record = s.loop_record;
-            if ui.checkbox(&mut loop_record, "loop").changed() {
+            if ui
+                .checkbox(&mut loop_record, "loop")
+                .on_hover_text("play this record again and again (L)")
+                .changed()
+            {
                 self.engine.set_loop_record(loop_record);
+            } else if key(egui::Key::L) {
+                self.engine.set_loop_record(!s.loop_record);
             }
             let ab_label = match s.ab {
                 Some(_) => "A–B off",
@@ -1059,9 +1103,41 @@ impl PlayerView {
                 });
             }
             if permissions.delete {
+                if ui
+                    .button("Move")
+                    .on_hover_text(
+                        "move the record's files (as stored: signed, encrypted if they are) \
+                         out of the archive into this folder; logged in the activity log",
+                    )
+                    .clicked()
+                {
+                    self.move_record(&entry, &actor_name);
+                }
                 self.show_delete(ui, &entry, &actor_name);
             }
         });
+    }
+
+    /// Moves the record into the "Copy to" folder, out of the archive.
+    fn move_record(&mut self, entry: &crate::player::catalog::Entry, actor_name: &str) {
+        let target = std::path::PathBuf::from(self.copy_to.trim());
+        if self.shown.loaded.as_deref() == Some(entry.audio().as_path()) {
+            self.engine.eject();
+        }
+        let actor = Actor {
+            store: &self.session.store,
+            identity: &self.session.identity,
+            name: actor_name,
+        };
+        self.message = Some(
+            match ops::move_record(&actor, &found(&entry.audio()), &target) {
+                Ok(moved) => format!("moved to {}", moved.display()),
+                Err(e) => format!("not moved: {e}"),
+            },
+        );
+        self.catalog.reread_folder_of(&entry.audio());
+        self.apply_filter();
+        self.selected = None;
     }
 
     fn show_delete(
