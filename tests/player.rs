@@ -692,3 +692,64 @@ fn online_search_off_holds_the_list_until_search_and_move_takes_a_record_out() {
         "{log}"
     );
 }
+
+#[test]
+fn the_backup_folder_can_be_searched_and_played_but_not_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    // a flat backup holding every record; the store has lost one to retention
+    let backup = dir.path().join("backup");
+    std::fs::create_dir_all(&backup).unwrap();
+    for month in callrec::archive::verify::month_folders(&store).unwrap() {
+        for file in std::fs::read_dir(month).unwrap().flatten() {
+            std::fs::copy(file.path(), backup.join(file.file_name())).unwrap();
+            if file.file_name().to_string_lossy().contains("0301111") {
+                std::fs::remove_file(file.path()).unwrap();
+            }
+        }
+    }
+    let mut session = Session::new(
+        store.clone(),
+        KeyRing::default(),
+        Identity::generate(),
+        "supervisor".into(),
+    );
+    session.backup = Some(backup.clone());
+    let view = PlayerView::new(session, OutputKind::Null);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 700.0))
+        .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
+    h.run_steps(2);
+    assert_eq!(h.state().rows.len(), 2, "the store");
+    assert!(h.query_by_label("0301111").is_none());
+
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "archive")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("backup").click();
+    h.run_steps(2);
+    assert!(h.state().catalog.is_backup());
+    assert_eq!(h.state().rows.len(), 3, "the backup has them all");
+    h.get_by_label("0301111").click();
+    settle_details(&mut h);
+    wait(&mut h, "playing from the backup", |v| v.shown.playing);
+    assert!(
+        h.state()
+            .shown
+            .loaded
+            .as_deref()
+            .is_some_and(|p| p.starts_with(&backup))
+    );
+    assert!(h.query_by_label("Copy").is_some(), "a copy may be taken");
+    for hidden in ["Move", "Delete", "Set TAN", "Save notes"] {
+        assert!(
+            h.query_by_label(hidden).is_none(),
+            "{hidden} is not offered on the backup"
+        );
+    }
+    // SOS is about the newest calls: it goes back to the store
+    h.get_by_label("SOS").click();
+    h.run_steps(2);
+    assert!(!h.state().catalog.is_backup());
+    assert_eq!(h.state().rows.len(), 2);
+}

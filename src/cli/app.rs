@@ -24,6 +24,8 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     .with_permissions(Permissions::from_setup(&setup));
     session.start_in_sos = setup.get("sosstart") == "on";
     session.state_dir = Some(setup.dir.clone());
+    let backup = setup.get("backup");
+    session.backup = (!backup.is_empty()).then(|| std::path::PathBuf::from(backup));
     let close_after = args.choice("seconds", None, |v| {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;

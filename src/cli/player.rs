@@ -19,6 +19,8 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
         .with_permissions(Permissions::from_setup(&setup));
     session.start_in_sos = setup.get("sosstart") == "on";
     session.state_dir = Some(setup.dir.clone());
+    let backup = setup.get("backup");
+    session.backup = (!backup.is_empty()).then(|| std::path::PathBuf::from(backup));
     crate::ui::app::run_window(session, None, close_after)
         .map_err(|e| UsageError(format!("the Player window cannot open: {e}")))?;
     Ok(0)

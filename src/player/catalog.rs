@@ -30,11 +30,35 @@ struct Folder {
     settled: bool,
 }
 
-/// The records of one store, oldest first.
+/// Where the records are: a store's month folders, or one flat folder (the backup).
+#[derive(Debug, Clone)]
+enum Source {
+    Store(Store),
+    Flat(PathBuf),
+}
+
+impl Source {
+    fn folders(&self) -> Vec<PathBuf> {
+        match self {
+            Source::Store(store) => month_folders(store).unwrap_or_default(),
+            Source::Flat(folder) if folder.is_dir() => vec![folder.clone()],
+            Source::Flat(_) => Vec::new(),
+        }
+    }
+
+    fn root(&self) -> &Path {
+        match self {
+            Source::Store(store) => &store.root,
+            Source::Flat(folder) => folder,
+        }
+    }
+}
+
+/// The records of one store (or of the backup folder), oldest first.
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub entries: Vec<Entry>,
-    store: Option<Store>,
+    source: Option<Source>,
     folders: Vec<Folder>,
     /// Where the month indexes live; none: no index is read or written.
     index_dir: Option<PathBuf>,
@@ -137,6 +161,11 @@ fn open_folder(path: PathBuf, index_dir: Option<&Path>, now: SystemTime) -> (Fol
 }
 
 impl Catalog {
+    /// Is this the backup folder's catalog?
+    pub fn is_backup(&self) -> bool {
+        matches!(self.source, Some(Source::Flat(_)))
+    }
+
     /// Reads every month folder of the store, several folders at a time, without index.
     pub fn open(store: &Store) -> Catalog {
         Catalog::open_indexed(store, None)
@@ -146,10 +175,20 @@ impl Catalog {
     /// (the Player's state folder) where they are current, and writes those that were
     /// missing or old.
     pub fn open_indexed(store: &Store, index_dir: Option<&Path>) -> Catalog {
+        Catalog::open_source(Source::Store(store.clone()), index_dir)
+    }
+
+    /// Reads the flat backup folder (the seed's "search and play on backup
+    /// directories"): the records that retention removed from the store are still there.
+    pub fn open_backup(folder: &Path, index_dir: Option<&Path>) -> Catalog {
+        Catalog::open_source(Source::Flat(folder.to_path_buf()), index_dir)
+    }
+
+    fn open_source(source: Source, index_dir: Option<&Path>) -> Catalog {
         use rayon::prelude::*;
-        let index_dir = index_dir.map(|d| catalog_index::folder_for(d, &store.root));
+        let index_dir = index_dir.map(|d| catalog_index::folder_for(d, source.root()));
         let now = SystemTime::now();
-        let months = month_folders(store).unwrap_or_default();
+        let months = source.folders();
         let read: Vec<(Folder, Vec<Entry>)> = months
             .into_par_iter()
             .map(|m| open_folder(m, index_dir.as_deref(), now))
@@ -162,7 +201,7 @@ impl Catalog {
         }
         let mut catalog = Catalog {
             entries,
-            store: Some(store.clone()),
+            source: Some(source),
             folders,
             index_dir,
         };
@@ -241,11 +280,11 @@ impl Catalog {
     /// settled when last read). One `stat` per month folder when nothing changed, so it
     /// is cheap enough to run every second. Returns whether any record came or went.
     pub fn refresh(&mut self) -> bool {
-        let Some(store) = self.store.clone() else {
+        let Some(source) = &self.source else {
             return false;
         };
         let now = SystemTime::now();
-        let months = month_folders(&store).unwrap_or_default();
+        let months = source.folders();
         // folders that are gone take their records with them
         let before = self.entries.len();
         let gone: Vec<Arc<Path>> = self
@@ -399,6 +438,22 @@ mod tests {
         assert!(warm.refresh(), "a month folder removed");
         assert_eq!(externals(&warm), ["0301111", "0302222", "0305555"]);
         assert!(!warm.refresh(), "nothing new");
+    }
+
+    #[test]
+    fn the_flat_backup_folder_is_listed_and_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let backup = dir.path().join("backup");
+        std::fs::create_dir_all(&backup).unwrap();
+        std::fs::write(backup.join(A), b"RIFF").unwrap();
+        std::fs::write(backup.join(C), b"RIFF").unwrap();
+        std::fs::write(backup.join("notes.txt"), b"not a record").unwrap();
+        let mut catalog = Catalog::open_backup(&backup, Some(&dir.path().join("state")));
+        assert!(catalog.is_backup());
+        assert_eq!(externals(&catalog), ["0301111", "0303333"]);
+        std::fs::write(backup.join(B), b"RIFF").unwrap();
+        assert!(catalog.refresh());
+        assert_eq!(externals(&catalog), ["0301111", "0302222", "0303333"]);
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct Session {
     /// Where this Player keeps its own state (audio settings, memory positions): the
     /// setup folder; none: nothing is kept.
     pub state_dir: Option<std::path::PathBuf>,
+    /// The flat backup folder, which the Player can list instead of the store.
+    pub backup: Option<std::path::PathBuf>,
 }
 
 impl Session {
@@ -38,6 +40,7 @@ impl Session {
             permissions: Permissions::default(),
             start_in_sos: false,
             state_dir: None,
+            backup: None,
         }
     }
 

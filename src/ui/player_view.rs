@@ -216,10 +216,44 @@ impl PlayerView {
         }
         self.sos = on;
         if on {
+            // rescue mode is about the calls just made: those are in the store
+            self.set_backup(false);
             self.saved_filter = Some(std::mem::replace(&mut self.filter, Filter::sos()));
         } else if let Some(previous) = self.saved_filter.take() {
             self.filter = previous;
         }
+        self.apply_filter();
+    }
+
+    /// What the user may do to the records listed: the session's permissions, except
+    /// that the backup folder is only read (copies are allowed).
+    fn may_change(&self) -> crate::player::permissions::Permissions {
+        let mut permissions = self.session.permissions.clone();
+        if self.catalog.is_backup() {
+            permissions.delete = false;
+            permissions.tan = false;
+            permissions.notes = false;
+        }
+        permissions
+    }
+
+    /// Lists the backup folder's records (on) or the store's (off).
+    pub fn set_backup(&mut self, on: bool) {
+        let Some(backup) = self.session.backup.clone() else {
+            return;
+        };
+        if on == self.catalog.is_backup() {
+            return;
+        }
+        let state = self.session.state_dir.as_deref();
+        self.catalog = if on {
+            Catalog::open_backup(&backup, state)
+        } else {
+            Catalog::open_indexed(&self.session.store, state)
+        };
+        self.selected = None;
+        self.chosen.clear();
+        self.anchor = None;
         self.apply_filter();
     }
 
@@ -487,6 +521,25 @@ impl PlayerView {
                 .clicked()
             {
                 self.set_sos(!self.sos);
+            }
+            if self.session.backup.is_some() && !self.sos {
+                let mut backup = self.catalog.is_backup();
+                let label = ui.label("archive");
+                let choice = egui::ComboBox::from_id_salt("archive")
+                    .selected_text(if backup { "backup" } else { "store" })
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut backup, false, "store")
+                            .on_hover_text("the records in the store");
+                        ui.selectable_value(&mut backup, true, "backup")
+                            .on_hover_text(
+                                "the backup folder: also the records retention removed from \
+                                 the store; read only",
+                            );
+                    });
+                choice.response.labelled_by(label.id);
+                if backup != self.catalog.is_backup() {
+                    self.set_backup(backup);
+                }
             }
             ui.label(format!(
                 "{} records, {} shown",
@@ -1011,7 +1064,7 @@ impl PlayerView {
                         .desired_width(300.0),
                 );
             }
-            let may_note = self.session.permissions.notes;
+            let may_note = self.may_change().notes;
             if may_note
                 && ui.button("Save notes").clicked()
                 && let Some((_, text)) = &self.note_edit
@@ -1028,7 +1081,7 @@ impl PlayerView {
                     },
                 );
             }
-            if !self.session.permissions.tan {
+            if !self.may_change().tan {
                 return;
             }
             ui.label("TAN");
@@ -1061,7 +1114,7 @@ impl PlayerView {
                 }
             }
         });
-        let permissions = self.session.permissions.clone();
+        let permissions = self.may_change();
         if !permissions.copy && !permissions.delete {
             return;
         }
