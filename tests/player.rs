@@ -667,6 +667,15 @@ fn online_search_off_holds_the_list_until_search_and_move_takes_a_record_out() {
     wait(&mut h, "playing", |v| v.shown.playing);
     h.key_press(egui::Key::Escape);
     wait(&mut h, "stopped", |v| !v.shown.playing);
+    // the copied call has no sidecar: its details say "unsigned"; once they are shown
+    // the rows stay where they are for the next click
+    let start = Instant::now();
+    while h.query_by_label("unsigned").is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10), "no details");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(3);
 
     // Move takes the record's files out of the archive, with a line in the activity log
     let target = dir.path().join("moved out");

@@ -13,3 +13,4 @@ pub mod permissions;
 pub mod playlist;
 pub mod preferences;
 pub mod session;
+pub mod stream;
