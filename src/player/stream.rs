@@ -160,41 +160,65 @@ impl RecordStream {
             Origin::File { path, ring } => open_plain_or_decrypted(path, ring)?,
             Origin::Converted(file) => Box::new(file.reopen().map_err(|e| e.to_string())?),
         };
-        let mss = MediaSourceStream::new(source, Default::default());
-        let format = symphonia::default::get_probe()
-            .probe(
-                &Hint::new(),
-                mss,
-                FormatOptions::default(),
-                MetadataOptions::default(),
-            )
-            .map_err(|e| format!("cannot decode: {e}"))?;
-        let track = format
-            .default_track(TrackType::Audio)
-            .ok_or("no audio track")?;
-        let params = track
-            .codec_params
-            .as_ref()
-            .and_then(|p| p.audio())
-            .ok_or("no audio parameters")?
-            .clone();
-        let rate = params.sample_rate.ok_or("no sample rate")?;
-        let channels = params.channels.as_ref().map_or(1, |c| c.count()).max(1);
-        let decoder = symphonia::default::get_codecs()
-            .make_audio_decoder(&params, &AudioDecoderOptions::default())
-            .map_err(|e| format!("cannot decode: {e}"))?;
+        let probed = probe(source)?;
         Ok(RecordStream {
-            track_id: track.id,
-            frames: track.num_frames,
-            format,
-            decoder,
-            rate,
-            channels,
+            track_id: probed.track_id,
+            frames: probed.frames,
+            format: probed.format,
+            decoder: probed.decoder,
+            rate: probed.rate,
+            channels: probed.channels,
             skip: 0,
             buf: Vec::new(),
             origin,
         })
     }
+}
+
+/// An audio file opened by symphonia: its reader, the decoder of its first audio
+/// track, and what they say of it.
+pub(crate) struct Probed {
+    pub format: Box<dyn FormatReader>,
+    pub decoder: Box<dyn AudioDecoder>,
+    pub track_id: u32,
+    pub rate: u32,
+    pub channels: usize,
+    pub frames: Option<u64>,
+}
+
+/// Opens a WAV or MP3 source for decoding.
+pub(crate) fn probe(source: Box<dyn MediaSource>) -> Result<Probed, String> {
+    let mss = MediaSourceStream::new(source, Default::default());
+    let format = symphonia::default::get_probe()
+        .probe(
+            &Hint::new(),
+            mss,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
+        .map_err(|e| format!("cannot decode: {e}"))?;
+    let track = format
+        .default_track(TrackType::Audio)
+        .ok_or("no audio track")?;
+    let params = track
+        .codec_params
+        .as_ref()
+        .and_then(|p| p.audio())
+        .ok_or("no audio parameters")?
+        .clone();
+    let rate = params.sample_rate.ok_or("no sample rate")?;
+    let channels = params.channels.as_ref().map_or(1, |c| c.count()).max(1);
+    let decoder = symphonia::default::get_codecs()
+        .make_audio_decoder(&params, &AudioDecoderOptions::default())
+        .map_err(|e| format!("cannot decode: {e}"))?;
+    Ok(Probed {
+        track_id: track.id,
+        frames: track.num_frames,
+        format,
+        decoder,
+        rate,
+        channels,
+    })
 }
 
 impl FrameSource for RecordStream {
