@@ -762,3 +762,40 @@ fn the_backup_folder_can_be_searched_and_played_but_not_changed() {
     assert!(!h.state().catalog.is_backup());
     assert_eq!(h.state().rows.len(), 2);
 }
+
+#[test]
+fn reload_finds_a_record_that_slipped_in_unnoticed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let month = callrec::archive::verify::month_folders(&store).unwrap()[0].clone();
+    let long_ago = std::time::SystemTime::now() - Duration::from_secs(60);
+    let age = |folder: &Path| {
+        std::fs::File::open(folder)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap()
+    };
+    age(&month);
+    let mut h = harness(&store);
+    h.run_steps(2);
+    assert_eq!(h.state().rows.len(), 3);
+    // a file copied in by hand, and the folder's time put back: nothing tells the
+    // Player, so the list stays as it is
+    let existing = h.state().catalog.entries[0].audio();
+    std::fs::copy(
+        &existing,
+        month.join("2026_12_31_2359_23_i_0509999_1_00000000000000000000000000000997.wav"),
+    )
+    .unwrap();
+    age(&month);
+    let until = Instant::now() + Duration::from_millis(1500);
+    while Instant::now() < until {
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(h.state().rows.len(), 3);
+    h.get_by_label("Reload").click();
+    h.run_steps(2);
+    assert_eq!(h.state().rows.len(), 4, "Reload reads every folder again");
+    assert!(h.query_by_label("0509999").is_some());
+}

@@ -546,6 +546,19 @@ impl PlayerView {
                 self.catalog.len(),
                 self.rows.len()
             ));
+            if !self.sos
+                && ui
+                    .small_button("Reload")
+                    .on_hover_text(
+                        "read every folder again, not trusting the index files (after \
+                         files were changed behind the Player's back)",
+                    )
+                    .clicked()
+            {
+                self.catalog.reload();
+                self.selected = None;
+                self.apply_filter();
+            }
             if self.engine.output == OutputKind::Null {
                 ui.label(RichText::new("no audio device").color(Color32::GRAY));
             }
