@@ -380,3 +380,90 @@ fn dtmf_becomes_a_list_with_sides_and_times() {
         report.dtmf[0]
     );
 }
+
+/// The data chunk of a WAV file.
+fn wav_data(path: &std::path::Path) -> Vec<u8> {
+    let file = std::fs::read(path).unwrap();
+    let at = file
+        .windows(4)
+        .position(|w| w == b"data")
+        .expect("data chunk");
+    let len = u32::from_le_bytes(file[at + 4..at + 8].try_into().unwrap()) as usize;
+    file[at + 8..at + 8 + len].to_vec()
+}
+
+/// The archive's default output, stereo A-law, carries A-law audio through byte for
+/// byte and encodes everything else on the way (see `media::passthrough`). It must be
+/// exactly the A-law encoding (by the codec crate's own encoder) of the 16-bit output of
+/// the same call: in every codec, mixed codecs, and under loss, jitter, duplicates,
+/// reordering, silence suppression with comfort noise, an SSRC change and a hold.
+#[test]
+fn alaw_output_is_the_encoded_pcm_output_under_every_impairment() {
+    use audio_codec::Encoder;
+    use callrec::media::{Mix, OutputFormat};
+    let dir = tempfile::tempdir().unwrap();
+    let mut scripts = Vec::new();
+    for codec in [
+        SynthCodec::Pcma,
+        SynthCodec::Pcmu,
+        SynthCodec::G722,
+        SynthCodec::G729 { vad: false },
+    ] {
+        scripts.push(call(codec));
+        scripts.push(impaired(codec));
+    }
+    // G.729 Annex B: SID frames and comfort noise (quiet tone: the encoder's VAD
+    // overflows on a loud one)
+    let mut sid = clicking(SynthCodec::G729 { vad: true });
+    sid.remote.dtx = true;
+    sid.remote.silences = vec![(5.0, 6.5)];
+    scripts.push(sid);
+    let mut mixed = impaired(SynthCodec::Pcma);
+    mixed.remote = PartyScript {
+        codec: SynthCodec::Pcmu,
+        ..mixed.remote
+    };
+    scripts.push(mixed);
+    let mut quiet = impaired(SynthCodec::Pcma);
+    quiet.remote.loss = 0.0;
+    quiet.remote.dtx = true;
+    quiet.remote.silences = vec![(5.0, 6.5), (10.0, 11.5)];
+    quiet.remote.ssrc_change_at = Some(12.0);
+    quiet.local.hold = Some(party_hold(8.0, 3.0, false));
+    scripts.push(quiet);
+    for (n, script) in scripts.iter().enumerate() {
+        let bytes = script.generate();
+        let (_, pcm, _) = common::convert_bytes(
+            &bytes,
+            OutputFormat::Pcm,
+            Mix::Stereo,
+            ChannelMap::Auto,
+            dir.path(),
+        );
+        let (_, _, alaw) = common::convert_bytes(
+            &bytes,
+            OutputFormat::Alaw,
+            Mix::Stereo,
+            ChannelMap::Auto,
+            dir.path(),
+        );
+        let interleaved: Vec<i16> = pcm.channels[0]
+            .iter()
+            .zip(&pcm.channels[1])
+            .flat_map(|(l, r)| [*l, *r])
+            .collect();
+        let mut expected = vec![0u8; interleaved.len()];
+        audio_codec::pcma::PcmaEncoder::new()
+            .encode_into(&interleaved, &mut expected)
+            .unwrap();
+        let data = wav_data(&alaw);
+        if pcm.rate == 8000 {
+            assert_eq!(data.len(), expected.len(), "script {n}");
+            let first_difference = data.iter().zip(&expected).position(|(a, b)| a != b);
+            assert_eq!(first_difference, None, "script {n}: A-law differs");
+        } else {
+            // G.722 gives 16 kHz: the A-law file is the 16 kHz audio encoded, as before
+            assert_eq!(data.len(), expected.len(), "script {n} at {} Hz", pcm.rate);
+        }
+    }
+}

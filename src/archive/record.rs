@@ -8,7 +8,7 @@
 //! deletes it, if at all, after this returns.
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -168,7 +168,8 @@ impl Archiver {
 
     fn write_audio(&self, capture: &Path, temp: &Path) -> Result<WrittenAudio, ArchiveError> {
         let buffered = BufWriter::with_capacity(1 << 20, File::create(temp)?);
-        let open = || File::open(capture).map(|f| BufReader::with_capacity(1 << 20, f));
+        // unbuffered: the capture reader keeps its own buffer
+        let open = || File::open(capture);
         let (report, plain, stored, buffered) = if self.encrypt_audio {
             let encrypting = EncryptingWriter::new(Hashing::new(buffered), self.ring.current())?;
             let mut plain = Hashing::new(encrypting);

@@ -1,7 +1,7 @@
 //! Conversion and inspection of one capture: the two passes tied together.
 
 use std::fs::{self, File};
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::MediaError;
@@ -16,7 +16,7 @@ use super::rtp::{RtpKind, classify};
 use super::sides::{CallSides, ChannelMap, Party, choose};
 use super::sip::sniff_sdp;
 use super::time::CaptureTime;
-use super::writer::{Mix, OutputFormat, sink_for};
+use super::writer::{AudioSink, Mix, OutputFormat, WavWriter, g711_table, sink_for};
 
 /// What to produce.
 #[derive(Debug, Clone, Copy, Default)]
@@ -183,16 +183,29 @@ fn render<R: Read + Send>(
             .filter_map(|k| analysis.flows.get(k).map(|f| (*k, f.segments.clone())))
             .collect::<rustc_hash::FxHashMap<FlowKey, Vec<Segment>>>()
     };
+    // Stereo A-law at 8 kHz, the archive's default: A-law audio goes from the capture to
+    // the file byte for byte instead of being decoded and encoded again (the same bytes,
+    // as A-law decoding and encoding are exact inverses); anything else on the timeline
+    // (other codecs, concealment, comfort noise, silence) is encoded on the way in.
+    let codes =
+        options.format == OutputFormat::Alaw && options.mix == Mix::Stereo && plan.rate == 8000;
     let mut parties = [
-        PartyRenderer::new(Party::External, segments_of(&plan.sides.external)),
-        PartyRenderer::new(Party::Internal, segments_of(&plan.sides.internal)),
+        PartyRenderer::new(Party::External, segments_of(&plan.sides.external), codes),
+        PartyRenderer::new(Party::Internal, segments_of(&plan.sides.internal), codes),
     ];
     let timeline = Timeline {
         origin: plan.origin,
         rate: plan.rate,
     };
-    let sink = sink_for(options.format, options.mix, plan.rate, plan.frames, out)?;
-    let mut mixer = Mixer::new(plan.rate, plan.frames, sink);
+    let (sink, silence): (Box<dyn AudioSink + '_>, i16) = if codes {
+        let writer = WavWriter::new(out, options.format, options.mix, plan.rate, plan.frames)?;
+        let silence = i16::from(g711_table::alaw_code(0));
+        (Box::new(writer.taking_alaw_codes()), silence)
+    } else {
+        let sink = sink_for(options.format, options.mix, plan.rate, plan.frames, out)?;
+        (sink, 0)
+    };
+    let mut mixer = Mixer::new(plan.rate, plan.frames, sink, silence);
     let mut payloads = PayloadMap::default();
     let epoch = plan.epoch;
 
@@ -406,11 +419,9 @@ pub fn convert_file(
         let mut writer = BufWriter::with_capacity(1 << 20, file);
         let report = {
             let out: Box<dyn Write + '_> = Box::new(&mut writer);
-            convert(
-                || File::open(input).map(|f| BufReader::with_capacity(1 << 20, f)),
-                options,
-                out,
-            )?
+            // the capture reader keeps its own buffer: a BufReader here would copy
+            // every byte once more
+            convert(|| File::open(input), options, out)?
         };
         let file = writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;

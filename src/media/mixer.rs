@@ -22,10 +22,13 @@ pub struct Mixer<'a> {
     scratch: [Vec<i16>; 2],
     /// Samples that arrived after their place had already been written.
     pub late_samples: u64,
+    /// What fills a place no packet covered: 0, or the A-law byte of 0 when the
+    /// samples are A-law bytes (the converter's passthrough).
+    silence: i16,
 }
 
 impl<'a> Mixer<'a> {
-    pub fn new(rate: u32, total_frames: u64, sink: Box<dyn AudioSink + 'a>) -> Self {
+    pub fn new(rate: u32, total_frames: u64, sink: Box<dyn AudioSink + 'a>, silence: i16) -> Self {
         Mixer {
             sink,
             error: None,
@@ -35,6 +38,7 @@ impl<'a> Mixer<'a> {
             total: total_frames as i64,
             scratch: [Vec::new(), Vec::new()],
             late_samples: 0,
+            silence,
         }
     }
 
@@ -63,7 +67,7 @@ impl<'a> Mixer<'a> {
         let needed = offset + samples.len();
         for ch in &mut self.channels {
             if ch.len() < needed {
-                ch.resize(needed, 0);
+                ch.resize(needed, self.silence);
             }
         }
         // copy into the ring buffer's two halves with slice copies, not sample by sample
@@ -114,7 +118,7 @@ impl<'a> Mixer<'a> {
                 scratch.extend_from_slice(&front[..from_front]);
                 scratch.extend_from_slice(&back[..held - from_front]);
                 ch.drain(..held);
-                scratch.resize(block, 0);
+                scratch.resize(block, self.silence);
             }
             self.base += block as i64;
             n -= block as u64;

@@ -12,6 +12,7 @@ pub mod codec;
 pub mod convert;
 pub mod link;
 pub mod mixer;
+pub mod passthrough;
 pub mod payload_map;
 pub mod render;
 pub mod rtp;

@@ -89,10 +89,14 @@ pub struct PartyRenderer {
     decoded: Vec<i16>,
     resampled: Vec<i16>,
     resample_last: i16,
+    /// The timeline carries A-law bytes (see `passthrough`).
+    codes: bool,
 }
 
 impl PartyRenderer {
-    pub fn new(party: Party, segments: HashMap<FlowKey, Vec<Segment>>) -> Self {
+    /// A renderer for `party`; `codes`: put A-law bytes on the timeline (see
+    /// `passthrough`), for stereo A-law output at 8 kHz.
+    pub fn new(party: Party, segments: HashMap<FlowKey, Vec<Segment>>, codes: bool) -> Self {
         PartyRenderer {
             party,
             segments,
@@ -111,6 +115,7 @@ impl PartyRenderer {
             decoded: Vec::new(),
             resampled: Vec::new(),
             resample_last: 0,
+            codes,
         }
     }
 
@@ -239,7 +244,12 @@ impl PartyRenderer {
             return;
         };
         if !self.decoders.contains_key(packet.codec) {
-            match packet.codec.decoder() {
+            let decoder = if self.codes {
+                super::passthrough::decoder_for(packet.codec)
+            } else {
+                packet.codec.decoder()
+            };
+            match decoder {
                 Some(d) => self.decoders.insert(packet.codec.clone(), d),
                 None => return,
             };
@@ -264,6 +274,9 @@ impl PartyRenderer {
                     self.concealed_ms += gap_seconds * 1000.0;
                 } else if let Some(noise) = self.comfort.as_mut() {
                     noise.generate(samples, &mut self.decoded);
+                    if self.codes {
+                        super::writer::g711_table::to_alaw_codes(&mut self.decoded);
+                    }
                 } else if decoder.in_dtx() {
                     decoder.fill(Gap::Discontinuous, samples, &mut self.decoded);
                 }

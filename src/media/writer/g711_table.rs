@@ -27,6 +27,19 @@ fn build(encoder: &mut dyn Encoder) -> Vec<u8> {
 static ALAW: LazyLock<Vec<u8>> = LazyLock::new(|| build(&mut PcmaEncoder::new()));
 static ULAW: LazyLock<Vec<u8>> = LazyLock::new(|| build(&mut PcmuEncoder::new()));
 
+/// The A-law byte of one sample.
+pub fn alaw_code(sample: i16) -> u8 {
+    ALAW[usize::from(sample as u16)]
+}
+
+/// Replaces each sample by its A-law byte (as a value 0..=255): what the converter's
+/// A-law passthrough puts on its timeline for audio that was not A-law to begin with.
+pub fn to_alaw_codes(samples: &mut [i16]) {
+    for s in samples {
+        *s = i16::from(ALAW[usize::from(*s as u16)]);
+    }
+}
+
 /// Appends the A-law (`alaw = true`) or µ-law bytes of `samples` to `out`.
 pub fn encode(alaw: bool, samples: &[i16], out: &mut Vec<u8>) {
     let table: &[u8] = if alaw { &ALAW } else { &ULAW };

@@ -3,7 +3,7 @@
 //! Every writer receives the same planar stereo blocks and applies the channel mix
 //! itself, so the renderer never knows the output format.
 
-mod g711_table;
+pub(crate) mod g711_table;
 mod mp3;
 mod wav;
 

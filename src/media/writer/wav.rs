@@ -19,6 +19,8 @@ pub struct WavWriter<'w> {
     pad: bool,
     mixed: Vec<i16>,
     bytes: Vec<u8>,
+    /// The samples handed in are A-law bytes already (the converter's passthrough).
+    codes: bool,
 }
 
 impl<'w> WavWriter<'w> {
@@ -74,7 +76,15 @@ impl<'w> WavWriter<'w> {
             pad: data_len % 2 == 1,
             mixed: Vec::new(),
             bytes: Vec::new(),
+            codes: false,
         })
+    }
+
+    /// The same writer for samples that are A-law bytes already (values 0..=255), for
+    /// stereo A-law output only.
+    pub fn taking_alaw_codes(mut self) -> Self {
+        self.codes = self.format == OutputFormat::Alaw && self.mix == Mix::Stereo;
+        self
     }
 }
 
@@ -83,6 +93,15 @@ impl AudioSink for WavWriter<'_> {
         let n = (left.len() as u64).min(self.remaining) as usize;
         self.remaining -= n as u64;
         self.bytes.clear();
+        if self.codes {
+            // A-law passthrough: the samples are the A-law bytes already
+            self.bytes.resize(2 * n, 0);
+            for (pair, (l, r)) in self.bytes.chunks_exact_mut(2).zip(left.iter().zip(right)) {
+                pair[0] = *l as u8;
+                pair[1] = *r as u8;
+            }
+            return self.out.write_all(&self.bytes);
+        }
         let g711 = matches!(self.format, OutputFormat::Alaw | OutputFormat::Ulaw);
         if g711 && self.mix == Mix::Stereo {
             // the archive's default: straight from both channels to interleaved bytes
@@ -116,7 +135,12 @@ impl AudioSink for WavWriter<'_> {
 
     fn finish(&mut self) -> io::Result<()> {
         // Pad to the length promised in the header.
-        let zeros = vec![0i16; 4096];
+        let silence = if self.codes {
+            i16::from(g711_table::alaw_code(0))
+        } else {
+            0
+        };
+        let zeros = vec![silence; 4096];
         while self.remaining > 0 {
             let n = (self.remaining as usize).min(zeros.len());
             self.write(&zeros[..n], &zeros[..n])?;
