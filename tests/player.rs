@@ -61,17 +61,26 @@ fn archive(dir: &Path) -> Store {
     Store::new(store)
 }
 
-fn harness(store: &Store) -> Harness<'static, PlayerView> {
-    let session = Session::new(
+/// A supervisor's session on `store`: every permission.
+fn supervisor(store: &Store) -> Session {
+    Session::new(
         store.clone(),
         KeyRing::default(),
         Identity::generate(),
         "supervisor".into(),
-    );
+    )
+}
+
+/// The Player of `session` on the null sink, in a window of 1000 × 700.
+fn harness_for(session: Session) -> Harness<'static, PlayerView> {
     let view = PlayerView::new(session, OutputKind::Null);
     Harness::builder()
         .with_size(egui::vec2(1000.0, 700.0))
         .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view)
+}
+
+fn harness(store: &Store) -> Harness<'static, PlayerView> {
+    harness_for(supervisor(store))
 }
 
 fn wait(
@@ -373,10 +382,7 @@ fn an_agents_player_shows_only_its_calls_and_changes_nothing() {
         extensions: vec!["21".into()],
     });
     session.start_in_sos = true;
-    let view = PlayerView::new(session, OutputKind::Null);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1000.0, 700.0))
-        .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
+    let mut h = harness_for(session);
     h.run_steps(2);
     assert!(
         h.state().sos,
@@ -477,17 +483,9 @@ fn memory_positions_and_audio_settings_are_kept_between_runs() {
     )
     .unwrap();
     let view_with_state = || {
-        let mut session = Session::new(
-            store.clone(),
-            KeyRing::default(),
-            Identity::generate(),
-            "supervisor".into(),
-        );
+        let mut session = supervisor(&store);
         session.state_dir = Some(state.clone());
-        let view = PlayerView::new(session, OutputKind::Null);
-        Harness::builder()
-            .with_size(egui::vec2(1000.0, 700.0))
-            .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view)
+        harness_for(session)
     };
     let mut h = view_with_state();
     h.run_steps(2);
@@ -717,17 +715,9 @@ fn the_backup_folder_can_be_searched_and_played_but_not_changed() {
             }
         }
     }
-    let mut session = Session::new(
-        store.clone(),
-        KeyRing::default(),
-        Identity::generate(),
-        "supervisor".into(),
-    );
+    let mut session = supervisor(&store);
     session.backup = Some(backup.clone());
-    let view = PlayerView::new(session, OutputKind::Null);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1000.0, 700.0))
-        .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
+    let mut h = harness_for(session);
     h.run_steps(2);
     assert_eq!(h.state().rows.len(), 2, "the store");
     assert!(h.query_by_label("0301111").is_none());

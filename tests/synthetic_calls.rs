@@ -396,7 +396,9 @@ fn wav_data(path: &std::path::Path) -> Vec<u8> {
 /// byte and encodes everything else on the way (see `media::passthrough`). It must be
 /// exactly the A-law encoding (by the codec crate's own encoder) of the 16-bit output of
 /// the same call: in every codec, mixed codecs, and under loss, jitter, duplicates,
-/// reordering, silence suppression with comfort noise, an SSRC change and a hold.
+/// reordering, silence suppression with comfort noise, an SSRC change and a hold. (The
+/// generated calls are encoded by that same crate, which never writes the one byte,
+/// 0x55, that passthrough keeps and re-encoding would turn into 0xD5.)
 #[test]
 fn alaw_output_is_the_encoded_pcm_output_under_every_impairment() {
     use audio_codec::Encoder;

@@ -184,9 +184,9 @@ fn render<R: Read + Send>(
             .collect::<rustc_hash::FxHashMap<FlowKey, Vec<Segment>>>()
     };
     // Stereo A-law at 8 kHz, the archive's default: A-law audio goes from the capture to
-    // the file byte for byte instead of being decoded and encoded again (the same bytes,
-    // as A-law decoding and encoding are exact inverses); anything else on the timeline
-    // (other codecs, concealment, comfort noise, silence) is encoded on the way in.
+    // the file byte for byte instead of being decoded and encoded again (see
+    // `passthrough`); anything else on the timeline (other codecs, concealment, comfort
+    // noise, silence) is encoded on the way in.
     let codes =
         options.format == OutputFormat::Alaw && options.mix == Mix::Stereo && plan.rate == 8000;
     let mut parties = [

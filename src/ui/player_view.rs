@@ -885,8 +885,10 @@ impl PlayerView {
             }
         });
         // the waveform of both channels (left above, right below); a click seeks there
+        // the waveform's place is kept while its second read is still going, so that
+        // nothing below it jumps when it arrives
         let envelope = self.engine.waveform();
-        if !envelope.is_empty()
+        if (s.loaded.is_some() || !envelope.is_empty())
             && let Some(fraction) = waveform(ui, &envelope, s.position_s / s.duration_s.max(0.01))
         {
             self.engine.seek_s(fraction * s.duration_s);
