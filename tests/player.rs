@@ -83,6 +83,15 @@ fn harness(store: &Store) -> Harness<'static, PlayerView> {
     harness_for(supervisor(store))
 }
 
+/// A supervisor's Player on a fresh archive of the three calls, drawn once.
+fn player_on_archive() -> (tempfile::TempDir, Store, Harness<'static, PlayerView>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let mut h = harness(&store);
+    h.run_steps(2);
+    (dir, store, h)
+}
+
 fn wait(
     h: &mut Harness<'static, PlayerView>,
     what: &str,
@@ -122,10 +131,7 @@ fn settle_details(h: &mut Harness<'static, PlayerView>) {
 
 #[test]
 fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = archive(dir.path());
-    let mut h = harness(&store);
-    h.run_steps(2);
+    let (_dir, store, mut h) = player_on_archive();
     assert_eq!(h.state().rows.len(), 3);
     assert!(h.query_by_label("3 records, 3 shown").is_some());
 
@@ -409,10 +415,7 @@ fn an_agents_player_shows_only_its_calls_and_changes_nothing() {
 
 #[test]
 fn chosen_records_play_as_a_playlist_with_a_beep_between() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = archive(dir.path());
-    let mut h = harness(&store);
-    h.run_steps(2);
+    let (_dir, store, mut h) = player_on_archive();
     let index_of = |h: &Harness<'static, PlayerView>, external: &str| {
         h.state()
             .catalog
@@ -556,10 +559,7 @@ fn the_delta_meter_points_at_the_louder_side() {
 #[test]
 fn marked_and_last_played_records_can_be_listed_and_marks_for_all_are_shared() {
     use callrec::ui::player_view::ShowOnly;
-    let dir = tempfile::tempdir().unwrap();
-    let store = archive(dir.path());
-    let mut h = harness(&store);
-    h.run_steps(2);
+    let (_dir, store, mut h) = player_on_archive();
     h.get_by_label("0301111").click();
     settle_details(&mut h);
     h.get_by_label("0403333").click();
@@ -600,10 +600,7 @@ fn marked_and_last_played_records_can_be_listed_and_marks_for_all_are_shared() {
 #[test]
 fn online_search_off_holds_the_list_until_search_and_move_takes_a_record_out() {
     use egui::accesskit::Role;
-    let dir = tempfile::tempdir().unwrap();
-    let store = archive(dir.path());
-    let mut h = harness(&store);
-    h.run_steps(2);
+    let (dir, store, mut h) = player_on_archive();
     assert_eq!(h.state().rows.len(), 3);
     let type_external = |h: &mut Harness<'static, PlayerView>, text: &str| {
         h.get_by_role_and_label(Role::TextInput, "External").focus();
