@@ -117,16 +117,21 @@ fn settle_details(h: &mut Harness<'static, PlayerView>) {
     wait(h, "the record's details", |v| {
         v.selected.is_some() && !v.shown.loading
     });
+    wait_for_label(h, "original");
+    h.run_steps(3);
+}
+
+/// Steps the UI until a widget labelled `label` is shown (10 s at most).
+fn wait_for_label(h: &mut Harness<'static, PlayerView>, label: &str) {
     let start = Instant::now();
-    while h.query_by_label("original").is_none() {
+    while h.query_by_label(label).is_none() {
         assert!(
             start.elapsed() < Duration::from_secs(10),
-            "no verdict shown"
+            "'{label}' not shown"
         );
         h.step();
         std::thread::sleep(Duration::from_millis(20));
     }
-    h.run_steps(3);
 }
 
 #[test]
@@ -167,16 +172,7 @@ fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
     assert!(!h.state().shown.playing);
 
     // the details say the record is original; playing it was logged
-    wait(&mut h, "the verdict", |_| true);
-    let start = Instant::now();
-    while h.query_by_label("original").is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no verdict shown"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_label(&mut h, "original");
     let log = std::fs::read_to_string(store.audit_log()).unwrap();
     assert!(
         log.lines()
@@ -664,12 +660,7 @@ fn online_search_off_holds_the_list_until_search_and_move_takes_a_record_out() {
     wait(&mut h, "stopped", |v| !v.shown.playing);
     // the copied call has no sidecar: its details say "unsigned"; once they are shown
     // the rows stay where they are for the next click
-    let start = Instant::now();
-    while h.query_by_label("unsigned").is_none() {
-        assert!(start.elapsed() < Duration::from_secs(10), "no details");
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_label(&mut h, "unsigned");
     h.run_steps(3);
 
     // Move takes the record's files out of the archive, with a line in the activity log
