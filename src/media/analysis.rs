@@ -12,7 +12,7 @@ use super::codec::Codec;
 use super::link::Datagram;
 use super::payload_map::PayloadMap;
 use super::rtp::RtpPacket;
-use super::time::{CaptureTime, extend_seq, extend_timestamp};
+use super::time::{CaptureTime, extend_seq, extend_timestamp, round_i64};
 
 /// A direction of UDP traffic: one sender's media towards one receiver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -132,16 +132,19 @@ impl Segment {
     }
 
     /// Output sample index of the sample at `ts`, for output sample 0 at `origin` seconds.
-    ///
-    /// Anchored at `window_base` and stepped in exact integer ticks, so two packets whose
-    /// timestamps differ by N ticks land exactly N·rate/clock samples apart (plus the
-    /// fitted drift), whatever the rounding of the anchor.
     pub fn position(&self, ts: i64, origin: f64, rate: u32) -> i64 {
-        let anchor = ((self.time_of(self.window_base) - origin) * f64::from(rate)).round() as i64;
-        let ticks = i128::from(ts - self.window_base);
-        let steps = (ticks * i128::from(rate)).div_euclid(i128::from(self.clock)) as i64;
-        let drift = (self.fit.1 * self.media_seconds(ts) * f64::from(rate)).round() as i64;
-        anchor + steps + drift
+        self.placement(origin, rate).position(ts)
+    }
+
+    /// What placing this segment's packets on a timeline needs, worked out once.
+    pub fn placement(&self, origin: f64, rate: u32) -> Placement {
+        Placement {
+            clock: self.clock,
+            rate,
+            window_base: self.window_base,
+            anchor: round_i64((self.time_of(self.window_base) - origin) * f64::from(rate)),
+            drift_per_tick: self.fit.1 * f64::from(rate) / f64::from(self.clock),
+        }
     }
 
     pub fn start_time(&self) -> f64 {
@@ -185,6 +188,42 @@ impl Segment {
             .fold(f64::INFINITY, f64::min);
         let intercept = my - slope * mx + shift;
         self.fit = (intercept, slope);
+    }
+}
+
+/// A segment's mapping from RTP timestamps to output sample indices for one timeline.
+///
+/// Anchored at `window_base` and stepped in exact integer ticks, so two packets whose
+/// timestamps differ by N ticks land exactly N·rate/clock samples apart (plus the
+/// fitted drift), whatever the rounding of the anchor.
+#[derive(Debug, Clone, Copy)]
+pub struct Placement {
+    pub clock: u32,
+    rate: u32,
+    window_base: i64,
+    /// Output index of the sample at `window_base`.
+    anchor: i64,
+    /// Fitted drift in output samples per tick.
+    drift_per_tick: f64,
+}
+
+impl Placement {
+    /// Output sample index of the sample at `ts`.
+    pub fn position(&self, ts: i64) -> i64 {
+        let ticks = ts - self.window_base;
+        let steps = if self.clock == self.rate {
+            ticks
+        } else if ticks.unsigned_abs() < 1 << 40 {
+            (ticks * i64::from(self.rate)).div_euclid(i64::from(self.clock))
+        } else {
+            (i128::from(ticks) * i128::from(self.rate)).div_euclid(i128::from(self.clock)) as i64
+        };
+        let drift = if self.drift_per_tick == 0.0 {
+            0
+        } else {
+            round_i64(self.drift_per_tick * ticks as f64)
+        };
+        self.anchor + steps + drift
     }
 }
 
@@ -295,7 +334,12 @@ impl FlowAnalysis {
 /// The first pass's state over all flows.
 #[derive(Debug, Default)]
 pub struct Analysis {
-    pub flows: HashMap<FlowKey, FlowAnalysis>,
+    /// In order of first appearance (a flow's `order` is its index).
+    flows: Vec<FlowAnalysis>,
+    index: HashMap<FlowKey, usize>,
+    /// The two flows used last, tried before the hash: a call's packets alternate
+    /// between its two directions.
+    recent: [usize; 2],
     pub payloads: PayloadMap,
     /// Capture time that all relative seconds count from.
     pub epoch: Option<CaptureTime>,
@@ -307,16 +351,36 @@ impl Analysis {
         (time.0 - epoch.0) as f64 / 1e9
     }
 
+    /// Every flow seen, in order of first appearance.
+    pub fn flows(&self) -> &[FlowAnalysis] {
+        &self.flows
+    }
+
+    pub fn flow_of(&self, key: &FlowKey) -> Option<&FlowAnalysis> {
+        self.index.get(key).map(|&i| &self.flows[i])
+    }
+
     pub fn flow(&mut self, d: &Datagram<'_>) -> &mut FlowAnalysis {
         let key = FlowKey {
             src: d.src,
             dst: d.dst,
         };
-        let order = self.flows.len();
-        let flow = self
-            .flows
-            .entry(key)
-            .or_insert_with(|| FlowAnalysis::new(key, d.time, order));
+        let is = |i: usize| self.flows.get(i).is_some_and(|f| f.key == key);
+        let i = if is(self.recent[0]) {
+            self.recent[0]
+        } else if is(self.recent[1]) {
+            self.recent.swap(0, 1);
+            self.recent[0]
+        } else {
+            let order = self.flows.len();
+            let i = *self.index.entry(key).or_insert(order);
+            if i == order {
+                self.flows.push(FlowAnalysis::new(key, d.time, order));
+            }
+            self.recent = [i, self.recent[0]];
+            i
+        };
+        let flow = &mut self.flows[i];
         flow.udp_packets += 1;
         flow.last_time = d.time;
         flow
@@ -431,7 +495,7 @@ impl Analysis {
 
     /// Closes the pass: fits each segment's clock mapping.
     pub fn finish(&mut self) {
-        for flow in self.flows.values_mut() {
+        for flow in &mut self.flows {
             for seg in &mut flow.segments {
                 seg.finish();
             }

@@ -127,7 +127,7 @@ fn plan(analysis: &Analysis, map: ChannelMap) -> Result<Plan, MediaError> {
     let chosen: Vec<&FlowKey> = sides.external.iter().chain(&sides.internal).collect();
     let wideband = chosen
         .iter()
-        .filter_map(|k| analysis.flows.get(k))
+        .filter_map(|k| analysis.flow_of(k))
         .any(|f| f.audio_codecs().contains(&Codec::G722));
     let rate = if wideband { 16_000 } else { 8_000 };
     let epoch = analysis.epoch.unwrap_or_default();
@@ -137,9 +137,9 @@ fn plan(analysis: &Analysis, map: ChannelMap) -> Result<Plan, MediaError> {
     // call) may not stretch the call; their audio is still placed if it falls inside.
     let substantial = chosen
         .iter()
-        .filter_map(|k| analysis.flows.get(k))
+        .filter_map(|k| analysis.flow_of(k))
         .any(|f| f.segments.iter().any(|s| s.packets >= MIN_SEGMENT_PACKETS));
-    for flow in chosen.iter().filter_map(|k| analysis.flows.get(k)) {
+    for flow in chosen.iter().filter_map(|k| analysis.flow_of(k)) {
         if flow.segments.is_empty() {
             // Events only: the flow's capture times bound it.
             start = start.min((flow.first_time.0 - epoch.0) as f64 / 1e9);
@@ -180,8 +180,8 @@ fn render<R: Read + Send>(
 ) -> Result<(Vec<DtmfEvent>, Vec<String>), MediaError> {
     let segments_of = |keys: &[FlowKey]| {
         keys.iter()
-            .filter_map(|k| analysis.flows.get(k).map(|f| (*k, f.segments.clone())))
-            .collect::<rustc_hash::FxHashMap<FlowKey, Vec<Segment>>>()
+            .filter_map(|k| analysis.flow_of(k).map(|f| (*k, f.segments.clone())))
+            .collect::<Vec<(FlowKey, Vec<Segment>)>>()
     };
     // Stereo A-law at 8 kHz, the archive's default: A-law audio goes from the capture to
     // the file byte for byte instead of being decoded and encoded again (see
@@ -189,14 +189,24 @@ fn render<R: Read + Send>(
     // noise, silence) is encoded on the way in.
     let codes =
         options.format == OutputFormat::Alaw && options.mix == Mix::Stereo && plan.rate == 8000;
-    let mut parties = [
-        PartyRenderer::new(Party::External, segments_of(&plan.sides.external), codes),
-        PartyRenderer::new(Party::Internal, segments_of(&plan.sides.internal), codes),
-    ];
     let timeline = Timeline {
         origin: plan.origin,
         rate: plan.rate,
     };
+    let mut parties = [
+        PartyRenderer::new(
+            Party::External,
+            segments_of(&plan.sides.external),
+            &timeline,
+            codes,
+        ),
+        PartyRenderer::new(
+            Party::Internal,
+            segments_of(&plan.sides.internal),
+            &timeline,
+            codes,
+        ),
+    ];
     let (sink, silence): (Box<dyn AudioSink + '_>, i16) = if codes {
         let writer = WavWriter::new(out, options.format, options.mix, plan.rate, plan.frames)?;
         let silence = i16::from(g711_table::alaw_code(0));
@@ -293,7 +303,7 @@ fn report(
     mut warnings: Vec<String>,
 ) -> Report {
     let mut streams = Vec::new();
-    let mut flows: Vec<_> = analysis.flows.values().filter(|f| f.is_media()).collect();
+    let mut flows: Vec<_> = analysis.flows().iter().filter(|f| f.is_media()).collect();
     flows.sort_by_key(|f| f.order);
     for flow in flows {
         let party = plan.sides.party_of(&flow.key);
@@ -416,7 +426,10 @@ pub fn convert_file(
     let partial = partial_name(output);
     let result = (|| {
         let file = File::create(&partial)?;
-        let mut writer = BufWriter::with_capacity(1 << 20, file);
+        // The writers hand over blocks of up to 32768 frames; a buffer smaller than
+        // those passes them to the file without copying them once more, and still
+        // gathers the header and other small writes.
+        let mut writer = BufWriter::with_capacity(16 << 10, file);
         let report = {
             let out: Box<dyn Write + '_> = Box::new(&mut writer);
             // the capture reader keeps its own buffer: a BufReader here would copy

@@ -8,13 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap as HashMap;
-
-use super::analysis::{FlowKey, Segment, SegmentTracker, is_timed};
+use super::analysis::{FlowKey, Placement, Segment, SegmentTracker, is_timed};
 use super::codec::{AudioDecoder, Codec, ComfortNoise, Gap, telephone_event};
 use super::mixer::Mixer;
 use super::sides::Party;
-use super::time::{CaptureTime, extend_seq, extend_timestamp};
+use super::time::{CaptureTime, extend_seq, extend_timestamp, round_i64};
 
 /// Seconds a packet may wait in the reorder buffer for its predecessor.
 const REORDER_HOLD: f64 = 0.5;
@@ -69,16 +67,28 @@ pub struct Timeline {
     pub rate: u32,
 }
 
+/// One flow of a party: its segments as the first pass measured them, where they go on
+/// the timeline, and the segment state of the packets read so far.
+struct PartyFlow {
+    key: FlowKey,
+    segments: Vec<Segment>,
+    placements: Vec<Placement>,
+    tracker: SegmentTracker,
+}
+
 /// Renders one party (one output channel) from the packets of its flows.
 pub struct PartyRenderer {
     party: Party,
-    segments: HashMap<FlowKey, Vec<Segment>>,
-    trackers: HashMap<FlowKey, SegmentTracker>,
-    current: Option<(FlowKey, u32)>,
+    /// A party has a flow or two, so they are searched in order, the last one used first.
+    flows: Vec<PartyFlow>,
+    last_flow: usize,
+    /// Index into `flows` and SSRC of the sender being played.
+    current: Option<(usize, u32)>,
     max_seq: i64,
     last_seq: Option<i64>,
     buffer: BTreeMap<i64, Pending>,
-    decoders: HashMap<Codec, Box<dyn AudioDecoder>>,
+    /// One per codec the sender used, searched in order (a call has one or two).
+    decoders: Vec<(Codec, Box<dyn AudioDecoder>)>,
     /// Extended timestamp where the last decoded audio ended, its segment and output position.
     last_end: Option<(Option<usize>, i64, i64)>,
     comfort: Option<ComfortNoise>,
@@ -94,18 +104,35 @@ pub struct PartyRenderer {
 }
 
 impl PartyRenderer {
-    /// A renderer for `party`; `codes`: put A-law bytes on the timeline (see
-    /// `passthrough`), for stereo A-law output at 8 kHz.
-    pub fn new(party: Party, segments: HashMap<FlowKey, Vec<Segment>>, codes: bool) -> Self {
+    /// A renderer for `party` from its flows' segments; `codes`: put A-law bytes on the
+    /// timeline (see `passthrough`), for stereo A-law output at 8 kHz.
+    pub fn new(
+        party: Party,
+        segments: Vec<(FlowKey, Vec<Segment>)>,
+        timeline: &Timeline,
+        codes: bool,
+    ) -> Self {
+        let flows = segments
+            .into_iter()
+            .map(|(key, segments)| PartyFlow {
+                key,
+                placements: segments
+                    .iter()
+                    .map(|s| s.placement(timeline.origin, timeline.rate))
+                    .collect(),
+                segments,
+                tracker: SegmentTracker::default(),
+            })
+            .collect();
         PartyRenderer {
             party,
-            segments,
-            trackers: HashMap::default(),
+            flows,
+            last_flow: 0,
             current: None,
             max_seq: 0,
             last_seq: None,
             buffer: BTreeMap::new(),
-            decoders: HashMap::default(),
+            decoders: Vec::new(),
             last_end: None,
             comfort: None,
             event: None,
@@ -138,7 +165,10 @@ impl PartyRenderer {
         timeline: &Timeline,
         mixer: &mut Mixer,
     ) {
-        let tracker = self.trackers.entry(flow).or_default();
+        let Some(index) = self.flow_index(flow) else {
+            return; // not one of this party's flows
+        };
+        let tracker = &mut self.flows[index].tracker;
         let (segment, ext_ts) = if !is_timed(&codec) {
             let ext = extend_timestamp(tracker.last_ts_value(), timestamp);
             (tracker.current(), ext)
@@ -147,11 +177,11 @@ impl PartyRenderer {
             (Some(index), ext)
         };
 
-        if self.current != Some((flow, ssrc)) {
+        if self.current != Some((index, ssrc)) {
             // A new sender (SSRC change after hold or transfer) continues the same channel:
             // drain the old one in order and start fresh decoders.
             self.drain(timeline, mixer);
-            self.current = Some((flow, ssrc));
+            self.current = Some((index, ssrc));
             self.max_seq = i64::from(sequence);
             self.last_seq = None;
             self.decoders.clear();
@@ -210,9 +240,23 @@ impl PartyRenderer {
         }
     }
 
+    fn flow_index(&mut self, key: FlowKey) -> Option<usize> {
+        if self.flows.get(self.last_flow).is_some_and(|f| f.key == key) {
+            return Some(self.last_flow);
+        }
+        let index = self.flows.iter().position(|f| f.key == key)?;
+        self.last_flow = index;
+        Some(index)
+    }
+
     fn segment(&self, index: Option<usize>) -> Option<&Segment> {
         let (flow, _) = self.current?;
-        self.segments.get(&flow)?.get(index?)
+        self.flows.get(flow)?.segments.get(index?)
+    }
+
+    fn placement(&self, index: Option<usize>) -> Option<&Placement> {
+        let (flow, _) = self.current?;
+        self.flows.get(flow)?.placements.get(index?)
     }
 
     fn emit(&mut self, seq: i64, packet: PacketRef<'_>, timeline: &Timeline, mixer: &mut Mixer) {
@@ -233,28 +277,27 @@ impl PartyRenderer {
     }
 
     fn audio(&mut self, packet: PacketRef<'_>, lost: bool, timeline: &Timeline, mixer: &mut Mixer) {
-        // Only the segment's clock and this packet's place are needed: copying the
-        // segment (with its fit windows) per packet cost more than the decoding.
-        let Some((clock, mut position)) = self.segment(packet.segment).map(|segment| {
-            (
-                segment.clock,
-                segment.position(packet.ext_ts, timeline.origin, timeline.rate),
-            )
-        }) else {
+        let Some((clock, mut position)) = self
+            .placement(packet.segment)
+            .map(|placement| (placement.clock, placement.position(packet.ext_ts)))
+        else {
             return;
         };
-        if !self.decoders.contains_key(packet.codec) {
-            let decoder = if self.codes {
-                super::passthrough::decoder_for(packet.codec)
-            } else {
-                packet.codec.decoder()
-            };
-            match decoder {
-                Some(d) => self.decoders.insert(packet.codec.clone(), d),
-                None => return,
-            };
-        }
-        let decoder = self.decoders.get_mut(packet.codec).expect("inserted above");
+        let known = self.decoders.iter().position(|(c, _)| c == packet.codec);
+        let index = match known {
+            Some(i) => i,
+            None => {
+                let decoder = if self.codes {
+                    super::passthrough::decoder_for(packet.codec)
+                } else {
+                    packet.codec.decoder()
+                };
+                let Some(decoder) = decoder else { return };
+                self.decoders.push((packet.codec.clone(), decoder));
+                self.decoders.len() - 1
+            }
+        };
+        let decoder = &mut self.decoders[index].1;
         let native = decoder.sample_rate();
         let ticks_per_sample = f64::from(clock) / f64::from(native);
         let channel = self.party.channel();
@@ -268,7 +311,7 @@ impl PartyRenderer {
         {
             let gap_seconds = (packet.ext_ts - end_ts) as f64 / f64::from(clock);
             if gap_seconds <= MAX_FILL_SECONDS {
-                let samples = ((packet.ext_ts - end_ts) as f64 / ticks_per_sample).round() as usize;
+                let samples = round_i64((packet.ext_ts - end_ts) as f64 / ticks_per_sample) as usize;
                 if lost {
                     decoder.fill(Gap::Lost, samples, &mut self.decoded);
                     self.concealed_ms += gap_seconds * 1000.0;
@@ -320,7 +363,7 @@ impl PartyRenderer {
             mixer.put(channel, start, &self.resampled);
             self.resampled.len()
         };
-        let end_ts = packet.ext_ts + (payload_samples as f64 * ticks_per_sample).round() as i64;
+        let end_ts = packet.ext_ts + round_i64(payload_samples as f64 * ticks_per_sample);
         let end_pos = match fill_from {
             Some(from) => from + written as i64,
             None => position + written as i64,

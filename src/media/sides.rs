@@ -101,7 +101,7 @@ impl CallSides {
 
 /// Picks the call and assigns its sides. `None` when the capture holds no media stream.
 pub fn choose(analysis: &Analysis, map: ChannelMap) -> Option<CallSides> {
-    let mut media: Vec<&FlowAnalysis> = analysis.flows.values().filter(|f| f.is_media()).collect();
+    let mut media: Vec<&FlowAnalysis> = analysis.flows().iter().filter(|f| f.is_media()).collect();
     media.sort_by_key(|f| f.order);
     if media.is_empty() {
         return None;

@@ -14,7 +14,13 @@ pub struct CaptureTime(pub i64);
 impl CaptureTime {
     /// From seconds plus a fraction counted in `units_per_second` (10^6 for µs pcap, 10^9 for ns).
     pub fn from_parts(seconds: i64, fraction: u64, units_per_second: u64) -> Self {
-        let nanos = (fraction as u128 * 1_000_000_000u128 / units_per_second.max(1) as u128) as i64;
+        // Every frame's time passes here: the two resolutions of classic pcap need no
+        // 128-bit division (a library call per frame).
+        let nanos = match units_per_second {
+            1_000_000 if fraction < 1 << 40 => (fraction * 1000) as i64,
+            1_000_000_000 if fraction < 1 << 62 => fraction as i64,
+            _ => (fraction as u128 * 1_000_000_000u128 / units_per_second.max(1) as u128) as i64,
+        };
         CaptureTime(seconds.saturating_mul(1_000_000_000).saturating_add(nanos))
     }
 
@@ -64,9 +70,59 @@ pub fn extend_timestamp(reference: i64, ts: u32) -> i64 {
     candidate
 }
 
+/// `x.round() as i64` without the library call that `f64::round` is on the baseline
+/// x86-64 target (no SSE4.1): the converter rounds a position for every packet.
+/// Same result for every input, NaN (0) and out-of-range values (saturated) included.
+#[inline]
+pub fn round_i64(x: f64) -> i64 {
+    let whole = x as i64;
+    let fraction = x - whole as f64;
+    if fraction >= 0.5 {
+        whole.saturating_add(1)
+    } else if fraction <= -0.5 {
+        whole.saturating_sub(1)
+    } else {
+        whole
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_i64_is_round() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            4503599627370495.5,
+            4503599627370497.0,
+            9.3e18,
+            -9.3e18,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..100_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            values.push((unit - 0.5) * 2e7);
+            values.push(((unit - 0.5) * 2e7).trunc() + 0.5);
+        }
+        for x in values {
+            assert_eq!(round_i64(x), x.round() as i64, "{x}");
+        }
+    }
 
     #[test]
     fn sequence_wraps_forward_and_back() {
