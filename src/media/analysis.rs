@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 
 use super::codec::Codec;
 use super::link::Datagram;
-use super::payload_map::PayloadMap;
+use super::payload_map::{CodecMemo, PayloadMap};
 use super::rtp::RtpPacket;
 use super::time::{CaptureTime, extend_seq, extend_timestamp, round_i64};
 
@@ -289,6 +289,7 @@ pub struct FlowAnalysis {
     pub tracker: SegmentTracker,
     /// Order of first appearance among all flows (used by the side rule).
     pub order: usize,
+    codec_memo: CodecMemo,
 }
 
 impl FlowAnalysis {
@@ -304,6 +305,7 @@ impl FlowAnalysis {
             segments: Vec::new(),
             tracker: SegmentTracker::default(),
             order,
+            codec_memo: CodecMemo::default(),
         }
     }
 
@@ -323,7 +325,7 @@ impl FlowAnalysis {
         for s in &self.ssrcs {
             for c in &s.codecs {
                 if !matches!(c, Codec::ComfortNoise | Codec::TelephoneEvent) && !out.contains(c) {
-                    out.push(c.clone());
+                    out.push(*c);
                 }
             }
         }
@@ -361,6 +363,12 @@ impl Analysis {
     }
 
     pub fn flow(&mut self, d: &Datagram<'_>) -> &mut FlowAnalysis {
+        let i = self.flow_index(d);
+        &mut self.flows[i]
+    }
+
+    /// Finds or adds the flow of a datagram and counts the datagram.
+    fn flow_index(&mut self, d: &Datagram<'_>) -> usize {
         let key = FlowKey {
             src: d.src,
             dst: d.dst,
@@ -383,16 +391,20 @@ impl Analysis {
         let flow = &mut self.flows[i];
         flow.udp_packets += 1;
         flow.last_time = d.time;
-        flow
+        i
     }
 
     /// Accounts one RTP packet of a flow.
     pub fn add_rtp(&mut self, d: &Datagram<'_>, p: &RtpPacket<'_>) {
-        let (codec, clock) = self
-            .payloads
-            .codec_and_clock(d.dst, p.payload_type, p.payload);
         let arrival = self.seconds(d.time);
-        let flow = self.flow(d);
+        let i = self.flow_index(d);
+        let flow = &mut self.flows[i];
+        let (codec, clock) = self.payloads.codec_and_clock_for(
+            &mut flow.codec_memo,
+            d.dst,
+            p.payload_type,
+            p.payload,
+        );
         flow.rtp_packets += 1;
 
         let stats = match flow.ssrcs.iter().position(|s| s.ssrc == p.ssrc) {
@@ -419,7 +431,7 @@ impl Analysis {
             None => stats.payload_types.push((p.payload_type, 1)),
         }
         if !stats.codecs.contains(&codec) {
-            stats.codecs.push(codec.clone());
+            stats.codecs.push(codec);
         }
         if first_packet {
             stats.set_seen(seq, true);

@@ -97,7 +97,39 @@ where
     if let Some(header) = ClassicHeader::parse(&start[..got]) {
         return Ok(read_classic(source, header, on_frame));
     }
-    read_with_parser(std::io::Cursor::new(start[..got].to_vec()).chain(source), on_frame)
+    let start = Prefixed {
+        prefix: start,
+        at: 0,
+        end: got,
+        source,
+    };
+    read_with_parser(start, on_frame)
+}
+
+/// The bytes read to recognise the format, then the rest of the source, in reads as
+/// large as the caller asks for: `pcap_parser` expects its first read to return a
+/// whole file header.
+struct Prefixed<R> {
+    prefix: [u8; 24],
+    at: usize,
+    end: usize,
+    source: R,
+}
+
+impl<R: Read> Read for Prefixed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (self.end - self.at).min(buf.len());
+        buf[..n].copy_from_slice(&self.prefix[self.at..self.at + n]);
+        self.at += n;
+        if n == buf.len() {
+            return Ok(n);
+        }
+        match self.source.read(&mut buf[n..]) {
+            Ok(more) => Ok(n + more),
+            Err(_) if n > 0 => Ok(n),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// Reads until `buffer` is full or the source ends; returns how much was read.
@@ -449,7 +481,11 @@ mod tests {
                     0xa1b2_c3d4
                 },
             );
-            file.extend_from_slice(&if big_endian { [0, 2, 0, 4] } else { [2, 0, 4, 0] });
+            file.extend_from_slice(&if big_endian {
+                [0, 2, 0, 4]
+            } else {
+                [2, 0, 4, 0]
+            });
             put(&mut file, 0);
             put(&mut file, 0);
             put(&mut file, 65535);
@@ -459,7 +495,11 @@ mod tests {
                 put(&mut file, 1_700_000_000 + next(100) as u32);
                 put(
                     &mut file,
-                    next(if nanoseconds { 1_000_000_000 } else { 1_000_000 }) as u32,
+                    next(if nanoseconds {
+                        1_000_000_000
+                    } else {
+                        1_000_000
+                    }) as u32,
                 );
                 put(&mut file, len);
                 put(&mut file, len + next(3) as u32);
@@ -469,7 +509,10 @@ mod tests {
             assert_eq!(whole, frames_of(&file, false));
             assert_eq!(whole.0.len(), 200);
             assert!(!whole.1.truncated);
-            for cut in (0..file.len()).step_by(97).chain([file.len() - 1, 25, 24, 23]) {
+            for cut in (0..file.len())
+                .step_by(97)
+                .chain([file.len() - 1, 25, 24, 23])
+            {
                 if cut < 24 {
                     // no whole file header: not a capture (or an empty one)
                     let result = try_frames_of(&file[..cut], true);
@@ -510,6 +553,10 @@ mod tests {
         let (frames, summary) = frames_of(&file, true);
         assert!(frames.is_empty());
         assert!(summary.truncated);
-        assert!(summary.warnings[0].contains("corruption"), "{:?}", summary.warnings);
+        assert!(
+            summary.warnings[0].contains("corruption"),
+            "{:?}",
+            summary.warnings
+        );
     }
 }

@@ -8,6 +8,7 @@ use super::MediaError;
 use super::analysis::{Analysis, FlowKey, Segment};
 use super::capture::{CaptureSummary, read_frames};
 use super::codec::Codec;
+use super::flow_routes::FlowRoutes;
 use super::link::udp_datagram;
 use super::mixer::Mixer;
 use super::payload_map::PayloadMap;
@@ -217,6 +218,7 @@ fn render<R: Read + Send>(
     };
     let mut mixer = Mixer::new(plan.rate, plan.frames, sink, silence);
     let mut payloads = PayloadMap::default();
+    let mut routes = FlowRoutes::new(&plan.sides);
     let epoch = plan.epoch;
 
     read_frames(source, |frame| {
@@ -229,13 +231,13 @@ fn render<R: Read + Send>(
             src: d.src,
             dst: d.dst,
         };
-        let Some(party) = plan.sides.party_of(&key) else {
+        let Some((party, memo)) = routes.route(&key) else {
             return;
         };
         let RtpKind::Rtp(p) = classify(d.payload) else {
             return;
         };
-        let (codec, clock) = payloads.codec_and_clock(d.dst, p.payload_type, p.payload);
+        let (codec, clock) = payloads.codec_and_clock_for(memo, d.dst, p.payload_type, p.payload);
         let arrival = (d.time.0 - epoch.0) as f64 / 1e9;
         parties[party.channel()].push(
             key,

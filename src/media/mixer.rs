@@ -155,7 +155,10 @@ impl<'a> Mixer<'a> {
             let block = if self.held > 0 {
                 // held samples, up to the ring's end: one contiguous slice per channel
                 let capacity = self.rings[0].len();
-                let block = (n as usize).min(self.held).min(capacity - self.head).min(BLOCK);
+                let block = (n as usize)
+                    .min(self.held)
+                    .min(capacity - self.head)
+                    .min(BLOCK);
                 let range = self.head..self.head + block;
                 self.emit_held(range);
                 self.head = (self.head + block) & (capacity - 1);

@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod capture;
 pub mod codec;
 pub mod convert;
+pub mod flow_routes;
 pub mod link;
 pub mod mixer;
 pub mod passthrough;

@@ -7,7 +7,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::net::SocketAddr;
 
-use super::codec::{Codec, telephone_event};
+use super::codec::{Codec, CodecName, telephone_event};
 use super::sip::{SdpAudio, static_payload_name};
 
 #[derive(Debug, Default, Clone)]
@@ -23,11 +23,20 @@ pub struct PayloadMap {
     /// A short list searched in order: a call has a handful of flows and types, and
     /// comparing a few addresses is cheaper than hashing one.
     memo: Vec<((SocketAddr, u8), (Codec, u32))>,
+    /// Counts what was learned, so that a flow's [`CodecMemo`] knows when it is stale.
+    generation: u64,
 }
+
+/// One flow's last answer from the payload map, valid until the map learns another
+/// SDP: consecutive packets of a flow nearly always carry the same payload type, so
+/// most packets are answered by one comparison.
+#[derive(Debug, Clone, Default)]
+pub struct CodecMemo(Option<(u64, u8, Codec, u32)>);
 
 impl PayloadMap {
     pub fn learn(&mut self, sdp: SdpAudio) {
         self.memo.clear();
+        self.generation += 1;
         for (pt, name, _) in &sdp.rtpmap {
             self.anywhere.entry(*pt).or_insert_with(|| name.clone());
         }
@@ -35,6 +44,25 @@ impl PayloadMap {
         if self.descriptions.len() < 256 {
             self.descriptions.push(sdp);
         }
+    }
+
+    /// [`Self::codec_and_clock`] for a packet of the flow whose memo is `memo`.
+    pub fn codec_and_clock_for(
+        &mut self,
+        memo: &mut CodecMemo,
+        dst: SocketAddr,
+        payload_type: u8,
+        payload: &[u8],
+    ) -> (Codec, u32) {
+        if let Some((generation, pt, codec, clock)) = &memo.0
+            && *generation == self.generation
+            && *pt == payload_type
+        {
+            return (*codec, *clock);
+        }
+        let (codec, clock, guessed) = self.look_up(dst, payload_type, payload);
+        memo.0 = (!guessed).then_some((self.generation, payload_type, codec, clock));
+        (codec, clock)
     }
 
     /// The codec and RTP clock rate of one packet of the flow to `dst`: what
@@ -45,8 +73,16 @@ impl PayloadMap {
         payload_type: u8,
         payload: &[u8],
     ) -> (Codec, u32) {
-        if let Some((_, known)) = self.memo.iter().find(|(k, _)| *k == (dst, payload_type)) {
-            return known.clone();
+        let (codec, clock, _) = self.look_up(dst, payload_type, payload);
+        (codec, clock)
+    }
+
+    /// The answer, and whether it was guessed from the payload's shape (then it holds
+    /// for this packet only).
+    fn look_up(&mut self, dst: SocketAddr, payload_type: u8, payload: &[u8]) -> (Codec, u32, bool) {
+        if let Some((_, (codec, clock))) = self.memo.iter().find(|(k, _)| *k == (dst, payload_type))
+        {
+            return (*codec, *clock, false);
         }
         let codec = self.resolve(dst, payload_type, payload);
         let clock = self.clock(dst, payload_type);
@@ -58,10 +94,9 @@ impl PayloadMap {
                 .get(&dst)
                 .is_some_and(|map| map.iter().any(|(pt, _, _)| *pt == payload_type));
         if !guessed && self.memo.len() < 32 {
-            self.memo
-                .push(((dst, payload_type), (codec.clone(), clock)));
+            self.memo.push(((dst, payload_type), (codec, clock)));
         }
-        (codec, clock)
+        (codec, clock, guessed)
     }
 
     /// The codec of one packet of the flow to `dst`.
@@ -78,11 +113,11 @@ impl PayloadMap {
             if telephone_event::looks_like_event(payload) {
                 return Codec::TelephoneEvent;
             }
-            return Codec::Unsupported(format!("PT{payload_type}"));
+            return Codec::Unsupported(CodecName::new(&format!("PT{payload_type}")));
         }
         match static_payload_name(payload_type) {
             Some((name, _)) => Codec::from_name(name),
-            None => Codec::Unsupported(format!("PT{payload_type}")),
+            None => Codec::Unsupported(CodecName::new(&format!("PT{payload_type}"))),
         }
     }
 

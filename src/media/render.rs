@@ -268,8 +268,8 @@ impl PartyRenderer {
                 self.comfort = Some(ComfortNoise::from_payload(packet.payload));
             }
             Codec::Unsupported(name) => {
-                if !self.unsupported.contains(name) {
-                    self.unsupported.push(name.clone());
+                if !self.unsupported.iter().any(|n| n == name.as_str()) {
+                    self.unsupported.push(name.to_string());
                 }
             }
             _ => self.audio(packet, lost, timeline, mixer),
@@ -293,7 +293,7 @@ impl PartyRenderer {
                     packet.codec.decoder()
                 };
                 let Some(decoder) = decoder else { return };
-                self.decoders.push((packet.codec.clone(), decoder));
+                self.decoders.push((*packet.codec, decoder));
                 self.decoders.len() - 1
             }
         };
@@ -311,7 +311,8 @@ impl PartyRenderer {
         {
             let gap_seconds = (packet.ext_ts - end_ts) as f64 / f64::from(clock);
             if gap_seconds <= MAX_FILL_SECONDS {
-                let samples = round_i64((packet.ext_ts - end_ts) as f64 / ticks_per_sample) as usize;
+                let samples =
+                    round_i64((packet.ext_ts - end_ts) as f64 / ticks_per_sample) as usize;
                 if lost {
                     decoder.fill(Gap::Lost, samples, &mut self.decoded);
                     self.concealed_ms += gap_seconds * 1000.0;

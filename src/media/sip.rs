@@ -20,12 +20,18 @@ pub struct SdpAudio {
 }
 
 /// Parses a UDP payload as SIP and returns the SDP audio description it carries, if any.
+#[inline]
 pub fn sniff_sdp(payload: &[u8]) -> Option<SdpAudio> {
     // A SIP message starts with a method or "SIP/2.0", in capitals; an RTP packet
-    // starts with its version bits (0x80 and up): one byte tells most packets apart.
+    // starts with its version bits (0x80 and up): one byte tells most packets apart
+    // without a call.
     if !payload.first().is_some_and(u8::is_ascii_uppercase) {
         return None;
     }
+    sniff_sip(payload)
+}
+
+fn sniff_sip(payload: &[u8]) -> Option<SdpAudio> {
     let text = std::str::from_utf8(payload).ok()?;
     let first = text.lines().next()?;
     let from_invite = first.starts_with("INVITE ");

@@ -13,7 +13,9 @@ pub mod telephone_event;
 pub use comfort_noise::ComfortNoise;
 
 /// A payload format as the converter understands it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// `Copy`, because the converter hands a packet's codec along for every packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Codec {
     Pcma,
     Pcmu,
@@ -24,7 +26,60 @@ pub enum Codec {
     /// RFC 4733 telephone events: DTMF digits, not audio.
     TelephoneEvent,
     /// Anything else, by its SDP name or `PT<n>`; that side stays silent.
-    Unsupported(String),
+    Unsupported(CodecName),
+}
+
+/// The name of a codec callrec does not decode, for warnings and reports: kept
+/// inline (up to 22 bytes, longer SDP names are cut on a character boundary) so
+/// that [`Codec`] stays `Copy`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CodecName {
+    len: u8,
+    bytes: [u8; 22],
+}
+
+impl CodecName {
+    pub fn new(name: &str) -> Self {
+        let mut end = name.len().min(22);
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut bytes = [0; 22];
+        bytes[..end].copy_from_slice(&name.as_bytes()[..end]);
+        CodecName {
+            len: end as u8,
+            bytes,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // made from a `str` cut on a character boundary
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("?")
+    }
+}
+
+impl Ord for CodecName {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for CodecName {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Display for CodecName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for CodecName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
 }
 
 impl Codec {
@@ -37,7 +92,7 @@ impl Codec {
             "G729" | "G729A" | "G729B" | "G729AB" => Codec::G729,
             "CN" => Codec::ComfortNoise,
             "TELEPHONE-EVENT" => Codec::TelephoneEvent,
-            other => Codec::Unsupported(other.to_string()),
+            other => Codec::Unsupported(CodecName::new(other)),
         }
     }
 
@@ -50,7 +105,7 @@ impl Codec {
             Codec::G729 => "G729".into(),
             Codec::ComfortNoise => "CN".into(),
             Codec::TelephoneEvent => "telephone-event".into(),
-            Codec::Unsupported(name) => name.clone(),
+            Codec::Unsupported(name) => name.to_string(),
         }
     }
 
@@ -103,5 +158,21 @@ pub trait AudioDecoder: Send {
     /// True when the last payload put the codec into discontinuous transmission.
     fn in_dtx(&self) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsupported_names_are_kept_and_long_ones_cut_on_a_character_boundary() {
+        assert_eq!(Codec::from_name("opus").name(), "OPUS");
+        let long = "X-VERY-LONG-CODEC-NAME-ÄÖÜ-AND-MORE";
+        let name = Codec::from_name(long).name();
+        assert!(long.to_ascii_uppercase().starts_with(&name), "{name}");
+        assert!(name.len() <= 22);
+        let cut = CodecName::new("ABCDEFGHIJKLMNOPQRSTUÄ");
+        assert_eq!(cut.as_str(), "ABCDEFGHIJKLMNOPQRSTU");
     }
 }
