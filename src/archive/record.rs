@@ -23,6 +23,7 @@ use super::name::{Direction, LocalMinute, RecordName};
 use super::sidecar::{AudioDigest, AudioEncryption, check_sidecar, write_sidecar};
 use super::source_name::SourceName;
 use super::store::{Store, backup_record, hash_file, sync_parent};
+use crate::media::capture_source::CaptureSource;
 use crate::media::{self, ConvertOptions, Report};
 
 /// Everything an archiving installation brings: where, how, and who signs.
@@ -118,7 +119,11 @@ impl Archiver {
     pub fn archive(&self, capture: &Path, booking: &Booking) -> Result<Archived, ArchiveError> {
         self.store.create()?;
         self.identity.public().publish(&self.store.keys_dir())?;
-        let (source_sha, source_size) = hash_file(capture)?;
+        let source = CaptureSource::open(capture)?;
+        let (source_sha, source_size) = match source.bytes() {
+            Some(bytes) => (Sha256::digest(bytes).into(), bytes.len() as u64),
+            None => hash_file(capture)?,
+        };
         let source_file = capture
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -138,7 +143,7 @@ impl Archiver {
         );
         remove_earlier_attempts(&self.store.rec(), &attempt[..17]);
         let temp_audio = self.store.rec().join(format!("{attempt}.audio"));
-        let written = match self.write_audio(capture, &temp_audio) {
+        let written = match self.write_audio(&source, &temp_audio) {
             Ok(w) => w,
             Err(e) => {
                 let _ = fs::remove_file(&temp_audio);
@@ -166,10 +171,15 @@ impl Archiver {
         result
     }
 
-    fn write_audio(&self, capture: &Path, temp: &Path) -> Result<WrittenAudio, ArchiveError> {
-        let buffered = BufWriter::with_capacity(1 << 20, File::create(temp)?);
-        // unbuffered: the capture reader keeps its own buffer
-        let open = || File::open(capture);
+    fn write_audio(
+        &self,
+        source: &CaptureSource,
+        temp: &Path,
+    ) -> Result<WrittenAudio, ArchiveError> {
+        // the converter writes blocks of up to 64 KiB: a smaller buffer passes them on
+        // without a copy and still gathers small writes
+        let buffered = BufWriter::with_capacity(16 << 10, File::create(temp)?);
+        let open = || source.reader();
         let (report, plain, stored, buffered) = if self.encrypt_audio {
             let encrypting = EncryptingWriter::new(Hashing::new(buffered), self.ring.current())?;
             let mut plain = Hashing::new(encrypting);

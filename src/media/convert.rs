@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::MediaError;
 use super::analysis::{Analysis, FlowKey, Segment};
 use super::capture::{CaptureSummary, read_frames};
+use super::capture_source::CaptureSource;
 use super::codec::Codec;
 use super::flow_routes::FlowRoutes;
 use super::link::udp_datagram;
@@ -434,9 +435,8 @@ pub fn convert_file(
         let mut writer = BufWriter::with_capacity(16 << 10, file);
         let report = {
             let out: Box<dyn Write + '_> = Box::new(&mut writer);
-            // the capture reader keeps its own buffer: a BufReader here would copy
-            // every byte once more
-            convert(|| File::open(input), options, out)?
+            let source = CaptureSource::open(input)?;
+            convert(|| source.reader(), options, out)?
         };
         let file = writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;

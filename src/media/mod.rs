@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod capture;
+pub mod capture_source;
 pub mod codec;
 pub mod convert;
 pub mod flow_routes;
