@@ -17,8 +17,13 @@ pub struct Mixer<'a> {
     error: Option<std::io::Error>,
     /// Output sample index of the first sample held.
     base: i64,
-    /// Samples held (the same number in both channels).
+    /// Samples held: places from the base up to the furthest write of either channel.
     held: usize,
+    /// Per channel, how many places from the base hold that channel's samples or
+    /// silence; the places beyond, up to `held`, are silent but not yet set. They are
+    /// set when a write skips over them or when they are released, so that a place
+    /// both parties speak in is written once, not first silenced and then written.
+    valid: [usize; 2],
     /// Ring index of the first sample held.
     head: usize,
     /// Ring storage per channel; the length is a power of two (or zero before the first write).
@@ -43,6 +48,7 @@ impl<'a> Mixer<'a> {
             error: None,
             base: 0,
             held: 0,
+            valid: [0, 0],
             head: 0,
             rings: [Vec::new(), Vec::new()],
             window: rate as usize * 8,
@@ -78,15 +84,12 @@ impl<'a> Mixer<'a> {
         let needed = offset + samples.len();
         if needed > self.held {
             self.reserve(needed);
-            // new places are silent until written; the part this write covers is
-            // written below, so only the rest is filled
-            let other = 1 - channel;
-            self.fill(other, self.held, needed);
-            if offset > self.held {
-                self.fill(channel, self.held, offset);
-            }
             self.held = needed;
         }
+        if offset > self.valid[channel] {
+            self.fill(channel, self.valid[channel], offset);
+        }
+        self.valid[channel] = self.valid[channel].max(needed);
         let mask = self.rings[channel].len() - 1;
         let at = (self.head + offset) & mask;
         let first = samples.len().min(mask + 1 - at);
@@ -159,6 +162,13 @@ impl<'a> Mixer<'a> {
                     .min(self.held)
                     .min(capacity - self.head)
                     .min(BLOCK);
+                for channel in 0..2 {
+                    if self.valid[channel] < block {
+                        self.fill(channel, self.valid[channel], block);
+                        self.valid[channel] = block;
+                    }
+                    self.valid[channel] -= block;
+                }
                 let range = self.head..self.head + block;
                 self.emit_held(range);
                 self.head = (self.head + block) & (capacity - 1);

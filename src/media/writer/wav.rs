@@ -92,9 +92,9 @@ impl AudioSink for WavWriter<'_> {
     fn write(&mut self, left: &[i16], right: &[i16]) -> io::Result<()> {
         let n = (left.len() as u64).min(self.remaining) as usize;
         self.remaining -= n as u64;
-        self.bytes.clear();
         if self.codes {
-            // A-law passthrough: the samples are the A-law bytes already
+            // A-law passthrough: the samples are the A-law bytes already. Every byte is
+            // set below, so the buffer is only resized, not cleared and zeroed again.
             self.bytes.resize(2 * n, 0);
             for (pair, (l, r)) in self.bytes.chunks_exact_mut(2).zip(left.iter().zip(right)) {
                 pair[0] = *l as u8;
@@ -102,6 +102,7 @@ impl AudioSink for WavWriter<'_> {
             }
             return self.out.write_all(&self.bytes);
         }
+        self.bytes.clear();
         let g711 = matches!(self.format, OutputFormat::Alaw | OutputFormat::Ulaw);
         if g711 && self.mix == Mix::Stereo {
             // the archive's default: straight from both channels to interleaved bytes
