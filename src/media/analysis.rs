@@ -251,18 +251,14 @@ impl SegmentTracker {
 
     /// Returns the segment index and the extended timestamp of a timed packet.
     pub fn place(&mut self, ssrc: u32, ts: u32, clock: u32, arrival: f64) -> (usize, i64, bool) {
+        // one division, not one per use: this runs for every packet of both passes
+        let seconds_per_tick = 1.0 / f64::from(clock);
         let (ext_ts, continues) = match self.current {
-            Some(_) if ssrc == self.last_ssrc => {
-                let ext = extend_timestamp(self.last_ts, ts);
-                let offset = arrival - ext as f64 / f64::from(clock);
-                (
-                    ext,
-                    (offset - self.last_offset).abs() <= SEGMENT_BREAK_SECONDS,
-                )
-            }
+            Some(_) if ssrc == self.last_ssrc => (extend_timestamp(self.last_ts, ts), true),
             _ => (i64::from(ts), false),
         };
-        let offset = arrival - ext_ts as f64 / f64::from(clock);
+        let offset = arrival - ext_ts as f64 * seconds_per_tick;
+        let continues = continues && (offset - self.last_offset).abs() <= SEGMENT_BREAK_SECONDS;
         let started = !continues;
         if started {
             self.current = Some(self.segment_count);
@@ -350,7 +346,7 @@ pub struct Analysis {
 impl Analysis {
     pub fn seconds(&mut self, time: CaptureTime) -> f64 {
         let epoch = *self.epoch.get_or_insert(time);
-        (time.0 - epoch.0) as f64 / 1e9
+        time.seconds_since(epoch)
     }
 
     /// Every flow seen, in order of first appearance.
@@ -457,7 +453,8 @@ impl Analysis {
             // codec's clock rate is unknown: neither can place audio on the timeline.
             return;
         }
-        let transit = arrival - f64::from(p.timestamp) / f64::from(clock);
+        let seconds_per_tick = 1.0 / f64::from(clock);
+        let transit = arrival - f64::from(p.timestamp) * seconds_per_tick;
         if let Some(last) = stats.last_transit {
             let d = (transit - last).abs();
             if d < 1.0 {
@@ -493,10 +490,10 @@ impl Analysis {
             seg.last_ts = ext_ts;
         }
         seg.first_ts = seg.first_ts.min(ext_ts);
-        let offset = arrival - ext_ts as f64 / f64::from(clock);
+        let offset = arrival - ext_ts as f64 * seconds_per_tick;
         seg.min_offset = seg.min_offset.min(offset);
-        let media = seg.media_seconds(ext_ts);
-        let window = (media / FIT_WINDOW_SECONDS) as usize;
+        let media = (ext_ts - seg.window_base) as f64 * seconds_per_tick;
+        let window = (media * (1.0 / FIT_WINDOW_SECONDS)) as usize;
         if media >= 0.0 && window < 1_000_000 {
             if seg.window_min.len() <= window {
                 seg.window_min.resize(window + 1, f64::INFINITY);

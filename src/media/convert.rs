@@ -144,8 +144,8 @@ fn plan(analysis: &Analysis, map: ChannelMap) -> Result<Plan, MediaError> {
     for flow in chosen.iter().filter_map(|k| analysis.flow_of(k)) {
         if flow.segments.is_empty() {
             // Events only: the flow's capture times bound it.
-            start = start.min((flow.first_time.0 - epoch.0) as f64 / 1e9);
-            end = end.max((flow.last_time.0 - epoch.0) as f64 / 1e9);
+            start = start.min(flow.first_time.seconds_since(epoch));
+            end = end.max(flow.last_time.seconds_since(epoch));
         }
         for seg in flow
             .segments
@@ -239,7 +239,7 @@ fn render<R: Read + Send>(
             return;
         };
         let (codec, clock) = payloads.codec_and_clock_for(memo, d.dst, p.payload_type, p.payload);
-        let arrival = (d.time.0 - epoch.0) as f64 / 1e9;
+        let arrival = d.time.seconds_since(epoch);
         parties[party.channel()].push(
             key,
             p.ssrc,

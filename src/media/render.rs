@@ -312,7 +312,8 @@ impl PartyRenderer {
             let gap_seconds = (packet.ext_ts - end_ts) as f64 / f64::from(clock);
             if gap_seconds <= MAX_FILL_SECONDS {
                 let samples =
-                    round_i64((packet.ext_ts - end_ts) as f64 / ticks_per_sample) as usize;
+                    ticks_to_samples(packet.ext_ts - end_ts, clock, native, ticks_per_sample)
+                        as usize;
                 if lost {
                     decoder.fill(Gap::Lost, samples, &mut self.decoded);
                     self.concealed_ms += gap_seconds * 1000.0;
@@ -364,7 +365,12 @@ impl PartyRenderer {
             mixer.put(channel, start, &self.resampled);
             self.resampled.len()
         };
-        let end_ts = packet.ext_ts + round_i64(payload_samples as f64 * ticks_per_sample);
+        let end_ts = packet.ext_ts
+            + if clock == native {
+                payload_samples as i64
+            } else {
+                round_i64(payload_samples as f64 * ticks_per_sample)
+            };
         let end_pos = match fill_from {
             Some(from) => from + written as i64,
             None => position + written as i64,
@@ -403,6 +409,16 @@ impl PartyRenderer {
             duration_ms,
         });
         self.event = Some((packet.ext_ts, event.event, self.dtmf.len() - 1));
+    }
+}
+
+/// Samples of the decoder's rate in `ticks` of the RTP clock; exact integers when the
+/// two rates are equal (G.711, G.729: every packet of most calls).
+fn ticks_to_samples(ticks: i64, clock: u32, native: u32, ticks_per_sample: f64) -> i64 {
+    if clock == native {
+        ticks
+    } else {
+        round_i64(ticks as f64 / ticks_per_sample)
     }
 }
 

@@ -37,6 +37,14 @@ impl CaptureTime {
         self.0 as f64 / 1e9
     }
 
+    /// Seconds from `epoch` to this time. Both conversion passes place packets with
+    /// it, so they must compute it the same way (here: a multiplication, which is
+    /// several times cheaper than the division by 10^9 it replaces).
+    #[inline]
+    pub fn seconds_since(self, epoch: CaptureTime) -> f64 {
+        (self.0 - epoch.0) as f64 * 1e-9
+    }
+
     /// Milliseconds since the Unix epoch.
     pub fn as_millis(self) -> i64 {
         self.0.div_euclid(1_000_000)
