@@ -62,6 +62,28 @@ impl<'a> Mixer<'a> {
     /// Writes samples of one channel starting at output index `position`.
     /// Later writes win over earlier ones (a retransmission replaces concealment).
     pub fn put(&mut self, channel: usize, position: i64, samples: &[i16]) {
+        self.put_with(channel, position, samples, |to, from| {
+            to.copy_from_slice(from)
+        });
+    }
+
+    /// [`Self::put`] for bytes, each one sample: the A-law passthrough writes a
+    /// payload into the window without widening it into a buffer first.
+    pub fn put_bytes(&mut self, channel: usize, position: i64, bytes: &[u8]) {
+        self.put_with(channel, position, bytes, |to, from| {
+            for (t, f) in to.iter_mut().zip(from) {
+                *t = i16::from(*f);
+            }
+        });
+    }
+
+    fn put_with<T>(
+        &mut self,
+        channel: usize,
+        position: i64,
+        samples: &[T],
+        copy: impl Fn(&mut [i16], &[T]),
+    ) {
         let end = (position + samples.len() as i64).min(self.total);
         // A write far ahead of what is held means everything older is final: release it
         // first, so that a timestamp jump can never make the window grow without bound.
@@ -94,8 +116,8 @@ impl<'a> Mixer<'a> {
         let at = (self.head + offset) & mask;
         let first = samples.len().min(mask + 1 - at);
         let ring = &mut self.rings[channel];
-        ring[at..at + first].copy_from_slice(&samples[..first]);
-        ring[..samples.len() - first].copy_from_slice(&samples[first..]);
+        copy(&mut ring[at..at + first], &samples[..first]);
+        copy(&mut ring[..samples.len() - first], &samples[first..]);
     }
 
     /// Releases samples that are further than the window behind the newest write.
@@ -260,6 +282,21 @@ mod tests {
                 }
                 .max(0);
                 let value = 1 + next(30_000) as i16;
+                if value < 256 || next(4) == 0 {
+                    // bytes (the A-law passthrough) take the same way in
+                    let value = value as u8;
+                    mixer.put_bytes(channel, position, &vec![value; len]);
+                    let base = mixer.base;
+                    for at in position..(position + len as i64).min(total) {
+                        if at >= base {
+                            expected[channel][at as usize] = i16::from(value);
+                        } else {
+                            late += 1;
+                        }
+                    }
+                    mixer.release();
+                    continue;
+                }
                 mixer.put(channel, position, &vec![value; len]);
                 // what is before the base after the write (which may have moved it
                 // forward first) was late; the rest is kept, later writes winning

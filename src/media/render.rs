@@ -331,8 +331,18 @@ impl PartyRenderer {
             }
         }
         let decoded_fill = self.decoded.len();
-        decoder.decode(packet.payload, &mut self.decoded);
-        let payload_samples = self.decoded.len() - decoded_fill;
+        // The archive's usual packet, an A-law payload on an A-law timeline with no gap
+        // before it, goes into the window as it is (see `passthrough`).
+        let direct = self.codes
+            && *packet.codec == Codec::Pcma
+            && fill_from.is_none()
+            && native == timeline.rate;
+        let payload_samples = if direct {
+            packet.payload.len()
+        } else {
+            decoder.decode(packet.payload, &mut self.decoded);
+            self.decoded.len() - decoded_fill
+        };
         if !decoder.in_dtx() {
             self.comfort = None;
         }
@@ -351,7 +361,10 @@ impl PartyRenderer {
             None => (position, &self.decoded[decoded_fill..]),
         };
         let out_rate = timeline.rate;
-        let written = if native == out_rate {
+        let written = if direct {
+            mixer.put_bytes(channel, position, packet.payload);
+            packet.payload.len()
+        } else if native == out_rate {
             mixer.put(channel, start, samples);
             samples.len()
         } else {
