@@ -22,3 +22,4 @@ pub mod spool;
 pub mod status;
 pub mod tans;
 pub mod tls;
+pub mod upload_file;

@@ -23,14 +23,14 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use base64::Engine;
-use futures_util::StreamExt;
-use tokio::io::AsyncWriteExt;
+use futures_util::{FutureExt, StreamExt};
 
 use super::cdr_intake::{MAX_CDR_REQUEST, parse_request};
 use super::digest_auth::DigestServer;
 use super::pipeline::Pipeline;
 use super::spool::valid_capture_name;
 use super::status::Lamp;
+use super::upload_file::UploadFile;
 
 /// What the HTTP side needs.
 pub struct Receiver {
@@ -196,14 +196,28 @@ async fn write_upload(
 ) -> Response {
     let spool = rx.pipeline.spool.clone();
     let part = spool.part_path(&name);
-    let mut file = match tokio::fs::File::create(&part).await {
+    let mut file = match UploadFile::create(&part).await {
         Ok(f) => f,
         Err(e) => return server_error(&rx, &name, e),
     };
     let mut stream = body.into_data_stream();
     let mut total: u64 = 0;
     let mut complete = true;
-    while let Some(chunk) = stream.next().await {
+    loop {
+        let next = match stream.next().now_or_never() {
+            Some(next) => next,
+            None => {
+                // The sender is slower than the disk (a call recorded as it happens):
+                // what came so far is written before waiting for more, so that a
+                // crash of the recorder loses nothing that was received.
+                if let Err(e) = file.flush().await {
+                    let _ = tokio::fs::remove_file(&part).await;
+                    return server_error(&rx, &name, e);
+                }
+                stream.next().await
+            }
+        };
+        let Some(chunk) = next else { break };
         let bytes: Bytes = match chunk {
             Ok(b) => b,
             Err(_) => {
@@ -217,7 +231,7 @@ async fn write_upload(
             let _ = tokio::fs::remove_file(&part).await;
             return (StatusCode::PAYLOAD_TOO_LARGE, "capture too large\n").into_response();
         }
-        if let Err(e) = file.write_all(&bytes).await {
+        if let Err(e) = file.push(bytes).await {
             drop(file);
             let _ = tokio::fs::remove_file(&part).await;
             return server_error(&rx, &name, e);
@@ -231,8 +245,7 @@ async fn write_upload(
         let _ = tokio::fs::remove_file(&part).await;
         return (StatusCode::BAD_REQUEST, "empty capture\n").into_response();
     }
-    let synced = file.sync_all().await;
-    drop(file);
+    let synced = file.sync().await;
     let committed = match synced {
         Ok(()) => {
             let spool = spool.clone();
