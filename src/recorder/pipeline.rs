@@ -31,6 +31,10 @@ const HEALTH_EVERY: Duration = Duration::from_secs(30);
 
 /// How often retention looks for records past their time.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+/// How long the journal keeps a CDR: far longer than any capture waits for one (the
+/// countdown ends within 14 hours), long enough for captures a pull source held back
+/// for weeks while it was unreachable.
+pub const CDR_KEEP: Duration = Duration::from_secs(31 * 86_400);
 
 /// The least time between two passes over the journal.
 const PASS_GAP: Duration = Duration::from_millis(50);
@@ -118,6 +122,30 @@ impl CdrBook {
 }
 
 impl CdrBook {
+    /// Forgets the calls whose last CDR came before `cutoff`, as the journal prunes
+    /// their files (see [`Spool::prune_cdrs`]), so that the book does not grow for ever
+    /// in a recorder that runs for months.
+    pub fn forget_before(&mut self, cutoff: SystemTime) {
+        let stale = |conf: &String| self.last_by_conf.get(conf).is_none_or(|t| *t < cutoff);
+        let keep: Vec<bool> = self
+            .cdrs
+            .iter()
+            .map(|cdr| cdr.conferences().iter().any(|c| !stale(c)))
+            .collect();
+        self.gateway.retain(|conf, _| !stale(conf));
+        let cdrs = std::mem::take(&mut self.cdrs);
+        self.by_conf.clear();
+        for (cdr, keep) in cdrs.into_iter().zip(keep) {
+            if keep {
+                for conf in cdr.conferences() {
+                    self.by_conf.entry(conf).or_default().push(self.cdrs.len());
+                }
+                self.cdrs.push(cdr);
+            }
+        }
+        self.last_by_conf.retain(|_, t| *t >= cutoff);
+    }
+
     /// The CDRs that carry `conf`.
     pub fn with_conf(&self, conf: &str) -> Vec<&Cdr> {
         self.by_conf
@@ -275,6 +303,25 @@ impl Pipeline {
             &super::modes::marks_dir(&self.archiver.store),
             Duration::from_secs(7 * 86_400),
         );
+        match self.spool.prune_cdrs(CDR_KEEP) {
+            Ok(0) => {}
+            Ok(n) => self.status.event(
+                "info",
+                format!(
+                    "journal: {n} CDR(s) older than {} days removed",
+                    CDR_KEEP.as_secs() / 86_400
+                ),
+            ),
+            Err(e) => self
+                .status
+                .event("error", format!("journal: pruning CDRs: {e}")),
+        }
+        if let Some(cutoff) = SystemTime::now().checked_sub(CDR_KEEP) {
+            self.book
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .forget_before(cutoff);
+        }
     }
 
     /// One look at every capture.
@@ -605,4 +652,37 @@ enum Plan {
 enum Job {
     Archive(Box<Booking>),
     Drop(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pbx_cdr(conf: &str, guid: &str) -> Received {
+        Received::Pbx(format!(
+            r#"<cdr guid="{guid}" sys="PBX" e164="100" dir="from" utc="1272551262"><event msg="setup-from" time="0" conf="{conf}"/><event msg="rel-to" time="4" cause="0"/></cdr>"#
+        ))
+    }
+
+    #[test]
+    fn the_book_forgets_calls_older_than_the_cutoff_and_keeps_the_rest_findable() {
+        let mut book = CdrBook::default();
+        book.add(&pbx_cdr("aa01", "1"));
+        book.add(&pbx_cdr("bb02", "2"));
+        book.add(&pbx_cdr("aa01", "3"));
+        let mut gateway = std::collections::BTreeMap::new();
+        gateway.insert("ref".to_string(), "AA01".to_string());
+        book.add(&Received::Gateway(gateway));
+        assert_eq!(book.with_conf("aa01").len(), 2);
+        let long_ago = SystemTime::now() - Duration::from_secs(40 * 86_400);
+        book.last_by_conf.insert("aa01".into(), long_ago);
+
+        book.forget_before(SystemTime::now() - CDR_KEEP);
+        assert!(book.with_conf("aa01").is_empty());
+        assert!(book.gateway.is_empty());
+        let left = book.with_conf("bb02");
+        assert_eq!(left.len(), 1);
+        assert_eq!(book.cdrs.len(), 1);
+        assert_eq!(book.call("bb02").len(), 1);
+    }
 }

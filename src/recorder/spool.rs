@@ -6,7 +6,7 @@
 //! REC/incoming/<name>                 a received capture
 //! REC/incoming/<name>.partial         marker: the upload ended early (kept, flagged)
 //! REC/incoming/.<name>.part-<pid>-<n> an upload in progress
-//! REC/cdr/<key>.cdr                   one received CDR (key = dedup key)
+//! REC/cdr/<key>.cdr                   one received CDR (key = dedup key), kept 31 days
 //! REC/failed/<name>                   a capture with nothing usable in it (kept for a human)
 //! REC/pulled/<name>                   fetched from a pull source; holds its location there,
 //!                                     deleted at the source once the journal is done with it
@@ -199,6 +199,34 @@ impl Spool {
         Ok(true)
     }
 
+    /// Deletes CDRs received more than `age` ago; returns how many. A call's CDRs are in
+    /// its records' sidecars, and no capture waits that long for its CDR (the longest
+    /// countdown is under 14 hours), so the journal need not keep them: without this it
+    /// would grow by two files a call for ever, and be read whole at every start.
+    pub fn prune_cdrs(&self, age: std::time::Duration) -> io::Result<usize> {
+        let Some(cutoff) = SystemTime::now().checked_sub(age) else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for entry in fs::read_dir(&self.cdr)?.flatten() {
+            if !entry.file_name().to_string_lossy().ends_with(".cdr") {
+                continue;
+            }
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < cutoff);
+            if old {
+                match fs::remove_file(entry.path()) {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(removed)
+    }
+
     /// Every CDR in the journal.
     pub fn cdrs(&self) -> io::Result<Vec<Received>> {
         let mut out = Vec::new();
@@ -273,5 +301,35 @@ mod tests {
         assert!(spool.save_cdr(&Received::Pbx("<cdr/>".into())).unwrap());
         assert!(!spool.save_cdr(&Received::Pbx("<cdr/>".into())).unwrap());
         assert_eq!(spool.cdrs().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn cdrs_older_than_the_keep_time_are_pruned_and_newer_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::open(&Store::new(dir.path())).unwrap();
+        spool
+            .save_cdr(&Received::Pbx("<cdr id=\"old\"/>".into()))
+            .unwrap();
+        spool
+            .save_cdr(&Received::Pbx("<cdr id=\"new\"/>".into()))
+            .unwrap();
+        let old = Received::Pbx("<cdr id=\"old\"/>".into());
+        let path = spool.cdr.join(format!("{}.cdr", old.dedup_key()));
+        let month_ago = SystemTime::now() - std::time::Duration::from_secs(40 * 86_400);
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(month_ago)
+            .unwrap();
+        let removed = spool
+            .prune_cdrs(std::time::Duration::from_secs(31 * 86_400))
+            .unwrap();
+        assert_eq!(removed, 1);
+        assert!(!path.exists());
+        assert_eq!(
+            spool.cdrs().unwrap(),
+            vec![Received::Pbx("<cdr id=\"new\"/>".into())]
+        );
     }
 }
