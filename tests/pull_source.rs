@@ -1,7 +1,8 @@
 //! Pull sources against real servers: a WebDAV server (Debian's nginx with the dav-ext
-//! module, started by the test, with a login) that the simulated devices upload to, and
-//! a local folder. Captures are fetched, archived and only then deleted at the source;
-//! a stopped server turns the PCAP lamp red and loses nothing.
+//! module, started by the test, with a login) that the simulated devices upload to,
+//! Apache's WebDAV behind a Digest-only login, and a local folder. Captures are
+//! fetched, archived and only then deleted at the source; a stopped server turns the
+//! PCAP lamp red and loses nothing.
 
 mod common;
 
@@ -156,6 +157,105 @@ http {{
         root,
         scheme: if tls { "https" } else { "http" },
     })
+}
+
+/// Apache (Debian's `apache2-bin`) serving `DIR/www/rec/` with WebDAV behind a
+/// Digest-only login, in the foreground, as a child of the test.
+struct Apache {
+    child: Child,
+    port: u16,
+    root: PathBuf,
+}
+
+impl Apache {
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Apache {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_apache(dir: &Path) -> Option<Apache> {
+    let binary = Path::new("/usr/sbin/apache2");
+    let modules = Path::new("/usr/lib/apache2/modules");
+    if !binary.exists() || !modules.join("mod_auth_digest.so").exists() {
+        eprintln!("skipped: Apache is not installed (apt install apache2-bin)");
+        return None;
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let root = dir.join("www");
+    fs::create_dir_all(root.join("rec")).unwrap();
+    fs::create_dir_all(dir.join("lock")).unwrap();
+    // started as root, Apache serves as `nobody`, which must be able to delete
+    for d in [root.join("rec"), dir.join("lock")] {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&d, fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    // htdigest: user:realm:MD5(user:realm:password)
+    let ha1 = md5_hex(&format!("{}:recordings:{}", USER.0, USER.1));
+    fs::write(
+        dir.join("htdigest"),
+        format!("{}:recordings:{ha1}\n", USER.0),
+    )
+    .unwrap();
+    let d = dir.display();
+    let m = modules.display();
+    let conf = dir.join("httpd.conf");
+    fs::write(
+        &conf,
+        format!(
+            "ServerRoot {d}
+ServerName localhost
+Listen 127.0.0.1:{port}
+PidFile {d}/httpd.pid
+ErrorLog {d}/error.log
+LoadModule mpm_event_module {m}/mod_mpm_event.so
+LoadModule authn_core_module {m}/mod_authn_core.so
+LoadModule authz_core_module {m}/mod_authz_core.so
+LoadModule authn_file_module {m}/mod_authn_file.so
+LoadModule authz_user_module {m}/mod_authz_user.so
+LoadModule auth_digest_module {m}/mod_auth_digest.so
+LoadModule dav_module {m}/mod_dav.so
+LoadModule dav_fs_module {m}/mod_dav_fs.so
+User nobody
+Group nogroup
+DocumentRoot {root}
+DavLockDB {d}/lock/davlock
+<Location /rec/>
+  Dav On
+  AuthType Digest
+  AuthName \"recordings\"
+  AuthDigestProvider file
+  AuthUserFile {d}/htdigest
+  Require valid-user
+</Location>
+",
+            root = root.display(),
+        ),
+    )
+    .unwrap();
+    let child = Command::new(binary)
+        .args(["-f", conf.to_str().unwrap(), "-DFOREGROUND"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("apache starts");
+    wait_for_port(port);
+    Some(Apache { child, port, root })
+}
+
+fn md5_hex(text: &str) -> String {
+    use md5::{Digest, Md5};
+    hex::encode(Md5::digest(text.as_bytes()))
 }
 
 fn config(pull: PullConfig) -> ServiceConfig {
@@ -393,6 +493,61 @@ async fn an_https_source_is_trusted_only_with_its_certificate() {
             .await;
             assert_eq!(captures_in(&source), 1, "nothing taken, nothing deleted");
             assert!(common::stored_records(&store).is_empty());
+        }
+        service.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_that_takes_only_digest_logins_is_pulled_with_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(apache) = start_apache(dir.path()) else {
+        return;
+    };
+    let source = apache.root.join("rec");
+    let call = calls(1, 51).remove(0);
+    let (name, bytes) = call.capture();
+    fs::write(source.join(&name), bytes).unwrap();
+    let pull = |password: &str| PullConfig {
+        source: Source::parse(&format!("{}/rec/", apache.url())).unwrap(),
+        credentials: Some((USER.0.into(), password.into())),
+        poll: Duration::from_millis(300),
+        max_capture: 20_000_000,
+        trusted_cert: None,
+    };
+    for right in [false, true] {
+        let store = dir.path().join(if right { "store-b" } else { "store-a" });
+        let password = if right { USER.1 } else { "wrong" };
+        let service =
+            common::start_recorder(config(pull(password)), common::test_archiver(&store)).await;
+        let board = service.pipeline.status.clone();
+        let pbx = Simulator::new(&service.url, None).unwrap();
+        for cdr in call.cdrs() {
+            pbx.send_cdr(&cdr).await.unwrap();
+        }
+        if right {
+            wait("the record", Duration::from_secs(30), || {
+                common::stored_records(&store).len() == 1
+            })
+            .await;
+            wait("the source emptied", Duration::from_secs(15), || {
+                captures_in(&source) == 0
+            })
+            .await;
+            assert_eq!(board.snapshot().lamps.pcap, Lamp::Green);
+        } else {
+            // the server refuses the login: nothing taken, nothing deleted, lamp red
+            wait("the PCAP lamp red", Duration::from_secs(15), || {
+                board.snapshot().lamps.pcap == Lamp::Red
+            })
+            .await;
+            assert_eq!(captures_in(&source), 1);
+            assert!(common::stored_records(&store).is_empty());
+            let log = fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
+            assert!(
+                log.contains("auth_digest") && log.contains("password mismatch"),
+                "the recorder answered with a Digest login (Apache's log: {log})"
+            );
         }
         service.stop().await;
     }
