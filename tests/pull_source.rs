@@ -463,38 +463,12 @@ async fn an_https_source_is_trusted_only_with_its_certificate() {
         trusted_cert,
     };
     for trusted in [None, Some(fs::read(dir.path().join("cert.pem")).unwrap())] {
+        // a self-signed certificate is not trusted by default
         let with_cert = trusted.is_some();
         let store = dir
             .path()
             .join(if with_cert { "store-b" } else { "store-a" });
-        let service =
-            common::start_recorder(config(pull(trusted)), common::test_archiver(&store)).await;
-        let recorder = service.url.clone();
-        let board = service.pipeline.status.clone();
-        let pbx = Simulator::new(&recorder, None).unwrap();
-        for cdr in call.cdrs() {
-            pbx.send_cdr(&cdr).await.unwrap();
-        }
-        if with_cert {
-            wait("the record", Duration::from_secs(30), || {
-                common::stored_records(&store).len() == 1
-            })
-            .await;
-            wait("the source emptied", Duration::from_secs(15), || {
-                captures_in(&source) == 0
-            })
-            .await;
-            assert_eq!(board.snapshot().lamps.pcap, Lamp::Green);
-        } else {
-            // a self-signed certificate is not trusted by default
-            wait("the PCAP lamp red", Duration::from_secs(15), || {
-                board.snapshot().lamps.pcap == Lamp::Red
-            })
-            .await;
-            assert_eq!(captures_in(&source), 1, "nothing taken, nothing deleted");
-            assert!(common::stored_records(&store).is_empty());
-        }
-        service.stop().await;
+        pull_once(pull(trusted), &store, &call, &source, with_cert).await;
     }
 }
 
@@ -515,40 +489,56 @@ async fn a_source_that_takes_only_digest_logins_is_pulled_with_digest() {
         max_capture: 20_000_000,
         trusted_cert: None,
     };
-    for right in [false, true] {
-        let store = dir.path().join(if right { "store-b" } else { "store-a" });
-        let password = if right { USER.1 } else { "wrong" };
-        let service =
-            common::start_recorder(config(pull(password)), common::test_archiver(&store)).await;
-        let board = service.pipeline.status.clone();
-        let pbx = Simulator::new(&service.url, None).unwrap();
-        for cdr in call.cdrs() {
-            pbx.send_cdr(&cdr).await.unwrap();
-        }
-        if right {
-            wait("the record", Duration::from_secs(30), || {
-                common::stored_records(&store).len() == 1
-            })
-            .await;
-            wait("the source emptied", Duration::from_secs(15), || {
-                captures_in(&source) == 0
-            })
-            .await;
-            assert_eq!(board.snapshot().lamps.pcap, Lamp::Green);
-        } else {
-            // the server refuses the login: nothing taken, nothing deleted, lamp red
-            wait("the PCAP lamp red", Duration::from_secs(15), || {
-                board.snapshot().lamps.pcap == Lamp::Red
-            })
-            .await;
-            assert_eq!(captures_in(&source), 1);
-            assert!(common::stored_records(&store).is_empty());
-            let log = fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
-            assert!(
-                log.contains("auth_digest") && log.contains("password mismatch"),
-                "the recorder answered with a Digest login (Apache's log: {log})"
-            );
-        }
-        service.stop().await;
+    pull_once(
+        pull("wrong"),
+        &dir.path().join("store-a"),
+        &call,
+        &source,
+        false,
+    )
+    .await;
+    let log = fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
+    assert!(
+        log.contains("auth_digest") && log.contains("password mismatch"),
+        "the recorder answered with a Digest login (Apache's log: {log})"
+    );
+    pull_once(
+        pull(USER.1),
+        &dir.path().join("store-b"),
+        &call,
+        &source,
+        true,
+    )
+    .await;
+}
+
+/// Runs a recorder that pulls with `pull` and gets `call`'s CDRs. With `takes`, the
+/// capture waiting at `source` must be archived and deleted there, with the PCAP lamp
+/// green; without, the lamp must turn red with nothing taken and nothing deleted.
+async fn pull_once(pull: PullConfig, store: &Path, call: &SimCall, source: &Path, takes: bool) {
+    let service = common::start_recorder(config(pull), common::test_archiver(store)).await;
+    let board = service.pipeline.status.clone();
+    let pbx = Simulator::new(&service.url, None).unwrap();
+    for cdr in call.cdrs() {
+        pbx.send_cdr(&cdr).await.unwrap();
     }
+    if takes {
+        wait("the record", Duration::from_secs(30), || {
+            common::stored_records(store).len() == 1
+        })
+        .await;
+        wait("the source emptied", Duration::from_secs(15), || {
+            captures_in(source) == 0
+        })
+        .await;
+        assert_eq!(board.snapshot().lamps.pcap, Lamp::Green);
+    } else {
+        wait("the PCAP lamp red", Duration::from_secs(15), || {
+            board.snapshot().lamps.pcap == Lamp::Red
+        })
+        .await;
+        assert_eq!(captures_in(source), 1, "nothing taken, nothing deleted");
+        assert!(common::stored_records(store).is_empty());
+    }
+    service.stop().await;
 }

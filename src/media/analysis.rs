@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 use super::codec::Codec;
 use super::link::Datagram;
 use super::payload_map::{CodecMemo, PayloadMap};
+use super::recent_pair::RecentPair;
 use super::rtp::RtpPacket;
 use super::time::{CaptureTime, extend_seq, extend_timestamp, round_i64};
 
@@ -335,9 +336,8 @@ pub struct Analysis {
     /// In order of first appearance (a flow's `order` is its index).
     flows: Vec<FlowAnalysis>,
     index: HashMap<FlowKey, usize>,
-    /// The two flows used last, tried before the hash: a call's packets alternate
-    /// between its two directions.
-    recent: [usize; 2],
+    /// The two flows used last, tried before the hash.
+    recent: RecentPair,
     pub payloads: PayloadMap,
     /// Capture time that all relative seconds count from.
     pub epoch: Option<CaptureTime>,
@@ -369,20 +369,21 @@ impl Analysis {
             src: d.src,
             dst: d.dst,
         };
-        let is = |i: usize| self.flows.get(i).is_some_and(|f| f.key == key);
-        let i = if is(self.recent[0]) {
-            self.recent[0]
-        } else if is(self.recent[1]) {
-            self.recent.swap(0, 1);
-            self.recent[0]
-        } else {
-            let order = self.flows.len();
-            let i = *self.index.entry(key).or_insert(order);
-            if i == order {
-                self.flows.push(FlowAnalysis::new(key, d.time, order));
+        let flows = &self.flows;
+        let i = match self
+            .recent
+            .find(|i| flows.get(i).is_some_and(|f| f.key == key))
+        {
+            Some(i) => i,
+            None => {
+                let order = self.flows.len();
+                let i = *self.index.entry(key).or_insert(order);
+                if i == order {
+                    self.flows.push(FlowAnalysis::new(key, d.time, order));
+                }
+                self.recent.used(i);
+                i
             }
-            self.recent = [i, self.recent[0]];
-            i
         };
         let flow = &mut self.flows[i];
         flow.udp_packets += 1;

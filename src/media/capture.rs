@@ -455,13 +455,9 @@ mod tests {
     /// at every place, read through a source that hands out few bytes at a time.
     #[test]
     fn classic_pcap_reads_as_pcap_parser_reads_it() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x2545_f491_4f6c_dd1d);
+        let mut next = move |n: u64| rng.random_range(0..n);
         for round in 0..8 {
             let big_endian = round % 2 == 1;
             let nanoseconds = round / 2 % 2 == 1;

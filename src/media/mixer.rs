@@ -250,13 +250,9 @@ mod tests {
     /// same samples, also across its wrap, growth, window releases and jumps ahead.
     #[test]
     fn the_ring_gives_what_a_plain_timeline_gives() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x9e37_79b9_7f4a_7c15);
+        let mut next = move |n: u64| rng.random_range(0..n);
         for round in 0..40 {
             let total = 20_000 + next(200_000) as i64;
             let collected = Rc::new(RefCell::new([Vec::new(), Vec::new()]));
@@ -271,6 +267,7 @@ mod tests {
             );
             let mut expected = [vec![silence; total as usize], vec![silence; total as usize]];
             let mut position = 0i64;
+            let mut last_len = 0i64;
             let mut late = 0u64;
             for _ in 0..2_000 {
                 let channel = next(2) as usize;
@@ -278,9 +275,12 @@ mod tests {
                 position = match next(10) {
                     0 => position - next(3 * rate as u64) as i64, // late or reordered
                     1 => position + next(30 * rate as u64) as i64, // a jump ahead
+                    // right after the last write, or a place or two beyond it
+                    2..=5 => position + last_len + next(3) as i64,
                     _ => position + next(200) as i64,
                 }
                 .max(0);
+                last_len = len as i64;
                 let value = 1 + next(30_000) as i16;
                 if value < 256 || next(4) == 0 {
                     // bytes (the A-law passthrough) take the same way in

@@ -16,6 +16,7 @@ pub mod link;
 pub mod mixer;
 pub mod passthrough;
 pub mod payload_map;
+pub mod recent_pair;
 pub mod render;
 pub mod rtp;
 pub mod sides;

@@ -118,12 +118,10 @@ mod tests {
             f64::INFINITY,
             f64::NEG_INFINITY,
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         for _ in 0..100_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let unit: f64 = rng.random();
             values.push((unit - 0.5) * 2e7);
             values.push(((unit - 0.5) * 2e7).trunc() + 0.5);
         }
