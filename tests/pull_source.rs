@@ -95,13 +95,7 @@ fn start_nginx(dir: &Path, tls: bool) -> Option<Nginx> {
         );
         return None;
     };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let root = dir.join("www");
-    fs::create_dir_all(root.join("rec")).unwrap();
+    let (port, root) = served_folder(dir);
     fs::create_dir_all(dir.join("tmp")).unwrap();
     fs::write(
         dir.join("htpasswd"),
@@ -187,13 +181,7 @@ fn start_apache(dir: &Path) -> Option<Apache> {
         eprintln!("skipped: Apache is not installed (apt install apache2-bin)");
         return None;
     }
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let root = dir.join("www");
-    fs::create_dir_all(root.join("rec")).unwrap();
+    let (port, root) = served_folder(dir);
     fs::create_dir_all(dir.join("lock")).unwrap();
     // started as root, Apache serves as `nobody`, which must be able to delete
     for d in [root.join("rec"), dir.join("lock")] {
@@ -256,6 +244,18 @@ DavLockDB {d}/lock/davlock
 fn md5_hex(text: &str) -> String {
     use md5::{Digest, Md5};
     hex::encode(Md5::digest(text.as_bytes()))
+}
+
+/// A free loopback port and the document root `DIR/www` with its `rec/` folder.
+fn served_folder(dir: &Path) -> (u16, PathBuf) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let root = dir.join("www");
+    fs::create_dir_all(root.join("rec")).unwrap();
+    (port, root)
 }
 
 fn config(pull: PullConfig) -> ServiceConfig {

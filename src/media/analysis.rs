@@ -132,11 +132,6 @@ impl Segment {
         ts as f64 / f64::from(self.clock) + a + b * self.media_seconds(ts)
     }
 
-    /// Output sample index of the sample at `ts`, for output sample 0 at `origin` seconds.
-    pub fn position(&self, ts: i64, origin: f64, rate: u32) -> i64 {
-        self.placement(origin, rate).position(ts)
-    }
-
     /// What placing this segment's packets on a timeline needs, worked out once.
     pub fn placement(&self, origin: f64, rate: u32) -> Placement {
         Placement {

@@ -73,6 +73,16 @@ impl Read for CaptureReader<'_> {
 mod tests {
     use super::*;
 
+    fn read_all(source: &CaptureSource) -> Vec<u8> {
+        let mut read = Vec::new();
+        source
+            .reader()
+            .expect("reader")
+            .read_to_end(&mut read)
+            .expect("read");
+        read
+    }
+
     #[test]
     fn small_captures_are_held_and_large_ones_reopened() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -80,25 +90,13 @@ mod tests {
         std::fs::write(&small, b"0123456789").expect("write");
         let source = CaptureSource::open(&small).expect("open");
         assert_eq!(source.bytes(), Some(&b"0123456789"[..]));
-        let mut read = Vec::new();
-        source
-            .reader()
-            .expect("reader")
-            .read_to_end(&mut read)
-            .expect("read");
-        assert_eq!(read, b"0123456789");
+        assert_eq!(read_all(&source), b"0123456789");
 
         let large = dir.path().join("large.pcap");
         let file = File::create(&large).expect("create");
         file.set_len(IN_MEMORY_LIMIT + 1).expect("grow");
         let source = CaptureSource::open(&large).expect("open");
         assert!(source.bytes().is_none());
-        let mut read = Vec::new();
-        source
-            .reader()
-            .expect("reader")
-            .read_to_end(&mut read)
-            .expect("read");
-        assert_eq!(read.len() as u64, IN_MEMORY_LIMIT + 1);
+        assert_eq!(read_all(&source).len() as u64, IN_MEMORY_LIMIT + 1);
     }
 }

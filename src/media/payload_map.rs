@@ -65,20 +65,11 @@ impl PayloadMap {
         (codec, clock)
     }
 
-    /// The codec and RTP clock rate of one packet of the flow to `dst`: what
-    /// [`Self::resolve`] and [`Self::clock`] say, remembered per flow and payload type.
-    pub fn codec_and_clock(
-        &mut self,
-        dst: SocketAddr,
-        payload_type: u8,
-        payload: &[u8],
-    ) -> (Codec, u32) {
-        let (codec, clock, _) = self.look_up(dst, payload_type, payload);
-        (codec, clock)
-    }
-
-    /// The answer, and whether it was guessed from the payload's shape (then it holds
-    /// for this packet only).
+    /// The codec and RTP clock rate of one packet of the flow to `dst` (what
+    /// [`Self::resolve`] and [`Self::clock`] say, remembered per receiver and payload
+    /// type, for a flow whose own memo does not hold the answer: DTX alternates comfort
+    /// noise and audio), and whether it was guessed from the payload's shape (then it
+    /// holds for this packet only).
     fn look_up(&mut self, dst: SocketAddr, payload_type: u8, payload: &[u8]) -> (Codec, u32, bool) {
         if let Some((_, (codec, clock))) = self.memo.iter().find(|(k, _)| *k == (dst, payload_type))
         {
