@@ -6,11 +6,13 @@
 //! real shapes, 8 calls in flight. It prints the sustained rate (calls archived per
 //! second from the first PUT to the last record) and the latency from "capture complete
 //! and CDR acknowledged" to "record final in STORE" (p50, p99, max), and compares with
-//! the least any recorder must do: `cp` of the same captures to the same disk. A second
-//! run sends N calls paced at the goal's 100 calls/s, so that rate and latency are
-//! measured together (a burst faster than the recorder only measures the queue); a
-//! third (N/4 calls at 20 calls/s) gives the latency when calls do not queue.
-//! `CALLREC_BENCH_DIR` chooses the disk (default: the current folder).
+//! the least any recorder must do: `cp` of as many captures to the same disk (run last,
+//! so that its writes do not slow the others). A second run sends N calls paced at the
+//! goal's 100 calls/s, so that rate and latency are measured together (a burst faster
+//! than the recorder only measures the queue); a third (N/4 calls at 20 calls/s) gives
+//! the latency when calls do not queue.
+//! `CALLREC_BENCH_DIR` chooses the disk (default: the current folder);
+//! `CALLREC_BENCH_RUNS` picks runs from `burst,peer,sustained,paced` (default: all).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -36,23 +38,44 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
+    let runs =
+        std::env::var("CALLREC_BENCH_RUNS").unwrap_or_else(|_| "burst,peer,sustained,paced".into());
+    let runs: Vec<&str> = runs.split(',').map(str::trim).collect();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    println!("burst: {n} calls as fast as the simulator sends them");
-    runtime.block_on(run(n, None));
-    println!("sustained: {n} calls paced at the goal's 100 calls/s");
-    runtime.block_on(run(n, Some(100.0)));
-    let rate = 20.0;
-    println!(
-        "paced: {} calls at {rate} calls/s (below capacity: latency without queueing)",
-        n / 4
-    );
-    runtime.block_on(run(n / 4, Some(rate)));
+    // Each run's folder is deleted only at the end: on ext4 without a journal, a file
+    // created within minutes of many deletions pays for skipping every freed inode,
+    // so deleting one run's 5000 files would slow the next run's every file creation.
+    let mut folders = Vec::new();
+    if runs.contains(&"burst") {
+        println!("burst: {n} calls as fast as the simulator sends them");
+        folders.push(runtime.block_on(run(n, None)));
+    }
+    if runs.contains(&"sustained") {
+        println!("sustained: {n} calls paced at the goal's 100 calls/s");
+        folders.push(runtime.block_on(run(n, Some(100.0))));
+    }
+    if runs.contains(&"paced") {
+        let rate = 20.0;
+        println!(
+            "paced: {} calls at {rate} calls/s (below capacity: latency without queueing)",
+            n / 4
+        );
+        folders.push(runtime.block_on(run(n / 4, Some(rate))));
+    }
+    // last, so that its writes (flushed by `sync`) do not slow the recorder's runs
+    if runs.contains(&"peer") {
+        folders.push(peer(n));
+    }
 }
 
-async fn run(n: usize, rate: Option<f64>) {
-    let dir =
-        tempfile::tempdir_in(std::env::var("CALLREC_BENCH_DIR").unwrap_or_else(|_| ".".into()))
-            .expect("tempdir");
+fn bench_dir() -> tempfile::TempDir {
+    tempfile::tempdir_in(std::env::var("CALLREC_BENCH_DIR").unwrap_or_else(|_| ".".into()))
+        .expect("tempdir")
+}
+
+/// One run; returns its folder, which is deleted when dropped.
+async fn run(n: usize, rate: Option<f64>) -> tempfile::TempDir {
+    let dir = bench_dir();
     let store = Store::new(dir.path().join("store"));
     let archiver = Archiver {
         store: store.clone(),
@@ -88,7 +111,12 @@ async fn run(n: usize, rate: Option<f64>) {
     }
     // 16 distinct captures, reused under each call's own name
     let t = Instant::now();
-    let captures: Vec<Vec<u8>> = calls.iter().take(16).map(|c| c.capture().1).collect();
+    // shared bytes: a real PBX does not copy 4 MB on the recorder's machine per call
+    let captures: Vec<axum::body::Bytes> = calls
+        .iter()
+        .take(16)
+        .map(|c| c.capture().1.into())
+        .collect();
     let capture_bytes: usize = captures[0].len();
     println!(
         "generated 16 distinct 3-minute G.711 captures ({:.1} MB each) in {:.1} s",
@@ -199,15 +227,20 @@ async fn run(n: usize, rate: Option<f64>) {
     );
     stop_tx.send(true).expect("stop");
     running.await.expect("join").expect("service");
-    if rate.is_some() {
-        return;
-    }
+    dir
+}
 
-    // the peer: copying the same bytes to the same disk, one file per call, synced
+/// The peer: copying a capture of the same size to the same disk, one file per call,
+/// synced; the least any recorder must do.
+fn peer(n: usize) -> tempfile::TempDir {
+    let dir = bench_dir();
     let peer_dir = dir.path().join("cp");
     std::fs::create_dir_all(&peer_dir).expect("dir");
     let source = dir.path().join("capture.pcap");
-    std::fs::write(&source, &captures[0]).expect("write");
+    let now = jiff::Timestamp::now().as_second();
+    let mut call = scripted_calls(1, 180.0, now - 3600, 3).remove(0);
+    call.codec = SynthCodec::Pcma;
+    std::fs::write(&source, call.capture().1).expect("write");
     let t = Instant::now();
     let batch: Vec<String> = (0..n)
         .map(|i| peer_dir.join(format!("{i}.pcap")).display().to_string())
@@ -226,10 +259,11 @@ async fn run(n: usize, rate: Option<f64>) {
     }
     let cp = t.elapsed();
     println!(
-        "peer: cp of the same {n} captures + sync: {:.1} s = {:.0} files/s (callrec also converts, signs, seals and logs)",
+        "peer: cp of {n} captures of the same size + sync: {:.1} s = {:.0} files/s (callrec also converts, signs, seals and logs)",
         cp.as_secs_f64(),
         n as f64 / cp.as_secs_f64()
     );
+    dir
 }
 
 /// Conference ids of the records in the month folders.

@@ -3,6 +3,7 @@
 //! disk bound) runs on blocking threads.
 
 pub mod cdr_intake;
+pub mod cdr_journal;
 pub mod digest_auth;
 pub mod health;
 pub mod http_client;

@@ -197,6 +197,15 @@ impl Pipeline {
         for cdr in spool.cdrs()? {
             book.add(&cdr);
         }
+        if spool.unreadable_cdrs() > 0 {
+            status.event(
+                "warning",
+                format!(
+                    "journal: {} unreadable CDR line(s) in REC/cdr skipped",
+                    spool.unreadable_cdrs()
+                ),
+            );
+        }
         let workers = Arc::new(Semaphore::new(config.workers.max(1)));
         let modes = Mutex::new(ModeState::open(&archiver.store)?);
         let licences = Mutex::new(LicenceBook::open(&archiver.store, config.agents.licences)?);

@@ -6,7 +6,8 @@
 //! REC/incoming/<name>                 a received capture
 //! REC/incoming/<name>.partial         marker: the upload ended early (kept, flagged)
 //! REC/incoming/.<name>.part-<pid>-<n> an upload in progress
-//! REC/cdr/<key>.cdr                   one received CDR (key = dedup key), kept 31 days
+//! REC/cdr/YYYY-MM-DD.jsonl           the CDRs received that day (UTC), kept 31 days
+//!                                     (see [`CdrJournal`])
 //! REC/failed/<name>                   a capture with nothing usable in it (kept for a human)
 //! REC/pulled/<name>                   fetched from a pull source; holds its location there,
 //!                                     deleted at the source once the journal is done with it
@@ -19,6 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use super::cdr_intake::Received;
+use super::cdr_journal::CdrJournal;
 use crate::archive::store::{Store, sync_parent, write_atomic};
 
 /// The longest capture name accepted.
@@ -53,7 +55,7 @@ pub struct Spooled {
 #[derive(Debug)]
 pub struct Spool {
     incoming: PathBuf,
-    cdr: PathBuf,
+    cdrs: CdrJournal,
     failed: PathBuf,
     pulled: PathBuf,
     counter: AtomicU64,
@@ -66,12 +68,12 @@ impl Spool {
         let rec = store.rec();
         let spool = Spool {
             incoming: rec.join("incoming"),
-            cdr: rec.join("cdr"),
+            cdrs: CdrJournal::open(&rec.join("cdr"))?,
             failed: rec.join("failed"),
             pulled: rec.join("pulled"),
             counter: AtomicU64::new(0),
         };
-        for dir in [&spool.incoming, &spool.cdr, &spool.failed, &spool.pulled] {
+        for dir in [&spool.incoming, &spool.failed, &spool.pulled] {
             fs::create_dir_all(dir)?;
         }
         for entry in fs::read_dir(&spool.incoming)?.flatten() {
@@ -191,61 +193,25 @@ impl Spool {
 
     /// Stores a CDR durably; `false` when the same CDR was already there.
     pub fn save_cdr(&self, cdr: &Received) -> io::Result<bool> {
-        let path = self.cdr.join(format!("{}.cdr", cdr.dedup_key()));
-        if path.exists() {
-            return Ok(false);
-        }
-        write_atomic(&path, cdr.text().as_bytes())?;
-        Ok(true)
+        self.cdrs.save(cdr)
     }
 
     /// Deletes CDRs received more than `age` ago; returns how many. A call's CDRs are in
     /// its records' sidecars, and no capture waits that long for its CDR (the longest
     /// countdown is under 14 hours), so the journal need not keep them: without this it
-    /// would grow by two files a call for ever, and be read whole at every start.
+    /// would grow for ever, and be read whole at every start.
     pub fn prune_cdrs(&self, age: std::time::Duration) -> io::Result<usize> {
-        let Some(cutoff) = SystemTime::now().checked_sub(age) else {
-            return Ok(0);
-        };
-        let mut removed = 0;
-        for entry in fs::read_dir(&self.cdr)?.flatten() {
-            if !entry.file_name().to_string_lossy().ends_with(".cdr") {
-                continue;
-            }
-            let old = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t < cutoff);
-            if old {
-                match fs::remove_file(entry.path()) {
-                    Ok(()) => removed += 1,
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(e),
-                }
-            }
-        }
-        Ok(removed)
+        self.cdrs.prune(age)
     }
 
-    /// Every CDR in the journal.
+    /// Every CDR in the journal, in the order received.
     pub fn cdrs(&self) -> io::Result<Vec<Received>> {
-        let mut out = Vec::new();
-        let mut paths: Vec<(SystemTime, PathBuf)> = fs::read_dir(&self.cdr)?
-            .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".cdr"))
-            .map(|e| {
-                let t = e
-                    .metadata()
-                    .and_then(|m| m.modified())
-                    .unwrap_or(SystemTime::UNIX_EPOCH);
-                (t, e.path())
-            })
-            .collect();
-        paths.sort();
-        for (_, path) in paths {
-            out.push(Received::from_text(&fs::read_to_string(&path)?));
-        }
-        Ok(out)
+        self.cdrs.entries()
+    }
+
+    /// Journal lines that could not be read when the spool was opened.
+    pub fn unreadable_cdrs(&self) -> usize {
+        self.cdrs.skipped()
     }
 }
 
@@ -301,35 +267,5 @@ mod tests {
         assert!(spool.save_cdr(&Received::Pbx("<cdr/>".into())).unwrap());
         assert!(!spool.save_cdr(&Received::Pbx("<cdr/>".into())).unwrap());
         assert_eq!(spool.cdrs().unwrap().len(), 1);
-    }
-
-    #[test]
-    fn cdrs_older_than_the_keep_time_are_pruned_and_newer_ones_stay() {
-        let dir = tempfile::tempdir().unwrap();
-        let spool = Spool::open(&Store::new(dir.path())).unwrap();
-        spool
-            .save_cdr(&Received::Pbx("<cdr id=\"old\"/>".into()))
-            .unwrap();
-        spool
-            .save_cdr(&Received::Pbx("<cdr id=\"new\"/>".into()))
-            .unwrap();
-        let old = Received::Pbx("<cdr id=\"old\"/>".into());
-        let path = spool.cdr.join(format!("{}.cdr", old.dedup_key()));
-        let month_ago = SystemTime::now() - std::time::Duration::from_secs(40 * 86_400);
-        fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(month_ago)
-            .unwrap();
-        let removed = spool
-            .prune_cdrs(std::time::Duration::from_secs(31 * 86_400))
-            .unwrap();
-        assert_eq!(removed, 1);
-        assert!(!path.exists());
-        assert_eq!(
-            spool.cdrs().unwrap(),
-            vec![Received::Pbx("<cdr id=\"new\"/>".into())]
-        );
     }
 }

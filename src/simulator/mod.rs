@@ -233,8 +233,13 @@ impl Simulator {
         }
     }
 
-    /// Uploads a capture as a device does.
-    pub async fn put_capture(&self, name: &str, bytes: Vec<u8>) -> Result<(), SimError> {
+    /// Uploads a capture as a device does. The body may be shared bytes (`Bytes`), so
+    /// a caller that uploads the same capture many times does not copy it each time.
+    pub async fn put_capture(
+        &self,
+        name: &str,
+        bytes: impl Into<reqwest::Body>,
+    ) -> Result<(), SimError> {
         let response = self
             .request(reqwest::Method::PUT, format!("{}/rec/{name}", self.base))
             .body(bytes)
