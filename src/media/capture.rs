@@ -83,15 +83,47 @@ struct Interface {
     offset: i64,
 }
 
+/// Where a capture is read from. A source that holds the whole capture in memory says
+/// so, and its frames are then parsed where they lie instead of being copied into a
+/// read buffer first (two copies of every capture the recorder archives).
+pub trait CaptureInput: Read + Send {
+    /// The whole capture, when it is in memory.
+    fn whole(&self) -> Option<&[u8]> {
+        None
+    }
+}
+
+impl CaptureInput for std::fs::File {}
+
+impl<R: Read + Send> CaptureInput for std::io::BufReader<R> {}
+
+impl CaptureInput for &[u8] {
+    fn whole(&self) -> Option<&[u8]> {
+        Some(self)
+    }
+}
+
+impl<T: AsRef<[u8]> + Send> CaptureInput for std::io::Cursor<T> {
+    fn whole(&self) -> Option<&[u8]> {
+        let bytes = self.get_ref().as_ref();
+        bytes.get(usize::try_from(self.position()).ok()?..)
+    }
+}
+
 /// Reads every frame of a capture and passes it to `on_frame`.
 ///
 /// Errors only when nothing could be read at all (not a capture, unreadable);
 /// damage later in the file is reported in the summary.
 pub fn read_frames<R, F>(mut source: R, on_frame: F) -> Result<CaptureSummary, MediaError>
 where
-    R: Read + Send,
+    R: CaptureInput,
     F: FnMut(&Frame<'_>),
 {
+    if let Some(bytes) = source.whole()
+        && let Some(header) = ClassicHeader::parse(bytes)
+    {
+        return Ok(read_classic_in_place(&bytes[24..], header, on_frame));
+    }
     let mut start = [0u8; 24];
     let got = read_up_to(&mut source, &mut start)?;
     if let Some(header) = ClassicHeader::parse(&start[..got]) {
@@ -188,62 +220,117 @@ impl ClassicHeader {
     }
 }
 
+const RECORD_HEADER: usize = 16;
+
+/// Why [`take_records`] stopped.
+enum Stop {
+    /// The next record needs this many bytes from where it stopped.
+    NeedMore(usize),
+    /// A record length no capture has: reading ends here.
+    Corrupt,
+}
+
+/// Hands every whole record at the start of `bytes` to `on_frame`, where it lies;
+/// returns how many bytes those records took and why it stopped.
+fn take_records<F>(
+    bytes: &[u8],
+    header: ClassicHeader,
+    summary: &mut CaptureSummary,
+    on_frame: &mut F,
+) -> (usize, Stop)
+where
+    F: FnMut(&Frame<'_>),
+{
+    let units = if header.nanoseconds {
+        1_000_000_000
+    } else {
+        1_000_000
+    };
+    let mut at = 0;
+    loop {
+        let held = bytes.len() - at;
+        if held < RECORD_HEADER {
+            return (at, Stop::NeedMore(RECORD_HEADER));
+        }
+        let caplen = header.u32_at(bytes, at + 8) as usize;
+        if caplen > MAX_RECORD {
+            summary.truncated = true;
+            summary.warnings.push(format!(
+                "record larger than {MAX_RECORD} bytes: treated as corruption, reading stopped"
+            ));
+            return (at, Stop::Corrupt);
+        }
+        let wanted = RECORD_HEADER + caplen;
+        if held < wanted {
+            return (at, Stop::NeedMore(wanted));
+        }
+        let seconds = header.u32_at(bytes, at);
+        let fraction = header.u32_at(bytes, at + 4);
+        let time = CaptureTime::from_parts(i64::from(seconds), u64::from(fraction), units);
+        summary.frames += 1;
+        on_frame(&Frame {
+            time,
+            link: header.link,
+            data: &bytes[at + RECORD_HEADER..at + wanted],
+        });
+        at += wanted;
+        summary.bytes += wanted as u64;
+    }
+}
+
+fn classic_summary() -> CaptureSummary {
+    CaptureSummary {
+        format: CaptureFormat::Pcap,
+        bytes: 24,
+        ..CaptureSummary::default()
+    }
+}
+
+fn cut_short(summary: &mut CaptureSummary, left: usize) {
+    summary.truncated = true;
+    summary.warnings.push(format!(
+        "capture ends inside a record ({left} bytes left over): the file was cut short"
+    ));
+}
+
+/// Reads the records of a classic pcap file held in memory, without copying them.
+fn read_classic_in_place<F>(
+    records: &[u8],
+    header: ClassicHeader,
+    mut on_frame: F,
+) -> CaptureSummary
+where
+    F: FnMut(&Frame<'_>),
+{
+    let mut summary = classic_summary();
+    let (used, stop) = take_records(records, header, &mut summary, &mut on_frame);
+    if matches!(stop, Stop::NeedMore(_)) && used < records.len() {
+        cut_short(&mut summary, records.len() - used);
+    }
+    summary
+}
+
 /// Reads the records of a classic pcap file whose header has been read.
 fn read_classic<R, F>(mut source: R, header: ClassicHeader, mut on_frame: F) -> CaptureSummary
 where
     R: Read,
     F: FnMut(&Frame<'_>),
 {
-    const RECORD_HEADER: usize = 16;
-    let mut summary = CaptureSummary {
-        format: CaptureFormat::Pcap,
-        bytes: 24,
-        ..CaptureSummary::default()
-    };
-    let units = if header.nanoseconds {
-        1_000_000_000
-    } else {
-        1_000_000
-    };
+    let mut summary = classic_summary();
     let mut buffer = vec![0u8; READ_BUFFER];
     // buffer[at..end] holds bytes read and not yet consumed
     let (mut at, mut end) = (0, 0);
     let mut exhausted = false;
     loop {
-        let held = end - at;
-        let wanted = if held >= RECORD_HEADER {
-            let caplen = header.u32_at(&buffer, at + 8) as usize;
-            if caplen > MAX_RECORD {
-                summary.truncated = true;
-                summary.warnings.push(format!(
-                    "record larger than {MAX_RECORD} bytes: treated as corruption, reading stopped"
-                ));
-                break;
-            }
-            RECORD_HEADER + caplen
-        } else {
-            RECORD_HEADER
+        let (used, stop) = take_records(&buffer[at..end], header, &mut summary, &mut on_frame);
+        at += used;
+        let Stop::NeedMore(wanted) = stop else {
+            break;
         };
-        if held >= wanted {
-            let seconds = header.u32_at(&buffer, at);
-            let fraction = header.u32_at(&buffer, at + 4);
-            let time = CaptureTime::from_parts(i64::from(seconds), u64::from(fraction), units);
-            summary.frames += 1;
-            on_frame(&Frame {
-                time,
-                link: header.link,
-                data: &buffer[at + RECORD_HEADER..at + wanted],
-            });
-            at += wanted;
-            summary.bytes += wanted as u64;
-            continue;
-        }
+        let held = end - at;
         if exhausted {
             if held > 0 {
-                summary.truncated = true;
-                summary.warnings.push(format!(
-                    "capture ends inside a record ({held} bytes left over): the file was cut short"
-                ));
+                cut_short(&mut summary, held);
             }
             break;
         }
@@ -435,19 +522,39 @@ mod tests {
 
     type Frames = Vec<(i64, i32, Vec<u8>)>;
 
-    fn try_frames_of(bytes: &[u8], by_hand: bool) -> Result<(Frames, CaptureSummary), MediaError> {
+    /// The three ways a capture is read.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Way {
+        /// by hand, parsed where it lies in memory
+        InPlace,
+        /// by hand, through the read buffer
+        Streamed,
+        /// by `pcap_parser`, the reference
+        Parser,
+    }
+
+    /// A source that does not say it is in memory.
+    struct Streamed<'a>(&'a [u8]);
+    impl Read for Streamed<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.0.read(buf)
+        }
+    }
+    impl CaptureInput for Streamed<'_> {}
+
+    fn try_frames_of(bytes: &[u8], way: Way) -> Result<(Frames, CaptureSummary), MediaError> {
         let mut frames = Vec::new();
         let on_frame = |f: &Frame<'_>| frames.push((f.time.0, f.link.0, f.data.to_vec()));
-        let summary = if by_hand {
-            read_frames(bytes, on_frame)
-        } else {
-            read_with_parser(bytes, on_frame)
+        let summary = match way {
+            Way::InPlace => read_frames(bytes, on_frame),
+            Way::Streamed => read_frames(Streamed(bytes), on_frame),
+            Way::Parser => read_with_parser(bytes, on_frame),
         }?;
         Ok((frames, summary))
     }
 
-    fn frames_of(bytes: &[u8], by_hand: bool) -> (Frames, CaptureSummary) {
-        try_frames_of(bytes, by_hand).expect("readable")
+    fn frames_of(bytes: &[u8], way: Way) -> (Frames, CaptureSummary) {
+        try_frames_of(bytes, way).expect("readable")
     }
 
     /// The hand-written reader and `pcap_parser` give the same frames, times and
@@ -501,25 +608,33 @@ mod tests {
                 put(&mut file, len + next(3) as u32);
                 file.extend((0..len).map(|_| next(256) as u8));
             }
-            let whole = frames_of(&file, true);
-            assert_eq!(whole, frames_of(&file, false));
+            let whole = frames_of(&file, Way::Parser);
             assert_eq!(whole.0.len(), 200);
             assert!(!whole.1.truncated);
+            for way in [Way::InPlace, Way::Streamed] {
+                assert_eq!(whole, frames_of(&file, way), "{way:?}");
+            }
             for cut in (0..file.len())
                 .step_by(97)
                 .chain([file.len() - 1, 25, 24, 23])
             {
-                if cut < 24 {
-                    // no whole file header: not a capture (or an empty one)
-                    let result = try_frames_of(&file[..cut], true);
-                    assert!(result.is_err() || result.is_ok_and(|(f, _)| f.is_empty()));
-                    continue;
+                for way in [Way::InPlace, Way::Streamed] {
+                    if cut < 24 {
+                        // no whole file header: not a capture (or an empty one)
+                        let result = try_frames_of(&file[..cut], way);
+                        assert!(result.is_err() || result.is_ok_and(|(f, _)| f.is_empty()));
+                        continue;
+                    }
+                    let (frames, summary) = frames_of(&file[..cut], way);
+                    let (expected, reference) = frames_of(&file[..cut], Way::Parser);
+                    assert_eq!(frames, expected, "{way:?} cut at {cut}");
+                    assert_eq!(
+                        summary.truncated, reference.truncated,
+                        "{way:?} cut at {cut}"
+                    );
+                    assert_eq!(summary.frames, reference.frames);
+                    assert_eq!(summary.bytes, reference.bytes, "{way:?} cut at {cut}");
                 }
-                let (frames, summary) = frames_of(&file[..cut], true);
-                let (expected, reference) = frames_of(&file[..cut], false);
-                assert_eq!(frames, expected, "cut at {cut}");
-                assert_eq!(summary.truncated, reference.truncated, "cut at {cut}");
-                assert_eq!(summary.frames, reference.frames);
             }
             // a source that returns a few bytes per read
             struct Trickle<'a>(&'a [u8]);
@@ -531,6 +646,7 @@ mod tests {
                     Ok(n)
                 }
             }
+            impl CaptureInput for Trickle<'_> {}
             let mut trickled = Vec::new();
             read_frames(Trickle(&file), |f| trickled.push(f.data.to_vec())).expect("read");
             assert_eq!(trickled.len(), 200);
@@ -546,13 +662,15 @@ mod tests {
         file.extend_from_slice(&[0; 8]);
         file.extend_from_slice(&u32::MAX.to_le_bytes());
         file.extend_from_slice(&u32::MAX.to_le_bytes());
-        let (frames, summary) = frames_of(&file, true);
-        assert!(frames.is_empty());
-        assert!(summary.truncated);
-        assert!(
-            summary.warnings[0].contains("corruption"),
-            "{:?}",
-            summary.warnings
-        );
+        for way in [Way::InPlace, Way::Streamed] {
+            let (frames, summary) = frames_of(&file, way);
+            assert!(frames.is_empty());
+            assert!(summary.truncated);
+            assert!(
+                summary.warnings[0].contains("corruption"),
+                "{:?}",
+                summary.warnings
+            );
+        }
     }
 }

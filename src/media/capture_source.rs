@@ -9,6 +9,8 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use super::capture::CaptureInput;
+
 /// Captures up to this size are read into memory: a 3-minute G.711 call is about
 /// 4 MB, so this covers calls of about 12 minutes.
 pub const IN_MEMORY_LIMIT: u64 = 16 << 20;
@@ -58,6 +60,15 @@ impl CaptureSource {
 pub enum CaptureReader<'a> {
     Memory(&'a [u8]),
     File(File),
+}
+
+impl CaptureInput for CaptureReader<'_> {
+    fn whole(&self) -> Option<&[u8]> {
+        match self {
+            CaptureReader::Memory(bytes) => Some(bytes),
+            CaptureReader::File(_) => None,
+        }
+    }
 }
 
 impl Read for CaptureReader<'_> {

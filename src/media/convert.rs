@@ -1,12 +1,12 @@
 //! Conversion and inspection of one capture: the two passes tied together.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::MediaError;
 use super::analysis::{Analysis, FlowKey, Segment};
-use super::capture::{CaptureSummary, read_frames};
+use super::capture::{CaptureInput, CaptureSummary, read_frames};
 use super::capture_source::CaptureSource;
 use super::codec::Codec;
 use super::flow_routes::FlowRoutes;
@@ -90,7 +90,7 @@ struct Plan {
     epoch: CaptureTime,
 }
 
-fn analyze<R: Read + Send>(source: R) -> Result<(Analysis, CaptureSummary), MediaError> {
+fn analyze<R: CaptureInput>(source: R) -> Result<(Analysis, CaptureSummary), MediaError> {
     let mut analysis = Analysis::default();
     let mut unsupported_links: Vec<i32> = Vec::new();
     let summary = read_frames(source, |frame| match udp_datagram(frame) {
@@ -173,7 +173,7 @@ fn plan(analysis: &Analysis, map: ChannelMap) -> Result<Plan, MediaError> {
     })
 }
 
-fn render<R: Read + Send>(
+fn render<R: CaptureInput>(
     source: R,
     analysis: &Analysis,
     plan: &Plan,
@@ -389,7 +389,7 @@ pub fn convert<F, R>(
 ) -> Result<Report, MediaError>
 where
     F: Fn() -> std::io::Result<R>,
-    R: Read + Send,
+    R: CaptureInput,
 {
     let (analysis, summary) = analyze(open()?)?;
     let plan = plan(&analysis, options.map)?;
@@ -407,7 +407,7 @@ where
 pub fn inspect<F, R>(open: F, map: ChannelMap) -> Result<Report, MediaError>
 where
     F: Fn() -> std::io::Result<R>,
-    R: Read + Send,
+    R: CaptureInput,
 {
     // DTMF timing needs the render pass; rendering into a sink that discards is cheap.
     let options = ConvertOptions {
