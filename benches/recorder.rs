@@ -227,6 +227,20 @@ async fn run(n: usize, rate: Option<f64>) -> tempfile::TempDir {
         pct(0.99) * 1e3,
         latencies.last().copied().unwrap_or(0.0) * 1e3
     );
+    if let Some(rate) = rate {
+        // Paced, the rate above cannot pass the offered rate; whether the recorder kept
+        // pace shows in how far the last record trails the last call sent.
+        let trail = total.saturating_sub(sent).as_secs_f64();
+        println!(
+            "offered {rate} calls/s: the last record came {:.2} s after the last call was sent ({})",
+            trail,
+            if trail <= 1.0 {
+                "kept pace"
+            } else {
+                "fell behind"
+            }
+        );
+    }
     // steadier than the rate on a disk whose speed drifts: the work a call costs
     println!(
         "CPU: {cpu:.1} s user+system in this process = {:.1} ms per call (simulator included; {:.0} % of {} cores)",
