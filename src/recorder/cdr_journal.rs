@@ -91,6 +91,7 @@ impl CdrJournal {
         }
         for (_, path) in single_files(dir)? {
             if let Some(key) = path.file_stem() {
+                // no day: such a file is pruned by its modification time
                 keys.insert(key.to_string_lossy().into_owned(), Date::MIN);
             }
         }
@@ -344,16 +345,22 @@ mod tests {
         assert_eq!(journal.skipped(), 0);
     }
 
-    #[test]
-    fn a_line_cut_by_a_kill_is_removed_and_the_next_cdr_is_whole() {
+    /// A journal holding CDR "1", with `tail` appended to its file afterwards.
+    fn journal_then(tail: &[u8]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let journal = CdrJournal::open(dir.path()).unwrap();
-        journal.save(&pbx("1")).unwrap();
-        drop(journal);
+        CdrJournal::open(dir.path())
+            .unwrap()
+            .save(&pbx("1"))
+            .unwrap();
         let (path, _) = day_files(dir.path()).unwrap().pop().unwrap();
         let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-        file.write_all(b"{\"key\":\"abc\",\"recei").unwrap();
-        drop(file);
+        file.write_all(tail).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_line_cut_by_a_kill_is_removed_and_the_next_cdr_is_whole() {
+        let dir = journal_then(b"{\"key\":\"abc\",\"recei");
         let journal = CdrJournal::open(dir.path()).unwrap();
         assert!(journal.save(&pbx("2")).unwrap());
         drop(journal);
@@ -364,14 +371,7 @@ mod tests {
 
     #[test]
     fn a_garbled_line_is_skipped_and_counted() {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = CdrJournal::open(dir.path()).unwrap();
-        journal.save(&pbx("1")).unwrap();
-        drop(journal);
-        let (path, _) = day_files(dir.path()).unwrap().pop().unwrap();
-        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-        file.write_all(b"not json\n").unwrap();
-        drop(file);
+        let dir = journal_then(b"not json\n");
         let journal = CdrJournal::open(dir.path()).unwrap();
         assert_eq!(journal.skipped(), 1);
         assert!(journal.save(&pbx("2")).unwrap());
