@@ -76,25 +76,11 @@ impl CdrJournal {
     /// Opens (creates) the journal in `dir`, repairing a line a kill cut short.
     pub fn open(dir: &Path) -> io::Result<CdrJournal> {
         fs::create_dir_all(dir)?;
-        let mut keys = HashMap::new();
-        let mut skipped = 0;
-        for (path, day) in day_files(dir)? {
+        for (path, _) in day_files(dir)? {
             repair_tail(&path)?;
-            for line in fs::read_to_string(&path)?.lines() {
-                match serde_json::from_str::<Entry>(line) {
-                    Ok(entry) => {
-                        keys.insert(entry.key, day);
-                    }
-                    Err(_) => skipped += 1,
-                }
-            }
         }
-        for (_, path) in single_files(dir)? {
-            if let Some(key) = path.file_stem() {
-                // no day: such a file is pruned by its modification time
-                keys.insert(key.to_string_lossy().into_owned(), Date::MIN);
-            }
-        }
+        let (stored, skipped) = read_all(dir)?;
+        let keys = stored.into_iter().map(|s| (s.key, s.day)).collect();
         Ok(CdrJournal {
             dir: dir.to_path_buf(),
             state: Mutex::new(State {
@@ -197,18 +183,8 @@ impl CdrJournal {
 
     /// Every CDR in the journal, in the order received.
     pub fn entries(&self) -> io::Result<Vec<Received>> {
-        let mut out = Vec::new();
-        for (_, path) in single_files(&self.dir)? {
-            out.push(Received::from_text(&fs::read_to_string(&path)?));
-        }
-        for (path, _) in day_files(&self.dir)? {
-            for line in fs::read_to_string(&path)?.lines() {
-                if let Ok(entry) = serde_json::from_str::<Entry>(line) {
-                    out.push(Received::from_text(&entry.text));
-                }
-            }
-        }
-        Ok(out)
+        let (stored, _) = read_all(&self.dir)?;
+        Ok(stored.into_iter().map(|s| s.cdr).collect())
     }
 
     /// Deletes the CDRs received more than `age` ago (whole days); returns how many.
@@ -261,6 +237,47 @@ fn utc_day(t: Timestamp) -> Date {
 
 fn file_name(day: Date) -> String {
     format!("{day}.jsonl")
+}
+
+/// A CDR as the journal holds it.
+struct Stored {
+    key: String,
+    /// The day file it is in; `Date::MIN` for a file of the earlier one-CDR-a-file
+    /// journal, which is pruned by its modification time instead.
+    day: Date,
+    cdr: Received,
+}
+
+/// Every CDR in `dir` in the order received (earlier one-CDR files first), and how many
+/// lines could not be read.
+fn read_all(dir: &Path) -> io::Result<(Vec<Stored>, usize)> {
+    let mut stored = Vec::new();
+    let mut skipped = 0;
+    for (_, path) in single_files(dir)? {
+        let key = path
+            .file_stem()
+            .map(|k| k.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let cdr = Received::from_text(&fs::read_to_string(&path)?);
+        stored.push(Stored {
+            key,
+            day: Date::MIN,
+            cdr,
+        });
+    }
+    for (path, day) in day_files(dir)? {
+        for line in fs::read_to_string(&path)?.lines() {
+            match serde_json::from_str::<Entry>(line) {
+                Ok(entry) => stored.push(Stored {
+                    key: entry.key,
+                    day,
+                    cdr: Received::from_text(&entry.text),
+                }),
+                Err(_) => skipped += 1,
+            }
+        }
+    }
+    Ok((stored, skipped))
 }
 
 /// The day files in `dir`, oldest first.
