@@ -42,17 +42,26 @@ fn main() {
         std::env::var("CALLREC_BENCH_RUNS").unwrap_or_else(|_| "burst,peer,sustained,paced".into());
     let runs: Vec<&str> = runs.split(',').map(str::trim).collect();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    // The simulator (the PBX and its phones) gets a runtime of its own, so that its
+    // share of the CPU can be told apart from the recorder's by thread name.
+    let simulator = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores())
+        .thread_name(SIMULATOR_THREADS)
+        .enable_all()
+        .build()
+        .expect("simulator runtime");
+    let sim = simulator.handle();
     // Each run's folder is deleted only at the end: on ext4 without a journal, a file
     // created within minutes of many deletions pays for skipping every freed inode,
     // so deleting one run's 5000 files would slow the next run's every file creation.
     let mut folders = Vec::new();
     if runs.contains(&"burst") {
         println!("burst: {n} calls as fast as the simulator sends them");
-        folders.push(runtime.block_on(run(n, None)));
+        folders.push(runtime.block_on(run(sim, n, None)));
     }
     if runs.contains(&"sustained") {
         println!("sustained: {n} calls paced at the goal's 100 calls/s");
-        folders.push(runtime.block_on(run(n, Some(100.0))));
+        folders.push(runtime.block_on(run(sim, n, Some(100.0))));
     }
     if runs.contains(&"paced") {
         let rate = 20.0;
@@ -60,7 +69,7 @@ fn main() {
             "paced: {} calls at {rate} calls/s (below capacity: latency without queueing)",
             n / 4
         );
-        folders.push(runtime.block_on(run(n / 4, Some(rate))));
+        folders.push(runtime.block_on(run(sim, n / 4, Some(rate))));
     }
     // last, so that its writes (flushed by `sync`) do not slow the recorder's runs
     if runs.contains(&"peer") {
@@ -74,7 +83,7 @@ fn bench_dir() -> tempfile::TempDir {
 }
 
 /// One run; returns its folder, which is deleted when dropped.
-async fn run(n: usize, rate: Option<f64>) -> tempfile::TempDir {
+async fn run(simulator: &tokio::runtime::Handle, n: usize, rate: Option<f64>) -> tempfile::TempDir {
     let dir = bench_dir();
     let store = Store::new(dir.path().join("store"));
     let archiver = Archiver {
@@ -144,6 +153,7 @@ async fn run(n: usize, rate: Option<f64>) -> tempfile::TempDir {
 
     let start = Instant::now();
     let cpu_start = process_cpu_seconds();
+    let sim_cpu_start = threads_cpu_seconds(SIMULATOR_THREADS);
     let sim = Arc::new(Simulator::new(&url, None).expect("client"));
     let calls = Arc::new(calls);
     let captures = Arc::new(captures);
@@ -157,7 +167,7 @@ async fn run(n: usize, rate: Option<f64>) -> tempfile::TempDir {
             next.clone(),
             ready.clone(),
         );
-        senders.push(tokio::spawn(async move {
+        senders.push(simulator.spawn(async move {
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(call) = calls.get(i) else { break };
@@ -195,6 +205,7 @@ async fn run(n: usize, rate: Option<f64>) -> tempfile::TempDir {
     }
     let total = start.elapsed();
     let cpu = process_cpu_seconds() - cpu_start;
+    let sim_cpu = threads_cpu_seconds(SIMULATOR_THREADS) - sim_cpu_start;
     watcher.abort();
     let mut latencies: Vec<f64> = {
         let ready = ready.lock().expect("lock");
@@ -246,6 +257,15 @@ async fn run(n: usize, rate: Option<f64>) -> tempfile::TempDir {
         "CPU: {cpu:.1} s user+system in this process = {:.1} ms per call (simulator included; {:.0} % of {} cores)",
         cpu * 1e3 / n as f64,
         cpu * 100.0 / total.as_secs_f64() / cores() as f64,
+        cores()
+    );
+    // what a site's recorder PC spends: the PBX and its phones are elsewhere there
+    let recorder_ms = (cpu - sim_cpu).max(0.0) * 1e3 / n as f64;
+    println!(
+        "CPU of the recorder alone: {recorder_ms:.1} ms per call (simulator {:.1} ms), \
+         enough for {:.0} calls/s on {} cores were the simulator elsewhere",
+        sim_cpu * 1e3 / n as f64,
+        cores() as f64 * 1e3 / recorder_ms.max(1e-3),
         cores()
     );
     stop_tx.send(true).expect("stop");
@@ -317,9 +337,31 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// User plus system CPU time of this process so far, from `/proc/self/stat` (Linux).
+/// Name of the simulator's threads (the kernel keeps 15 bytes of a thread's name).
+const SIMULATOR_THREADS: &str = "simulator";
+
+/// User plus system CPU time of this process so far (Linux).
 fn process_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+    cpu_seconds(Path::new("/proc/self/stat"))
+}
+
+/// CPU time so far of this process's live threads named `name` (Linux).
+fn threads_cpu_seconds(name: &str) -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    tasks
+        .flatten()
+        .filter(|t| {
+            std::fs::read_to_string(t.path().join("comm")).is_ok_and(|comm| comm.trim() == name)
+        })
+        .map(|t| cpu_seconds(&t.path().join("stat")))
+        .sum()
+}
+
+/// User plus system CPU time from a `stat` file of `/proc`.
+fn cpu_seconds(stat: &Path) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(stat) else {
         return 0.0;
     };
     // the fields after the command name, which is in parentheses and may hold spaces
