@@ -8,6 +8,7 @@
 pub mod audio_crypt;
 pub mod audit;
 pub mod cdr;
+pub mod direct_file;
 pub mod export;
 pub mod identity;
 pub mod keyring;

@@ -8,7 +8,7 @@
 //! deletes it, if at all, after this returns.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use super::audio_crypt::EncryptingWriter;
 use super::audit::{self, Action, Entry};
 use super::cdr::CallFacts;
+use super::direct_file::DirectFile;
 use super::identity::Identity;
 use super::keyring::KeyRing;
 use super::metadata::{self as meta, RecordMetadata};
@@ -176,9 +177,9 @@ impl Archiver {
         source: &CaptureSource,
         temp: &Path,
     ) -> Result<WrittenAudio, ArchiveError> {
-        // the converter writes blocks of up to 64 KiB: a smaller buffer passes them on
-        // without a copy and still gathers small writes
-        let buffered = BufWriter::with_capacity(16 << 10, File::create(temp)?);
+        // written past the page cache: the audio is not read again here (its digest is
+        // taken on the way), and the cache's fresh pages are the dearest part of writing
+        let buffered = DirectFile::create(temp)?;
         let open = || source.reader();
         let (report, plain, stored, buffered) = if self.encrypt_audio {
             let encrypting = EncryptingWriter::new(Hashing::new(buffered), self.ring.current())?;
@@ -193,8 +194,7 @@ impl Archiver {
             let (buffered, sha, len) = plain.finish();
             (report, (sha, len), (sha, len), buffered)
         };
-        let file = buffered.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+        buffered.finish()?;
         Ok(WrittenAudio {
             plain,
             stored: AudioDigest {
