@@ -1,68 +1,81 @@
-//! A new file written past the page cache (Linux `O_DIRECT`), for the archive's audio.
+//! A new file written past the page cache (Linux `O_DIRECT`): the archive's audio and
+//! the recorder's received captures.
 //!
-//! A record's audio is written once, synced, and not read again while the recorder
-//! runs. Through the page cache every byte is copied into freshly allocated pages that
-//! are then written back, which on virtual machines that hand free memory back to the
-//! host (free page reporting) costs far more than the disk: on the project machine a
-//! new 2.9 MB file written and synced took 5.8–6.0 ms of CPU through the cache and
-//! 0.3–0.5 ms with `O_DIRECT` (docs/PERFORMANCE.md). Direct writes must start at
-//! aligned offsets, come from aligned memory and have aligned lengths, so the bytes
-//! are gathered in an aligned block and written whole; the last, partial block is
-//! written padded and the file then cut to its true length.
+//! Both are written once and synced; the audio is not read again while the recorder
+//! runs, and a received capture is handed to the archiver from memory (see
+//! [`DirectFile::keeping`]). Through the page cache every byte is copied into freshly
+//! allocated pages that are then written back, which on virtual machines that hand
+//! free memory back to the host (free page reporting) costs far more than the disk: on
+//! the project machine a new 2.9 MB file written and synced took 5.8–6.0 ms of CPU
+//! through the cache and 0.3–0.5 ms with `O_DIRECT` (docs/PERFORMANCE.md).
 //!
-//! No crate offers this (the aligned buffer and the padded tail are the whole of it),
-//! so it is written here; the buffer is aligned by offsetting into a slightly larger
-//! `Vec`, without `unsafe`. Where the file system refuses direct writes (tmpfs on older
-//! kernels, some network file systems, other systems than Linux) the file is written
-//! the usual way: same bytes, same durability.
+//! Direct writes must start at aligned offsets, come from aligned memory and have
+//! aligned lengths, so the bytes are gathered in an aligned buffer and written in
+//! whole blocks; the last, partial block is written padded and the file then cut to
+//! its true length (and written again, whole, once more bytes follow it). No crate
+//! offers this, so it is written here (the buffers: `aligned_buffer.rs`). Where the
+//! file system refuses direct writes (tmpfs on older kernels, some network file
+//! systems, other systems than Linux) the same steps go through the page cache: same
+//! bytes, same durability.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-/// Alignment of offsets, lengths and memory: 4096 covers every usual device's logical
-/// block size (512 or 4096 bytes).
-const ALIGN: usize = 4096;
-/// Bytes gathered before a write.
-const BLOCK: usize = 1 << 20;
+use bytes::Bytes;
+
+use super::aligned_buffer::{ALIGN, AlignedBuffer};
+
+/// Bytes gathered before they are written.
+pub const BLOCK: usize = 1 << 20;
 
 pub struct DirectFile {
     file: File,
     path: PathBuf,
-    /// `BLOCK + ALIGN` bytes, of which `BLOCK` from `start` are aligned.
-    buffer: Vec<u8>,
-    start: usize,
-    filled: usize,
-    /// Bytes handed to the file so far (a multiple of `ALIGN` while direct).
-    written: u64,
+    buffer: AlignedBuffer,
+    /// File offset of the buffer's first byte (a multiple of `ALIGN`).
+    base: u64,
+    /// Bytes at the buffer's start already written as whole blocks (a multiple of
+    /// `ALIGN`).
+    written: usize,
+    /// Keep every byte in the buffer, for [`DirectFile::finish`] to hand back.
+    keep: bool,
     direct: bool,
 }
 
 impl DirectFile {
-    /// Creates (or truncates) `path` for writing, directly where the file system allows.
+    /// Creates (or truncates) `path` for writing, directly where the file system allows;
+    /// written bytes leave memory.
     pub fn create(path: &Path) -> io::Result<DirectFile> {
-        DirectFile::create_with(path, open_direct)
+        DirectFile::create_with(path, open_direct, BLOCK + ALIGN, false)
+    }
+
+    /// Like [`DirectFile::create`], but every byte stays in memory until
+    /// [`DirectFile::finish`] returns them, until [`DirectFile::stop_keeping`]. `expected`
+    /// sizes the buffer (it grows past it when needed).
+    pub fn keeping(path: &Path, expected: usize) -> io::Result<DirectFile> {
+        DirectFile::create_with(path, open_direct, expected.max(1) + ALIGN, true)
     }
 
     /// `create` with the way to open directly given, so tests can refuse it.
     fn create_with(
         path: &Path,
         open_direct: fn(&Path) -> io::Result<File>,
+        capacity: usize,
+        keep: bool,
     ) -> io::Result<DirectFile> {
         let (file, direct) = match open_direct(path) {
             Ok(file) => (file, true),
             Err(e) if e.raw_os_error() == Some(EINVAL) => (File::create(path)?, false),
             Err(e) => return Err(e),
         };
-        let buffer = vec![0u8; BLOCK + ALIGN];
-        let start = buffer.as_ptr().align_offset(ALIGN).min(ALIGN);
         Ok(DirectFile {
             file,
             path: path.to_path_buf(),
-            buffer,
-            start,
-            filled: 0,
+            buffer: AlignedBuffer::with_capacity(capacity),
+            base: 0,
             written: 0,
+            keep,
             direct,
         })
     }
@@ -72,55 +85,103 @@ impl DirectFile {
         self.direct
     }
 
-    /// Writes what is gathered, makes the file durable (`fsync`) and returns it.
-    pub fn finish(mut self) -> io::Result<File> {
-        let length = self.written + self.filled as u64;
-        if self.filled > 0 {
-            let padded = if self.direct {
-                self.filled.next_multiple_of(ALIGN)
-            } else {
-                self.filled
-            };
-            self.buffer[self.start + self.filled..self.start + padded].fill(0);
-            self.write_block(padded)?;
-        }
-        if self.written != length {
-            self.file.set_len(length)?;
-        }
-        self.file.sync_all()?;
-        Ok(self.file)
+    /// Bytes taken so far.
+    pub fn len(&self) -> u64 {
+        self.base + self.buffer.len as u64
     }
 
-    /// Writes the first `len` bytes of the aligned block at the file's end.
-    fn write_block(&mut self, len: usize) -> io::Result<()> {
-        let block = &self.buffer[self.start..self.start + len];
-        match self.file.write_all(block) {
-            Err(e) if self.direct && e.raw_os_error() == Some(EINVAL) => {
-                // the file system took the open but not the write (a device with
-                // larger blocks): go on through the page cache from the same place
-                self.direct = false;
-                self.file = OpenOptions::new().write(true).open(&self.path)?;
-                self.file.seek(SeekFrom::Start(self.written))?;
-                self.file.write_all(block)?;
-            }
-            other => other?,
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes gathered and not yet written.
+    pub fn unwritten(&self) -> usize {
+        self.buffer.len - self.written
+    }
+
+    /// Takes bytes into memory, without writing (so it may run where I/O must not).
+    pub fn gather(&mut self, bytes: &[u8]) {
+        self.buffer.extend(bytes);
+    }
+
+    /// The bytes from now on leave memory once written (a capture too large to hand over).
+    pub fn stop_keeping(&mut self) {
+        self.keep = false;
+    }
+
+    /// Writes the gathered whole blocks.
+    pub fn write_blocks(&mut self) -> io::Result<()> {
+        let end = self.buffer.len / ALIGN * ALIGN;
+        if end > self.written {
+            self.write_range(self.written, end)?;
+            self.written = end;
         }
-        self.written += len as u64;
-        self.filled = 0;
+        if !self.keep && self.written > 0 {
+            self.buffer.drop_front(self.written);
+            self.base += self.written as u64;
+            self.written = 0;
+        }
         Ok(())
+    }
+
+    /// Writes every byte taken so far, the last block padded and the file cut to its
+    /// length, without syncing: what a crash of this process must not lose.
+    pub fn write_through(&mut self) -> io::Result<()> {
+        self.write_blocks()?;
+        let len = self.buffer.len;
+        if len > self.written {
+            let padded = len.next_multiple_of(ALIGN);
+            self.buffer.zero_past_len(padded);
+            self.write_range(self.written, padded)?;
+            // the partial block stays unwritten: it is written again, whole, later
+        }
+        if self.file.metadata()?.len() != self.len() {
+            self.file.set_len(self.len())?;
+        }
+        Ok(())
+    }
+
+    /// Writes everything, makes the file durable (`fsync`), and returns the bytes kept
+    /// ([`DirectFile::keeping`], unless stopped).
+    pub fn finish(mut self) -> io::Result<Option<Bytes>> {
+        self.write_through()?;
+        self.file.sync_all()?;
+        Ok(self.keep.then(|| self.buffer.into_bytes()))
+    }
+
+    /// Writes the buffer's `from..to` (aligned) at its place in the file.
+    fn write_range(&mut self, from: usize, to: usize) -> io::Result<()> {
+        let offset = self.base + from as u64;
+        let block = &self.buffer.full()[from..to];
+        let mut written = self
+            .file
+            .seek(SeekFrom::Start(offset))
+            .and_then(|_| self.file.write_all(block));
+        if self.direct
+            && written
+                .as_ref()
+                .is_err_and(|e| e.raw_os_error() == Some(EINVAL))
+        {
+            // the file system took the open but not the write (a device with larger
+            // blocks): go on through the page cache
+            self.direct = false;
+            self.file = OpenOptions::new().write(true).open(&self.path)?;
+            written = self
+                .file
+                .seek(SeekFrom::Start(offset))
+                .and_then(|_| self.file.write_all(block));
+        }
+        written
     }
 }
 
 impl Write for DirectFile {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let n = bytes.len().min(BLOCK - self.filled);
-        let at = self.start + self.filled;
-        self.buffer[at..at + n].copy_from_slice(&bytes[..n]);
-        self.filled += n;
-        if self.filled == BLOCK {
-            self.write_block(BLOCK)?;
+        self.gather(bytes);
+        if self.unwritten() >= BLOCK {
+            self.write_blocks()?;
         }
-        Ok(n)
+        Ok(bytes.len())
     }
 
     /// Gathered bytes stay gathered: a direct write must be whole blocks, and the file
@@ -159,51 +220,71 @@ mod tests {
         (0..len).map(|i| (i * 7 + i / 4093) as u8).collect()
     }
 
-    /// Writes `data` in pieces of `piece` bytes and reads the file back.
-    fn round_trip(dir: &Path, data: &[u8], piece: usize) -> (Vec<u8>, bool) {
-        round_trip_with(dir, data, piece, open_direct)
-    }
+    const LENGTHS: [usize; 9] = [
+        0,
+        1,
+        ALIGN - 1,
+        ALIGN,
+        ALIGN + 1,
+        BLOCK - 1,
+        BLOCK,
+        BLOCK + 1,
+        2_883_629,
+    ];
 
-    fn round_trip_with(
+    /// Writes `data` in pieces of `piece` bytes, `through` every so many pieces, and
+    /// reads the file back; also returns what `finish` handed back.
+    fn round_trip(
         dir: &Path,
         data: &[u8],
         piece: usize,
         open: fn(&Path) -> io::Result<File>,
-    ) -> (Vec<u8>, bool) {
+        keep: bool,
+        through: usize,
+    ) -> (Vec<u8>, Option<Bytes>, bool) {
         let path = dir.join("audio");
-        let mut file = DirectFile::create_with(&path, open).expect("create");
-        for part in data.chunks(piece.max(1)) {
+        let capacity = if keep { 10_000 } else { BLOCK + ALIGN };
+        let mut file = DirectFile::create_with(&path, open, capacity, keep).expect("create");
+        for (i, part) in data.chunks(piece).enumerate() {
             file.write_all(part).expect("write");
+            if through > 0 && i % through == 0 {
+                file.write_through().expect("write through");
+                let on_disk = std::fs::read(&path).expect("read while written");
+                assert!(on_disk == data[..file.len() as usize], "after piece {i}");
+            }
         }
         let direct = file.is_direct();
-        file.finish().expect("finish");
-        (std::fs::read(&path).expect("read"), direct)
+        let kept = file.finish().expect("finish");
+        (std::fs::read(&path).expect("read"), kept, direct)
     }
 
     #[test]
     fn every_length_reads_back_exactly_as_written() {
         let dir = tempfile::tempdir().expect("tempdir");
-        // around the alignment and the block, and a record-sized file
-        for len in [
-            0,
-            1,
-            ALIGN - 1,
-            ALIGN,
-            ALIGN + 1,
-            BLOCK - 1,
-            BLOCK,
-            BLOCK + 1,
-            2_883_629,
-        ] {
+        for len in LENGTHS {
             let data = bytes(len);
             for piece in [1000, 65536, BLOCK + 5] {
                 if len > 100_000 && piece == 1000 {
                     continue; // slow and no different
                 }
-                let (back, _) = round_trip(dir.path(), &data, piece);
+                let (back, kept, _) = round_trip(dir.path(), &data, piece, open_direct, false, 0);
                 assert_eq!(back.len(), len, "length {len} in pieces of {piece}");
                 assert!(back == data, "content of length {len} in pieces of {piece}");
+                assert!(kept.is_none());
             }
+        }
+    }
+
+    #[test]
+    fn kept_bytes_are_the_file_and_a_flushed_file_holds_all_taken() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for len in LENGTHS {
+            let data = bytes(len);
+            // written through after every third piece: the padded last block is
+            // written again whole, and the file never shows padding
+            let (back, kept, _) = round_trip(dir.path(), &data, 70_001, open_direct, true, 3);
+            assert!(back == data, "length {len}");
+            assert!(kept.expect("kept") == data, "kept bytes of length {len}");
         }
     }
 
@@ -224,9 +305,12 @@ mod tests {
         let refuse = |_: &Path| Err(io::Error::from_raw_os_error(EINVAL));
         for len in [0, 1, ALIGN + 1, BLOCK + 3] {
             let data = bytes(len);
-            let (back, direct) = round_trip_with(dir.path(), &data, 5000, refuse);
-            assert!(!direct);
-            assert!(back == data, "length {len}");
+            for keep in [false, true] {
+                let (back, kept, direct) = round_trip(dir.path(), &data, 5000, refuse, keep, 7);
+                assert!(!direct);
+                assert!(back == data, "length {len}");
+                assert_eq!(kept.is_some(), keep);
+            }
         }
     }
 
@@ -239,7 +323,7 @@ mod tests {
             return;
         };
         let data = bytes(BLOCK + 12_345);
-        let (back, direct) = round_trip(dir.path(), &data, 4000);
+        let (back, _, direct) = round_trip(dir.path(), &data, 4000, open_direct, false, 0);
         eprintln!("tmpfs direct: {direct}");
         assert!(back == data);
     }

@@ -11,6 +11,7 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 use super::audio_crypt::EncryptingWriter;
@@ -118,9 +119,24 @@ impl Archiver {
     /// Archives `capture`. Re-archiving the same capture finds the first record and
     /// writes nothing; a different capture of the same call gets `~2`, `~3`, ….
     pub fn archive(&self, capture: &Path, booking: &Booking) -> Result<Archived, ArchiveError> {
+        self.archive_held(capture, None, booking)
+    }
+
+    /// [`Archiver::archive`] with the capture's bytes already in memory (`held`, as the
+    /// recorder received them: the same bytes as the file at `capture`), so that they
+    /// are not read back from the file.
+    pub fn archive_held(
+        &self,
+        capture: &Path,
+        held: Option<Bytes>,
+        booking: &Booking,
+    ) -> Result<Archived, ArchiveError> {
         self.store.create()?;
         self.identity.public().publish(&self.store.keys_dir())?;
-        let source = CaptureSource::open(capture)?;
+        let source = match held {
+            Some(bytes) => CaptureSource::Memory(bytes),
+            None => CaptureSource::open(capture)?,
+        };
         let (source_sha, source_size) = match source.bytes() {
             Some(bytes) => (Sha256::digest(bytes).into(), bytes.len() as u64),
             None => hash_file(capture)?,

@@ -9,6 +9,8 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use bytes::Bytes;
+
 use super::capture::CaptureInput;
 
 /// Captures up to this size are read into memory: a 3-minute G.711 call is about
@@ -16,7 +18,8 @@ use super::capture::CaptureInput;
 pub const IN_MEMORY_LIMIT: u64 = 16 << 20;
 
 pub enum CaptureSource {
-    Memory(Vec<u8>),
+    /// Shared bytes: read from the file, or handed over by whoever received them.
+    Memory(Bytes),
     File(PathBuf),
 }
 
@@ -36,7 +39,7 @@ impl CaptureSource {
         if bytes.len() as u64 > IN_MEMORY_LIMIT {
             return Ok(CaptureSource::File(path.to_path_buf()));
         }
-        Ok(CaptureSource::Memory(bytes))
+        Ok(CaptureSource::Memory(Bytes::from(bytes)))
     }
 
     /// The whole capture, when it is held in memory.

@@ -5,6 +5,7 @@
 pub mod cdr_intake;
 pub mod cdr_journal;
 pub mod digest_auth;
+pub mod fresh_captures;
 pub mod health;
 pub mod http_client;
 pub mod licences;

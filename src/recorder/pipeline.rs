@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::{Notify, Semaphore, watch};
 
 use super::cdr_intake::Received;
+use super::fresh_captures::FreshCaptures;
 use super::licences::LicenceBook;
 use super::modes::{Mode, ModeState, Sampling, Verdict};
 use super::rules::{Agents, Decision, decide};
@@ -189,6 +190,8 @@ pub struct Pipeline {
     pub book: Mutex<CdrBook>,
     pub wake: Notify,
     pub modes: Mutex<ModeState>,
+    /// Captures just received, in memory for the archiver.
+    pub fresh: FreshCaptures,
     busy: Mutex<HashSet<String>>,
     workers: Arc<Semaphore>,
     licences: Mutex<LicenceBook>,
@@ -228,6 +231,7 @@ impl Pipeline {
             status,
             book: Mutex::new(book),
             wake: Notify::new(),
+            fresh: FreshCaptures::default(),
             busy: Mutex::new(HashSet::new()),
             workers,
             licences,
@@ -591,7 +595,8 @@ impl Pipeline {
         match job {
             Job::Archive(booking) => {
                 let orphan = booking.facts.is_none();
-                match self.archiver.archive(&capture.path, &booking) {
+                let held = self.fresh.take(&capture.name, &capture.path);
+                match self.archiver.archive_held(&capture.path, held, &booking) {
                     Ok(done) => {
                         let relative = self.archiver.store.relative(&done.name);
                         if let Err(e) = self.spool.remove_capture(&capture.name) {
@@ -638,6 +643,7 @@ impl Pipeline {
                 }
             }
             Job::Drop(reason) => {
+                self.fresh.forget(&capture.name);
                 let logged = audit::append(
                     &self.archiver.store.audit_log(),
                     &Entry {

@@ -196,7 +196,7 @@ async fn write_upload(
 ) -> Response {
     let spool = rx.pipeline.spool.clone();
     let part = spool.part_path(&name);
-    let mut file = match UploadFile::create(&part).await {
+    let mut file = match UploadFile::create(&part, announced).await {
         Ok(f) => f,
         Err(e) => return server_error(&rx, &name, e),
     };
@@ -247,18 +247,27 @@ async fn write_upload(
     }
     let synced = file.sync().await;
     let committed = match synced {
-        Ok(()) => {
+        Ok(kept) => {
             let spool = spool.clone();
             let (part2, name2) = (part.clone(), name.clone());
             tokio::task::spawn_blocking(move || spool.commit_upload(&part2, &name2, complete))
                 .await
                 .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+                .map(|()| kept)
         }
         Err(e) => Err(e),
     };
-    if let Err(e) = committed {
-        let _ = tokio::fs::remove_file(&part).await;
-        return server_error(&rx, &name, e);
+    match committed {
+        Ok(Some(bytes)) => {
+            // for the archiver, which then need not read the file back
+            let fresh = &rx.pipeline.fresh;
+            fresh.put(&name, &spool.capture_path(&name), bytes);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&part).await;
+            return server_error(&rx, &name, e);
+        }
     }
     rx.pipeline.status.update(|s| {
         s.counters.captures_received += 1;

@@ -95,6 +95,11 @@ impl Spool {
         self.incoming.join(format!("{name}.partial"))
     }
 
+    /// Where the capture `name` is kept in the journal.
+    pub fn capture_path(&self, name: &str) -> PathBuf {
+        self.incoming.join(name)
+    }
+
     /// A fresh temporary path for an upload of `name`.
     pub fn part_path(&self, name: &str) -> PathBuf {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
@@ -105,7 +110,7 @@ impl Spool {
     /// Gives a finished (synced) upload its name, replacing an earlier upload of the
     /// same name; `complete` is false when the sender stopped early.
     pub fn commit_upload(&self, part: &Path, name: &str, complete: bool) -> io::Result<()> {
-        let target = self.incoming.join(name);
+        let target = self.capture_path(name);
         if complete {
             let _ = fs::remove_file(self.marker(name));
         } else {

@@ -1,79 +1,89 @@
-//! An upload's file in the journal, written in batches on the blocking pool.
+//! An upload's file in the journal: written past the page cache in batches on the
+//! blocking pool, its bytes kept for the archiver.
 //!
-//! `tokio::fs::File` copies every chunk it is given and hands each one to a blocking
-//! thread: for a capture arriving in 16 KiB chunks that is hundreds of thread
-//! hand-overs and a copy of every byte. Here the received chunks (reference-counted
-//! `Bytes`, not copied) are gathered while they arrive back to back, up to about
-//! 1 MiB, and written in one blocking call; the receiver flushes whenever it would
-//! wait for the sender, so nothing received stays in memory while the line is quiet.
+//! Received chunks are gathered (copied once, into the aligned buffer of a
+//! [`DirectFile`]) while they arrive back to back, and written about 1 MiB at a time in
+//! one blocking call; the receiver writes through whenever it would wait for the
+//! sender, so nothing received stays only in memory while the line is quiet. A capture
+//! of up to [`IN_MEMORY_LIMIT`] is kept whole in memory and handed back by
+//! [`UploadFile::sync`], so that the archiver need not read it again (see
+//! `fresh_captures.rs`); a larger one leaves memory as it is written.
 
-use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 
 use axum::body::Bytes;
 
-/// Chunks gathered before they are written.
-const BATCH: usize = 1 << 20;
+use crate::archive::direct_file::{BLOCK, DirectFile};
+use crate::media::capture_source::IN_MEMORY_LIMIT;
 
 pub struct UploadFile {
     /// `None` only while a blocking write has it.
-    file: Option<File>,
-    pending: Vec<Bytes>,
-    pending_len: usize,
+    file: Option<DirectFile>,
 }
 
 impl UploadFile {
-    pub async fn create(path: &Path) -> io::Result<UploadFile> {
+    /// Creates the file; `announced` (the upload's Content-Length) sizes the buffer.
+    pub async fn create(path: &Path, announced: Option<u64>) -> io::Result<UploadFile> {
         let path = path.to_path_buf();
-        let file = blocking(move || File::create(path)).await?;
-        Ok(UploadFile {
-            file: Some(file),
-            pending: Vec::new(),
-            pending_len: 0,
-        })
+        let expected = announced.unwrap_or(BLOCK as u64).min(IN_MEMORY_LIMIT) as usize;
+        let file = blocking(move || DirectFile::keeping(&path, expected)).await?;
+        Ok(UploadFile { file: Some(file) })
     }
 
-    /// Takes a received chunk; writes the gathered ones once they reach [`BATCH`].
+    /// Takes a received chunk; writes the gathered ones once they reach a batch.
     pub async fn push(&mut self, chunk: Bytes) -> io::Result<()> {
-        self.pending_len += chunk.len();
-        self.pending.push(chunk);
-        if self.pending_len >= BATCH {
-            self.flush().await?;
+        let file = self.file_mut()?;
+        file.gather(&chunk);
+        if file.len() > IN_MEMORY_LIMIT {
+            file.stop_keeping();
+        }
+        if file.unwritten() >= BLOCK {
+            self.run(DirectFile::write_blocks).await?;
         }
         Ok(())
     }
 
-    /// Writes what is gathered and makes the file durable.
-    pub async fn sync(mut self) -> io::Result<()> {
-        self.flush().await?;
-        let file = self.take_file()?;
-        blocking(move || file.sync_all()).await
-    }
-
-    /// Writes the gathered chunks.
+    /// Writes everything received so far (not synced): called before waiting for a
+    /// slow sender.
     pub async fn flush(&mut self) -> io::Result<()> {
-        if self.pending.is_empty() {
+        if self.file_mut()?.unwritten() == 0 {
             return Ok(());
         }
-        let chunks = std::mem::take(&mut self.pending);
-        self.pending_len = 0;
+        self.run(DirectFile::write_through).await
+    }
+
+    /// Writes everything and makes the file durable; returns the capture's bytes when
+    /// they were kept.
+    pub async fn sync(mut self) -> io::Result<Option<Bytes>> {
+        let file = self.take_file()?;
+        blocking(move || file.finish()).await
+    }
+
+    /// Runs a writing step on the blocking pool.
+    async fn run(&mut self, step: fn(&mut DirectFile) -> io::Result<()>) -> io::Result<()> {
         let mut file = self.take_file()?;
-        let (file, written) = tokio::task::spawn_blocking(move || {
-            let written = chunks.iter().try_for_each(|c| file.write_all(c));
-            (file, written)
+        let (file, done) = tokio::task::spawn_blocking(move || {
+            let done = step(&mut file);
+            (file, done)
         })
         .await
         .map_err(io::Error::other)?;
         self.file = Some(file);
-        written
+        done
     }
 
-    fn take_file(&mut self) -> io::Result<File> {
-        self.file
-            .take()
-            .ok_or_else(|| io::Error::other("upload file lost by an earlier failed write"))
+    fn file_mut(&mut self) -> io::Result<&mut DirectFile> {
+        self.file.as_mut().ok_or_else(lost)
     }
+
+    fn take_file(&mut self) -> io::Result<DirectFile> {
+        self.file.take().ok_or_else(lost)
+    }
+}
+
+fn lost() -> io::Error {
+    io::Error::other("upload file lost by an earlier failed write")
 }
 
 async fn blocking<T: Send + 'static>(
@@ -88,19 +98,57 @@ async fn blocking<T: Send + 'static>(
 mod tests {
     use super::*;
 
+    fn chunks(count: u32) -> (Vec<Bytes>, Vec<u8>) {
+        let mut all = Vec::new();
+        let chunks = (0..count)
+            .map(|i| {
+                // chunks of odd sizes crossing the batch size several times
+                let chunk: Vec<u8> = (0..(7_000 + i * 13)).map(|j| (i + j) as u8).collect();
+                all.extend_from_slice(&chunk);
+                Bytes::from(chunk)
+            })
+            .collect();
+        (chunks, all)
+    }
+
     #[tokio::test]
-    async fn chunks_arrive_in_the_file_in_order_and_whole() {
+    async fn chunks_arrive_in_the_file_in_order_and_whole_and_are_handed_back() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("upload.part");
-        let mut file = UploadFile::create(&path).await.expect("create");
-        let mut expected = Vec::new();
-        for i in 0..300u32 {
-            // chunks of odd sizes crossing the batch size several times
-            let chunk: Vec<u8> = (0..(7_000 + i * 13)).map(|j| (i + j) as u8).collect();
-            expected.extend_from_slice(&chunk);
-            file.push(Bytes::from(chunk)).await.expect("push");
+        let (chunks, expected) = chunks(300);
+        let mut file = UploadFile::create(&path, Some(expected.len() as u64))
+            .await
+            .expect("create");
+        let mut pushed = 0;
+        for (i, chunk) in chunks.into_iter().enumerate() {
+            pushed += chunk.len();
+            file.push(chunk).await.expect("push");
+            if i % 50 == 0 {
+                // the sender paused: all received so far is in the file
+                file.flush().await.expect("flush");
+                let on_disk = std::fs::read(&path).expect("read");
+                assert!(on_disk == expected[..pushed], "after chunk {i}");
+            }
         }
-        file.sync().await.expect("sync");
-        assert_eq!(std::fs::read(&path).expect("read"), expected);
+        let kept = file.sync().await.expect("sync");
+        assert!(std::fs::read(&path).expect("read") == expected);
+        assert!(kept.expect("kept") == expected);
+    }
+
+    #[tokio::test]
+    async fn a_capture_beyond_the_memory_limit_is_written_but_not_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("upload.part");
+        let mut file = UploadFile::create(&path, None).await.expect("create");
+        let chunk = Bytes::from(vec![0x5Au8; 1 << 20]);
+        let count = (IN_MEMORY_LIMIT >> 20) as usize + 2;
+        for _ in 0..count {
+            file.push(chunk.clone()).await.expect("push");
+        }
+        assert!(file.sync().await.expect("sync").is_none());
+        assert_eq!(
+            std::fs::metadata(&path).expect("meta").len(),
+            (count << 20) as u64
+        );
     }
 }
