@@ -3,7 +3,7 @@
 //! `cargo bench --bench recorder` starts the recorder in this process (store on disk,
 //! in a temporary folder), then the PBX simulator sends N three-minute G.711 calls
 //! (1000 by default, `CALLREC_BENCH_CALLS=N`): PUT of the capture and the CDRs in the
-//! real shapes, 8 calls in flight. It prints the sustained rate (calls archived per
+//! real shapes, 8 calls in flight (`CALLREC_BENCH_IN_FLIGHT=N`). It prints the sustained rate (calls archived per
 //! second from the first PUT to the last record) and the latency from "capture complete
 //! and CDR acknowledged" to "record final in STORE" (p50, p99, max), and compares with
 //! the least any recorder must do: `cp` of as many captures to the same disk (run last,
@@ -166,7 +166,7 @@ async fn run(simulator: &tokio::runtime::Handle, n: usize, rate: Option<f64>) ->
     let captures = Arc::new(captures);
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut senders = Vec::new();
-    for _ in 0..8 {
+    for _ in 0..in_flight() {
         let (sim, calls, captures, next, ready) = (
             sim.clone(),
             calls.clone(),
@@ -345,6 +345,15 @@ fn list_records(root: &Path) -> Vec<String> {
         }
     }
     out
+}
+
+/// Calls the simulator has in flight at once (`CALLREC_BENCH_IN_FLIGHT`, default 8):
+/// each stands for a device uploading its capture and the PBX posting its CDRs.
+fn in_flight() -> usize {
+    std::env::var("CALLREC_BENCH_IN_FLIGHT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8)
 }
 
 fn cores() -> usize {
