@@ -3,9 +3,11 @@
 //! `cargo bench --bench recorder` starts the recorder in this process (store on disk,
 //! in a temporary folder), then the PBX simulator sends N three-minute G.711 calls
 //! (1000 by default, `CALLREC_BENCH_CALLS=N`): PUT of the capture and the CDRs in the
-//! real shapes, 8 calls in flight (`CALLREC_BENCH_IN_FLIGHT=N`). It prints the sustained rate (calls archived per
-//! second from the first PUT to the last record) and the latency from "capture complete
-//! and CDR acknowledged" to "record final in STORE" (p50, p99, max), and compares with
+//! real shapes, 8 calls in flight (`CALLREC_BENCH_IN_FLIGHT=N`). It prints the
+//! sustained rate (calls archived per second from the first PUT to the last record),
+//! the latency from "capture complete and CDR acknowledged" to "record final in STORE"
+//! (p50, p99, max) and the CPU time per call, the recorder's apart from the
+//! simulator's, and compares with
 //! the least any recorder must do: `cp` of as many captures to the same disk (run last,
 //! so that its writes do not slow the others). A second run sends N calls paced at the
 //! goal's 100 calls/s, so that rate and latency are measured together (a burst faster
