@@ -50,9 +50,9 @@ impl DirectFile {
         DirectFile::create_with(path, open_direct, BLOCK + ALIGN, false)
     }
 
-    /// Like [`DirectFile::create`], but every byte stays in memory until
-    /// [`DirectFile::finish`] returns them, until [`DirectFile::stop_keeping`]. `expected`
-    /// sizes the buffer (it grows past it when needed).
+    /// Like [`DirectFile::create`], but every byte also stays in memory, and
+    /// [`DirectFile::finish`] returns them (unless [`DirectFile::stop_keeping`] was
+    /// called). `expected` sizes the buffer; it grows past it when needed.
     pub fn keeping(path: &Path, expected: usize) -> io::Result<DirectFile> {
         DirectFile::create_with(path, open_direct, expected.max(1) + ALIGN, true)
     }
