@@ -6,8 +6,7 @@
 //! blocks), and fresh memory is paid for in page faults and zeroing on every call
 //! (4–5 % of the recorder's CPU in a burst, measured with `perf`); so buffers go back
 //! to a small pool when done, also when they were handed on as [`Bytes`]. A reused
-//! buffer is not zeroed: only bytes written into it are ever read, and the padding of
-//! a last block is zeroed where it is made.
+//! buffer is not zeroed: only bytes written into it are ever read.
 
 use std::sync::Mutex;
 
@@ -22,8 +21,8 @@ const POOL_LIMIT: usize = 64 << 20;
 
 static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 
-/// A growable byte buffer whose start is aligned to [`ALIGN`], with room to pad its
-/// last block.
+/// A growable byte buffer whose start is aligned to [`ALIGN`], its room a whole number
+/// of blocks.
 pub struct AlignedBuffer {
     /// Holds the aligned region from `start`; `None` only once handed on.
     vec: Option<Vec<u8>>,
@@ -59,7 +58,7 @@ impl AlignedBuffer {
         (self.vec().len() - self.start) / ALIGN * ALIGN
     }
 
-    /// The aligned region, padding room included.
+    /// The aligned region, unused room included.
     pub fn full(&self) -> &[u8] {
         &self.vec()[self.start..self.start + self.capacity()]
     }
@@ -77,12 +76,6 @@ impl AlignedBuffer {
         let at = self.start + self.len;
         self.vec_mut()[at..at + bytes.len()].copy_from_slice(bytes);
         self.len = needed;
-    }
-
-    /// Zeroes from the end of the bytes up to `to` (the padding of the last block).
-    pub fn zero_past_len(&mut self, to: usize) {
-        let (from, to) = (self.start + self.len, self.start + to);
-        self.vec_mut()[from..to].fill(0);
     }
 
     /// Forgets the first `n` bytes (a multiple of `ALIGN`), keeping the rest aligned.
@@ -169,8 +162,6 @@ mod tests {
         assert!(buffer.full()[..buffer.len] == data);
         buffer.drop_front(2 * ALIGN);
         assert!(buffer.full()[..buffer.len] == data[2 * ALIGN..]);
-        buffer.zero_past_len(2 * ALIGN);
-        assert!(buffer.full()[buffer.len..2 * ALIGN].iter().all(|b| *b == 0));
         let bytes = buffer.into_bytes();
         assert!(bytes == data[2 * ALIGN..]);
     }
@@ -185,9 +176,7 @@ mod tests {
             let mut next = AlignedBuffer::with_capacity(8 * ALIGN);
             assert_eq!(next.len, 0);
             next.extend(b"abc");
-            next.zero_past_len(ALIGN);
             assert_eq!(&next.full()[..3], b"abc");
-            assert!(next.full()[3..ALIGN].iter().all(|b| *b == 0));
             assert_eq!(next.into_bytes(), Bytes::from_static(b"abc"));
         }
     }

@@ -11,8 +11,9 @@
 //!
 //! Direct writes must start at aligned offsets, come from aligned memory and have
 //! aligned lengths, so the bytes are gathered in an aligned buffer and written in
-//! whole blocks; the last, partial block is written padded and the file then cut to
-//! its true length (and written again, whole, once more bytes follow it). No crate
+//! whole blocks; the last, partial block goes through the page cache (a second handle
+//! without `O_DIRECT`; the kernel writes it back before a later direct write covers
+//! it), so the file never holds padding, not even after a crash. No crate
 //! offers this, so it is written here (the buffers: `aligned_buffer.rs`). Where the
 //! file system refuses direct writes (tmpfs on older kernels, some network file
 //! systems, other systems than Linux) the same steps go through the page cache: same
@@ -41,6 +42,8 @@ pub struct DirectFile {
     /// Keep every byte in the buffer, for [`DirectFile::finish`] to hand back.
     keep: bool,
     direct: bool,
+    /// The same file without `O_DIRECT`, for partial blocks; opened when first needed.
+    cached: Option<File>,
 }
 
 impl DirectFile {
@@ -77,6 +80,7 @@ impl DirectFile {
             written: 0,
             keep,
             direct,
+            cached: None,
         })
     }
 
@@ -124,24 +128,28 @@ impl DirectFile {
         Ok(())
     }
 
-    /// Writes every byte taken so far, the last block padded and the file cut to its
-    /// length, without syncing: what a crash of this process must not lose.
+    /// Writes every byte taken so far, without syncing: what a crash of this process
+    /// must not lose. The last, partial block goes through the page cache; it stays
+    /// in the buffer and is written again, directly, once it is whole.
     pub fn write_through(&mut self) -> io::Result<()> {
         self.write_blocks()?;
         let len = self.buffer.len;
         if len > self.written {
-            let padded = len.next_multiple_of(ALIGN);
-            self.buffer.zero_past_len(padded);
-            self.write_range(self.written, padded)?;
-            // the partial block stays unwritten: it is written again, whole, later
-        }
-        if self.file.metadata()?.len() != self.len() {
-            self.file.set_len(self.len())?;
+            let offset = self.base + self.written as u64;
+            let tail = &self.buffer.full()[self.written..len];
+            let file = match (self.direct, &mut self.cached) {
+                (false, _) => &mut self.file,
+                (true, Some(cached)) => cached,
+                (true, cached) => cached.insert(OpenOptions::new().write(true).open(&self.path)?),
+            };
+            file.seek(SeekFrom::Start(offset))?;
+            file.write_all(tail)?;
         }
         Ok(())
     }
 
-    /// Writes everything, makes the file durable (`fsync`), and returns the bytes kept
+    /// Writes everything, makes the file durable (`fsync`, which covers what went
+    /// through the page cache too), and returns the bytes kept
     /// ([`DirectFile::keeping`], unless stopped).
     pub fn finish(mut self) -> io::Result<Option<Bytes>> {
         self.write_through()?;
@@ -280,8 +288,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         for len in LENGTHS {
             let data = bytes(len);
-            // written through after every third piece: the padded last block is
-            // written again whole, and the file never shows padding
+            // written through after every third piece: the last, partial block goes
+            // through the cache and is written again directly once whole
             let (back, kept, _) = round_trip(dir.path(), &data, 70_001, open_direct, true, 3);
             assert!(back == data, "length {len}");
             assert!(kept.expect("kept") == data, "kept bytes of length {len}");
