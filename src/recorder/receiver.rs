@@ -248,26 +248,25 @@ async fn write_upload(
     let synced = file.sync().await;
     let committed = match synced {
         Ok(kept) => {
-            let spool = spool.clone();
+            let pipeline = rx.pipeline.clone();
             let (part2, name2) = (part.clone(), name.clone());
-            tokio::task::spawn_blocking(move || spool.commit_upload(&part2, &name2, complete))
-                .await
-                .unwrap_or_else(|e| Err(std::io::Error::other(e)))
-                .map(|()| kept)
+            tokio::task::spawn_blocking(move || {
+                pipeline.spool.commit_upload(&part2, &name2, complete)?;
+                if let Some(bytes) = kept {
+                    // for the archiver, which then need not read the file back
+                    let path = pipeline.spool.capture_path(&name2);
+                    pipeline.fresh.put(&name2, &path, bytes);
+                }
+                Ok(())
+            })
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
         }
         Err(e) => Err(e),
     };
-    match committed {
-        Ok(Some(bytes)) => {
-            // for the archiver, which then need not read the file back
-            let fresh = &rx.pipeline.fresh;
-            fresh.put(&name, &spool.capture_path(&name), bytes);
-        }
-        Ok(None) => {}
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&part).await;
-            return server_error(&rx, &name, e);
-        }
+    if let Err(e) = committed {
+        let _ = tokio::fs::remove_file(&part).await;
+        return server_error(&rx, &name, e);
     }
     rx.pipeline.status.update(|s| {
         s.counters.captures_received += 1;
