@@ -84,18 +84,9 @@ impl DirectFile {
         })
     }
 
-    /// Were the bytes written past the page cache?
-    pub fn is_direct(&self) -> bool {
-        self.direct
-    }
-
     /// Bytes taken so far.
-    pub fn len(&self) -> u64 {
+    pub fn taken(&self) -> u64 {
         self.base + self.buffer.len as u64
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Bytes gathered and not yet written.
@@ -258,10 +249,10 @@ mod tests {
             if through > 0 && i % through == 0 {
                 file.write_through().expect("write through");
                 let on_disk = std::fs::read(&path).expect("read while written");
-                assert!(on_disk == data[..file.len() as usize], "after piece {i}");
+                assert!(on_disk == data[..file.taken() as usize], "after piece {i}");
             }
         }
-        let direct = file.is_direct();
+        let direct = file.direct;
         let kept = file.finish().expect("finish");
         (std::fs::read(&path).expect("read"), kept, direct)
     }

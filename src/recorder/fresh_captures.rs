@@ -8,7 +8,7 @@
 //! new inode), and whatever is not here (evicted, or after a restart) is read from the
 //! file as before. Memory is bounded: the oldest captures are let go first.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -51,10 +51,18 @@ pub struct FreshCaptures {
 
 #[derive(Default)]
 struct Held {
-    by_name: HashMap<String, (Bytes, FileIdentity)>,
-    /// Names in the order they came, oldest first (may name captures already taken).
-    order: VecDeque<String>,
+    by_name: HashMap<String, Entry>,
+    /// Names by the order they came in, oldest first.
+    by_age: BTreeMap<u64, String>,
+    next: u64,
     bytes: usize,
+}
+
+struct Entry {
+    bytes: Bytes,
+    identity: FileIdentity,
+    /// Key in `by_age`.
+    age: u64,
 }
 
 impl FreshCaptures {
@@ -68,11 +76,18 @@ impl FreshCaptures {
         }
         let mut held = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         held.remove(name);
+        let age = held.next;
+        held.next += 1;
         held.bytes += bytes.len();
-        held.by_name.insert(name.to_string(), (bytes, identity));
-        held.order.push_back(name.to_string());
+        held.by_age.insert(age, name.to_string());
+        let entry = Entry {
+            bytes,
+            identity,
+            age,
+        };
+        held.by_name.insert(name.to_string(), entry);
         while held.bytes > HELD_LIMIT {
-            let Some(oldest) = held.order.pop_front() else {
+            let Some((_, oldest)) = held.by_age.pop_first() else {
                 break;
             };
             held.remove(&oldest);
@@ -82,12 +97,12 @@ impl FreshCaptures {
     /// The bytes of `name`, if held and still those of the file at `path`; they are let
     /// go either way.
     pub fn take(&self, name: &str, path: &Path) -> Option<Bytes> {
-        let (bytes, identity) = self
+        let entry = self
             .inner
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(name)?;
-        (FileIdentity::of(path) == Some(identity)).then_some(bytes)
+        (FileIdentity::of(path) == Some(entry.identity)).then_some(entry.bytes)
     }
 
     /// Lets go of `name`'s bytes (the capture was dropped or set aside).
@@ -105,15 +120,11 @@ impl FreshCaptures {
 }
 
 impl Held {
-    fn remove(&mut self, name: &str) -> Option<(Bytes, FileIdentity)> {
-        let removed = self.by_name.remove(name)?;
-        self.bytes -= removed.0.len();
-        if self.order.len() > 2 * self.by_name.len() + 64 {
-            // taken names linger in `order` until evicted; keep that list short
-            let by_name = &self.by_name;
-            self.order.retain(|n| by_name.contains_key(n));
-        }
-        Some(removed)
+    fn remove(&mut self, name: &str) -> Option<Entry> {
+        let entry = self.by_name.remove(name)?;
+        self.by_age.remove(&entry.age);
+        self.bytes -= entry.bytes.len();
+        Some(entry)
     }
 }
 
@@ -174,5 +185,23 @@ mod tests {
         assert!(fresh.take("3.pcap", &paths[3]).is_some());
         fresh.forget("3.pcap");
         assert_eq!(fresh.held_bytes(), 0);
+    }
+
+    #[test]
+    fn a_capture_put_again_counts_as_new() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fresh = FreshCaptures::default();
+        let content = vec![7u8; HELD_LIMIT / 3 + 1];
+        let put = |name: &str| {
+            let (path, bytes) = written(dir.path(), name, &content);
+            fresh.put(name, &path, bytes);
+            path
+        };
+        put("a.pcap");
+        let b = put("b.pcap");
+        let a = put("a.pcap"); // a re-upload: now the youngest
+        put("c.pcap"); // over the limit: the oldest, b, goes
+        assert_eq!(fresh.take("b.pcap", &b), None);
+        assert!(fresh.take("a.pcap", &a).is_some());
     }
 }

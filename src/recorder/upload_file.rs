@@ -35,7 +35,7 @@ impl UploadFile {
     pub async fn push(&mut self, chunk: Bytes) -> io::Result<()> {
         let file = self.file_mut()?;
         file.gather(&chunk);
-        if file.len() > IN_MEMORY_LIMIT {
+        if file.taken() > IN_MEMORY_LIMIT {
             file.stop_keeping();
         }
         if file.unwritten() >= BLOCK {
