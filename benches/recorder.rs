@@ -107,6 +107,7 @@ async fn run(simulator: &tokio::runtime::Handle, n: usize, rate: Option<f64>) ->
         pull: None,
         pbx: None,
         https: None,
+        limits: Default::default(),
         pipeline: PipelineConfig::default(),
     };
     let service = Service::start(config, archiver).await.expect("start");

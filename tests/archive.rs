@@ -177,6 +177,22 @@ fn import_then_verify_is_original_and_every_kind_of_damage_is_named() {
         assert_eq!(site.verify().0, 0);
     }
 
+    // an edited audio whose sidecar was deleted to hide the edit
+    let sidecar_text = fs::read(&sidecar).unwrap();
+    let original = flip(record.as_path(), 1000);
+    fs::remove_file(&sidecar).unwrap();
+    let (code, out, _) = site.verify();
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Manipulated:")
+            && out.contains("sidecar missing")
+            && out.contains("0 unsigned"),
+        "a logged record without its sidecar is manipulated, not unsigned: {out}"
+    );
+    fs::write(&record, original).unwrap();
+    fs::write(&sidecar, sidecar_text).unwrap();
+    assert_eq!(site.verify().0, 0);
+
     fs::remove_file(record).unwrap();
     fs::remove_file(&sidecar).unwrap();
     let (code, out, _) = site.verify();

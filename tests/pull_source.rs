@@ -268,6 +268,7 @@ fn config(pull: PullConfig) -> ServiceConfig {
         pull: Some(pull),
         pbx: None,
         https: None,
+        limits: Default::default(),
         pipeline: PipelineConfig {
             agents: Agents {
                 numbers: ["20", "21", "22", "23", "24", "30", "31"]

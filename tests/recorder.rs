@@ -24,6 +24,7 @@ fn config(agents: &[&str]) -> ServiceConfig {
         pull: None,
         pbx: None,
         https: None,
+        limits: Default::default(),
         pipeline: PipelineConfig {
             agents: Agents {
                 numbers: agents.iter().map(|s| s.to_string()).collect(),

@@ -157,6 +157,7 @@ fn service_config() -> ServiceConfig {
         pull: None,
         pbx: None,
         https: None,
+        limits: Default::default(),
         pipeline: PipelineConfig {
             settle: Duration::from_millis(300),
             ..PipelineConfig::default()

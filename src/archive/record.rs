@@ -378,6 +378,10 @@ impl Archiver {
     }
 
     /// Moves the finished files to their final names and logs the record.
+    ///
+    /// Captures with the same bytes are placed one after the other (a lock per source
+    /// hash): the second then finds the first record and writes nothing, where two at
+    /// the same moment would each see a half-placed record and take `~2`, `~3`.
     fn place(
         &self,
         base: RecordName,
@@ -386,6 +390,7 @@ impl Archiver {
         metadata: &RecordMetadata,
         report: Report,
     ) -> Result<Archived, ArchiveError> {
+        let _same_source = placing_lock(&metadata.source.sha256);
         let month = self.store.root.join(base.start.month_folder());
         fs::create_dir_all(&month)?;
         for n in 1..=999u32 {
@@ -492,6 +497,19 @@ impl Archiver {
             _ => Existing::Other,
         }
     }
+}
+
+/// One of a few locks, chosen by the source hash: identical captures always meet at the
+/// same one, different ones rarely wait for each other.
+fn placing_lock(source_sha_hex: &str) -> std::sync::MutexGuard<'static, ()> {
+    use std::sync::Mutex;
+    static LOCKS: [Mutex<()>; 64] = [const { Mutex::new(()) }; 64];
+    let stripe = source_sha_hex.bytes().take(4).fold(0usize, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(usize::from(b))
+    });
+    LOCKS[stripe % LOCKS.len()]
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
 }
 
 /// Deletes what an earlier, interrupted attempt on the same capture left in `REC/`.

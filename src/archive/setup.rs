@@ -17,7 +17,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
 use super::keyring::{ArchiveKey, KeyError, KeyRing};
-use super::store::{Store, write_atomic};
+use super::store::{Store, write_atomic, write_atomic_private};
 
 /// File name of the setup inside the setup folder.
 pub const SETUP_FILE: &str = "callrec-setup.xml";
@@ -297,7 +297,9 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "user:password, or empty",
         default: "",
         secret: true,
-        help: "Basic authentication that devices and the PBX must present; empty: none.",
+        help: "The login devices and the PBX must present, with HTTP Digest (SHA-256 or MD5) or \
+               Basic (Basic only over HTTPS or a trusted LAN); empty: none. Needed to listen \
+               beyond this PC (see allowopen).",
         check: credentials,
     },
     SetupKey {
@@ -833,7 +835,7 @@ impl Setup {
         };
         std::fs::create_dir_all(&self.dir).map_err(io_err(&self.dir))?;
         let path = self.dir.join(SETUP_FILE);
-        write_atomic(&path, to_xml(&xml).as_bytes()).map_err(io_err(&path))
+        write_atomic_private(&path, to_xml(&xml).as_bytes()).map_err(io_err(&path))
     }
 
     /// The archive this setup points at, if any.
@@ -927,6 +929,19 @@ mod tests {
         setup.save(None, None).unwrap();
         let text = std::fs::read_to_string(dir.path().join(SETUP_FILE)).unwrap();
         assert!(!text.contains("MySuperSecret007Key"), "{text}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(SETUP_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o777,
+                0o600,
+                "the setup is readable by its owner only"
+            );
+        }
         let again = Setup::load(dir.path()).unwrap();
         assert_eq!(again.get("customerkey"), "MySuperSecret007Key");
         assert_eq!(again.get("format"), "mp3");

@@ -86,6 +86,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// [`write_atomic`] for a file only its owner may read (mode 0600 from its first
+/// byte: the setup with its sealed secrets).
+pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let partial = partial_path(path);
+    let result = (|| {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&partial)?;
+        #[cfg(unix)]
+        {
+            // an earlier partial file may have been created with wider rights
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        }
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&partial, path)?;
+        sync_parent(path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&partial);
+    }
+    result
+}
+
 /// The hidden temporary name a file is written under before it gets its final name.
 pub fn partial_path(path: &Path) -> PathBuf {
     let name = path

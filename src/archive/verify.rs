@@ -229,6 +229,28 @@ pub fn verify_store(
         || verify_chain(&store.audit_log(), trusted),
     );
     let chain: ChainReport = chain?;
+    // A record the chain logged as stored was written with a signed sidecar: without
+    // one it was tampered with, not a bare seed-era file. (Backup copies are matched
+    // by file name, as the backup folder is flat.)
+    let logged_files: std::collections::HashSet<&str> = chain
+        .present
+        .keys()
+        .map(|r| r.rsplit('/').next().unwrap_or(r))
+        .collect();
+    let sidecar_lost = |list: &[Found], checked: &mut [(RecordResult, u64)]| {
+        for (f, (result, _)) in list.iter().zip(checked.iter_mut()) {
+            let file = f.label.rsplit(['/', ':']).next().unwrap_or(&f.label);
+            if f.sidecar.is_none() && f.audio.is_some() && logged_files.contains(file) {
+                result.verdict = Verdict::Manipulated;
+                result.reason = "manipulated (sidecar missing): the activity log recorded \
+                                 this record as stored and signed"
+                    .into();
+            }
+        }
+    };
+    let (mut checked, mut checked_backup) = (checked, checked_backup);
+    sidecar_lost(&found, &mut checked);
+    sidecar_lost(&backup_found, &mut checked_backup);
     let mut report = VerifyReport {
         chain_lines: chain.lines,
         chain_legacy_lines: chain.legacy_lines,

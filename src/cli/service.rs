@@ -95,6 +95,7 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
     };
     Ok(ServiceConfig {
         https,
+        limits: Default::default(),
         pbx,
         pull,
         mail,

@@ -4,8 +4,14 @@
 //! Written here because no kept crate does the server side; the client side shares
 //! the same hashing.
 //!
-//! Nonces are stateless: `<time>-<tag>` where the tag is a keyed hash of the time, so
-//! any nonce this process issued in the last five minutes is accepted, and none other.
+//! Nonces are `<time>-<tag>` where the tag is a keyed hash of the time, so any nonce
+//! this process issued in the last five minutes is recognised without a table. An
+//! answer is bound to its request: its `uri` must be the request's target, and each
+//! use of a nonce must count up (`nc`), so a sniffed header cannot be replayed. A nonce
+//! that authorised an upload is used up (the next request gets `stale=true` and a fresh
+//! nonce, which clients follow without asking for the password again). The table of
+//! nonces in use only ever holds nonces that passed the password check, for five
+//! minutes at most, and is bounded besides.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -83,11 +89,27 @@ fn get<'a>(params: &'a [(String, String)], key: &str) -> &'a str {
         .map_or("", |(_, v)| v.as_str())
 }
 
+/// The most nonces in use remembered at once; beyond, the oldest are used up early
+/// (their clients simply get a fresh nonce).
+const MAX_NONCES_IN_USE: usize = 20_000;
+
+/// Why an answer was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not a Digest answer, or one with the wrong user, realm, password or target.
+    Wrong,
+    /// Right password, but the nonce is expired, used up, or its count went back: the
+    /// client should answer a fresh challenge (`stale=true`).
+    Stale,
+}
+
 /// The server side: issues challenges and checks answers for one `user:password`.
 pub struct DigestServer {
     user: String,
     password: String,
     secret: [u8; 32],
+    /// Nonces that authorised a request: the highest `nc` seen, `None` once used up.
+    in_use: std::sync::Mutex<std::collections::HashMap<String, Option<u64>>>,
 }
 
 impl DigestServer {
@@ -99,68 +121,94 @@ impl DigestServer {
             user: user.to_string(),
             password: password.to_string(),
             secret,
+            in_use: Default::default(),
         })
     }
 
-    fn tag(&self, time: u64) -> String {
+    fn tag(&self, time: u64, salt: u64) -> String {
         let mut h = Sha256::new();
         h.update(self.secret);
         h.update(time.to_be_bytes());
+        h.update(salt.to_be_bytes());
         hex::encode(&h.finalize()[..12])
     }
 
+    /// `<time>-<salt>-<tag>`: every nonce differs, even two in the same second, so that
+    /// a used-up nonce is never handed out again.
     fn nonce(&self) -> String {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
-        format!("{now:x}-{}", self.tag(now))
+        let mut raw = [0u8; 8];
+        let _ = getrandom::fill(&mut raw);
+        let salt = u64::from_le_bytes(raw);
+        let now = Self::now();
+        format!("{now:x}-{salt:x}-{}", self.tag(now, salt))
     }
 
-    fn fresh(&self, nonce: &str) -> bool {
-        let Some((time, tag)) = nonce.split_once('-') else {
-            return false;
-        };
-        let Ok(time) = u64::from_str_radix(time, 16) else {
-            return false;
-        };
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
-        tag == self.tag(time) && now.saturating_sub(time) <= NONCE_LIFE.as_secs()
+    /// The time a nonce of ours was issued; `None` for one we never issued.
+    fn issued(&self, nonce: &str) -> Option<u64> {
+        let mut parts = nonce.splitn(3, '-');
+        let time = u64::from_str_radix(parts.next()?, 16).ok()?;
+        let salt = u64::from_str_radix(parts.next()?, 16).ok()?;
+        let tag = parts.next()?;
+        constant_time_eq(tag.as_bytes(), self.tag(time, salt).as_bytes()).then_some(time)
     }
 
-    /// `WWW-Authenticate` values to send with a 401, strongest first.
-    pub fn challenges(&self) -> Vec<String> {
+    fn now() -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs()
+    }
+
+    /// `WWW-Authenticate` values to send with a 401, strongest first; `stale` tells a
+    /// client whose password was right that only its nonce was refused.
+    pub fn challenges(&self, stale: bool) -> Vec<String> {
         let nonce = self.nonce();
+        let stale = if stale { ", stale=true" } else { "" };
         [Algorithm::Sha256, Algorithm::Md5]
             .iter()
             .map(|a| {
                 format!(
-                    "Digest realm=\"{REALM}\", qop=\"auth\", algorithm={}, nonce=\"{nonce}\"",
+                    "Digest realm=\"{REALM}\", qop=\"auth\", algorithm={}, nonce=\"{nonce}\"{stale}",
                     a.name()
                 )
             })
             .collect()
     }
 
-    /// Checks an `Authorization: Digest …` value for a request with `method`.
-    pub fn verify(&self, header: &str, method: &str) -> bool {
-        let Some(rest) = header.strip_prefix("Digest ") else {
-            return false;
+    /// Checks an `Authorization: Digest …` value (scheme in any case) for a request
+    /// with `method` to `target` (path and query as sent). `single_use`: the nonce is
+    /// used up by this request (uploads).
+    pub fn verify(
+        &self,
+        header: &str,
+        method: &str,
+        target: &str,
+        single_use: bool,
+    ) -> Result<(), Refusal> {
+        let rest = header.trim_start();
+        let rest = match rest.get(..7) {
+            Some(scheme) if scheme.eq_ignore_ascii_case("digest ") => &rest[7..],
+            _ => return Err(Refusal::Wrong),
         };
         let p = parameters(rest);
-        let Some(algorithm) = Algorithm::parse(get(&p, "algorithm")) else {
-            return false;
-        };
-        if get(&p, "username") != self.user || get(&p, "realm") != REALM {
-            return false;
+        let algorithm = Algorithm::parse(get(&p, "algorithm")).ok_or(Refusal::Wrong)?;
+        if !constant_time_eq(get(&p, "username").as_bytes(), self.user.as_bytes())
+            || get(&p, "realm") != REALM
+        {
+            return Err(Refusal::Wrong);
+        }
+        // the answer is for this request's target, not one sniffed from another
+        if get(&p, "uri") != target {
+            return Err(Refusal::Wrong);
         }
         let nonce = get(&p, "nonce");
-        if !self.fresh(nonce) {
-            return false;
-        }
+        let issued = self.issued(nonce).ok_or(Refusal::Wrong)?;
+        let qop = get(&p, "qop");
+        let count = if qop.is_empty() {
+            None
+        } else {
+            Some(u64::from_str_radix(get(&p, "nc"), 16).map_err(|_| Refusal::Wrong)?)
+        };
         let expected = response(
             algorithm,
             &self.user,
@@ -173,15 +221,51 @@ impl DigestServer {
             get(&p, "nc"),
             get(&p, "cnonce"),
         );
-        // compared in full whatever the first difference: no timing hint
-        let given = get(&p, "response").as_bytes();
-        given.len() == expected.len()
-            && given
-                .iter()
-                .zip(expected.as_bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        if !constant_time_eq(get(&p, "response").as_bytes(), expected.as_bytes()) {
+            return Err(Refusal::Wrong);
+        }
+        // the password was right; now the nonce must be fresh and its count go up
+        let now = Self::now();
+        if now.saturating_sub(issued) > NONCE_LIFE.as_secs() {
+            return Err(Refusal::Stale);
+        }
+        let mut in_use = self.in_use.lock().unwrap_or_else(|e| e.into_inner());
+        let previous = in_use.get(nonce).copied();
+        let accepted = match (previous, count) {
+            (None, _) => true,
+            (Some(None), _) => false,       // used up by an upload
+            (Some(Some(_)), None) => false, // without a count a nonce serves once
+            (Some(Some(last)), Some(nc)) => nc > last,
+        };
+        if !accepted {
+            return Err(Refusal::Stale);
+        }
+        if in_use.len() >= MAX_NONCES_IN_USE {
+            in_use.retain(|n, _| {
+                self.issued(n)
+                    .is_some_and(|t| now.saturating_sub(t) <= NONCE_LIFE.as_secs())
+            });
+            if in_use.len() >= MAX_NONCES_IN_USE {
+                in_use.clear();
+            }
+        }
+        let state = match count {
+            Some(nc) if !single_use => Some(nc),
+            _ => None,
+        };
+        in_use.insert(nonce.to_string(), state);
+        Ok(())
     }
+}
+
+/// Compares in full whatever the first difference, so the time taken gives no hint
+/// how much of a secret was right.
+pub fn constant_time_eq(given: &[u8], expected: &[u8]) -> bool {
+    let mut diff = u8::from(given.len() != expected.len());
+    for (i, e) in expected.iter().enumerate() {
+        diff |= given.get(i).copied().unwrap_or(0) ^ e;
+    }
+    diff == 0
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -337,24 +421,109 @@ mod tests {
         assert_eq!(digest, "8ca523f5e9506fed4657c9700eebdbec");
 
         let server = DigestServer::new("pbx:s3cret").unwrap();
-        for challenge in server.challenges() {
-            let header = answer(&challenge, "pbx", "s3cret", "PUT", "/rec/a.pcap").unwrap();
-            assert!(server.verify(&header, "PUT"), "{header}");
-            assert!(!server.verify(&header, "GET"), "the method is part of it");
-            let wrong = answer(&challenge, "pbx", "guess", "PUT", "/rec/a.pcap").unwrap();
-            assert!(!server.verify(&wrong, "PUT"));
+        for strength in 0..2 {
+            // each challenge brings a nonce of its own
+            let challenge = &server.challenges(false)[strength];
+            let header = answer(challenge, "pbx", "s3cret", "GET", "/status").unwrap();
+            assert_eq!(
+                server.verify(&header, "PUT", "/status", false),
+                Err(Refusal::Wrong)
+            );
+            assert_eq!(server.verify(&header, "GET", "/status", false), Ok(()));
+            let wrong = answer(challenge, "pbx", "guess", "GET", "/status").unwrap();
+            assert_eq!(
+                server.verify(&wrong, "GET", "/status", false),
+                Err(Refusal::Wrong)
+            );
         }
         // a nonce this server did not make
         let forged = answer(
-            "Digest realm=\"callrec\", qop=\"auth\", nonce=\"65000000-00\"",
+            "Digest realm=\"callrec\", qop=\"auth\", nonce=\"65000000-1-00\"",
             "pbx",
             "s3cret",
             "PUT",
             "/rec/a.pcap",
         )
         .unwrap();
-        assert!(!server.verify(&forged, "PUT"));
-        assert!(!server.verify("Digest garbage", "PUT"));
-        assert!(!server.verify("Basic cGJ4OnMzY3JldA==", "PUT"));
+        assert_eq!(
+            server.verify(&forged, "PUT", "/rec/a.pcap", true),
+            Err(Refusal::Wrong)
+        );
+        assert!(server.verify("Digest garbage", "PUT", "/", true).is_err());
+        assert!(
+            server
+                .verify("Basic cGJ4OnMzY3JldA==", "PUT", "/", true)
+                .is_err()
+        );
+    }
+
+    /// The answer with `nc` set to `count`, for the same nonce and cnonce.
+    fn with_count(header: &str, count: u32) -> String {
+        header.replace("nc=00000001", &format!("nc={count:08x}"))
+    }
+
+    fn recomputed(header: &str, method: &str, uri: &str) -> String {
+        let p = parameters(header.strip_prefix("Digest ").unwrap());
+        let value = response(
+            Algorithm::parse(get(&p, "algorithm")).unwrap(),
+            "pbx",
+            "s3cret",
+            REALM,
+            method,
+            uri,
+            get(&p, "nonce"),
+            get(&p, "qop"),
+            get(&p, "nc"),
+            get(&p, "cnonce"),
+        );
+        let old = get(&p, "response").to_string();
+        header.replace(&old, &value)
+    }
+
+    #[test]
+    fn a_sniffed_answer_cannot_be_replayed_or_pointed_elsewhere() {
+        let server = DigestServer::new("pbx:s3cret").unwrap();
+        let challenge = &server.challenges(false)[0];
+        let header = answer(challenge, "pbx", "s3cret", "PUT", "/rec/a.pcap").unwrap();
+        assert!(header.contains("nc=00000001"), "{header}");
+        // answered for one target, presented for another
+        assert_eq!(
+            server.verify(&header, "PUT", "/rec/evil.pcap", true),
+            Err(Refusal::Wrong)
+        );
+        assert_eq!(server.verify(&header, "PUT", "/rec/a.pcap", true), Ok(()));
+        // the same header again: the upload used the nonce up
+        assert_eq!(
+            server.verify(&header, "PUT", "/rec/a.pcap", true),
+            Err(Refusal::Stale)
+        );
+        // for other requests a nonce serves on while its count goes up
+        let header = answer(challenge, "pbx", "s3cret", "POST", "/cdr").unwrap();
+        let header = header.replace(
+            &get_nonce(&header),
+            &get_nonce(&server.challenges(false)[0]),
+        );
+        let header = recomputed(&header, "POST", "/cdr");
+        assert_eq!(server.verify(&header, "POST", "/cdr", false), Ok(()));
+        assert_eq!(
+            server.verify(&header, "POST", "/cdr", false),
+            Err(Refusal::Stale)
+        );
+        let next = recomputed(&with_count(&header, 2), "POST", "/cdr");
+        assert_eq!(server.verify(&next, "POST", "/cdr", false), Ok(()));
+        let back = recomputed(&with_count(&header, 1), "POST", "/cdr");
+        assert_eq!(
+            server.verify(&back, "POST", "/cdr", false),
+            Err(Refusal::Stale)
+        );
+        // the scheme's case does not matter
+        let lower =
+            recomputed(&with_count(&header, 3), "POST", "/cdr").replacen("Digest", "dIGEST", 1);
+        assert_eq!(server.verify(&lower, "POST", "/cdr", false), Ok(()));
+    }
+
+    fn get_nonce(header: &str) -> String {
+        let rest = header.split_once(' ').unwrap().1;
+        get(&parameters(rest), "nonce").to_string()
     }
 }

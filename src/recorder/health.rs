@@ -29,6 +29,7 @@ pub async fn startup(
     listen: SocketAddr,
     pull: Option<PullConfig>,
     own_cert: Option<Vec<u8>>,
+    login: Option<String>,
 ) {
     let archiver = pipeline.archiver.clone();
     let status = pipeline.status.clone();
@@ -50,13 +51,13 @@ pub async fn startup(
             None => super::http_client::builder(),
         };
         let ask = async {
-            builder
-                .timeout(Duration::from_secs(3))
-                .build()?
-                .get(&url)
-                .send()
-                .await?
-                .error_for_status()
+            let request = builder.timeout(Duration::from_secs(3)).build()?.get(&url);
+            // the recorder asks itself as the PBX would: with the setup's login
+            let request = match login.as_deref().and_then(|l| l.split_once(':')) {
+                Some((user, password)) => request.basic_auth(user, Some(password)),
+                None => request,
+            };
+            request.send().await?.error_for_status()
         };
         ask.await.map_err(|e: reqwest::Error| e.to_string())
     }

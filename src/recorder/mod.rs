@@ -2,8 +2,10 @@
 //! every call through the archive layer. Async on tokio; the archiving itself (CPU and
 //! disk bound) runs on blocking threads.
 
+pub mod auth_guard;
 pub mod cdr_intake;
 pub mod cdr_journal;
+pub mod connection_limits;
 pub mod digest_auth;
 pub mod fresh_captures;
 pub mod health;

@@ -366,7 +366,7 @@ impl Pipeline {
                 .busy
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .contains(&capture.name)
+                .contains(&capture.key())
             {
                 continue;
             }
@@ -446,7 +446,14 @@ impl Pipeline {
         now: SystemTime,
     ) -> Plan {
         let mut warnings = Vec::new();
+        let limit = WAIT_STEP * self.config.cdr_wait_steps;
         if capture.partial {
+            // A device whose upload was cut (by the network, or a recorder killed
+            // mid-call) sends the whole capture again; it supersedes this copy in the
+            // journal. So a partial copy waits the countdown before it is archived.
+            if waited < limit {
+                return Plan::Wait;
+            }
             warnings.push("the upload ended early: the capture is partial".to_string());
         }
         let decision = conf.map_or(Decision::NoCdr, |c| {
@@ -523,7 +530,7 @@ impl Pipeline {
                 }
             }
             Decision::NoCdr => {
-                if waited < WAIT_STEP * self.config.cdr_wait_steps {
+                if waited < limit {
                     return Plan::Wait;
                 }
                 match self.config.orphans {
@@ -555,14 +562,14 @@ impl Pipeline {
         self.busy
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(capture.name.clone());
+            .insert(capture.key());
         let this = Arc::clone(self);
         tokio::spawn(async move {
             let Ok(permit) = this.workers.clone().acquire_owned().await else {
                 return;
             };
-            let name = capture.name.clone();
-            this.status.update(|s| s.archiving.push(name));
+            let key = capture.key();
+            this.status.update(|s| s.archiving.push(key));
             let worker = Arc::clone(&this);
             let capture = tokio::task::spawn_blocking(move || {
                 worker.run_job(&capture, job);
@@ -575,9 +582,9 @@ impl Pipeline {
                     this.busy
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .remove(&capture.name);
+                        .remove(&capture.key());
                     this.status
-                        .update(|s| s.archiving.retain(|n| *n != capture.name));
+                        .update(|s| s.archiving.retain(|n| *n != capture.key()));
                 }
                 Err(e) => {
                     // a bug, not a bad input: the seed's SOFTWARE alarm. The capture
@@ -595,18 +602,27 @@ impl Pipeline {
         match job {
             Job::Archive(booking) => {
                 let orphan = booking.facts.is_none();
-                let held = self.fresh.take(&capture.name, &capture.path);
+                let held = self.fresh.take(&capture.key(), &capture.path);
                 match self.archiver.archive_held(&capture.path, held, &booking) {
                     Ok(done) => {
                         let relative = self.archiver.store.relative(&done.name);
-                        if let Err(e) = self.spool.remove_capture(&capture.name) {
-                            self.status.event(
+                        match self.spool.remove_capture(capture) {
+                            Ok(true) => {}
+                            Ok(false) => self.status.event(
+                                "info",
+                                format!(
+                                    "{}: a new upload of this name arrived while it was archived; \
+                                     it is archived too",
+                                    capture.name
+                                ),
+                            ),
+                            Err(e) => self.status.event(
                                 "error",
                                 format!(
                                     "{} archived, but not removed from the journal: {e}",
                                     capture.name
                                 ),
-                            );
+                            ),
                         }
                         self.status.update(|s| {
                             s.counters.archived += u64::from(!done.already);
@@ -620,18 +636,20 @@ impl Pipeline {
                     Err(ArchiveError::Media(e)) => {
                         // nothing usable in it: kept aside for a person, never deleted;
                         // a capture that cannot be decoded is the seed's SOFTWARE alarm
-                        let kept = self.spool.fail_capture(&capture.name);
+                        let kept = self.spool.fail_capture(capture);
                         self.status.update(|s| {
                             s.counters.failed += 1;
                             s.lamps.software = Lamp::Red;
                         });
+                        let kept = match kept {
+                            Ok(path) => format!("the capture is kept in {}", path.display()),
+                            Err(why) => format!(
+                                "the capture stays in the journal (it could not be set aside: {why})"
+                            ),
+                        };
                         self.status.event(
                             "error",
-                            format!(
-                                "{}: no record made ({e}); kept in {:?}",
-                                capture.name,
-                                kept.ok()
-                            ),
+                            format!("{}: no record made ({e}); {kept}", capture.name),
                         );
                     }
                     Err(e) => {
@@ -643,7 +661,7 @@ impl Pipeline {
                 }
             }
             Job::Drop(reason) => {
-                self.fresh.forget(&capture.name);
+                self.fresh.forget(&capture.key());
                 let logged = audit::append(
                     &self.archiver.store.audit_log(),
                     &Entry {
@@ -654,8 +672,8 @@ impl Pipeline {
                     },
                     &self.archiver.identity,
                 );
-                match logged.and_then(|()| self.spool.remove_capture(&capture.name)) {
-                    Ok(()) => {
+                match logged.and_then(|()| self.spool.remove_capture(capture)) {
+                    Ok(_) => {
                         self.status.update(|s| s.counters.dropped_by_rule += 1);
                         self.status
                             .event("info", format!("{}: not kept ({reason})", capture.name));

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -25,8 +25,10 @@ use axum::routing::{any, get};
 use base64::Engine;
 use futures_util::{FutureExt, StreamExt};
 
+use super::auth_guard::{self, AuthGuard};
 use super::cdr_intake::{MAX_CDR_REQUEST, parse_request};
-use super::digest_auth::DigestServer;
+use super::connection_limits::PeerAddr;
+use super::digest_auth::{self, DigestServer, Refusal};
 use super::pipeline::Pipeline;
 use super::spool::valid_capture_name;
 use super::status::Lamp;
@@ -41,6 +43,8 @@ pub struct Receiver {
     pub basic_auth: Option<String>,
     /// Digest for the same login, for senders that will not use Basic.
     pub digest: Option<DigestServer>,
+    /// Failed logins per address, and the back-off they earn.
+    pub guard: AuthGuard,
 }
 
 /// The router; serve it with `axum::serve`.
@@ -66,33 +70,79 @@ pub fn router(receiver: Arc<Receiver>) -> Router {
         .with_state(receiver)
 }
 
-async fn authenticate(State(rx): State<Arc<Receiver>>, request: Request, next: Next) -> Response {
+async fn authenticate(
+    State(rx): State<Arc<Receiver>>,
+    ConnectInfo(PeerAddr(peer)): ConnectInfo<PeerAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
     let Some(expected) = &rx.basic_auth else {
         return next.run(request).await;
     };
+    let address = peer.ip();
+    if let Err(waiting) = rx.guard.admit(address) {
+        alarm_on_guessing(&rx, address, waiting.refused);
+        let left = waiting.left;
+        let mut response = (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many failed logins from this address: wait\n",
+        )
+            .into_response();
+        if let Ok(value) = HeaderValue::from_str(&left.as_secs().max(1).to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return response;
+    }
     let authorization = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let basic = authorization
-        .strip_prefix("Basic ")
-        .and_then(|b| {
-            base64::engine::general_purpose::STANDARD
-                .decode(b.trim())
-                .ok()
-        })
-        .is_some_and(|given| given == expected.as_bytes());
-    let digest = rx
-        .digest
-        .as_ref()
-        .is_some_and(|d| d.verify(authorization, request.method().as_str()));
-    if basic || digest {
-        return next.run(request).await;
+        .unwrap_or("")
+        .trim();
+    let (scheme, credentials) = authorization.split_once(' ').unwrap_or((authorization, ""));
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    let verdict = if scheme.eq_ignore_ascii_case("basic") {
+        let given = base64::engine::general_purpose::STANDARD
+            .decode(credentials.trim())
+            .unwrap_or_default();
+        if digest_auth::constant_time_eq(&given, expected.as_bytes()) {
+            Ok(())
+        } else {
+            Err(Refusal::Wrong)
+        }
+    } else if scheme.eq_ignore_ascii_case("digest") {
+        match &rx.digest {
+            // a nonce that authorised an upload is used up: it can never carry another
+            Some(d) => d.verify(
+                authorization,
+                request.method().as_str(),
+                &target,
+                request.method() == Method::PUT,
+            ),
+            None => Err(Refusal::Wrong),
+        }
+    } else {
+        Err(Refusal::Wrong)
+    };
+    match verdict {
+        Ok(()) => {
+            rx.guard.succeeded(address);
+            return next.run(request).await;
+        }
+        // a client that answers with a used-up nonce knows the password
+        Err(Refusal::Stale) => {}
+        // the first request of a Digest client carries nothing: not a failure
+        Err(Refusal::Wrong) if authorization.is_empty() => {}
+        Err(Refusal::Wrong) => login_failed(&rx, address, &target),
     }
     let mut response = StatusCode::UNAUTHORIZED.into_response();
     let headers = response.headers_mut();
-    for challenge in rx.digest.iter().flat_map(DigestServer::challenges) {
+    let stale = verdict == Err(Refusal::Stale);
+    for challenge in rx.digest.iter().flat_map(|d| d.challenges(stale)) {
         if let Ok(value) = HeaderValue::from_str(&challenge) {
             headers.append(header::WWW_AUTHENTICATE, value);
         }
@@ -102,6 +152,37 @@ async fn authenticate(State(rx): State<Arc<Receiver>>, request: Request, next: N
         HeaderValue::from_static("Basic realm=\"callrec\""),
     );
     response
+}
+
+/// Counts a failed login: a log line when the address starts having to wait, the
+/// alarm when the failures go on.
+fn login_failed(rx: &Receiver, address: std::net::IpAddr, target: &str) {
+    let failed = rx.guard.failed(address);
+    if failed.count == auth_guard::FREE_TRIES {
+        rx.pipeline.status.event(
+            "warning",
+            format!(
+                "{} failed logins in a row from {address} (last for {target}): it now waits \
+                 before each further try",
+                failed.count
+            ),
+        );
+    }
+    alarm_on_guessing(rx, address, failed.refused);
+}
+
+/// The alarm once an address's refused tries reach [`auth_guard::ALARM_AFTER`] (and
+/// every thousand after).
+fn alarm_on_guessing(rx: &Receiver, address: std::net::IpAddr, refused: u32) {
+    if refused == auth_guard::ALARM_AFTER || refused.is_multiple_of(1000) {
+        rx.pipeline.status.event(
+            "error",
+            format!(
+                "{refused} refused logins in a row from {address}: a device with a wrong \
+                 password, or someone guessing it"
+            ),
+        );
+    }
 }
 
 fn dav_headers(mut response: Response) -> Response {
@@ -251,22 +332,27 @@ async fn write_upload(
             let pipeline = rx.pipeline.clone();
             let (part2, name2) = (part.clone(), name.clone());
             tokio::task::spawn_blocking(move || {
-                pipeline.spool.commit_upload(&part2, &name2, complete)?;
-                if let Some(bytes) = kept {
+                let committed = pipeline.spool.commit_upload(&part2, &name2, complete)?;
+                if let (Some(bytes), Some(path)) = (kept, committed.path()) {
                     // for the archiver, which then need not read the file back
-                    let path = pipeline.spool.capture_path(&name2);
-                    pipeline.fresh.put(&name2, &path, bytes);
+                    pipeline.fresh.put(committed.key(), path, bytes);
                 }
-                Ok(())
+                Ok(committed)
             })
             .await
             .unwrap_or_else(|e| Err(std::io::Error::other(e)))
         }
         Err(e) => Err(e),
     };
-    if let Err(e) = committed {
-        let _ = tokio::fs::remove_file(&part).await;
-        return server_error(&rx, &name, e);
+    let committed = match committed {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&part).await;
+            return server_error(&rx, &name, e);
+        }
+    };
+    if let Some(line) = committed.describe(&name) {
+        rx.pipeline.status.event("info", line);
     }
     rx.pipeline.status.update(|s| {
         s.counters.captures_received += 1;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use super::connection_limits::{ConnectionLimits, LimitedListener, PeerAddr, raise_file_limit};
 use super::digest_auth::DigestServer;
 use super::mailer::MailConfig;
 use super::pbx_link::PbxConfig;
@@ -37,6 +38,8 @@ pub struct ServiceConfig {
     pub pbx: Option<PbxConfig>,
     /// Serve HTTPS with this certificate instead of plain HTTP.
     pub https: Option<Https>,
+    /// Idle timeout and connection cap of the HTTP server.
+    pub limits: ConnectionLimits,
 }
 
 /// The least time between two alarm e-mails; alarms in between are told in the next.
@@ -51,7 +54,11 @@ pub struct Service {
     pull: Option<PullConfig>,
     pbx: Option<PbxConfig>,
     https: Option<Https>,
+    limits: ConnectionLimits,
 }
+
+/// File descriptors kept free of connections, for the journal, archive and logs.
+const FILE_RESERVE: u64 = 256;
 
 impl Service {
     /// Opens the journal, loads pending CDRs and binds the port.
@@ -75,6 +82,7 @@ impl Service {
             max_capture: config.max_capture,
             digest: config.basic_auth.as_deref().and_then(DigestServer::new),
             basic_auth: config.basic_auth,
+            guard: Default::default(),
         });
         Ok(Service {
             listener,
@@ -84,6 +92,7 @@ impl Service {
             pull: config.pull,
             pbx: config.pbx,
             https: config.https,
+            limits: config.limits,
         })
     }
 
@@ -127,23 +136,33 @@ impl Service {
             let _ = http_stop.wait_for(|s| *s).await;
         };
         let own_cert = self.https.as_ref().map(|h| h.cert_pem.clone());
+        let login = self.receiver.basic_auth.clone();
+        let limits = self.limits.fitted(raise_file_limit(), FILE_RESERVE);
+        let app = router(self.receiver).into_make_service_with_connect_info::<PeerAddr>();
         let server = match self.https {
             Some(https) => tokio::spawn(
                 axum::serve(
-                    TlsListener::new(self.listener, https.config)?,
-                    router(self.receiver),
+                    LimitedListener::new(TlsListener::new(self.listener, https.config)?, limits),
+                    app,
                 )
                 .with_graceful_shutdown(stopping)
                 .into_future(),
             ),
             None => tokio::spawn(
-                axum::serve(self.listener, router(self.receiver))
+                axum::serve(LimitedListener::new(self.listener, limits), app)
                     .with_graceful_shutdown(stopping)
                     .into_future(),
             ),
         };
         // the seed's start-up check runs against the server that now answers
-        super::health::startup(self.pipeline.clone(), local, self.pull.clone(), own_cert).await;
+        super::health::startup(
+            self.pipeline.clone(),
+            local,
+            self.pull.clone(),
+            own_cert,
+            login,
+        )
+        .await;
         let jobs = tokio::spawn(self.pipeline.clone().run(stop.clone()));
         let link = self.pbx.clone().map(|pbx| {
             tokio::spawn(super::pbx_link::run(

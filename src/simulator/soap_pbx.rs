@@ -156,14 +156,14 @@ impl Drop for SoapPbx {
     }
 }
 
-fn authorised(state: &PbxState, headers: &HeaderMap) -> bool {
+fn authorised(state: &PbxState, headers: &HeaderMap, target: &str) -> bool {
     let Some(digest) = &state.digest else {
         return true;
     };
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| digest.verify(v, "POST"))
+        .is_some_and(|v| digest.verify(v, "POST", target, false).is_ok())
 }
 
 fn xml(body: String) -> Response {
@@ -178,10 +178,16 @@ fn fault(text: &str) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, xml(body)).into_response()
 }
 
-async fn soap(State(state): State<Arc<PbxState>>, headers: HeaderMap, body: Bytes) -> Response {
-    if !authorised(&state, &headers) {
+async fn soap(
+    State(state): State<Arc<PbxState>>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let target = uri.path_and_query().map_or("/", |p| p.as_str());
+    if !authorised(&state, &headers, target) {
         let mut response = StatusCode::UNAUTHORIZED.into_response();
-        for challenge in state.digest.iter().flat_map(DigestServer::challenges) {
+        for challenge in state.digest.iter().flat_map(|d| d.challenges(false)) {
             if let Ok(value) = challenge.parse() {
                 response
                     .headers_mut()
