@@ -189,7 +189,7 @@ fn import_then_verify_is_original_and_every_kind_of_damage_is_named() {
             && out.contains("0 unsigned"),
         "a logged record without its sidecar is manipulated, not unsigned: {out}"
     );
-    fs::write(&record, original).unwrap();
+    fs::write(record.as_path(), original).unwrap();
     fs::write(&sidecar, sidecar_text).unwrap();
     assert_eq!(site.verify().0, 0);
 
