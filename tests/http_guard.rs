@@ -255,3 +255,30 @@ async fn the_start_up_check_logs_in_and_reports_no_false_link_failure() {
     assert_ne!(s["lamps"]["cdr"], "red", "{s}");
     service.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_large_or_junk_cdr_posts_leaves_the_journal_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = common::start_recorder(config(), common::test_archiver(dir.path())).await;
+    let url = service.url.clone();
+    let post = |body: String| {
+        client()
+            .post(format!("{url}/cdr"))
+            .basic_auth("pbx", Some("s3cret"))
+            .body(body)
+            .send()
+    };
+    let big = format!("event=A:Call&ref=ab&x={}", "y".repeat(256 * 1024));
+    let junk = format!("event=x&y={}", "z".repeat(30_000));
+    for _ in 0..100 {
+        let status = post(big.clone()).await.unwrap().status();
+        assert!(status == 413 || status == 400, "{status}");
+        assert_eq!(post(junk.clone()).await.unwrap().status(), 400);
+    }
+    let journal = dir.path().join("REC").join("cdr");
+    let size: u64 = std::fs::read_dir(&journal)
+        .map(|d| d.flatten().map(|f| f.metadata().unwrap().len()).sum())
+        .unwrap_or(0);
+    assert_eq!(size, 0, "nothing of the flood was journaled");
+    service.stop().await;
+}

@@ -273,7 +273,8 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         default: "127.0.0.1:8090",
         secret: false,
         help: "Where the recorder service listens: devices PUT captures to http://ADDRESS:PORT/rec/, \
-               the PBX sends CDRs to http://ADDRESS:PORT/cdr, status at /status. Use 0.0.0.0:PORT for the LAN.",
+               the PBX sends CDRs to http://ADDRESS:PORT/cdr, status at /status. Use 0.0.0.0:PORT for the LAN \
+               (with httpauth set, or allowopen=on).",
         check: socket,
     },
     SetupKey {
@@ -301,6 +302,16 @@ pub const SETUP_KEYS: &[SetupKey] = &[
                Basic (Basic only over HTTPS or a trusted LAN); empty: none. Needed to listen \
                beyond this PC (see allowopen).",
         check: credentials,
+    },
+    SetupKey {
+        name: "allowopen",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        help: "Listen beyond this PC without a login (httpauth empty). Off: the recorder refuses \
+               to start so, since anyone on the network could upload captures and CDRs. On: it \
+               starts, with the SOFTWARE lamp yellow and a warning.",
+        check: on_off,
     },
     SetupKey {
         name: "maxpcapmb",

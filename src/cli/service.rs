@@ -26,6 +26,14 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
     })?;
     let number = |key: &str| -> u64 { setup.get(key).parse().unwrap_or(0) };
     let auth = setup.get("httpauth");
+    let listen: std::net::SocketAddr = listen;
+    if !listen.ip().is_loopback() && auth.is_empty() && setup.get("allowopen") != "on" {
+        return Err(UsageError(format!(
+            "listen={listen} reaches beyond this PC, and no httpauth is set: anyone on the \
+             network could upload captures and CDRs. Set httpauth=user:password (or, on a \
+             closed network, allowopen=on)"
+        )));
+    }
     let group = setup.get("group");
     let smtp = setup.get("smtp");
     let mail = match smtp.rsplit_once(':') {

@@ -7,8 +7,16 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
-/// The largest CDR request accepted (the PBX buffers 300 kB in all).
-pub const MAX_CDR_REQUEST: usize = 256 * 1024;
+/// The largest CDR request accepted. One PBX CDR is about 1 kB (a transfer's 0.8 kB,
+/// innovaphone's CDR0/1 documentation), and a request carries one; 64 kB leaves room
+/// for a call with very many events while a flood of large posts stays small.
+pub const MAX_CDR_REQUEST: usize = 64 * 1024;
+/// The largest single PBX CDR kept.
+pub const MAX_CDR: usize = 32 * 1024;
+/// A gateway CDR's bounds: pairs, and the length of a key or a value.
+const MAX_GATEWAY_PAIRS: usize = 64;
+const MAX_GATEWAY_KEY: usize = 64;
+const MAX_GATEWAY_VALUE: usize = 1024;
 
 /// One CDR as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,14 +115,43 @@ pub fn parse_request(query: Option<&str>, body: &[u8]) -> Result<Vec<Received>, 
                 Ok(Vec::new())
             }
         }
-        Some(_) => Ok(vec![Received::Gateway(pairs)]),
+        Some(_) => gateway_cdr(pairs).map(|cdr| vec![cdr]),
         None => Err(IntakeError("the request has no event= and no <cdr>".into())),
     }
+}
+
+/// A gateway CDR is journaled only when it is one: a conference id (`ref`, hex) to tie
+/// it to a capture, and a bounded number of short pairs.
+fn gateway_cdr(pairs: BTreeMap<String, String>) -> Result<Received, IntakeError> {
+    let conf = pairs
+        .get("ref")
+        .ok_or_else(|| IntakeError("a gateway CDR without ref= (its conference id)".into()))?;
+    if conf.is_empty() || conf.len() > 64 || !conf.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(IntakeError(
+            "a gateway CDR whose ref= is not a conference id".into(),
+        ));
+    }
+    if pairs.len() > MAX_GATEWAY_PAIRS
+        || pairs
+            .iter()
+            .any(|(k, v)| k.len() > MAX_GATEWAY_KEY || v.len() > MAX_GATEWAY_VALUE)
+    {
+        return Err(IntakeError(
+            "a gateway CDR with more or longer fields than a gateway sends".into(),
+        ));
+    }
+    Ok(Received::Gateway(pairs))
 }
 
 fn pbx_cdrs(text: &str) -> Result<Vec<Received>, IntakeError> {
     // validate now, so that a bad CDR is refused while the PBX can still see it
     let cdrs = crate::archive::cdr::parse_cdrs(text).map_err(|e| IntakeError(e.to_string()))?;
+    if cdrs.iter().any(|c| c.raw.len() > MAX_CDR) {
+        return Err(IntakeError(format!(
+            "a CDR larger than {} kB, far beyond what a PBX sends",
+            MAX_CDR / 1024
+        )));
+    }
     Ok(cdrs.into_iter().map(|c| Received::Pbx(c.raw)).collect())
 }
 
@@ -180,5 +217,31 @@ mod tests {
             parse_request(Some("event=syslog&msg=hello"), b"").unwrap(),
             vec![]
         );
+    }
+
+    #[test]
+    fn only_what_is_a_cdr_of_a_plausible_size_is_taken() {
+        // any event= used to be journaled as a gateway CDR
+        for junk in [
+            "event=x",
+            "event=A:Call&ref=not-hex",
+            "event=A:Call&ref=",
+            &format!("event=A:Call&ref=ab&x={}", "y".repeat(2000)),
+            &format!(
+                "event=A:Call&ref=ab{}",
+                (0..100).map(|i| format!("&k{i}=v")).collect::<String>()
+            ),
+        ] {
+            assert!(parse_request(Some(junk), b"").is_err(), "{junk}");
+        }
+        // a CDR that parses, padded far beyond a PBX's
+        let huge = CDR.replace(
+            "<user/>",
+            &format!("<user/>{}", "<event msg=\"x\"/>".repeat(3000)),
+        );
+        assert!(huge.len() > MAX_CDR && huge.len() < MAX_CDR_REQUEST);
+        let refused = parse_request(None, format!("log-msg{huge}").as_bytes()).unwrap_err();
+        assert!(refused.0.contains("larger than"), "{refused}");
+        assert!(parse_request(None, format!("log-msg{CDR}").as_bytes()).is_ok());
     }
 }

@@ -3,6 +3,7 @@
 //! disk bound) runs on blocking threads.
 
 pub mod auth_guard;
+pub mod cdr_budget;
 pub mod cdr_intake;
 pub mod cdr_journal;
 pub mod connection_limits;

@@ -26,6 +26,7 @@ use base64::Engine;
 use futures_util::{FutureExt, StreamExt};
 
 use super::auth_guard::{self, AuthGuard};
+use super::cdr_budget::CdrBudget;
 use super::cdr_intake::{MAX_CDR_REQUEST, parse_request};
 use super::connection_limits::PeerAddr;
 use super::digest_auth::{self, DigestServer, Refusal};
@@ -45,6 +46,10 @@ pub struct Receiver {
     pub digest: Option<DigestServer>,
     /// Failed logins per address, and the back-off they earn.
     pub guard: AuthGuard,
+    /// CDR bytes each address may journal.
+    pub cdr_budget: CdrBudget,
+    /// At most one warning a minute per flooding address.
+    pub cdr_budget_warned: CdrBudget,
 }
 
 /// The router; serve it with `axum::serve`.
@@ -381,7 +386,12 @@ fn server_error(rx: &Receiver, name: &str, e: std::io::Error) -> Response {
         .into_response()
 }
 
-async fn cdr(State(rx): State<Arc<Receiver>>, RawQuery(query): RawQuery, body: Bytes) -> Response {
+async fn cdr(
+    State(rx): State<Arc<Receiver>>,
+    ConnectInfo(PeerAddr(peer)): ConnectInfo<PeerAddr>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
     let received = match parse_request(query.as_deref(), &body) {
         Ok(r) => r,
         Err(e) => {
@@ -391,6 +401,24 @@ async fn cdr(State(rx): State<Arc<Receiver>>, RawQuery(query): RawQuery, body: B
             return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response();
         }
     };
+    let bytes: usize = received.iter().map(|r| r.text().len()).sum();
+    if !rx.cdr_budget.take(peer.ip(), bytes) {
+        if rx.cdr_budget_warned.take(peer.ip(), 1) {
+            rx.pipeline.status.event(
+                "warning",
+                format!(
+                    "CDRs from {} arrive faster than a PBX sends them: refused for now",
+                    peer.ip()
+                ),
+            );
+        }
+        let mut response =
+            (StatusCode::TOO_MANY_REQUESTS, "too many CDRs: send later\n").into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    }
     let pipeline = rx.pipeline.clone();
     // journal first: the PBX gets its 200 only for what is on disk
     let saved = tokio::task::spawn_blocking(move || {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use super::cdr_budget::CdrBudget;
 use super::connection_limits::{ConnectionLimits, LimitedListener, PeerAddr, raise_file_limit};
 use super::digest_auth::DigestServer;
 use super::mailer::MailConfig;
@@ -83,6 +84,8 @@ impl Service {
             digest: config.basic_auth.as_deref().and_then(DigestServer::new),
             basic_auth: config.basic_auth,
             guard: Default::default(),
+            cdr_budget: Default::default(),
+            cdr_budget_warned: CdrBudget::new(1.0 / 60.0, 1.0),
         });
         Ok(Service {
             listener,
@@ -127,10 +130,20 @@ impl Service {
                 self.local_addr()
             ),
         );
+        let local = self.local_addr();
+        if !local.ip().is_loopback() && self.receiver.basic_auth.is_none() {
+            status.update(|s| s.lamps.software = super::status::Lamp::Yellow);
+            status.event(
+                "warning",
+                format!(
+                    "the recorder listens on {local} without a login: anyone who reaches this \
+                     PC can upload captures and CDRs (set httpauth)"
+                ),
+            );
+        }
         if let Some(mail) = self.mail.clone() {
             tokio::spawn(mail_alarms(status.clone(), mail, stop.clone()));
         }
-        let local = self.local_addr();
         let mut http_stop = stop.clone();
         let stopping = async move {
             let _ = http_stop.wait_for(|s| *s).await;

@@ -95,6 +95,7 @@ impl Tab {
                 "tlscert",
                 "tlskey",
                 "httpauth",
+                "allowopen",
                 "source",
                 "sourceauth",
                 "sourcecert",
