@@ -608,6 +608,62 @@ async fn an_unusable_backup_path_turns_the_backup_lamp_red_and_raises_the_alarm(
     service.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_that_fails_while_archiving_turns_the_backup_lamp_red_and_counts_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let backup = dir.path().join("backup");
+    fs::create_dir_all(&backup).unwrap();
+    let mut archiver = common::test_archiver(&store);
+    archiver.backup = Some(backup.clone());
+    let service = common::start_recorder(config(&["20", "21", "22", "23", "24"]), archiver).await;
+    let sim = Simulator::new(&service.url, None).unwrap();
+    wait_until("the start-up check", Duration::from_secs(10), async || {
+        sim.status().await.unwrap()["lamps"]["backup"] == "green"
+    })
+    .await;
+    // the backup medium goes away (a full or unplugged disk): its folder is now a file
+    fs::remove_dir(&backup).unwrap();
+    fs::write(&backup, b"not a folder").unwrap();
+    let now = jiff::Timestamp::now().as_second();
+    let mut calls = scripted_calls(6, 2.0, now - 60, 41);
+    for (i, call) in calls.iter_mut().enumerate() {
+        call.internal = (20 + i % 5).to_string();
+    }
+    for call in &calls {
+        sim.play(call).await.unwrap();
+    }
+    wait_until("every record stored", Duration::from_secs(30), async || {
+        common::stored_records(&store).len() == calls.len()
+    })
+    .await;
+    wait_until("the backup lamp", Duration::from_secs(10), async || {
+        sim.status().await.unwrap()["lamps"]["backup"] == "red"
+    })
+    .await;
+    let status = sim.status().await.unwrap();
+    assert_eq!(
+        status["lamps"]["disk"], "green",
+        "the store is fine: {status}"
+    );
+    assert_eq!(status["counters"]["archived"], calls.len(), "{status}");
+    // the medium comes back: every backup copy is made, nothing counted twice
+    fs::remove_file(&backup).unwrap();
+    fs::create_dir_all(&backup).unwrap();
+    wait_until("the backup copies", Duration::from_secs(30), async || {
+        let s = sim.status().await.unwrap();
+        s["lamps"]["backup"] == "green"
+            && s["waiting"].as_array().unwrap().is_empty()
+            && s["archiving"].as_array().unwrap().is_empty()
+            && fs::read_dir(&backup).unwrap().count() == 2 * calls.len()
+    })
+    .await;
+    let status = sim.status().await.unwrap();
+    assert_eq!(status["counters"]["archived"], calls.len(), "{status}");
+    assert!(status["counters"]["backup_failed"].as_u64().unwrap() >= calls.len() as u64);
+    service.stop().await;
+}
+
 /// Polls a file until it contains `needle`.
 fn wait_for_text(path: &Path, needle: &str, limit: Duration) -> String {
     let start = Instant::now();

@@ -72,6 +72,10 @@ pub enum ArchiveError {
     Io(#[from] io::Error),
     #[error("{0}")]
     Other(String),
+    /// The record is in the store and logged, but its copy in the backup folder could
+    /// not be made: the store holds it, the backup still lacks it.
+    #[error("the record {record} is stored, but its backup copy failed: {error}")]
+    Backup { record: String, error: io::Error },
 }
 
 /// Counts and hashes what passes through.
@@ -468,7 +472,12 @@ impl Archiver {
             )?;
         }
         if let Some(backup) = &self.backup {
-            backup_record(backup, name, &[(&name.extension, audio), ("xml", sidecar)])?;
+            backup_record(backup, name, &[(&name.extension, audio), ("xml", sidecar)]).map_err(
+                |error| ArchiveError::Backup {
+                    record: self.store.relative(name),
+                    error,
+                },
+            )?;
         }
         Ok(())
     }

@@ -193,6 +193,8 @@ pub struct Pipeline {
     /// Captures just received, in memory for the archiver.
     pub fresh: FreshCaptures,
     busy: Mutex<HashSet<String>>,
+    /// Journal entries whose record is stored and counted, but not yet backed up.
+    backup_pending: Mutex<HashSet<String>>,
     workers: Arc<Semaphore>,
     licences: Mutex<LicenceBook>,
     /// Agents already reported as beyond the licences.
@@ -233,6 +235,7 @@ impl Pipeline {
             wake: Notify::new(),
             fresh: FreshCaptures::default(),
             busy: Mutex::new(HashSet::new()),
+            backup_pending: Mutex::new(HashSet::new()),
             workers,
             licences,
             overflow: Mutex::new(HashSet::new()),
@@ -624,13 +627,28 @@ impl Pipeline {
                                 ),
                             ),
                         }
+                        // a record placed by an earlier attempt whose backup copy failed
+                        // was counted then; now its backup is made
+                        let counted_before = self
+                            .backup_pending
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .remove(&capture.key());
+                        let new = !done.already && !counted_before;
                         self.status.update(|s| {
-                            s.counters.archived += u64::from(!done.already);
-                            s.counters.orphans += u64::from(orphan && !done.already);
+                            s.counters.archived += u64::from(new);
+                            s.counters.orphans += u64::from(orphan && new);
                             s.last_record = Some(relative.clone());
                             s.lamps.disk = Lamp::Green;
                             s.lamps.pcap = Lamp::Green;
+                            if self.archiver.backup.is_some() {
+                                s.lamps.backup = Lamp::Green;
+                            }
                         });
+                        if counted_before {
+                            self.status
+                                .event("info", format!("backup copy of {relative} made after all"));
+                        }
                         self.status.event("info", format!("stored {relative}"));
                     }
                     Err(ArchiveError::Media(e)) => {
@@ -651,6 +669,24 @@ impl Pipeline {
                             "error",
                             format!("{}: no record made ({e}); {kept}", capture.name),
                         );
+                    }
+                    Err(e @ ArchiveError::Backup { .. }) => {
+                        // the store holds the record (counted now, once); the capture
+                        // stays in the journal until the backup copy is made too
+                        let first = self
+                            .backup_pending
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(capture.key());
+                        self.status.update(|s| {
+                            s.lamps.backup = Lamp::Red;
+                            s.lamps.disk = Lamp::Green;
+                            s.counters.archived += u64::from(first);
+                            s.counters.orphans += u64::from(first && orphan);
+                            s.counters.backup_failed += 1;
+                        });
+                        self.status.event("error", format!("{}: {e}", capture.name));
+                        std::thread::sleep(Duration::from_secs(1));
                     }
                     Err(e) => {
                         self.status.update(|s| s.lamps.disk = Lamp::Red);

@@ -58,6 +58,8 @@ pub struct Counters {
     pub dropped_by_rule: u64,
     pub orphans: u64,
     pub failed: u64,
+    /// Backup copies that failed (each retried until made).
+    pub backup_failed: u64,
     pub errors: u64,
     /// The seed's check counter: one per look at the journal, back to 0 after 9999.
     pub checks: u64,
