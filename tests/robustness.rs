@@ -66,3 +66,52 @@ proptest! {
         convert(&file.write(&datagrams));
     }
 }
+
+/// Adds `seconds` to the capture time of the last `count` records of a classic
+/// little-endian pcap.
+fn shift_last_records(bytes: &mut [u8], count: usize, seconds: u32) {
+    assert_eq!(
+        &bytes[..4],
+        &0xa1b2_c3d4u32.to_le_bytes(),
+        "classic pcap, LE"
+    );
+    let mut offsets = Vec::new();
+    let mut at = 24;
+    while at + 16 <= bytes.len() {
+        offsets.push(at);
+        let len = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().unwrap()) as usize;
+        at += 16 + len;
+    }
+    for &at in offsets.iter().rev().take(count) {
+        let ts = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+        bytes[at..at + 4].copy_from_slice(&ts.wrapping_add(seconds).to_le_bytes());
+    }
+}
+
+#[test]
+fn a_capture_clock_jump_is_cut_with_a_warning_never_filled_with_silence() {
+    let mut bytes = CallScript {
+        duration: 2.0,
+        ..CallScript::default()
+    }
+    .generate();
+    shift_last_records(&mut bytes, 10, 1 << 31);
+    let mut out = Vec::new();
+    let report = media::convert(
+        || Ok(Cursor::new(&bytes[..])),
+        &ConvertOptions::default(),
+        Box::new(&mut out),
+    )
+    .unwrap();
+    assert!(
+        out.len() < 100_000,
+        "{} bytes of audio for 2 s of media",
+        out.len()
+    );
+    assert!(report.duration_ms < 3_000, "{}", report.duration_ms);
+    assert!(
+        report.warnings.iter().any(|w| w.contains("jumps by")),
+        "{:?}",
+        report.warnings
+    );
+}

@@ -241,9 +241,27 @@ impl Archiver {
     ) -> Result<RecordMetadata, ArchiveError> {
         let report = &written.report;
         let facts = booking.facts.as_ref();
+        let mut dating = Vec::new();
         let start_utc_s = match facts {
             Some(f) if f.start_utc > 0 => f.start_utc,
-            _ => report.start_ms.div_euclid(1000),
+            _ => {
+                let captured = report.start_ms.div_euclid(1000);
+                if plausible_time(captured) {
+                    captured
+                } else {
+                    // a device clock that was never set (1970) or jumped: the record is
+                    // dated by its arrival, so that its month folder and retention go by
+                    // a time that can be trusted
+                    let arrived =
+                        jiff::Timestamp::now().as_second() - (report.duration_ms.max(0) / 1000);
+                    dating.push(format!(
+                        "the capture's clock said {}; the record is dated by its arrival",
+                        jiff::Timestamp::from_second(captured)
+                            .map_or_else(|_| format!("{captured} s"), |t| t.to_string())
+                    ));
+                    arrived
+                }
+            }
         };
         let start = jiff::Timestamp::from_second(start_utc_s)
             .map_err(|e| ArchiveError::Other(format!("call start out of range: {e}")))?;
@@ -285,6 +303,7 @@ impl Archiver {
         };
         let mut warnings = report.warnings.clone();
         warnings.extend(booking.warnings.iter().cloned());
+        warnings.extend(dating);
         if facts.is_none() {
             warnings.push("no CDR: parties and direction unknown, times from the capture".into());
         }
@@ -506,6 +525,12 @@ impl Archiver {
             _ => Existing::Other,
         }
     }
+}
+
+/// Whether a capture time (Unix seconds) can be a call's: after 2000 and not more than
+/// a day ahead of this PC's clock.
+fn plausible_time(seconds: i64) -> bool {
+    seconds >= 946_684_800 && seconds <= jiff::Timestamp::now().as_second() + 86_400
 }
 
 /// One of a few locks, chosen by the source hash: identical captures always meet at the

@@ -88,6 +88,8 @@ struct Plan {
     origin: f64,
     frames: u64,
     epoch: CaptureTime,
+    /// Said while planning (media left out).
+    warnings: Vec<String>,
 }
 
 fn analyze<R: CaptureInput>(source: R) -> Result<(Analysis, CaptureSummary), MediaError> {
@@ -133,36 +135,32 @@ fn plan(analysis: &Analysis, map: ChannelMap) -> Result<Plan, MediaError> {
         .any(|f| f.audio_codecs().contains(&Codec::G722));
     let rate = if wideband { 16_000 } else { 8_000 };
     let epoch = analysis.epoch.unwrap_or_default();
-    let mut start = f64::INFINITY;
-    let mut end = f64::NEG_INFINITY;
     // Stray one- or two-packet segments (a corrupt timestamp, a packet from a previous
     // call) may not stretch the call; their audio is still placed if it falls inside.
     let substantial = chosen
         .iter()
         .filter_map(|k| analysis.flow_of(k))
         .any(|f| f.segments.iter().any(|s| s.packets >= MIN_SEGMENT_PACKETS));
+    // (start, end, packets) of every stretch of media
+    let mut spans: Vec<(f64, f64, u64)> = Vec::new();
     for flow in chosen.iter().filter_map(|k| analysis.flow_of(k)) {
         if flow.segments.is_empty() {
             // Events only: the flow's capture times bound it.
-            start = start.min(flow.first_time.seconds_since(epoch));
-            end = end.max(flow.last_time.seconds_since(epoch));
+            spans.push((
+                flow.first_time.seconds_since(epoch),
+                flow.last_time.seconds_since(epoch),
+                flow.rtp_packets,
+            ));
         }
         for seg in flow
             .segments
             .iter()
             .filter(|s| !substantial || s.packets >= MIN_SEGMENT_PACKETS)
         {
-            start = start.min(seg.start_time());
-            end = end.max(seg.end_time());
+            spans.push((seg.start_time(), seg.end_time(), seg.packets));
         }
     }
-    if !start.is_finite() || !end.is_finite() || end < start {
-        return Err(MediaError::NoMedia);
-    }
-    // A recording longer than a day is a broken timestamp, not a call.
-    if end - start > 86_400.0 {
-        end = start + 86_400.0;
-    }
+    let (start, end, warnings) = media_span(spans).ok_or(MediaError::NoMedia)?;
     let frames = ((end - start) * f64::from(rate)).ceil() as u64;
     Ok(Plan {
         sides,
@@ -170,7 +168,64 @@ fn plan(analysis: &Analysis, map: ChannelMap) -> Result<Plan, MediaError> {
         origin: start,
         frames,
         epoch,
+        warnings,
     })
+}
+
+/// A silence longer than this between two stretches of media is a jump of the capture
+/// clock (or a different call in the same file), not a pause in one call: a call on
+/// hold still carries music or comfort noise, and a pause of an hour with no packet
+/// from either side is no conversation.
+const MAX_SILENT_GAP_S: f64 = 3600.0;
+
+/// The stretch of time to render: the media present, never hours of silence between.
+/// Stretches of media separated by more than [`MAX_SILENT_GAP_S`] are grouped; the
+/// group with the most packets is rendered and the rest left out with a warning, so
+/// the output's length follows the media actually in the capture.
+fn media_span(mut spans: Vec<(f64, f64, u64)>) -> Option<(f64, f64, Vec<String>)> {
+    spans.retain(|(s, e, _)| s.is_finite() && e.is_finite() && e >= s);
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // groups of (start, end, packets)
+    let mut groups: Vec<(f64, f64, u64)> = Vec::new();
+    for (s, e, packets) in spans {
+        match groups.last_mut() {
+            Some(group) if s - group.1 <= MAX_SILENT_GAP_S => {
+                group.1 = group.1.max(e);
+                group.2 += packets;
+            }
+            _ => groups.push((s, e, packets)),
+        }
+    }
+    let best = groups
+        .iter()
+        .copied()
+        .enumerate()
+        .max_by_key(|(_, g)| g.2)
+        .map(|(i, _)| i)?;
+    let (start, mut end, _) = groups[best];
+    let mut warnings = Vec::new();
+    let left_out: u64 = groups
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != best)
+        .map(|(_, g)| g.2)
+        .sum();
+    if groups.len() > 1 {
+        let jump = groups
+            .windows(2)
+            .map(|w| w[1].0 - w[0].1)
+            .fold(0.0f64, f64::max);
+        warnings.push(format!(
+            "the capture clock jumps by {jump:.0} s: {left_out} packet(s) beyond the jump were \
+             left out instead of filling the gap with silence"
+        ));
+    }
+    // A single stretch longer than a day is a broken timestamp, not a call.
+    if end - start > 86_400.0 {
+        end = start + 86_400.0;
+        warnings.push("media longer than a day: cut after 24 hours".into());
+    }
+    Some((start, end, warnings))
 }
 
 fn render<R: CaptureInput>(
@@ -339,6 +394,7 @@ fn report(
     }
     let mut all = summary.warnings.clone();
     all.extend(plan.sides.warnings.iter().cloned());
+    all.extend(plan.warnings.iter().cloned());
     if plan.sides.external.is_empty() {
         all.push(
             "no audio from the external party (left channel silent): one-way recording".into(),

@@ -1,6 +1,11 @@
 //! Retention: records older than the configured number of months are deleted, each
 //! with a `deleted` line in the activity log, so that an unattended disk never fills
 //! (the seed's maximum storage time). The backup folder is not touched.
+//!
+//! A record goes only when both its month folder and the time it was archived (its
+//! audio file's modification time, set once when it was written) lie before the
+//! window: a record whose call date is wrong (a device clock at 1970, a backfilled
+//! import) is kept for the full time after it reached the archive.
 
 use crate::archive::ops::{self, Actor};
 use crate::archive::record::Archiver;
@@ -26,6 +31,7 @@ pub fn sweep(archiver: &Archiver, keep_months: u32) -> std::io::Result<usize> {
     }
     let today = jiff::ZonedDateTime::now().date();
     let first = first_kept_month(today, keep_months);
+    let window_start = window_start(today, keep_months);
     let actor = Actor {
         store: &archiver.store,
         identity: &archiver.identity,
@@ -42,6 +48,10 @@ pub fn sweep(archiver: &Archiver, keep_months: u32) -> std::io::Result<usize> {
             continue;
         }
         for found in records_in(&month, &format!("{name}/"))? {
+            if archived_at(&found).is_none_or(|t| t >= window_start) {
+                // archived inside the window (or its time unreadable): kept
+                continue;
+            }
             ops::delete_record(&actor, &found).map_err(|e| std::io::Error::other(e.to_string()))?;
             deleted += 1;
         }
@@ -49,6 +59,27 @@ pub fn sweep(archiver: &Archiver, keep_months: u32) -> std::io::Result<usize> {
         let _ = std::fs::remove_dir(&month);
     }
     Ok(deleted)
+}
+
+/// The first moment kept: midnight (PC's local time) of the first kept month.
+fn window_start(today: jiff::civil::Date, keep_months: u32) -> std::time::SystemTime {
+    let first = first_kept_month(today, keep_months);
+    let (year, month) = first.split_once('_').unwrap_or(("1970", "01"));
+    let date = jiff::civil::Date::new(year.parse().unwrap_or(1970), month.parse().unwrap_or(1), 1)
+        .unwrap_or(today);
+    jiff::tz::TimeZone::system()
+        .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+        .ok()
+        .and_then(|t| u64::try_from(t.as_second()).ok())
+        .map_or(std::time::SystemTime::UNIX_EPOCH, |s| {
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(s)
+        })
+}
+
+/// When a record reached the archive: its audio's (or lone sidecar's) modification time.
+fn archived_at(found: &crate::archive::verify::Found) -> Option<std::time::SystemTime> {
+    let file = found.audio.as_ref().or(found.sidecar.as_ref())?;
+    std::fs::metadata(file).and_then(|m| m.modified()).ok()
 }
 
 #[cfg(test)]
