@@ -410,6 +410,36 @@ fn an_agents_player_shows_only_its_calls_and_changes_nothing() {
 }
 
 #[test]
+fn sos_plays_the_newest_call_the_desk_may_see_not_another_desks() {
+    use callrec::player::permissions::Permissions;
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    // agent 22's call is older than agent 21's newest
+    let mut session = Session::new(
+        store.clone(),
+        KeyRing::default(),
+        Identity::generate(),
+        "agent 22".into(),
+    )
+    .with_permissions(Permissions {
+        copy: false,
+        delete: false,
+        tan: false,
+        notes: false,
+        extensions: vec!["22".into()],
+    });
+    session.start_in_sos = true;
+    let mut h = harness_for(session);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("0403333").is_none(), "not even named");
+    h.get_by_label("Play last call").click();
+    wait(&mut h, "playing", |v| v.selected.is_some());
+    let view = h.state();
+    let playing = &view.catalog.entries[view.selected.unwrap()];
+    assert_eq!(playing.external(), "0302222", "the desk's own newest call");
+}
+
+#[test]
 fn chosen_records_play_as_a_playlist_with_a_beep_between() {
     let (_dir, store, mut h) = player_on_archive();
     let index_of = |h: &Harness<'static, PlayerView>, external: &str| {

@@ -260,6 +260,10 @@ impl PlayerView {
     /// Selects a catalog entry and starts playing it.
     pub fn play_entry(&mut self, index: usize) {
         if let Some(entry) = self.catalog.entries.get(index) {
+            if !self.session.permissions.shows(entry) {
+                self.message = Some("this call belongs to an extension this Player may not play".into());
+                return;
+            }
             self.selected = Some(index);
             self.engine
                 .load(entry.audio(), self.session.ring.clone(), true);
@@ -279,11 +283,21 @@ impl PlayerView {
         }
     }
 
-    /// The newest record (SOS: "the last call on top in one click").
+    /// The newest record this Player may see (SOS: "the last call on top in one
+    /// click"); a desk limited to its extensions never gets another desk's call.
     pub fn play_newest(&mut self) {
-        if !self.catalog.is_empty() {
-            self.play_entry(self.catalog.len() - 1);
+        if let Some(index) = self.newest_permitted() {
+            self.play_entry(index);
         }
+    }
+
+    /// Index of the newest catalog entry the session's permissions show.
+    fn newest_permitted(&self) -> Option<usize> {
+        let permissions = &self.session.permissions;
+        self.catalog
+            .entries
+            .iter()
+            .rposition(|e| permissions.shows(e))
     }
 
     /// Writes changed preferences, at most once a second (a slider drag changes them
@@ -582,7 +596,8 @@ impl PlayerView {
     }
 
     fn show_sos(&mut self, ui: &mut egui::Ui, snapshot: &Snapshot) {
-        let newest = self.catalog.entries.last().map(|e| {
+        let newest = self.newest_permitted().map(|i| {
+            let e = &self.catalog.entries[i];
             let n = e.name();
             format!(
                 "{:02}.{:02}. {:02}:{:02}  {} {} {}",
