@@ -94,7 +94,9 @@ impl RecorderPanel {
             .map(|e| format!("cannot open {}: {opener}: {e}", dir.display()));
     }
 
-    /// The status line: the alarm's cause, the first red lamp, or "Normal operation".
+    /// The status line: the alarm's cause, every red lamp, every yellow one, or
+    /// "Normal operation" only when no lamp is red or yellow (the alarm may be OFF, and
+    /// the line must still tell).
     pub fn status_line(s: &Status) -> String {
         if let AlarmState::Alarm(cause) = &s.alarm {
             return format!("ALARM: {cause}");
@@ -103,15 +105,36 @@ impl RecorderPanel {
             return "Setup open: recording timers paused".into();
         }
         let lamps = [
+            ("PBX link", s.lamps.pbx),
             ("CDR feed", s.lamps.cdr),
             ("PCAP source", s.lamps.pcap),
             ("DISK", s.lamps.disk),
             ("BACKUP", s.lamps.backup),
+            ("SOFTWARE", s.lamps.software),
         ];
-        match lamps.iter().find(|(_, l)| *l == Lamp::Red) {
-            Some((name, _)) => format!("{name} fails"),
-            None if s.alarm == AlarmState::Arming => "Starting up".into(),
-            None => "Normal operation".into(),
+        let named = |colour: Lamp| -> Vec<&str> {
+            lamps
+                .iter()
+                .filter(|(_, l)| *l == colour)
+                .map(|(n, _)| *n)
+                .collect()
+        };
+        let (red, yellow) = (named(Lamp::Red), named(Lamp::Yellow));
+        let off = if s.alarm == AlarmState::Off {
+            " (alarm switched OFF)"
+        } else {
+            ""
+        };
+        if !red.is_empty() {
+            return format!("{} failing{off}", red.join(", "));
+        }
+        if !yellow.is_empty() {
+            return format!("Warning: {}{off}", yellow.join(", "));
+        }
+        match s.alarm {
+            AlarmState::Arming => "Starting up".into(),
+            AlarmState::Off => "Normal operation (alarm switched OFF)".into(),
+            _ => "Normal operation".into(),
         }
     }
 
@@ -305,4 +328,31 @@ fn lamp_name(lamp: Lamp) -> &'static str {
 /// `HH:MM:SS` of an RFC 3339 time.
 fn clock(utc: &str) -> &str {
     utc.get(11..19).unwrap_or(utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_line_names_every_red_and_yellow_lamp_even_with_the_alarm_off() {
+        let mut s = Status {
+            alarm: AlarmState::Off,
+            ..Status::default()
+        };
+        s.lamps.software = Lamp::Red;
+        s.lamps.pbx = Lamp::Red;
+        let line = RecorderPanel::status_line(&s);
+        assert!(line.contains("PBX link") && line.contains("SOFTWARE"), "{line}");
+        assert!(!line.contains("Normal"), "{line}");
+        s.lamps = Default::default();
+        s.lamps.cdr = Lamp::Yellow;
+        assert_eq!(
+            RecorderPanel::status_line(&s),
+            "Warning: CDR feed (alarm switched OFF)"
+        );
+        s.lamps = Default::default();
+        s.alarm = AlarmState::Ok;
+        assert_eq!(RecorderPanel::status_line(&s), "Normal operation");
+    }
 }
