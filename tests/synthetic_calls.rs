@@ -75,8 +75,16 @@ fn phone_recording_puts_the_far_party_left_in_every_codec() {
 #[test]
 fn gateway_and_swap_maps_put_the_device_side_left() {
     let bytes = call(SynthCodec::Pcma).generate();
-    for map in [ChannelMap::Gateway, ChannelMap::Swap] {
-        let (_, audio) = convert_pcm(&bytes, map);
+    for map in [ChannelMap::Gateway, ChannelMap::Swap, ChannelMap::Phone] {
+        let (report, audio) = convert_pcm(&bytes, map);
+        // the device's own stream (port 16386) is "local" whatever the map
+        for stream in &report.streams {
+            let expected = if stream.src.ends_with(":16386") { "local" } else { "remote" };
+            assert_eq!(stream.device_side.as_deref(), Some(expected), "{map:?}: {stream:?}");
+        }
+        if map == ChannelMap::Phone {
+            continue;
+        }
         assert_tones(
             &audio.channels[0],
             &audio.channels[1],

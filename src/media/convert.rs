@@ -366,7 +366,7 @@ fn report(
     for flow in flows {
         let party = plan.sides.party_of(&flow.key);
         let device_side = plan.sides.innovaphone.then(|| {
-            if plan.sides.internal.contains(&flow.key) == (plan.sides.rule.contains("phone")) {
+            if plan.sides.device.contains(&flow.key) {
                 "local".to_string()
             } else {
                 "remote".to_string()

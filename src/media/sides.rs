@@ -82,6 +82,9 @@ pub struct CallSides {
     pub internal: Vec<FlowKey>,
     pub rule: String,
     pub innovaphone: bool,
+    /// The recording device's own flows (innovaphone: port 16386), whatever the map
+    /// puts on which channel; empty where the capture does not say.
+    pub device: Vec<FlowKey>,
     /// Media flows of other calls in the same capture.
     pub ignored: Vec<FlowKey>,
     pub warnings: Vec<String>,
@@ -163,6 +166,7 @@ pub fn choose(analysis: &Analysis, map: ChannelMap) -> Option<CallSides> {
             rule
         },
         innovaphone: false,
+        device: Vec::new(),
         ignored,
         warnings,
     })
@@ -195,6 +199,7 @@ fn innovaphone_sides(media: &[&FlowAnalysis], map: ChannelMap) -> Option<CallSid
         .map(|f| f.key)
         .filter(|k| !local.contains(k) && !remote.contains(k))
         .collect();
+    let device = local.clone();
     let (internal, external, rule) = match map {
         ChannelMap::Auto | ChannelMap::Phone => (
             local,
@@ -224,6 +229,7 @@ fn innovaphone_sides(media: &[&FlowAnalysis], map: ChannelMap) -> Option<CallSid
         internal,
         rule: rule.to_string(),
         innovaphone: true,
+        device,
         ignored,
         warnings,
     })
