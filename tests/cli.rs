@@ -131,3 +131,34 @@ fn a_tree_of_captures_converts_into_a_mirrored_tree() {
     }
     assert!(!output.join("notes.mp3").exists());
 }
+
+#[test]
+fn a_recorder_that_fails_at_run_time_exits_3_not_the_usage_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .args([
+            "service",
+            &format!("recpath={}", dir.path().join("setup").display()),
+            &format!("store={}", dir.path().join("store").display()),
+            &format!("listen=127.0.0.1:{port}"),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("the recorder cannot start"), "{err}");
+    // a wrong setting is still a usage error
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .args([
+            "service",
+            &format!("recpath={}", dir.path().join("setup").display()),
+            "listen=0.0.0.0:1",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("httpauth"), "open without a login is refused: {err}");
+}

@@ -431,7 +431,10 @@ fn sos_plays_the_newest_call_the_desk_may_see_not_another_desks() {
     session.start_in_sos = true;
     let mut h = harness_for(session);
     h.run_steps(2);
-    assert!(h.query_by_label_contains("0403333").is_none(), "not even named");
+    assert!(
+        h.query_by_label_contains("0403333").is_none(),
+        "not even named"
+    );
     h.get_by_label("Play last call").click();
     wait(&mut h, "playing", |v| v.selected.is_some());
     let view = h.state();

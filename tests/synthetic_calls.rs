@@ -79,8 +79,16 @@ fn gateway_and_swap_maps_put_the_device_side_left() {
         let (report, audio) = convert_pcm(&bytes, map);
         // the device's own stream (port 16386) is "local" whatever the map
         for stream in &report.streams {
-            let expected = if stream.src.ends_with(":16386") { "local" } else { "remote" };
-            assert_eq!(stream.device_side.as_deref(), Some(expected), "{map:?}: {stream:?}");
+            let expected = if stream.src.ends_with(":16386") {
+                "local"
+            } else {
+                "remote"
+            };
+            assert_eq!(
+                stream.device_side.as_deref(),
+                Some(expected),
+                "{map:?}: {stream:?}"
+            );
         }
         if map == ChannelMap::Phone {
             continue;

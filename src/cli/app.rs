@@ -1,7 +1,7 @@
 //! `callrec recpath=DIR`: the recorder on background tasks and the window with the
 //! Player and the recorder's panel, in one process (the seed's usual way to run it).
 
-use super::args::{Args, UsageError};
+use super::args::{Args, UsageError, runtime_failure};
 use super::context::{archiver, identity, key_ring, load_setup, require_store, setup_key_names};
 use super::service::{init_logging, service_config};
 use crate::player::permissions::Permissions;
@@ -30,11 +30,14 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;
     init_logging(&setup);
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
-    let service = runtime
-        .block_on(Service::start(config, archiver))
-        .map_err(|e| UsageError(format!("the recorder cannot start: {e}")))?;
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => return Ok(runtime_failure(format!("cannot start the runtime: {e}"))),
+    };
+    let service = match runtime.block_on(Service::start(config, archiver)) {
+        Ok(s) => s,
+        Err(e) => return Ok(runtime_failure(format!("the recorder cannot start: {e}"))),
+    };
     eprintln!(
         "callrec: recorder on {1}://{0}: captures to {1}://{0}/rec/, CDRs to {1}://{0}/cdr",
         service.local_addr(),
@@ -49,7 +52,15 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     };
     let shown = crate::ui::app::run_window(session, Some(link), close_after);
     let _ = stop_tx.send(true);
-    let _ = runtime.block_on(running);
-    shown.map_err(|e| UsageError(format!("the window cannot open: {e}")))?;
-    Ok(0)
+    let recorder = runtime.block_on(running);
+    if let Err(e) = shown {
+        return Ok(runtime_failure(format!("the window cannot open: {e}")));
+    }
+    match recorder {
+        Ok(Ok(())) => Ok(0),
+        Ok(Err(e)) => Ok(runtime_failure(format!("the recorder failed: {e}"))),
+        Err(e) => Ok(runtime_failure(format!(
+            "the recorder stopped by a fault: {e}"
+        ))),
+    }
 }

@@ -1,6 +1,6 @@
 //! `callrec player`: the Player window on the archive.
 
-use super::args::{Args, UsageError};
+use super::args::{Args, UsageError, runtime_failure};
 use super::context::{identity, key_ring, load_setup, require_store, setup_key_names};
 use crate::player::permissions::Permissions;
 use crate::player::session::Session;
@@ -21,7 +21,10 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
     session.state_dir = Some(setup.dir.clone());
     let backup = setup.get("backup");
     session.backup = (!backup.is_empty()).then(|| std::path::PathBuf::from(backup));
-    crate::ui::app::run_window(session, None, close_after)
-        .map_err(|e| UsageError(format!("the Player window cannot open: {e}")))?;
-    Ok(0)
+    match crate::ui::app::run_window(session, None, close_after) {
+        Ok(()) => Ok(0),
+        Err(e) => Ok(runtime_failure(format!(
+            "the Player window cannot open: {e}"
+        ))),
+    }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::args::{Args, UsageError};
+use super::args::{Args, UsageError, runtime_failure};
 use super::context::{archiver, load_setup, setup_key_names};
 use crate::archive::setup::Setup;
 use crate::recorder::log_files::LogSettings;
@@ -153,12 +153,15 @@ pub fn service(args: &Args) -> Result<i32, UsageError> {
     let config = service_config(&setup)?;
     let archiver = archiver(&setup)?;
     init_logging(&setup);
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => return Ok(runtime_failure(format!("cannot start the runtime: {e}"))),
+    };
     runtime.block_on(async move {
-        let service = Service::start(config, archiver)
-            .await
-            .map_err(|e| UsageError(format!("the recorder cannot start: {e}")))?;
+        let service = match Service::start(config, archiver).await {
+            Ok(s) => s,
+            Err(e) => return Ok(runtime_failure(format!("the recorder cannot start: {e}"))),
+        };
         eprintln!(
             "callrec: recorder on {1}://{0}: captures to {1}://{0}/rec/, CDRs to {1}://{0}/cdr, status at {1}://{0}/status",
             service.local_addr(),
@@ -170,11 +173,10 @@ pub fn service(args: &Args) -> Result<i32, UsageError> {
             shutdown_signal().await;
             let _ = stop_tx.send(true);
         });
-        service
-            .run(stop_rx)
-            .await
-            .map_err(|e| UsageError(format!("the recorder failed: {e}")))?;
-        Ok(0)
+        match service.run(stop_rx).await {
+            Ok(()) => Ok(0),
+            Err(e) => Ok(runtime_failure(format!("the recorder failed: {e}"))),
+        }
     })
 }
 

@@ -261,7 +261,8 @@ impl PlayerView {
     pub fn play_entry(&mut self, index: usize) {
         if let Some(entry) = self.catalog.entries.get(index) {
             if !self.session.permissions.shows(entry) {
-                self.message = Some("this call belongs to an extension this Player may not play".into());
+                self.message =
+                    Some("this call belongs to an extension this Player may not play".into());
                 return;
             }
             self.selected = Some(index);

@@ -343,7 +343,10 @@ mod tests {
         s.lamps.software = Lamp::Red;
         s.lamps.pbx = Lamp::Red;
         let line = RecorderPanel::status_line(&s);
-        assert!(line.contains("PBX link") && line.contains("SOFTWARE"), "{line}");
+        assert!(
+            line.contains("PBX link") && line.contains("SOFTWARE"),
+            "{line}"
+        );
         assert!(!line.contains("Normal"), "{line}");
         s.lamps = Default::default();
         s.lamps.cdr = Lamp::Yellow;
