@@ -501,7 +501,7 @@ fn a_fresh_setup_pointing_at_a_protected_store_needs_its_password() {
 #[test]
 fn standard_tools_verify_a_record_as_the_archive_docs_describe() {
     if !common::have("openssl") || !common::have("sha256sum") {
-        eprintln!("skipped: openssl or sha256sum is not installed");
+        common::skip("openssl or sha256sum is not installed");
         return;
     }
     let site = Site::new();

@@ -160,5 +160,8 @@ fn a_recorder_that_fails_at_run_time_exits_3_not_the_usage_code() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("httpauth"), "open without a login is refused: {err}");
+    assert!(
+        err.contains("httpauth"),
+        "open without a login is refused: {err}"
+    );
 }

@@ -1,6 +1,8 @@
 //! The Player view driven as a user would (egui_kittest, no GPU), on a real archive
 //! made by `callrec import`, with the engine on the clock-paced null sink.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -280,7 +282,9 @@ fn the_real_window_opens_under_xvfb_and_shows_the_list() {
             .output()
             .map_or(true, |o| !o.status.success())
         {
-            eprintln!("skipped: {tool} is not installed (apt install xvfb xauth imagemagick)");
+            common::skip(&format!(
+                "{tool} is not installed (apt install xvfb xauth imagemagick)"
+            ));
             return;
         }
     }

@@ -89,9 +89,8 @@ fn wait_for_port(port: u16) {
 /// with `tls`, over HTTPS with a fresh self-signed certificate in `DIR/cert.pem`.
 fn start_nginx(dir: &Path, tls: bool) -> Option<Nginx> {
     let (Some(_), Some(module)) = (nginx_binary(), dav_module()) else {
-        eprintln!(
-            "skipped: nginx with the WebDAV module is not installed \
-             (apt install nginx-light libnginx-mod-http-dav-ext)"
+        common::skip(
+            "nginx with the WebDAV module (apt install nginx-light libnginx-mod-http-dav-ext)",
         );
         return None;
     };
@@ -178,7 +177,7 @@ fn start_apache(dir: &Path) -> Option<Apache> {
     let binary = Path::new("/usr/sbin/apache2");
     let modules = Path::new("/usr/lib/apache2/modules");
     if !binary.exists() || !modules.join("mod_auth_digest.so").exists() {
-        eprintln!("skipped: Apache is not installed (apt install apache2-bin)");
+        common::skip("Apache is not installed (apt install apache2-bin)");
         return None;
     }
     let (port, root) = served_folder(dir);

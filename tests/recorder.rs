@@ -504,7 +504,7 @@ async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
     let dir = tempfile::tempdir().unwrap();
     let inbox = dir.path().join("inbox.txt");
     let Some((mut smtp, smtp_port)) = smtp_server(&inbox) else {
-        eprintln!("skipped: python3 with the smtpd module is needed for the loopback mail server");
+        common::skip("python3 with the smtpd module is needed for the loopback mail server");
         return;
     };
     let store = dir.path().join("store");

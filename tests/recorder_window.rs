@@ -304,7 +304,9 @@ fn colours_under_xvfb(script: &str, shot: &Path) -> Option<u32> {
             .output()
             .is_ok_and(|o| o.status.success());
         if !found {
-            eprintln!("skipped: {tool} is not installed (apt install xvfb xauth imagemagick)");
+            common::skip(&format!(
+                "{tool} is not installed (apt install xvfb xauth imagemagick)"
+            ));
             return None;
         }
     }

@@ -400,7 +400,7 @@ fn assert_same_after(ours: &[i16], reference: &[Option<i16>], settle: usize, wha
 fn g711_matches_sox_sample_for_sample() {
     let Some(dir) = pcap_dir() else { return };
     if !have("tshark") || !have("sox") {
-        eprintln!("skipped: tshark and sox are needed for the G.711 reference");
+        common::skip("tshark and sox are needed for the G.711 reference");
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -435,7 +435,7 @@ fn g711_matches_sox_sample_for_sample() {
 fn g722_matches_ffmpeg_sample_for_sample() {
     let Some(dir) = pcap_dir() else { return };
     if !have("tshark") || !have("ffmpeg") {
-        eprintln!("skipped: tshark and ffmpeg are needed for the G.722 reference");
+        common::skip("tshark and ffmpeg are needed for the G.722 reference");
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -466,9 +466,7 @@ fn g722_matches_ffmpeg_sample_for_sample() {
 fn g729_matches_bcg729_sample_for_sample() {
     let Some(dir) = pcap_dir() else { return };
     if !have("tshark") || !have("cc") || !Path::new("/usr/include/bcg729/decoder.h").exists() {
-        eprintln!(
-            "skipped: tshark, a C compiler and libbcg729-dev are needed for the G.729 reference"
-        );
+        common::skip("tshark, a C compiler and libbcg729-dev are needed for the G.729 reference");
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -117,6 +117,17 @@ impl Args {
     }
 }
 
+/// The exit code of a recorder, app or Player that failed while running (the port was
+/// taken, the disk failed, no display): not a usage error (2), so that a service
+/// manager or script can tell the two apart.
+pub const RUNTIME_FAILURE: i32 = 3;
+
+/// Says why it failed, in words, and gives [`RUNTIME_FAILURE`].
+pub fn runtime_failure(what: impl std::fmt::Display) -> i32 {
+    eprintln!("callrec: {what}");
+    RUNTIME_FAILURE
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,15 +162,4 @@ mod tests {
         let a = Args::parse(["in=/data/x=y.pcap"]).unwrap();
         assert_eq!(a.get("in"), Some("/data/x=y.pcap"));
     }
-}
-
-/// The exit code of a recorder, app or Player that failed while running (the port was
-/// taken, the disk failed, no display): not a usage error (2), so that a service
-/// manager or script can tell the two apart.
-pub const RUNTIME_FAILURE: i32 = 3;
-
-/// Says why it failed, in words, and gives [`RUNTIME_FAILURE`].
-pub fn runtime_failure(what: impl std::fmt::Display) -> i32 {
-    eprintln!("callrec: {what}");
-    RUNTIME_FAILURE
 }

@@ -44,6 +44,19 @@ pub fn convert_pcm(bytes: &[u8], map: ChannelMap) -> (Report, Audio) {
     (report, audio)
 }
 
+/// Says a test cannot run here because `what` is missing. Outside CI that is a
+/// "skipped: …" line; in CI (`CI=true`) and under `scripts/test.sh`
+/// (`CALLREC_REQUIRE_ALL=1`) it fails the test with the name of what is missing, so
+/// that a green run means every test ran.
+pub fn skip(what: &str) {
+    let required = std::env::var("CI").is_ok_and(|v| v == "true")
+        || std::env::var("CALLREC_REQUIRE_ALL").is_ok_and(|v| v == "1");
+    if required {
+        panic!("required for this test and missing: {what}");
+    }
+    eprintln!("skipped: {what}");
+}
+
 /// The shared test captures, or `None` (with a "skipped" message) when absent.
 pub fn testdata() -> Option<PathBuf> {
     let dir = std::env::var_os("CALLREC_TESTDATA")
@@ -52,10 +65,10 @@ pub fn testdata() -> Option<PathBuf> {
     if dir.join("pcap").is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "skipped: shared test captures not found at {}",
+        skip(&format!(
+            "shared test captures not found at {}",
             dir.display()
-        );
+        ));
         None
     }
 }
@@ -170,7 +183,7 @@ pub fn test_certificate(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     if made.is_ok_and(|o| o.status.success()) {
         Some((cert, key))
     } else {
-        eprintln!("skipped: openssl cannot make a test certificate");
+        skip("openssl cannot make a test certificate");
         None
     }
 }
