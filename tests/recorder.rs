@@ -465,25 +465,36 @@ fn retention_deletes_old_months_with_a_log_line_and_the_archive_stays_verifiable
     assert_eq!(log.lines().filter(|l| l.contains("\tdeleted\t")).count(), 1);
 }
 
-/// A real SMTP server on loopback (Python's smtpd) that writes every message it
-/// receives to `out`; `None` when Python or its smtpd module is missing.
+/// A real SMTP server on loopback (aiosmtpd, Debian's python3-aiosmtpd, run by the
+/// system's Python) that writes every message it receives to `out`; `None` when it is
+/// missing.
 fn smtp_server(out: &Path) -> Option<(Child, u16)> {
     let port = free_port();
     let script = format!(
         r#"
-import smtpd, asyncore, sys
-class Sink(smtpd.SMTPServer):
-    def process_message(self, peer, mailfrom, rcpttos, data, **kw):
+import asyncio
+from aiosmtpd.controller import Controller
+class Sink:
+    async def handle_DATA(self, server, session, envelope):
         with open({out:?}, "ab") as f:
-            f.write(data if isinstance(data, bytes) else data.encode())
+            f.write(b"To: " + ", ".join(envelope.rcpt_tos).encode() + b"\n")
+            f.write(envelope.original_content or envelope.content)
             f.write(b"\n--end--\n")
-Sink(("127.0.0.1", {port}), None, decode_data=False)
+        return "250 OK"
+controller = Controller(Sink(), hostname="127.0.0.1", port={port})
+controller.start()
 print("ready", flush=True)
-asyncore.loop()
+import threading
+threading.Event().wait()
 "#,
         out = out.display().to_string()
     );
-    let mut child = Command::new("python3")
+    let python = if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    };
+    let mut child = Command::new(python)
         .args(["-W", "ignore", "-c", &script])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -504,7 +515,7 @@ async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
     let dir = tempfile::tempdir().unwrap();
     let inbox = dir.path().join("inbox.txt");
     let Some((mut smtp, smtp_port)) = smtp_server(&inbox) else {
-        common::skip("python3 with the smtpd module is needed for the loopback mail server");
+        common::skip("aiosmtpd for the loopback mail server (apt install python3-aiosmtpd)");
         return;
     };
     let store = dir.path().join("store");
