@@ -176,7 +176,10 @@ fn measure(phase: &str, n: usize) {
             count = filter.apply(&catalog.entries).len();
             best = best.min(t.elapsed().as_secs_f64());
         }
-        assert!(count > 0, "the filter {what} finds no rows: it measures nothing");
+        assert!(
+            count > 0,
+            "the filter {what} finds no rows: it measures nothing"
+        );
         println!(
             "filter {what}: {count} rows in {:.1} ms; per 1 M records: {:.0} ms",
             best * 1e3,

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use callrec::recorder::pipeline::{OrphanPolicy, PipelineConfig};
 use callrec::recorder::rules::Agents;
@@ -38,13 +38,7 @@ fn config(cdr_wait_steps: u32) -> ServiceConfig {
     }
 }
 
-async fn wait_until(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
-    let start = Instant::now();
-    while !done().await {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use common::wait_until;
 
 /// Waits until nothing is waiting, archiving or in the journal.
 async fn settled(sim: &Simulator, store: &Path) {

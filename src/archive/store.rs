@@ -71,37 +71,33 @@ impl Store {
 
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the folder).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let partial = partial_path(path);
-    let result = (|| {
-        let mut file = File::create(&partial)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&partial, path)?;
-        sync_parent(path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&partial);
-    }
-    result
+    write_atomic_with(path, bytes, false)
 }
 
 /// [`write_atomic`] for a file only its owner may read (mode 0600 from its first
 /// byte: the setup with its sealed secrets).
 pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, bytes, true)
+}
+
+fn write_atomic_with(path: &Path, bytes: &[u8], private: bool) -> io::Result<()> {
     let partial = partial_path(path);
     let result = (|| {
         let mut options = fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        if private {
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        }
         let mut file = options.open(&partial)?;
         #[cfg(unix)]
-        {
+        if private {
             // an earlier partial file may have been created with wider rights
             use std::os::unix::fs::PermissionsExt;
             file.set_permissions(fs::Permissions::from_mode(0o600))?;
         }
+        #[cfg(not(unix))]
+        let _ = private;
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);

@@ -126,7 +126,8 @@ impl RecorderPanel {
             ""
         };
         if !red.is_empty() {
-            return format!("{} failing{off}", red.join(", "));
+            let verb = if red.len() == 1 { "fails" } else { "fail" };
+            return format!("{} {verb}{off}", red.join(", "));
         }
         if !yellow.is_empty() {
             return format!("Warning: {}{off}", yellow.join(", "));

@@ -226,3 +226,16 @@ impl TestRecorder {
             .expect("the recorder ran cleanly");
     }
 }
+
+/// Polls `done` every 100 ms until it holds; fails the test after `limit`.
+pub async fn wait_until(
+    what: &str,
+    limit: std::time::Duration,
+    mut done: impl AsyncFnMut() -> bool,
+) {
+    let start = std::time::Instant::now();
+    while !done().await {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
