@@ -368,7 +368,8 @@ fn the_recorder_panel_shows_the_alarm_until_reset_and_off_silences_it() {
     assert_eq!(board.snapshot().alarm, AlarmState::Off);
     assert!(h.query_by_label("ON").is_some());
     assert!(
-        h.query_by_label("DISK fails (alarm switched OFF)").is_some(),
+        h.query_by_label("DISK fails (alarm switched OFF)")
+            .is_some(),
         "with the alarm OFF the line still names the red lamp"
     );
 }
