@@ -30,6 +30,15 @@ fn client() -> reqwest::Client {
     callrec::recorder::http_client::builder().build().unwrap()
 }
 
+/// A client whose requests come from `address` (another loopback address than the
+/// tests' own, so that its back-off holds up nobody else).
+fn client_from(address: &str) -> reqwest::Client {
+    callrec::recorder::http_client::builder()
+        .local_address(Some(address.parse().unwrap()))
+        .build()
+        .unwrap()
+}
+
 /// A fresh Digest challenge from the recorder.
 async fn challenge(url: &str) -> String {
     let refused = client().get(format!("{url}/status")).send().await.unwrap();
@@ -113,10 +122,7 @@ async fn password_guessing_is_slowed_and_logged() {
         .unwrap();
     assert_eq!(lower.status(), 200);
 
-    let guesser = callrec::recorder::http_client::builder()
-        .local_address(Some("127.0.0.2".parse().unwrap()))
-        .build()
-        .unwrap();
+    let guesser = client_from("127.0.0.2");
     let mut answers = Vec::new();
     let start = Instant::now();
     for n in 0..40 {
@@ -170,10 +176,7 @@ async fn a_run_of_refused_logins_raises_the_master_alarm() {
     cfg.alarm_arming = Duration::ZERO;
     let service = common::start_recorder(cfg, common::test_archiver(dir.path())).await;
     let url = service.url.clone();
-    let guesser = callrec::recorder::http_client::builder()
-        .local_address(Some("127.0.0.3".parse().unwrap()))
-        .build()
-        .unwrap();
+    let guesser = client_from("127.0.0.3");
     for n in 0..callrec::recorder::auth_guard::ALARM_AFTER {
         let answer = guesser
             .get(format!("{url}/status"))

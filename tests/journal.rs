@@ -4,13 +4,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use callrec::recorder::pipeline::{OrphanPolicy, PipelineConfig};
 use callrec::recorder::rules::Agents;
 use callrec::recorder::service::ServiceConfig;
 use callrec::simulator::{SimCall, Simulator, scripted_calls};
+use common::wait_until;
 use tokio::io::AsyncWriteExt;
 
 fn config(cdr_wait_steps: u32) -> ServiceConfig {
@@ -37,8 +37,6 @@ fn config(cdr_wait_steps: u32) -> ServiceConfig {
         },
     }
 }
-
-use common::wait_until;
 
 /// Waits until nothing is waiting, archiving or in the journal.
 async fn settled(sim: &Simulator, store: &Path) {
@@ -174,39 +172,6 @@ async fn identical_captures_under_several_names_at_once_become_one_record() {
     service.stop().await;
 }
 
-struct Recorder(Child);
-
-impl Recorder {
-    fn start(store: &Path, setup: &Path, port: u16) -> Recorder {
-        let child = Command::new(env!("CARGO_BIN_EXE_callrec"))
-            .args([
-                "service",
-                &format!("store={}", store.display()),
-                &format!("recpath={}", setup.display()),
-                &format!("listen=127.0.0.1:{port}"),
-                "agents=20,21,22,23,24",
-                "cdrwait=6",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        Recorder(child)
-    }
-
-    fn kill(mut self) {
-        self.0.kill().unwrap(); // SIGKILL
-        self.0.wait().unwrap();
-    }
-}
-
-impl Drop for Recorder {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Starts an upload over plain TCP and sends the first half; the connection stays open.
 async fn half_upload(port: u16, name: &str, bytes: &[u8]) -> tokio::net::TcpStream {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -235,7 +200,12 @@ async fn a_kill_during_uploads_then_complete_re_sends_give_one_complete_record_e
     let sim = Simulator::new(&url, None).unwrap();
     let calls = calls(10, 77);
 
-    let recorder = Recorder::start(&store, &setup, port);
+    let recorder = common::RecorderProcess::start(
+        &store,
+        &setup,
+        port,
+        &["agents=20,21,22,23,24", "cdrwait=6"],
+    );
     wait_until(
         "the recorder to listen",
         Duration::from_secs(30),
@@ -256,7 +226,12 @@ async fn a_kill_during_uploads_then_complete_re_sends_give_one_complete_record_e
     drop(open);
 
     // back up; every device sends its whole capture again
-    let _recorder = Recorder::start(&store, &setup, port);
+    let _recorder = common::RecorderProcess::start(
+        &store,
+        &setup,
+        port,
+        &["agents=20,21,22,23,24", "cdrwait=6"],
+    );
     wait_until(
         "the recorder to listen again",
         Duration::from_secs(30),

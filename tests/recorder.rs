@@ -230,35 +230,6 @@ async fn bad_requests_are_refused_without_touching_the_store() {
     service.stop().await;
 }
 
-struct Recorder {
-    child: Child,
-}
-
-impl Recorder {
-    fn start(store: &Path, setup: &Path, port: u16) -> Recorder {
-        let child = Command::new(env!("CARGO_BIN_EXE_callrec"))
-            .args([
-                "service",
-                &format!("store={}", store.display()),
-                &format!("recpath={}", setup.display()),
-                &format!("listen=127.0.0.1:{port}"),
-                "cdrwait=2",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        Recorder { child }
-    }
-}
-
-impl Drop for Recorder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -288,7 +259,7 @@ async fn kill_9_during_a_burst_loses_nothing_and_duplicates_nothing() {
     let calls = scripted_calls(40, 20.0, now - 600, 11);
     let sim = Simulator::new(&url, None).unwrap();
 
-    let mut recorder = Recorder::start(&store, &setup, port);
+    let recorder = common::RecorderProcess::start(&store, &setup, port, &["cdrwait=2"]);
     wait_for_http(&url).await;
     // play the burst concurrently and kill the recorder in the middle of it
     let burst = {
@@ -304,8 +275,7 @@ async fn kill_9_during_a_burst_loses_nothing_and_duplicates_nothing() {
         })
     };
     tokio::time::sleep(Duration::from_millis(700)).await;
-    recorder.child.kill().unwrap(); // SIGKILL
-    recorder.child.wait().unwrap();
+    recorder.kill();
     let acknowledged = burst.await.unwrap();
     let before = common::stored_records(&store).len();
     assert!(
@@ -315,7 +285,7 @@ async fn kill_9_during_a_burst_loses_nothing_and_duplicates_nothing() {
 
     // restart; devices and the PBX send again what was not acknowledged, and (to be
     // hard on it) also everything that was
-    let _recorder = Recorder::start(&store, &setup, port);
+    let _recorder = common::RecorderProcess::start(&store, &setup, port, &["cdrwait=2"]);
     wait_for_http(&url).await;
     for call in &calls {
         sim.play(call).await.unwrap();

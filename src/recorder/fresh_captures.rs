@@ -14,31 +14,25 @@ use std::sync::Mutex;
 
 use bytes::Bytes;
 
+use super::spool::FileId;
+
 /// Bytes held at most: at 100 calls/s of 4 MB captures, some 30 calls whose CDR is
 /// a moment late; captures beyond wait on disk as before.
 pub const HELD_LIMIT: usize = 128 << 20;
 
-/// Which file a capture's bytes were written to.
+/// Which file a capture's bytes were written to: the journal's file identity (see
+/// `spool.rs`) and its length.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 struct FileIdentity {
-    inode: u64,
+    file: FileId,
     len: u64,
 }
 
 impl FileIdentity {
     fn of(path: &Path) -> Option<FileIdentity> {
         let meta = std::fs::metadata(path).ok()?;
-        #[cfg(unix)]
-        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
-        #[cfg(not(unix))]
-        let inode = {
-            // without inode numbers a replaced file of equal length could not be told
-            // apart: nothing is held there
-            let _ = &meta;
-            return None;
-        };
         Some(FileIdentity {
-            inode,
+            file: FileId::of(&meta),
             len: meta.len(),
         })
     }

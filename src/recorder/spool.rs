@@ -62,7 +62,7 @@ pub struct FileId {
 }
 
 impl FileId {
-    fn of(meta: &fs::Metadata) -> FileId {
+    pub fn of(meta: &fs::Metadata) -> FileId {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
@@ -237,11 +237,6 @@ impl Spool {
 
     fn marker(&self, name: &str, slot: u32) -> PathBuf {
         self.slot_dir(slot).join(format!("{name}.partial"))
-    }
-
-    /// Where the first capture named `name` is kept in the journal.
-    pub fn capture_path(&self, name: &str) -> PathBuf {
-        self.slot_path(name, 1)
     }
 
     /// A fresh temporary path for an upload of `name`.

@@ -239,3 +239,38 @@ pub async fn wait_until(
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// `callrec service` as its own process on `port`, so that a test can kill it with
+/// SIGKILL; `extra` are further setup keys (`cdrwait=2`, `agents=…`).
+pub struct RecorderProcess(std::process::Child);
+
+impl RecorderProcess {
+    pub fn start(store: &Path, setup: &Path, port: u16, extra: &[&str]) -> RecorderProcess {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
+            .args([
+                "service".to_string(),
+                format!("store={}", store.display()),
+                format!("recpath={}", setup.display()),
+                format!("listen=127.0.0.1:{port}"),
+            ])
+            .args(extra)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start callrec service");
+        RecorderProcess(child)
+    }
+
+    /// SIGKILL, and wait for it to be gone.
+    pub fn kill(mut self) {
+        self.0.kill().expect("kill the recorder");
+        self.0.wait().expect("reap the recorder");
+    }
+}
+
+impl Drop for RecorderProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
