@@ -7,4 +7,4 @@ bash scripts/setup.sh
 export CALLREC_REQUIRE_ALL=1
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
-cargo test --all-targets
+cargo test --all-targets --no-fail-fast

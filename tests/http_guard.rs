@@ -252,7 +252,7 @@ async fn the_start_up_check_logs_in_and_reports_no_false_link_failure() {
     };
     let texts = events(&s);
     assert!(
-        !texts.iter().any(|t| t.contains("Reporting Link failure")),
+        !texts.iter().any(|t| t.contains("Reporting link failure")),
         "{texts:?}"
     );
     assert_ne!(s["lamps"]["cdr"], "red", "{s}");

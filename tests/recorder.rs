@@ -9,41 +9,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use callrec::archive::name::RecordName;
-use callrec::recorder::pipeline::{OrphanPolicy, PipelineConfig};
-use callrec::recorder::rules::Agents;
 use callrec::recorder::service::ServiceConfig;
 use callrec::simulator::{Fault, Simulator, scripted_calls};
+use common::wait_until;
 
 fn config(agents: &[&str]) -> ServiceConfig {
-    ServiceConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        max_capture: 20_000_000,
-        basic_auth: None,
-        mail: None,
-        alarm_arming: std::time::Duration::from_secs(20),
-        pull: None,
-        pbx: None,
-        https: None,
-        limits: Default::default(),
-        pipeline: PipelineConfig {
-            agents: Agents {
-                numbers: agents.iter().map(|s| s.to_string()).collect(),
-                ..Agents::default()
-            },
-            cdr_wait_steps: 1,
-            orphans: OrphanPolicy::Keep,
-            settle: Duration::from_millis(300),
-            ..PipelineConfig::default()
-        },
-    }
-}
-
-async fn wait_until(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
-    let start = Instant::now();
-    while !done().await {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    common::recorder_config(agents)
 }
 
 fn verify(store: &Path, setup: &Path) -> (i32, String) {
@@ -105,7 +76,15 @@ async fn simulated_calls_are_archived_by_the_rules_and_faults_lose_nothing() {
     assert_eq!(status["counters"]["orphans"], 2, "{status}");
     assert_eq!(status["counters"]["partial_uploads"], 1, "{status}");
     assert_eq!(status["counters"]["cdrs_duplicate"], 2, "{status}");
-    assert_eq!(status["lamps"]["cdr"], "green");
+    // each capture that went without its CDR said so, and turned the CDR lamp red
+    let no_cdr = status["recent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["text"].as_str().unwrap_or("").starts_with("No CDR for "))
+        .count();
+    assert_eq!(no_cdr, 2, "{status}");
+    assert_eq!(status["lamps"]["cdr"], "red", "{status}");
 
     let found = common::stored_records(&store);
     assert_eq!(found.len(), 6, "{found:?}");
@@ -435,29 +414,61 @@ fn retention_deletes_old_months_with_a_log_line_and_the_archive_stays_verifiable
     assert_eq!(log.lines().filter(|l| l.contains("\tdeleted\t")).count(), 1);
 }
 
+/// How the test mail server protects its connections.
+enum SmtpTls<'a> {
+    Plain,
+    /// STARTTLS required before login and mail, with this certificate and key.
+    StartTls(&'a Path, &'a Path),
+    /// TLS from the first byte.
+    Implicit(&'a Path, &'a Path),
+}
+
 /// A real SMTP server on loopback (aiosmtpd, Debian's python3-aiosmtpd, run by the
 /// system's Python) that writes every message it receives to `out`; `None` when it is
-/// missing.
-fn smtp_server(out: &Path) -> Option<(Child, u16)> {
+/// missing. With TLS it asks for a login (`alarm`/`s3cret`) and takes it only over TLS.
+fn smtp_server(out: &Path, tls: SmtpTls) -> Option<(Child, u16)> {
     let port = free_port();
+    let (kind, cert, key) = match tls {
+        SmtpTls::Plain => ("plain", Path::new(""), Path::new("")),
+        SmtpTls::StartTls(c, k) => ("starttls", c, k),
+        SmtpTls::Implicit(c, k) => ("tls", c, k),
+    };
     let script = format!(
         r#"
-import asyncio
+import asyncio, ssl
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+out, kind = {out:?}, {kind:?}
 class Sink:
     async def handle_DATA(self, server, session, envelope):
-        with open({out:?}, "ab") as f:
+        with open(out, "ab") as f:
             f.write(b"To: " + ", ".join(envelope.rcpt_tos).encode() + b"\n")
+            f.write(b"Login: " + (session.auth_data.login if session.auth_data else b"-") + b"\n")
+            f.write(b"Secure: " + str(session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None).encode() + b"\n")
             f.write(envelope.original_content or envelope.content)
             f.write(b"\n--end--\n")
         return "250 OK"
-controller = Controller(Sink(), hostname="127.0.0.1", port={port})
+def login(server, session, envelope, mechanism, auth_data):
+    ok = auth_data.login == b"alarm" and auth_data.password == b"s3cret"
+    return AuthResult(success=ok, auth_data=auth_data)
+options = dict(hostname="127.0.0.1", port={port})
+if kind != "plain":
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain({cert:?}, {key:?})
+    options.update(authenticator=login, auth_require_tls=True, auth_required=True)
+    if kind == "starttls":
+        options.update(tls_context=context, require_starttls=True)
+    else:
+        options.update(ssl_context=context)
+controller = Controller(Sink(), **options)
 controller.start()
 print("ready", flush=True)
 import threading
 threading.Event().wait()
 "#,
-        out = out.display().to_string()
+        out = out.display().to_string(),
+        cert = cert.display().to_string(),
+        key = key.display().to_string(),
     );
     let python = if Path::new("/usr/bin/python3").exists() {
         "/usr/bin/python3"
@@ -484,7 +495,7 @@ threading.Event().wait()
 async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
     let dir = tempfile::tempdir().unwrap();
     let inbox = dir.path().join("inbox.txt");
-    let Some((mut smtp, smtp_port)) = smtp_server(&inbox) else {
+    let Some((mut smtp, smtp_port)) = smtp_server(&inbox, SmtpTls::Plain) else {
         common::skip("aiosmtpd for the loopback mail server (apt install python3-aiosmtpd)");
         return;
     };
@@ -498,6 +509,7 @@ async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
         credentials: None,
         from: "recorder@example.org".into(),
         to: vec!["admin@example.org".into()],
+        trusted_cert: None,
     });
     let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
     let url = service.url.clone();
@@ -535,6 +547,76 @@ async fn a_failure_raises_the_master_alarm_and_mails_the_administrator() {
         "the bad capture is kept aside"
     );
     service.stop().await;
+    let _ = smtp.kill();
+    let _ = smtp.wait();
+}
+
+/// An alarm mail to `port` with `security`, logging in as `login`.
+fn alarm_mail(
+    port: u16,
+    security: callrec::recorder::mailer::Security,
+    login: Option<(&str, &str)>,
+    trusted_cert: Option<Vec<u8>>,
+) -> callrec::recorder::mailer::MailConfig {
+    callrec::recorder::mailer::MailConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security,
+        credentials: login.map(|(u, p)| (u.to_string(), p.to_string())),
+        from: "recorder@example.org".into(),
+        to: vec!["admin@example.org".into()],
+        trusted_cert,
+    }
+}
+
+#[test]
+fn alarm_mail_goes_over_starttls_and_tls_with_a_login_and_never_in_clear() {
+    use callrec::recorder::mailer::Security;
+    let dir = tempfile::tempdir().unwrap();
+    let Some((cert, key)) = common::test_certificate(dir.path()) else {
+        return;
+    };
+    let pem = fs::read(&cert).unwrap();
+    let login = Some(("alarm", "s3cret"));
+    for (security, tls) in [
+        (Security::StartTls, SmtpTls::StartTls(&cert, &key)),
+        (Security::Tls, SmtpTls::Implicit(&cert, &key)),
+    ] {
+        let inbox = dir.path().join(format!("{security:?}.txt"));
+        let Some((mut smtp, port)) = smtp_server(&inbox, tls) else {
+            common::skip("aiosmtpd for the loopback mail server (apt install python3-aiosmtpd)");
+            return;
+        };
+        alarm_mail(port, security, login, Some(pem.clone()))
+            .send("callrec ALARM: test", "the store path fails")
+            .unwrap_or_else(|e| panic!("{security:?}: {e}"));
+        let mail = fs::read_to_string(&inbox).unwrap();
+        assert!(mail.contains("Login: alarm"), "{security:?}: {mail}");
+        assert!(mail.contains("Secure: True"), "{security:?}: {mail}");
+        assert!(mail.contains("Subject: callrec ALARM: test"), "{mail}");
+
+        // a server whose certificate nobody vouches for gets nothing
+        let refused = alarm_mail(port, security, login, None)
+            .send("callrec ALARM: test", "x")
+            .unwrap_err();
+        assert!(
+            refused.starts_with("the mail server 127.0.0.1:"),
+            "{refused}"
+        );
+        let _ = smtp.kill();
+        let _ = smtp.wait();
+    }
+    // a server without STARTTLS: the setup asks for it, so the login is not sent in clear
+    let inbox = dir.path().join("plain.txt");
+    let (mut smtp, port) = smtp_server(&inbox, SmtpTls::Plain).unwrap();
+    let refused = alarm_mail(port, Security::StartTls, login, Some(pem))
+        .send("callrec ALARM: test", "x")
+        .unwrap_err();
+    assert!(
+        refused.contains("STARTTLS") || refused.contains("TLS"),
+        "{refused}"
+    );
+    assert!(!inbox.exists(), "nothing was delivered in clear");
     let _ = smtp.kill();
     let _ = smtp.wait();
 }
@@ -624,8 +706,9 @@ async fn a_backup_that_fails_while_archiving_turns_the_backup_lamp_red_and_count
         sim.status().await.unwrap()["lamps"]["backup"] == "green"
     })
     .await;
-    // the backup medium goes away (a full or unplugged disk): its folder is now a file
-    fs::remove_dir(&backup).unwrap();
+    // the backup medium goes away (a full or unplugged disk): its folder is now a file;
+    // renamed in one step, since the recorder's periodic probe may have a file in it right now
+    fs::rename(&backup, dir.path().join("unplugged")).unwrap();
     fs::write(&backup, b"not a folder").unwrap();
     let now = jiff::Timestamp::now().as_second();
     let mut calls = scripted_calls(6, 2.0, now - 60, 41);
@@ -717,7 +800,7 @@ fn start_up_checks_run_in_the_seed_order_and_errors_reach_the_error_log() {
     );
     let order = [
         "Start-up check 1/5",
-        "Start-up check 2/5: reporting link OK",
+        "Start-up check 2/5: CDR intake answers",
         "Start-up check 3/5: PCAP directory",
         "Start-up check 4/5: store path",
         "Backup path fails",
@@ -816,10 +899,7 @@ async fn devices_and_the_pbx_can_reach_the_recorder_over_https() {
     })
     .await;
     let status = sim.status().await.unwrap();
-    assert_eq!(
-        status["lamps"]["cdr"], "green",
-        "the start-up self-check passed over HTTPS"
-    );
+    assert_eq!(status["lamps"]["cdr"], "green", "the CDRs came over HTTPS");
     // plain HTTP on the HTTPS port gets nowhere
     let plain = Simulator::new(&url.replace("https://", "http://"), None).unwrap();
     assert!(plain.status().await.is_err());

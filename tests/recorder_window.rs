@@ -16,6 +16,7 @@ use callrec::recorder::pipeline::PipelineConfig;
 use callrec::recorder::service::ServiceConfig;
 use callrec::recorder::status::{AlarmState, Lamp, StatusBoard};
 use callrec::simulator::{Simulator, scripted_calls};
+use callrec::ui::close_guard::{CloseGuard, OnClose};
 use callrec::ui::recorder_panel::RecorderPanel;
 use callrec::ui::setup_dialog::{FolderPicker, SetupDialog};
 use egui::accesskit::Role;
@@ -196,7 +197,7 @@ async fn the_disk_lamp_turns_red_when_the_store_fails_and_green_when_it_is_back(
     let board = pipeline.status.clone();
     let mut h = panel_harness(board.clone(), dir.path().to_path_buf());
     wait_for_label(&mut h, "DISK green");
-    wait_for_label(&mut h, "CDR green");
+    wait_for_label(&mut h, "CDR grey");
     wait_for_label(&mut h, "BACKUP grey");
     wait_for_label(&mut h, "Normal operation");
 
@@ -448,4 +449,78 @@ fn wait_for_label_contains(h: &mut Harness<'static, RecorderPanel>, text: &str) 
         h.step();
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Asks the harness's window to close, as the window manager does.
+fn request_close<S>(h: &mut Harness<'static, S>) {
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.step();
+}
+
+fn commands<S>(h: &Harness<'static, S>) -> Vec<egui::ViewportCommand> {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.commands.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn closing_the_window_while_it_records_asks_and_stops_only_when_confirmed() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(900.0, 500.0))
+        .build_ui_state(
+            |ui, guard: &mut CloseGuard| guard.show(ui.ctx()),
+            CloseGuard::new(OnClose::StopRecording),
+        );
+    h.run();
+    request_close(&mut h);
+    assert!(
+        commands(&h).contains(&egui::ViewportCommand::CancelClose),
+        "the close is held"
+    );
+    h.run();
+    assert!(h.query_by_label("Stop recording?").is_some());
+    assert!(
+        h.query_by_label_contains("Closing it stops the recording")
+            .is_some(),
+        "the dialog says what stops"
+    );
+
+    // "Keep recording": the dialog goes, the window stays, nothing is confirmed
+    h.get_by_label("Keep recording").click();
+    h.run();
+    assert!(h.query_by_label("Stop recording?").is_none());
+    assert!(!h.state().confirmed());
+
+    // asked again, and this time confirmed: the window is told to close, and the next
+    // close request passes
+    request_close(&mut h);
+    h.run();
+    h.get_by_label("Stop recording and close").click();
+    h.step();
+    assert!(h.state().confirmed());
+    assert!(commands(&h).contains(&egui::ViewportCommand::Close));
+    request_close(&mut h);
+    assert!(!commands(&h).contains(&egui::ViewportCommand::CancelClose));
+}
+
+#[test]
+fn with_keep_recording_the_window_closes_without_asking() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(900.0, 500.0))
+        .build_ui_state(
+            |ui, guard: &mut CloseGuard| guard.show(ui.ctx()),
+            CloseGuard::new(OnClose::KeepRecording),
+        );
+    h.run();
+    request_close(&mut h);
+    assert!(!commands(&h).contains(&egui::ViewportCommand::CancelClose));
+    h.run();
+    assert!(h.query_by_label("Stop recording?").is_none());
 }

@@ -224,18 +224,50 @@ impl Cdr {
                 .find(|e| e.msg.starts_with("setup-"))
                 .is_some_and(|e| e.msg == "setup-from"),
         };
-        // The other party: whoever this object was connected to, else whoever rang.
-        let other = self
-            .events
-            .iter()
-            .find(|e| e.msg.starts_with("conn-") && has_number(e))
-            .or_else(|| self.events.iter().find(|e| has_number(e)));
         let number_of = |e: &Event| {
             e.ep.as_ref()
                 .and_then(|ep| ep.e164.clone().or(ep.h323.clone()))
                 .or(e.e164.clone())
                 .or(e.h323.clone())
                 .unwrap_or_default()
+        };
+        // The external party, as the seed finds it: the longest number involved (a
+        // transfer or consultation brings internal numbers into the CDR, and they are
+        // shorter; names are no numbers). Of equally long ones: whoever this object was connected to first,
+        // else whoever rang.
+        let own = |e: &&Event| number_of(e) == self.e164;
+        let first = self
+            .events
+            .iter()
+            .filter(|e| has_number(e))
+            .filter(|e| !own(e))
+            .find(|e| e.msg.starts_with("conn-"))
+            .or_else(|| {
+                self.events
+                    .iter()
+                    .filter(|e| has_number(e))
+                    .find(|e| !own(e))
+            });
+        let dialable = |e: &&Event| {
+            let n = number_of(e);
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '+' | '*' | '#'))
+        };
+        let longest = self
+            .events
+            .iter()
+            .filter(|e| has_number(e))
+            .filter(|e| !own(e))
+            .filter(dialable)
+            .fold(None::<&Event>, |best, e| match best {
+                Some(b) if number_of(b).len() >= number_of(e).len() => Some(b),
+                _ => Some(e),
+            });
+        let other = match (first, longest) {
+            (Some(f), Some(l)) if number_of(f).len() >= number_of(l).len() => Some(f),
+            (_, Some(l)) => Some(l),
+            (f, None) => f,
         };
         let setup = first_time("setup-").unwrap_or(0);
         let conn = first_time("conn-");

@@ -116,6 +116,10 @@ fn minutes(v: &str) -> Result<(), String> {
     number_in(0, 1440)(v)
 }
 
+fn skew_seconds(v: &str) -> Result<(), String> {
+    number_in(0, 86_400)(v)
+}
+
 fn every_nth(v: &str) -> Result<(), String> {
     number_in(0, 1000)(v)
 }
@@ -234,6 +238,14 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "Name of this installation in sidecars and the activity log.",
         check: name,
+    },
+    SetupKey {
+        name: "keeprecording",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        help: "Closing the window of `callrec recpath=DIR` leaves the recorder running (until Ctrl-C or SIGTERM). Off: closing asks, then stops the recording.",
+        check: on_off,
     },
     SetupKey {
         name: "format",
@@ -426,6 +438,30 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         check: keep_delete,
     },
     SetupKey {
+        name: "cdralarm",
+        values: "on|off",
+        default: "on",
+        secret: false,
+        help: "Alarm if no CDR ticket found: a capture that reaches its CDR deadline turns the CDR lamp red and raises the alarm. Off: the lamp turns yellow with a warning (for sites where some devices record without CDRs).",
+        check: on_off,
+    },
+    SetupKey {
+        name: "cdrsilence",
+        values: "0 to 1440 (minutes)",
+        default: "15",
+        secret: false,
+        help: "No CDR for this many minutes while captures arrive: the CDR feed is broken (CDR lamp red, alarm). 0: not watched.",
+        check: minutes,
+    },
+    SetupKey {
+        name: "clockskew",
+        values: "0 to 86400 (seconds)",
+        default: "60",
+        secret: false,
+        help: "The PBX's clock may differ from this PC's by this much (read from CDR posts, CDR end times and SOAP answers); beyond it the CLOCK lamp turns red and the alarm rises. 0: not checked.",
+        check: skew_seconds,
+    },
+    SetupKey {
         name: "mode",
         values: "std|tcr",
         default: "std",
@@ -495,8 +531,16 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "none|starttls|tls",
         default: "starttls",
         secret: false,
-        help: "How the connection to the mail server is protected.",
+        help: "How the connection to the mail server is protected: starttls (port 587; the server must offer it, or nothing is sent), tls (port 465) or none (a relay on this machine or a closed network).",
         check: security,
+    },
+    SetupKey {
+        name: "smtpcert",
+        values: "a PEM file, or empty",
+        default: "",
+        secret: false,
+        help: "Trust this certificate (PEM) for the mail server besides the public roots: a company CA, or the server's self-signed certificate. The server's name in smtp= must match it.",
+        check: folder,
     },
     SetupKey {
         name: "smtpauth",

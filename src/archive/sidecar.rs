@@ -198,6 +198,17 @@ pub enum Verdict {
     Unknown,
 }
 
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Verdict::Original => "Original",
+            Verdict::Manipulated => "Manipulated",
+            Verdict::Unsigned => "Unsigned",
+            Verdict::Unknown => "Cannot be checked here",
+        })
+    }
+}
+
 /// A verdict, its reason in words, and the metadata when it could be opened.
 #[derive(Debug, Clone)]
 pub struct Check {

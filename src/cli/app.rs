@@ -3,10 +3,11 @@
 
 use super::args::{Args, UsageError, runtime_failure};
 use super::context::{archiver, identity, key_ring, load_setup, require_store, setup_key_names};
-use super::service::{init_logging, service_config};
+use super::service::{init_logging, service_config, shutdown_signal};
 use crate::player::permissions::Permissions;
 use crate::player::session::Session;
 use crate::recorder::service::Service;
+use crate::ui::close_guard::OnClose;
 
 pub fn app(args: &Args) -> Result<i32, UsageError> {
     let mut allowed = vec!["recpath", "seconds"];
@@ -46,11 +47,25 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     let board = service.pipeline().status.clone();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let running = runtime.spawn(service.run(stop_rx));
+    let keep_recording = setup.get("keeprecording") == "on";
     let link = crate::ui::app::RecorderLink {
-        board,
+        board: board.clone(),
         setup_dir: setup.dir.clone(),
+        on_close: if keep_recording {
+            OnClose::KeepRecording
+        } else {
+            OnClose::StopRecording
+        },
     };
     let shown = crate::ui::app::run_window(session, Some(link), close_after);
+    if keep_recording && shown.is_ok() && close_after.is_none() {
+        board.event(
+            "info",
+            "Window closed: the recorder keeps recording (stop it with Ctrl-C or SIGTERM)",
+        );
+        eprintln!("callrec: window closed; the recorder keeps recording until Ctrl-C or SIGTERM");
+        runtime.block_on(shutdown_signal());
+    }
     let _ = stop_tx.send(true);
     let recorder = runtime.block_on(running);
     if let Err(e) = shown {

@@ -36,6 +36,15 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
     }
     let group = setup.get("group");
     let smtp = setup.get("smtp");
+    let smtp_cert = setup.get("smtpcert");
+    let smtp_cert = if smtp_cert.is_empty() {
+        None
+    } else {
+        Some(
+            std::fs::read(&smtp_cert)
+                .map_err(|e| UsageError(format!("smtpcert={smtp_cert}: {e}")))?,
+        )
+    };
     let mail = match smtp.rsplit_once(':') {
         Some((host, port)) if !setup.get("mailto").is_empty() => Some(MailConfig {
             host: host.to_string(),
@@ -56,6 +65,7 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
                 .map(|a| a.trim().to_string())
                 .filter(|a| !a.is_empty())
                 .collect(),
+            trusted_cert: smtp_cert,
         }),
         _ => None,
     };
@@ -140,6 +150,9 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
             },
             keep_months: number("keepmonths") as u32,
             tan_prefix: setup.get("tanprefix"),
+            orphan_alarm: setup.get("cdralarm") != "off",
+            cdr_silence: Duration::from_secs(number("cdrsilence") * 60),
+            clock_skew_s: number("clockskew") as i64,
             ..PipelineConfig::default()
         },
     })
@@ -200,7 +213,8 @@ pub fn log_settings(setup: &Setup) -> LogSettings {
     }
 }
 
-async fn shutdown_signal() {
+/// Waits for Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     #[cfg(unix)]
     {
         let mut term =

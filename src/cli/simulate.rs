@@ -81,14 +81,14 @@ pub fn simulate(args: &Args) -> Result<i32, UsageError> {
                 tokio::time::sleep(Duration::from_secs_f64(gap)).await;
             }
             let what = format!(
-                "call {}: {} {} {} ({} s, {:?}, fault {:?})",
+                "call {}: {} {} {} ({} s, {}, {})",
                 i + 1,
                 call.internal,
                 if call.outgoing { "→" } else { "←" },
                 call.external,
                 call.seconds,
-                call.codec,
-                call.fault
+                call.codec.payload().1,
+                call.fault.describe()
             );
             match sim.play(call).await {
                 Ok(()) => out!("{what}: sent"),

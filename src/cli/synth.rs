@@ -49,6 +49,10 @@ pub fn synth(args: &Args) -> Result<i32, UsageError> {
     );
     std::fs::write(&out, script.generate())
         .map_err(|e| UsageError(format!("cannot write {}: {e}", out.display())))?;
-    eprintln!("callrec: wrote {} ({seconds} s, {codec:?})", out.display());
+    eprintln!(
+        "callrec: wrote {} ({seconds} s, {})",
+        out.display(),
+        codec.payload().1
+    );
     Ok(0)
 }

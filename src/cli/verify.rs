@@ -65,7 +65,7 @@ pub fn verify(args: &Args) -> Result<i32, UsageError> {
     } else {
         for r in report.records.iter().chain(&report.backup) {
             if r.verdict != Verdict::Original {
-                out!("{:?}: {}: {}", r.verdict, r.record, r.reason);
+                out!("{}: {}: {}", r.verdict, r.record, r.reason);
             }
         }
         for (line, why) in &report.chain_breaks {

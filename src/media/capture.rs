@@ -370,7 +370,9 @@ where
             MediaError::NotACapture("no pcap or pcapng magic number at the start".into())
         }
         PcapError::ReadError => MediaError::Io(std::io::Error::other("read failed")),
-        other => MediaError::NotACapture(format!("unreadable capture header: {other:?}")),
+        other => {
+            MediaError::NotACapture(format!("unreadable capture header: {}", in_words(&other)))
+        }
     })?;
 
     let mut summary = CaptureSummary::default();
@@ -500,8 +502,9 @@ where
             Err(other) => {
                 summary.truncated = true;
                 summary.warnings.push(format!(
-                    "corrupt record after {} frames ({other:?}); reading stopped",
-                    summary.frames
+                    "corrupt record after {} frames ({}); reading stopped",
+                    summary.frames,
+                    in_words(&other)
                 ));
                 break;
             }
@@ -513,6 +516,24 @@ where
 fn push_once(warnings: &mut Vec<String>, text: &str) {
     if !warnings.iter().any(|w| w == text) {
         warnings.push(text.to_string());
+    }
+}
+
+/// A reader's error in words: the parser's own text for a malformed record quotes the
+/// raw input bytes, which tells an operator nothing.
+fn in_words<I>(e: &PcapError<I>) -> String
+where
+    I: std::fmt::Debug,
+{
+    match e {
+        PcapError::NomError(..) | PcapError::OwnedNomError(..) => {
+            "the data does not follow the pcap format".into()
+        }
+        PcapError::Incomplete(_) | PcapError::UnexpectedEof => {
+            "the file ends inside a record".into()
+        }
+        PcapError::BufferTooSmall => "a record larger than the reader allows".into(),
+        other => other.to_string().to_lowercase(),
     }
 }
 

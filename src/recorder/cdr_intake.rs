@@ -120,6 +120,19 @@ pub fn parse_request(query: Option<&str>, body: &[u8]) -> Result<Vec<Received>, 
     }
 }
 
+/// The sender's clock when it sent the request (`time=`, Unix seconds), for comparing
+/// the PBX's clock with ours. Only form requests carry it, not `log-msg` bodies.
+pub fn sent_time(query: Option<&str>, body: &[u8]) -> Option<i64> {
+    let body = std::str::from_utf8(body).ok()?.trim();
+    let form = if body.is_empty() { query? } else { body };
+    if form.starts_with('<') || form.starts_with("log-msg") {
+        return None;
+    }
+    form_urlencoded::parse(form.as_bytes())
+        .find(|(k, _)| k == "time")
+        .and_then(|(_, v)| v.parse().ok())
+}
+
 /// A gateway CDR is journaled only when it is one: a conference id (`ref`, hex) to tie
 /// it to a capture, and a bounded number of short pairs.
 fn gateway_cdr(pairs: BTreeMap<String, String>) -> Result<Received, IntakeError> {
@@ -170,6 +183,21 @@ mod tests {
     use super::*;
 
     const CDR: &str = r#"<cdr guid="e78c" cn="A" e164="100" dir="from" utc="1"><user/><event msg="setup-from" time="0" conf="e89277f0e909d31192e80090331032dd"/></cdr>"#;
+
+    #[test]
+    fn the_send_time_is_read_from_forms_only() {
+        assert_eq!(
+            sent_time(Some("event=A:Call&time=876&ref=ab"), b""),
+            Some(876)
+        );
+        assert_eq!(
+            sent_time(None, b"event=syslog&time=1800000000&msg=x"),
+            Some(1_800_000_000)
+        );
+        assert_eq!(sent_time(None, b"log-msg<cdr time=\"5\"/>"), None);
+        assert_eq!(sent_time(Some("event=A:Call&time=soon"), b""), None);
+        assert_eq!(sent_time(None, b""), None);
+    }
 
     #[test]
     fn reads_the_three_shapes_and_both_kinds() {

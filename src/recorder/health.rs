@@ -1,6 +1,7 @@
 //! The recorder's own checks. At start, in the seed's order: the setup, the reporting
-//! (CDR) link, the PCAP directory, the store path, the backup path; each turns its lamp
-//! green or red with the seed's message, and "Normal Operation" follows when all pass.
+//! (CDR) intake, the PCAP directory, the store path, the backup path; each turns its lamp
+//! green (the CDR lamp: only red, its green comes with the first CDR) or red with the
+//! seed's message, and "Normal Operation" follows when all pass.
 //! Then every half minute: the store path (DISK lamp) and the backup path (BACKUP lamp).
 //! A failing path raises an error (and with it the master alarm) when its lamp turns
 //! red, and again while it stays red and no alarm has latched; turning green is logged.
@@ -63,17 +64,23 @@ pub async fn startup(
     }
     .await;
     let mut all_ok = answer.is_ok();
+    // The PBX pushes its CDRs, so whether the feed works shows only when they come:
+    // the lamp stays grey until the first, and the CDR watch turns it red when
+    // captures go without. Here: that the intake answers at all, with the login.
     match answer {
-        Ok(_) => {
-            status.update(|s| s.lamps.cdr = Lamp::Green);
-            status.event(
-                "info",
-                format!("Start-up check 2/5: reporting link OK (CDRs to {scheme}://{own}/cdr)"),
-            );
-        }
+        Ok(_) => status.event(
+            "info",
+            format!(
+                "Start-up check 2/5: CDR intake answers at {scheme}://{own}/cdr \
+                 (the CDR lamp turns green with the first CDR)"
+            ),
+        ),
         Err(e) => {
             status.update(|s| s.lamps.cdr = Lamp::Red);
-            status.event("error", format!("Reporting Link failure: {url}: {e}"));
+            status.event(
+                "error",
+                format!("Reporting link failure: the CDR intake does not answer: {e}"),
+            );
         }
     }
 

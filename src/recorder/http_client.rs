@@ -35,7 +35,7 @@ pub fn builder() -> reqwest::ClientBuilder {
 /// system's authorities for nothing else).
 pub fn pinned_builder(pem: &[u8]) -> Result<reqwest::ClientBuilder, String> {
     let pinned = CertificateDer::from_pem_slice(pem)
-        .map_err(|e| format!("the certificate is not PEM: {e:?}"))?
+        .map_err(|e| format!("the certificate is not PEM: {e}"))?
         .into_owned();
     let provider = provider();
     let config = rustls::ClientConfig::builder_with_provider(provider.clone())

@@ -3,6 +3,7 @@
 
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 
 /// How connections to the mail server are protected.
@@ -26,6 +27,9 @@ pub struct MailConfig {
     pub credentials: Option<(String, String)>,
     pub from: String,
     pub to: Vec<String>,
+    /// A certificate (PEM) trusted for the mail server besides the usual roots: a
+    /// company CA, or the server's own self-signed one.
+    pub trusted_cert: Option<Vec<u8>>,
 }
 
 impl MailConfig {
@@ -43,13 +47,12 @@ impl MailConfig {
         let message = message
             .body(body.to_string())
             .map_err(|e| format!("cannot build the message: {e}"))?;
+        let builder = SmtpTransport::builder_dangerous(&self.host);
         let builder = match self.security {
-            Security::None => SmtpTransport::builder_dangerous(&self.host),
-            Security::StartTls => SmtpTransport::starttls_relay(&self.host)
-                .map_err(|e| format!("{}: {e}", self.host))?,
-            Security::Tls => {
-                SmtpTransport::relay(&self.host).map_err(|e| format!("{}: {e}", self.host))?
-            }
+            Security::None => builder,
+            // the server must offer STARTTLS: no login or message goes out in clear
+            Security::StartTls => builder.tls(Tls::Required(self.tls()?)),
+            Security::Tls => builder.tls(Tls::Wrapper(self.tls()?)),
         };
         let mut builder = builder
             .port(self.port)
@@ -62,5 +65,18 @@ impl MailConfig {
             .send(&message)
             .map(|_| ())
             .map_err(|e| format!("the mail server {}:{} refused: {e}", self.host, self.port))
+    }
+
+    /// TLS that checks the server's certificate against the host name, trusting
+    /// `trusted_cert` too.
+    fn tls(&self) -> Result<TlsParameters, String> {
+        let mut tls = TlsParameters::builder(self.host.clone());
+        if let Some(pem) = &self.trusted_cert {
+            let cert = Certificate::from_pem(pem)
+                .map_err(|e| format!("smtpcert is not a PEM certificate: {e}"))?;
+            tls = tls.add_root_certificate(cert);
+        }
+        tls.build()
+            .map_err(|e| format!("TLS to {} cannot be set up: {e}", self.host))
     }
 }

@@ -6,6 +6,8 @@ pub mod auth_guard;
 pub mod cdr_budget;
 pub mod cdr_intake;
 pub mod cdr_journal;
+pub mod cdr_watch;
+pub mod clock_watch;
 pub mod connection_limits;
 pub mod digest_auth;
 pub mod fresh_captures;

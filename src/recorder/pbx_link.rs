@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use super::clock_watch::ReadingSource;
 use super::pipeline::Pipeline;
 use super::soap_wire::{CallEvent, Node, UserEvent, parse, request};
 use super::status::{AlarmState, Lamp};
@@ -119,6 +120,16 @@ impl Link {
             None => build().send().await,
         };
         let answer = sent.map_err(|e| format!("{operation}: {e}"))?;
+        // the PBX's clock, as its HTTP server stamps every answer
+        let stamped = answer
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|d| d.to_str().ok())
+            .and_then(|d| jiff::fmt::rfc2822::parse(d).ok());
+        if let Some(stamped) = stamped {
+            self.pipeline
+                .pbx_clock(ReadingSource::Soap, stamped.timestamp().as_second());
+        }
         if !answer.status().is_success() {
             return Err(format!("{operation}: HTTP {}", answer.status()));
         }

@@ -13,10 +13,12 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::{Notify, Semaphore, watch};
 
 use super::cdr_intake::Received;
+use super::cdr_watch::CdrWatch;
+use super::clock_watch::{ClockChange, ClockWatch, ReadingSource};
 use super::fresh_captures::FreshCaptures;
 use super::licences::LicenceBook;
 use super::modes::{Mode, ModeState, Sampling, Verdict};
-use super::rules::{Agents, Decision, decide};
+use super::rules::{Agents, Decision, decide, tcr_marker};
 use super::spool::{Spool, Spooled};
 use super::status::{Lamp, StatusBoard, Waiting};
 use crate::archive::audit::{self, Action, Entry};
@@ -67,6 +69,12 @@ pub struct PipelineConfig {
     pub keep_months: u32,
     /// The number agents dial before a 6-digit TAN during a call; empty: no TANs.
     pub tan_prefix: String,
+    /// The seed's "alarm if no CDR ticket found": an orphan is an error (else a warning).
+    pub orphan_alarm: bool,
+    /// No CDR this long while captures arrive is a broken feed; zero: not watched.
+    pub cdr_silence: Duration,
+    /// The largest PBX clock skew accepted, in seconds; 0: not checked.
+    pub clock_skew_s: i64,
 }
 
 /// Six archive jobs per core, at most 32. A job spends most of its time waiting for
@@ -92,6 +100,9 @@ impl Default for PipelineConfig {
             sampling: Sampling::default(),
             keep_months: 0,
             tan_prefix: String::new(),
+            orphan_alarm: true,
+            cdr_silence: Duration::from_secs(15 * 60),
+            clock_skew_s: 60,
         }
     }
 }
@@ -199,6 +210,8 @@ pub struct Pipeline {
     licences: Mutex<LicenceBook>,
     /// Agents already reported as beyond the licences.
     overflow: Mutex<HashSet<String>>,
+    cdr_watch: Mutex<CdrWatch>,
+    clock_watch: Mutex<ClockWatch>,
 }
 
 impl Pipeline {
@@ -229,7 +242,6 @@ impl Pipeline {
             modes,
             archiver: Arc::new(archiver),
             spool: Arc::new(spool),
-            config,
             status,
             book: Mutex::new(book),
             wake: Notify::new(),
@@ -239,6 +251,9 @@ impl Pipeline {
             workers,
             licences,
             overflow: Mutex::new(HashSet::new()),
+            cdr_watch: Mutex::new(CdrWatch::new(std::time::Instant::now())),
+            clock_watch: Mutex::new(ClockWatch::new(config.clock_skew_s)),
+            config,
         }))
     }
 
@@ -250,15 +265,98 @@ impl Pipeline {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .add(received);
+            let (captures, lamp) = self
+                .status
+                .read(|s| (s.counters.captures_received, s.lamps.cdr));
+            self.cdr_watch
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .cdr_arrived(std::time::Instant::now(), captures);
             self.status.update(|s| {
                 s.counters.cdrs_received += 1;
                 s.lamps.cdr = Lamp::Green;
             });
+            if matches!(lamp, Lamp::Red | Lamp::Yellow) {
+                self.status
+                    .event("info", "CDRs arrive again: the CDR lamp is green");
+            }
+            if let Some(end) = cdr_end(received) {
+                self.pbx_clock(ReadingSource::CdrEnd, end);
+            }
             self.wake.notify_one();
         } else {
             self.status.update(|s| s.counters.cdrs_duplicate += 1);
         }
         Ok(new)
+    }
+
+    /// A reading of the PBX's clock (Unix seconds): turns the CLOCK lamp and tells
+    /// when the verdict changes.
+    pub fn pbx_clock(&self, source: ReadingSource, pbx_s: i64) {
+        let ours = jiff::Timestamp::now().as_second();
+        let change = self
+            .clock_watch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .reading(source, pbx_s, ours);
+        match change {
+            None => {}
+            Some(ClockChange::InSync) => self.status.update(|s| s.lamps.clock = Lamp::Green),
+            Some(ClockChange::Repaired) => {
+                self.status.update(|s| s.lamps.clock = Lamp::Green);
+                self.status
+                    .event("info", "PBX clock agrees with this PC's clock again");
+            }
+            Some(ClockChange::Skewed(why)) => {
+                self.status.update(|s| s.lamps.clock = Lamp::Red);
+                self.status.event("error", why);
+            }
+        }
+    }
+
+    /// A capture reached its CDR deadline without one: the seed's "no CDR ticket
+    /// found", an alarm unless the setup expects it.
+    fn orphan_found(&self, capture: &str, what_now: &str) {
+        let (level, lamp) = if self.config.orphan_alarm {
+            ("error", Lamp::Red)
+        } else {
+            ("warning", Lamp::Yellow)
+        };
+        self.status.update(|s| {
+            if s.lamps.cdr != Lamp::Red {
+                s.lamps.cdr = lamp;
+            }
+        });
+        self.status.event(
+            level,
+            format!(
+                "No CDR for {capture} within {} s: {what_now}. Check that the PBX sends the \
+                 CDRs of this device's calls to this recorder",
+                (WAIT_STEP * self.config.cdr_wait_steps).as_secs()
+            ),
+        );
+    }
+
+    /// The seed's CDR alarm for a feed gone quiet while captures still arrive.
+    fn watch_cdr_silence(&self) {
+        let captures = self.status.read(|s| s.counters.captures_received);
+        let silence = self
+            .cdr_watch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .silence(std::time::Instant::now(), captures, self.config.cdr_silence);
+        if let Some((quiet, arrived)) = silence {
+            self.status.update(|s| s.lamps.cdr = Lamp::Red);
+            self.status.event(
+                "error",
+                format!(
+                    "CDR feed failure: no CDR for {} min while {arrived} capture(s) arrived. \
+                     Check the PBX's CDR0/CDR1 interface (address, path, login) and its \
+                     reporting licences",
+                    quiet.as_secs() / 60
+                ),
+            );
+        }
     }
 
     /// Runs until `stop` turns true; then waits for archiving in progress to finish.
@@ -293,6 +391,7 @@ impl Pipeline {
                 let this = Arc::clone(&self);
                 let _ = tokio::task::spawn_blocking(move || this.sweep()).await;
             }
+            self.watch_cdr_silence();
             self.pass();
             // A burst wakes the loop once per upload and CDR; a short pause lets those
             // wake-ups collapse into one pass instead of one directory scan each.
@@ -474,9 +573,12 @@ impl Pipeline {
                     modes.consume_skip_marker(&agent);
                     return Plan::Drop(format!("the agent {agent} set the skip marker"));
                 }
+                // between two agents, only the called one's TCR mark counts
+                let call = conf.map(|c| book.with_conf(c)).unwrap_or_default();
+                let marker = tcr_marker(owner, &call, &self.config.agents);
                 let verdict = modes.decide(
                     self.config.mode,
-                    &agent,
+                    marker,
                     facts.start_utc,
                     i64::from(facts.duration_s),
                     now,
@@ -538,6 +640,7 @@ impl Pipeline {
                 }
                 match self.config.orphans {
                     OrphanPolicy::Keep => {
+                        self.orphan_found(&capture.name, "archived as an orphan record");
                         warnings.push(format!(
                             "orphan: no CDR arrived within {} s",
                             (WAIT_STEP * self.config.cdr_wait_steps).as_secs()
@@ -553,7 +656,13 @@ impl Pipeline {
                             warnings,
                         }))
                     }
-                    OrphanPolicy::Delete => Plan::Drop("orphan: no CDR arrived".into()),
+                    OrphanPolicy::Delete => {
+                        self.orphan_found(
+                            &capture.name,
+                            "deleted, as the setup says (orphans=delete)",
+                        );
+                        Plan::Drop("orphan: no CDR arrived".into())
+                    }
                 }
             }
         }
@@ -721,6 +830,16 @@ impl Pipeline {
             }
         }
     }
+}
+
+/// When a PBX CDR's call ended by the PBX's clock: its `utc` plus its last event's time.
+fn cdr_end(received: &Received) -> Option<i64> {
+    let Received::Pbx(text) = received else {
+        return None;
+    };
+    let cdr = parse_cdrs(text).ok()?.into_iter().next()?;
+    let last = cdr.events.iter().filter_map(|e| e.time).max().unwrap_or(0);
+    Some(cdr.utc?.saturating_add(last))
 }
 
 enum Plan {

@@ -27,7 +27,8 @@ use futures_util::{FutureExt, StreamExt};
 
 use super::auth_guard::{self, AuthGuard};
 use super::cdr_budget::CdrBudget;
-use super::cdr_intake::{MAX_CDR_REQUEST, parse_request};
+use super::cdr_intake::{MAX_CDR_REQUEST, parse_request, sent_time};
+use super::clock_watch::ReadingSource;
 use super::connection_limits::PeerAddr;
 use super::digest_auth::{self, DigestServer, Refusal};
 use super::pipeline::Pipeline;
@@ -419,6 +420,7 @@ async fn cdr(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return response;
     }
+    let sent = sent_time(query.as_deref(), &body);
     let pipeline = rx.pipeline.clone();
     // journal first: the PBX gets its 200 only for what is on disk
     let saved = tokio::task::spawn_blocking(move || {
@@ -429,7 +431,12 @@ async fn cdr(
     .await
     .unwrap_or_else(|e| Err(std::io::Error::other(e)));
     match saved {
-        Ok(()) => StatusCode::OK.into_response(),
+        Ok(()) => {
+            if let Some(sent) = sent {
+                rx.pipeline.pbx_clock(ReadingSource::CdrPost, sent);
+            }
+            StatusCode::OK.into_response()
+        }
         Err(e) => {
             rx.pipeline.status.update(|s| s.lamps.disk = Lamp::Red);
             rx.pipeline

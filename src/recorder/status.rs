@@ -27,7 +27,7 @@ pub enum Lamp {
 pub struct Lamps {
     /// Live link to the PBX (SOAP); grey until that link exists.
     pub pbx: Lamp,
-    /// CDRs arriving.
+    /// CDRs arriving: grey until the first, red when captures go without one.
     pub cdr: Lamp,
     /// The capture source (receiver listening, uploads succeeding).
     pub pcap: Lamp,
@@ -36,6 +36,8 @@ pub struct Lamps {
     /// Writing the backup copy; grey without a backup folder.
     pub backup: Lamp,
     pub software: Lamp,
+    /// The PBX's clock against this PC's; grey until the first reading.
+    pub clock: Lamp,
 }
 
 /// A capture that waits for its CDR.
@@ -176,8 +178,8 @@ impl StatusBoard {
         }
         let armed = Instant::now() >= self.armed_at;
         self.update(|s| {
-            if armed && s.alarm == AlarmState::Arming {
-                s.alarm = AlarmState::Ok;
+            if armed {
+                arm(s);
             }
             if level == "error" {
                 s.counters.errors += 1;
@@ -233,6 +235,11 @@ impl StatusBoard {
         self.update(|s| s.recording.retain(|r| r.capture != capture));
     }
 
+    /// Reads a part of the status without copying the whole.
+    pub fn read<T>(&self, f: impl FnOnce(&Status) -> T) -> T {
+        f(&self.status.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
     pub fn is_paused(&self) -> bool {
         self.status.lock().unwrap_or_else(|e| e.into_inner()).paused
     }
@@ -265,8 +272,8 @@ impl StatusBoard {
 
     pub fn snapshot(&self) -> Status {
         let mut s = self.status.lock().unwrap_or_else(|e| e.into_inner());
-        if s.alarm == AlarmState::Arming && Instant::now() >= self.armed_at {
-            s.alarm = AlarmState::Ok;
+        if Instant::now() >= self.armed_at {
+            arm(&mut s);
         }
         for r in &mut s.recording {
             r.running_s = r.since.map_or(0, |at| at.elapsed().as_secs());
@@ -276,6 +283,23 @@ impl StatusBoard {
 
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.changed.subscribe()
+    }
+}
+
+/// Ends the arming time. A failure reported while arming whose lamp is still red
+/// latches the alarm now, with the latest error as its cause: a fault present from
+/// the start (a skewed PBX clock, a dead CDR feed) must not stay silent because it
+/// was found early.
+fn arm(s: &mut Status) {
+    if s.alarm != AlarmState::Arming {
+        return;
+    }
+    s.alarm = AlarmState::Ok;
+    let l = &s.lamps;
+    let red = [l.pbx, l.cdr, l.pcap, l.disk, l.backup, l.software, l.clock].contains(&Lamp::Red);
+    if red && let Some(error) = s.recent.iter().find(|e| e.level == "error") {
+        s.alarm = AlarmState::Alarm(error.text.clone());
+        s.alarms += 1;
     }
 }
 
@@ -313,5 +337,20 @@ mod tests {
         board.event("error", "again");
         assert_eq!(board.snapshot().alarm, AlarmState::Alarm("again".into()));
         assert_eq!(board.snapshot().alarms, 2);
+    }
+
+    #[test]
+    fn a_failure_found_while_arming_latches_once_armed_while_its_lamp_is_still_red() {
+        let board = StatusBoard::with_arming("x".into(), false, Duration::from_millis(50));
+        board.update(|s| s.lamps.clock = Lamp::Red);
+        board.event("error", "PBX clock is 10 min ahead");
+        board.event("info", "stored a record");
+        assert_eq!(board.snapshot().alarm, AlarmState::Arming);
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(
+            board.snapshot().alarm,
+            AlarmState::Alarm("PBX clock is 10 min ahead".into())
+        );
+        assert_eq!(board.snapshot().alarms, 1, "counted (and mailed) once");
     }
 }

@@ -21,13 +21,13 @@ const HANDSHAKE: Duration = Duration::from_secs(10);
 /// Reads the certificate chain and the private key (PEM) into a server configuration.
 pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, String> {
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .map_err(|e| format!("{}: {e:?}", cert.display()))?
+        .map_err(|e| format!("{}: {e}", cert.display()))?
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("{}: {e:?}", cert.display()))?;
+        .map_err(|e| format!("{}: {e}", cert.display()))?;
     if chain.is_empty() {
         return Err(format!("{}: no certificate in it", cert.display()));
     }
-    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: {e:?}", key.display()))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: {e}", key.display()))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -34,6 +34,20 @@ pub enum Fault {
     RestartMidUpload,
 }
 
+impl Fault {
+    /// In words, for the simulator's output.
+    pub fn describe(&self) -> String {
+        match self {
+            Fault::None => "no fault".into(),
+            Fault::LateCdr(d) => format!("CDR {} s late", d.as_secs()),
+            Fault::NoCdr => "no CDR".into(),
+            Fault::DuplicateCdr => "CDR sent twice".into(),
+            Fault::CdrFirst => "CDR before the capture".into(),
+            Fault::RestartMidUpload => "device restarts mid-upload".into(),
+        }
+    }
+}
+
 /// One call to play.
 #[derive(Debug, Clone)]
 pub struct SimCall {
@@ -176,6 +190,13 @@ pub enum SimError {
     Refused { what: String, status: u16 },
 }
 
+/// The simulated PBX's clock: this PC's, `offset_s` off.
+pub fn pbx_clock(offset_s: i64) -> jiff::Timestamp {
+    let now = jiff::Timestamp::now();
+    now.checked_add(jiff::SignedDuration::from_secs(offset_s))
+        .unwrap_or(now)
+}
+
 /// Plays calls against the recorder at `base` (e.g. `http://127.0.0.1:8090`).
 pub struct Simulator {
     base: String,
@@ -187,6 +208,9 @@ pub struct Simulator {
     /// How long a call runs between its start (reported over SOAP) and the upload of
     /// its capture; zero plays calls back to back.
     pub live: Duration,
+    /// How far the simulated PBX's clock is off, in seconds: it stamps its CDR posts
+    /// (`time=`, `date=`) with its own clock, as a PBX does.
+    pub clock_offset_s: i64,
 }
 
 impl Simulator {
@@ -200,6 +224,7 @@ impl Simulator {
             auth,
             pbx: None,
             live: Duration::ZERO,
+            clock_offset_s: 0,
         })
     }
 
@@ -295,10 +320,11 @@ impl Simulator {
     /// Sends one CDR, in the next of the three CDR0/CDR1 shapes.
     pub async fn send_cdr(&self, cdr: &str) -> Result<(), SimError> {
         let shape = self.shape.fetch_add(1, Ordering::Relaxed) % 3;
+        let clock = pbx_clock(self.clock_offset_s);
         let form = form_urlencoded::Serializer::new(String::new())
             .append_pair("event", "syslog")
-            .append_pair("time", "0")
-            .append_pair("date", "19700101-000000")
+            .append_pair("time", &clock.as_second().to_string())
+            .append_pair("date", &clock.strftime("%Y%m%d-%H%M%S").to_string())
             .append_pair("from", "pbx")
             .append_pair("msg", cdr)
             .finish();

@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,6 +31,8 @@ struct PbxState {
     hold: Duration,
     /// The login: Digest only, as a PBX without "allow HTTP basic authentication".
     digest: Option<DigestServer>,
+    /// How far this PBX's clock is off, in seconds (its answers' `Date`).
+    clock_offset_s: AtomicI64,
 }
 
 /// A running simulated PBX SOAP endpoint.
@@ -73,6 +75,7 @@ impl SoapPbx {
             digest: credentials
                 .as_ref()
                 .and_then(|(u, p)| DigestServer::new(&format!("{u}:{p}"))),
+            clock_offset_s: AtomicI64::new(0),
         });
         let (stop, mut stopped) = watch::channel(false);
         let app = axum::Router::new()
@@ -131,6 +134,11 @@ impl SoapPbx {
     }
 
     /// Reports a call of a monitored user as connected.
+    /// Sets this PBX's clock `offset_s` seconds off this PC's.
+    pub fn set_clock_offset(&self, offset_s: i64) {
+        self.state.clock_offset_s.store(offset_s, Ordering::Relaxed);
+    }
+
     pub fn call_started(&self, call: &SimCall) {
         if let Some(e) = self.event(call, true) {
             self.push(e);
@@ -178,14 +186,30 @@ fn fault(text: &str) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, xml(body)).into_response()
 }
 
+/// Every answer carries the PBX's clock in `Date`, as its HTTP server stamps it.
 async fn soap(
     State(state): State<Arc<PbxState>>,
     uri: axum::http::Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let mut answer = operation(&state, uri, headers, body).await;
+    let clock = super::pbx_clock(state.clock_offset_s.load(Ordering::Relaxed));
+    let stamp = clock.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    if let Ok(value) = stamp.parse() {
+        answer.headers_mut().insert(header::DATE, value);
+    }
+    answer
+}
+
+async fn operation(
+    state: &PbxState,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let target = uri.path_and_query().map_or("/", |p| p.as_str());
-    if !authorised(&state, &headers, target) {
+    if !authorised(state, &headers, target) {
         let mut response = StatusCode::UNAUTHORIZED.into_response();
         for challenge in state.digest.iter().flat_map(|d| d.challenges(false)) {
             if let Ok(value) = challenge.parse() {
@@ -219,7 +243,7 @@ async fn soap(
                 .map_or("0".to_string(), handle);
             xml(response("UserInitialize", &format!("<return>{h}</return>")))
         }
-        "Poll" => poll(&state, call.text_of("session").to_string()).await,
+        "Poll" => poll(state, call.text_of("session").to_string()).await,
         "Echo" | "End" | "UserEnd" => xml(response(&call.name, "<return>1</return>")),
         other => fault(&format!("{other} is not simulated")),
     }

@@ -10,6 +10,7 @@ use crate::player::engine::OutputKind;
 use crate::player::session::Session;
 use crate::recorder::status::{AlarmState, StatusBoard};
 
+use super::close_guard::{CloseGuard, OnClose};
 use super::player_view::PlayerView;
 use super::recorder_panel::RecorderPanel;
 use super::setup_dialog::{NativeFolderPicker, SetupDialog};
@@ -19,6 +20,8 @@ pub struct RecorderLink {
     pub board: Arc<StatusBoard>,
     /// The setup folder: the setup dialog edits it, the logs are in it.
     pub setup_dir: PathBuf,
+    /// Whether the recorder stops with the window (then closing asks first).
+    pub on_close: OnClose,
 }
 
 struct App {
@@ -27,6 +30,8 @@ struct App {
     setup: Option<SetupDialog>,
     close_after: Option<std::time::Instant>,
     title: String,
+    /// Asks before a close stops the recorder; none without a recorder.
+    close_guard: Option<CloseGuard>,
 }
 
 impl App {
@@ -73,7 +78,12 @@ impl eframe::App for App {
             .close_after
             .is_some_and(|t| std::time::Instant::now() >= t)
         {
+            // a timed close (screenshots, smoke tests) asks nobody
+            self.close_guard = None;
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        if let Some(guard) = &mut self.close_guard {
+            guard.show(ui.ctx());
         }
         egui::CentralPanel::default().show(ui, |ui| {
             if let Some(panel) = &mut self.recorder {
@@ -170,6 +180,7 @@ pub fn run_window(
         ..Default::default()
     };
     let close_after = close_time(close_after_s);
+    let close_guard = recorder.as_ref().map(|r| CloseGuard::new(r.on_close));
     eframe::run_native(
         "callrec",
         options,
@@ -180,6 +191,7 @@ pub fn run_window(
                 setup: None,
                 close_after,
                 title: "callrec".into(),
+                close_guard,
             }))
         }),
     )

@@ -2,6 +2,7 @@
 //! and recorder layers and calls their methods.
 
 pub mod app;
+pub mod close_guard;
 pub mod player_view;
 pub mod recorder_panel;
 pub mod setup_dialog;

@@ -79,7 +79,7 @@ impl Tab {
     /// The setup keys on this tab.
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            Tab::General => &["recorder", "trace", "logmb"],
+            Tab::General => &["recorder", "keeprecording", "trace", "logmb", "clockskew"],
             Tab::Pbx => &[
                 "pbx",
                 "pbxuser",
@@ -89,7 +89,7 @@ impl Tab {
                 "licences",
                 "tanprefix",
             ],
-            Tab::Reporting => &["cdrwait", "orphans"],
+            Tab::Reporting => &["cdrwait", "orphans", "cdralarm", "cdrsilence"],
             Tab::PcapSource => &[
                 "listen",
                 "tlscert",
@@ -107,7 +107,14 @@ impl Tab {
             Tab::Retention => &["keepmonths"],
             Tab::Modes => &["mode", "tcrwindow", "randomsystem", "randomagent"],
             Tab::Encryption => &["encryptmetadata", "encryptaudio", "customerkey", "readkey"],
-            Tab::Email => &["smtp", "smtpsecurity", "smtpauth", "mailfrom", "mailto"],
+            Tab::Email => &[
+                "smtp",
+                "smtpsecurity",
+                "smtpcert",
+                "smtpauth",
+                "mailfrom",
+                "mailto",
+            ],
             Tab::Permissions => &[
                 "allowcopy",
                 "allowdelete",
@@ -136,6 +143,10 @@ pub fn caption(key: &str) -> &str {
         "tanprefix" => "TAN prefix",
         "cdrwait" => "CDR wait (5 s steps)",
         "orphans" => "Capture without CDR",
+        "cdralarm" => "Alarm if no CDR ticket found",
+        "cdrsilence" => "Alarm if no CDR for (min)",
+        "keeprecording" => "Keep recording when the window closes",
+        "clockskew" => "PBX clock may differ by (s)",
         "listen" => "Listen on",
         "tlscert" => "HTTPS certificate",
         "tlskey" => "HTTPS key",
@@ -161,6 +172,7 @@ pub fn caption(key: &str) -> &str {
         "smtp" => "SMTP server",
         "smtpsecurity" => "SMTP security",
         "smtpauth" => "SMTP login",
+        "smtpcert" => "SMTP server certificate",
         "mailfrom" => "Mail from",
         "mailto" => "Alarm mail to",
         "allowcopy" => "May copy",

@@ -197,6 +197,33 @@ pub struct TestRecorder {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
+/// A recorder on a free loopback port that records `agents`, waits one 5-second step
+/// for a CDR and keeps orphans: what most recorder tests start from.
+pub fn recorder_config(agents: &[&str]) -> callrec::recorder::service::ServiceConfig {
+    use callrec::recorder::pipeline::{OrphanPolicy, PipelineConfig};
+    callrec::recorder::service::ServiceConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        max_capture: 20_000_000,
+        basic_auth: None,
+        mail: None,
+        alarm_arming: std::time::Duration::from_secs(20),
+        pull: None,
+        pbx: None,
+        https: None,
+        limits: Default::default(),
+        pipeline: PipelineConfig {
+            agents: callrec::recorder::rules::Agents {
+                numbers: agents.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            },
+            cdr_wait_steps: 1,
+            orphans: OrphanPolicy::Keep,
+            settle: std::time::Duration::from_millis(300),
+            ..PipelineConfig::default()
+        },
+    }
+}
+
 /// Starts a recorder with `config` and `archiver` and serves until [`TestRecorder::stop`].
 pub async fn start_recorder(
     config: callrec::recorder::service::ServiceConfig,

@@ -20,7 +20,7 @@ pub struct Mp3Writer<'w> {
 
 impl<'w> Mp3Writer<'w> {
     pub fn new(out: Box<dyn Write + 'w>, mix: Mix, rate: u32) -> io::Result<Self> {
-        let err = |e: mp3lame_encoder::BuildError| io::Error::other(format!("MP3 encoder: {e:?}"));
+        let err = |e: mp3lame_encoder::BuildError| io::Error::other(format!("MP3 encoder: {e}"));
         let mut builder =
             Builder::new().ok_or_else(|| io::Error::other("MP3 encoder could not be created"))?;
         builder
@@ -60,7 +60,7 @@ impl AudioSink for Mp3Writer<'_> {
             self.encoder
                 .encode_to_vec(MonoPcm(&self.mixed), &mut self.bytes)
         };
-        result.map_err(|e| io::Error::other(format!("MP3 encoder: {e:?}")))?;
+        result.map_err(|e| io::Error::other(format!("MP3 encoder: {e}")))?;
         self.out.write_all(&self.bytes)
     }
 
@@ -69,7 +69,7 @@ impl AudioSink for Mp3Writer<'_> {
         self.bytes.reserve(7200);
         self.encoder
             .flush_to_vec::<FlushNoGap>(&mut self.bytes)
-            .map_err(|e| io::Error::other(format!("MP3 encoder: {e:?}")))?;
+            .map_err(|e| io::Error::other(format!("MP3 encoder: {e}")))?;
         self.out.write_all(&self.bytes)?;
         self.out.flush()
     }
