@@ -455,11 +455,12 @@ options = dict(hostname="127.0.0.1", port={port})
 if kind != "plain":
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain({cert:?}, {key:?})
-    options.update(authenticator=login, auth_require_tls=True, auth_required=True)
+    options.update(authenticator=login, auth_required=True)
     if kind == "starttls":
-        options.update(tls_context=context, require_starttls=True)
+        options.update(tls_context=context, require_starttls=True, auth_require_tls=True)
     else:
-        options.update(ssl_context=context)
+        # TLS from the first byte (aiosmtpd's TLS check looks for STARTTLS only)
+        options.update(ssl_context=context, auth_require_tls=False)
 controller = Controller(Sink(), **options)
 controller.start()
 print("ready", flush=True)
@@ -573,10 +574,10 @@ fn alarm_mail(
 fn alarm_mail_goes_over_starttls_and_tls_with_a_login_and_never_in_clear() {
     use callrec::recorder::mailer::Security;
     let dir = tempfile::tempdir().unwrap();
-    let Some((cert, key)) = common::test_certificate(dir.path()) else {
+    let Some((ca, cert, key)) = common::test_ca_and_certificate(dir.path()) else {
         return;
     };
-    let pem = fs::read(&cert).unwrap();
+    let pem = fs::read(&ca).unwrap();
     let login = Some(("alarm", "s3cret"));
     for (security, tls) in [
         (Security::StartTls, SmtpTls::StartTls(&cert, &key)),

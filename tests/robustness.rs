@@ -115,3 +115,130 @@ fn a_capture_clock_jump_is_cut_with_a_warning_never_filled_with_silence() {
         report.warnings
     );
 }
+
+/// A small, seeded random generator: the hostile captures below are the same on
+/// every run.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// `count` RTP-shaped PCMA packets, 10 ms apart, from `first` on. `vary` picks what
+/// is random in each: 0 the addresses (a new flow each), 1 the SSRC, 2 the timestamp.
+fn hostile_packets(first: usize, count: usize, vary: u8, noise: &mut Noise) -> Vec<TimedDatagram> {
+    (first..first + count)
+        .map(|i| {
+            let r = noise.next();
+            let mut payload = vec![0xd5u8; 32];
+            payload[0] = 0x80;
+            payload[1] = 8;
+            payload[2..4].copy_from_slice(&(i as u16).to_be_bytes());
+            let ts = if vary == 2 { r as u32 } else { (i as u32) * 80 };
+            payload[4..8].copy_from_slice(&ts.to_be_bytes());
+            let ssrc = if vary == 1 { (r >> 32) as u32 } else { 0x1234 };
+            payload[8..12].copy_from_slice(&ssrc.to_be_bytes());
+            let (sport, dport) = if vary == 0 {
+                (
+                    1024 + (r % 60_000) as u16,
+                    1024 + ((r >> 16) % 60_000) as u16,
+                )
+            } else {
+                (16386, 16388)
+            };
+            let host = if vary == 0 { r >> 40 } else { 1 };
+            TimedDatagram {
+                time: CaptureTime(1_700_000_000_000_000_000 + i as i64 * 10_000_000),
+                src: format!("10.0.{}.{}:{sport}", host as u8, (host >> 8) as u8)
+                    .parse()
+                    .unwrap(),
+                dst: format!("10.1.0.9:{dport}").parse().unwrap(),
+                payload,
+            }
+        })
+        .collect()
+}
+
+fn hostile_capture(count: usize, vary: u8, seed: u64) -> Vec<u8> {
+    CaptureFile::default().write(&hostile_packets(0, count, vary, &mut Noise(seed)))
+}
+
+#[test]
+fn random_flows_ssrcs_or_timestamps_are_refused_as_no_call_within_bounds() {
+    // random SSRCs in one flow: past 64 a flow's further SSRCs are noise and not
+    // kept, and no stream is left with enough packets to be audio
+    for (vary, what) in [
+        (0, "the capture holds more than 4096 UDP flows"),
+        (1, "no RTP audio stream found"),
+        (
+            2,
+            "the capture holds more than 20000 jumps of the RTP clocks",
+        ),
+    ] {
+        let bytes = hostile_capture(40_000, vary, 7 + u64::from(vary));
+        let result = media::convert(
+            || Ok(Cursor::new(&bytes[..])),
+            &ConvertOptions::default(),
+            Box::new(std::io::sink()),
+        );
+        match result {
+            Err(e @ (media::MediaError::TooComplex(_) | media::MediaError::NoMedia)) => {
+                assert!(e.to_string().starts_with(what), "{vary}: {e}");
+            }
+            other => panic!("random input {vary} gave {other:?}"),
+        }
+    }
+}
+
+/// The outside test's case: a million random RTP packets (about 80 MB). `convert`
+/// refuses it with exit 2 and the reason, and its memory stays small (it peaked at
+/// 1.8 GB before the bounds).
+#[test]
+fn a_million_random_rtp_packets_are_refused_with_exit_2_in_little_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("hostile.pcap");
+    // written in slices, so that this test process stays small: a child's peak
+    // memory as the kernel reports it includes its parent's at the moment of spawning
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+    let mut noise = Noise(99);
+    for slice in 0..100 {
+        let bytes =
+            CaptureFile::default().write(&hostile_packets(slice * 10_000, 10_000, 0, &mut noise));
+        // the classic pcap header (24 bytes) once
+        let records = if slice == 0 { &bytes[..] } else { &bytes[24..] };
+        std::io::Write::write_all(&mut file, records).unwrap();
+    }
+    drop(file);
+    let size_mb = std::fs::metadata(&input).unwrap().len() / 1_000_000;
+    let output = dir.path().join("out.wav");
+    // waited for with wait4 below, which also reports the child's peak memory
+    #[allow(clippy::zombie_processes)]
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .arg("convert")
+        .arg(format!("in={}", input.display()))
+        .arg(format!("out={}", output.display()))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet waited for; both pointers are valid.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.unwrap(), &mut stderr).unwrap();
+    let peak_mb = usage.ru_maxrss / 1024;
+    eprintln!("{size_mb} MB capture: exit {code:?}, peak {peak_mb} MB: {stderr}");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("more than 4096 UDP flows"), "{stderr}");
+    assert!(!output.exists(), "nothing written");
+    assert!(peak_mb < 100, "{peak_mb} MB for a {size_mb} MB capture");
+}

@@ -539,7 +539,7 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a PEM file, or empty",
         default: "",
         secret: false,
-        help: "Trust this certificate (PEM) for the mail server besides the public roots: a company CA, or the server's self-signed certificate. The server's name in smtp= must match it.",
+        help: "Trust this certificate (PEM) for the mail server besides the public roots: the company CA that signed the server's certificate (or a self-signed server certificate not marked as a CA). The server's name in smtp= must match the server's certificate.",
         check: folder,
     },
     SetupKey {

@@ -3,7 +3,10 @@
 //!
 //! Memory is bounded by the number of streams, not by the call's length: per stream
 //! the pass keeps counters, a 1024-packet window for duplicate detection and one
-//! minimum per 10 s of media for the clock fit.
+//! minimum per 10 s of media for the clock fit. And the number of streams is bounded
+//! too, so that hostile input (random ports, SSRCs and timestamps in every packet)
+//! cannot make the pass grow with the file: past [`Bounds`] the capture is refused as
+//! not a call recording, in about 20 MB whatever its size.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::net::SocketAddr;
@@ -37,6 +40,33 @@ const SEGMENT_BREAK_SECONDS: f64 = 1.0;
 /// Width of the windows whose minimum transit feeds the drift fit.
 pub const FIT_WINDOW_SECONDS: f64 = 10.0;
 const DUPLICATE_WINDOW: i64 = 1024;
+
+/// What one capture may hold. A call recording has a handful of flows, a few SSRCs
+/// and timing segments (one more per hold with a stopped clock), and one fit window
+/// per 10 s of each segment; these limits are far above any call (a day-long
+/// conference of 100 parties) and keep the pass within about 20 MB.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    /// UDP flows (sender, receiver).
+    pub flows: usize,
+    /// SSRCs over all flows.
+    pub ssrcs: usize,
+    /// Timing segments over all flows.
+    pub segments: usize,
+    /// 10-second fit windows over all segments.
+    pub windows: usize,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds {
+            flows: 4096,
+            ssrcs: 4096,
+            segments: 20_000,
+            windows: 2_000_000,
+        }
+    }
+}
 
 /// Counters for one SSRC within a flow, as `inspect` reports them.
 #[derive(Debug, Clone)]
@@ -336,6 +366,14 @@ pub struct Analysis {
     pub payloads: PayloadMap,
     /// Capture time that all relative seconds count from.
     pub epoch: Option<CaptureTime>,
+    pub bounds: Bounds,
+    /// Counts against the bounds.
+    ssrcs: usize,
+    segments: usize,
+    windows: usize,
+    /// Set when a bound was reached: what the capture holds too much of. From then
+    /// on nothing more is kept.
+    pub refused: Option<String>,
 }
 
 impl Analysis {
@@ -353,13 +391,22 @@ impl Analysis {
         self.index.get(key).map(|&i| &self.flows[i])
     }
 
-    pub fn flow(&mut self, d: &Datagram<'_>) -> &mut FlowAnalysis {
-        let i = self.flow_index(d);
-        &mut self.flows[i]
+    /// The flow of a datagram; `None` once the capture was refused.
+    pub fn flow(&mut self, d: &Datagram<'_>) -> Option<&mut FlowAnalysis> {
+        let i = self.flow_index(d)?;
+        Some(&mut self.flows[i])
+    }
+
+    /// Notes that a bound was reached (the first one names the cause).
+    fn refuse(&mut self, what: String) {
+        self.refused.get_or_insert(what);
     }
 
     /// Finds or adds the flow of a datagram and counts the datagram.
-    fn flow_index(&mut self, d: &Datagram<'_>) -> usize {
+    fn flow_index(&mut self, d: &Datagram<'_>) -> Option<usize> {
+        if self.refused.is_some() {
+            return None;
+        }
         let key = FlowKey {
             src: d.src,
             dst: d.dst,
@@ -372,6 +419,10 @@ impl Analysis {
             Some(i) => i,
             None => {
                 let order = self.flows.len();
+                if order >= self.bounds.flows && !self.index.contains_key(&key) {
+                    self.refuse(format!("more than {} UDP flows", self.bounds.flows));
+                    return None;
+                }
                 let i = *self.index.entry(key).or_insert(order);
                 if i == order {
                     self.flows.push(FlowAnalysis::new(key, d.time, order));
@@ -383,13 +434,15 @@ impl Analysis {
         let flow = &mut self.flows[i];
         flow.udp_packets += 1;
         flow.last_time = d.time;
-        i
+        Some(i)
     }
 
     /// Accounts one RTP packet of a flow.
     pub fn add_rtp(&mut self, d: &Datagram<'_>, p: &RtpPacket<'_>) {
         let arrival = self.seconds(d.time);
-        let i = self.flow_index(d);
+        let Some(i) = self.flow_index(d) else {
+            return;
+        };
         let flow = &mut self.flows[i];
         let (codec, clock) = self.payloads.codec_and_clock_for(
             &mut flow.codec_memo,
@@ -405,6 +458,12 @@ impl Analysis {
                 if flow.ssrcs.len() >= 64 {
                     return; // A flow with endless SSRCs is noise, not a call.
                 }
+                if self.ssrcs >= self.bounds.ssrcs {
+                    let bound = self.bounds.ssrcs;
+                    self.refuse(format!("more than {bound} RTP streams (SSRCs)"));
+                    return;
+                }
+                self.ssrcs += 1;
                 flow.ssrcs
                     .push(SsrcStats::new(p.ssrc, i64::from(p.sequence), d.time));
                 flow.ssrcs.last_mut().expect("just pushed")
@@ -461,6 +520,14 @@ impl Analysis {
 
         let (index, ext_ts, started) = flow.tracker.place(p.ssrc, p.timestamp, clock, arrival);
         if started {
+            if self.segments >= self.bounds.segments {
+                let bound = self.bounds.segments;
+                self.refused.get_or_insert(format!(
+                    "more than {bound} jumps of the RTP clocks (timing segments)"
+                ));
+                return;
+            }
+            self.segments += 1;
             flow.segments.push(Segment {
                 ssrc: p.ssrc,
                 clock,
@@ -492,6 +559,15 @@ impl Analysis {
         let window = (media * (1.0 / FIT_WINDOW_SECONDS)) as usize;
         if media >= 0.0 && window < 1_000_000 {
             if seg.window_min.len() <= window {
+                let grow = window + 1 - seg.window_min.len();
+                if self.windows + grow > self.bounds.windows {
+                    let hours = self.bounds.windows as f64 * FIT_WINDOW_SECONDS / 3600.0;
+                    self.refused.get_or_insert(format!(
+                        "RTP timestamps spanning more than {hours:.0} hours of media"
+                    ));
+                    return;
+                }
+                self.windows += grow;
                 seg.window_min.resize(window + 1, f64::INFINITY);
             }
             seg.window_min[window] = seg.window_min[window].min(offset);

@@ -103,7 +103,11 @@ fn analyze<R: CaptureInput>(source: R) -> Result<(Analysis, CaptureSummary), Med
             }
             match classify(d.payload) {
                 RtpKind::Rtp(p) => analysis.add_rtp(&d, &p),
-                RtpKind::Rtcp => analysis.flow(&d).rtcp_packets += 1,
+                RtpKind::Rtcp => {
+                    if let Some(flow) = analysis.flow(&d) {
+                        flow.rtcp_packets += 1;
+                    }
+                }
                 RtpKind::NotRtp => {
                     analysis.flow(&d);
                 }
@@ -116,6 +120,9 @@ fn analyze<R: CaptureInput>(source: R) -> Result<(Analysis, CaptureSummary), Med
         }
         Err(_) => {}
     })?;
+    if let Some(what) = analysis.refused.take() {
+        return Err(MediaError::TooComplex(what));
+    }
     analysis.finish();
     let mut summary = summary;
     for l in unsupported_links {

@@ -36,6 +36,9 @@ pub enum MediaError {
     NotACapture(String),
     #[error("no RTP audio stream found in the capture")]
     NoMedia,
+    /// Past the bounds that keep memory small: hostile or random data, not a call.
+    #[error("the capture holds {0}: not a call recording (refused to keep memory bounded)")]
+    TooComplex(String),
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -10,6 +10,9 @@ use std::net::SocketAddr;
 use super::codec::{Codec, CodecName, telephone_event};
 use super::sip::{SdpAudio, static_payload_name};
 
+/// The most SDP receive addresses learned from one capture.
+const MAX_RECEIVERS: usize = 1024;
+
 #[derive(Debug, Default, Clone)]
 pub struct PayloadMap {
     /// rtpmap by the address the SDP's author receives on.
@@ -35,6 +38,13 @@ pub struct CodecMemo(Option<(u64, u8, Codec, u32)>);
 
 impl PayloadMap {
     pub fn learn(&mut self, sdp: SdpAudio) {
+        // a call's SDPs name a handful of receivers; thousands are noise, and memory
+        // must not follow them
+        if self.by_receiver.len() >= MAX_RECEIVERS
+            && !self.by_receiver.contains_key(&sdp.receive_at)
+        {
+            return;
+        }
         self.memo.clear();
         self.generation += 1;
         for (pt, name, _) in &sdp.rtpmap {

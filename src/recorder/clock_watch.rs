@@ -145,8 +145,8 @@ impl ClockWatch {
     }
 }
 
-/// `95 s`, `3 min 5 s`, `2 h 10 min`, `400 days`.
-fn span(s: u64) -> String {
+/// `95 s`, `3 min 5 s`, `2 h 10 min`, `400 days`: a time span as people say it.
+pub fn span(s: u64) -> String {
     match s {
         0..=119 => format!("{s} s"),
         120..=7199 => format!("{} min {} s", s / 60, s % 60),

@@ -350,10 +350,10 @@ impl Pipeline {
             self.status.event(
                 "error",
                 format!(
-                    "CDR feed failure: no CDR for {} min while {arrived} capture(s) arrived. \
+                    "CDR feed failure: no CDR for {} while {arrived} capture(s) arrived. \
                      Check the PBX's CDR0/CDR1 interface (address, path, login) and its \
                      reporting licences",
-                    quiet.as_secs() / 60
+                    super::clock_watch::span(quiet.as_secs())
                 ),
             );
         }

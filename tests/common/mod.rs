@@ -188,6 +188,78 @@ pub fn test_certificate(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     }
 }
 
+/// A company CA (`ca.pem`) and a server certificate for 127.0.0.1 that it signed
+/// (`server.pem`, `server-key.pem`) in `dir`, made with openssl: the chain a mail
+/// server inside a company has. Returns (CA, certificate, key).
+pub fn test_ca_and_certificate(dir: &Path) -> Option<(PathBuf, PathBuf, PathBuf)> {
+    let ca = dir.join("ca.pem");
+    let ca_key = dir.join("ca-key.pem");
+    let cert = dir.join("server.pem");
+    let key = dir.join("server-key.pem");
+    let request = dir.join("server.csr");
+    let extensions = dir.join("server.ext");
+    std::fs::write(
+        &extensions,
+        "basicConstraints=critical,CA:FALSE\nsubjectAltName=IP:127.0.0.1\n",
+    )
+    .ok()?;
+    let openssl = |args: &[&str]| {
+        std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let path = |p: &PathBuf| p.display().to_string();
+    let made = openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=callrec test CA",
+        "-keyout",
+        &path(&ca_key),
+        "-out",
+        &path(&ca),
+    ]) && openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        &path(&key),
+        "-out",
+        &path(&request),
+    ]) && openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &path(&request),
+        "-CA",
+        &path(&ca),
+        "-CAkey",
+        &path(&ca_key),
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        &path(&extensions),
+        "-out",
+        &path(&cert),
+    ]);
+    if made {
+        Some((ca, cert, key))
+    } else {
+        skip("openssl cannot make a test CA and certificate");
+        None
+    }
+}
+
 /// A recorder running on loopback for one test: its address and pipeline; `stop` ends
 /// it cleanly and fails the test if it did not run cleanly.
 pub struct TestRecorder {
