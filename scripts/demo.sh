@@ -39,7 +39,7 @@ done
 echo "recorder listening on http://127.0.0.1:$port (log: $demo/recorder.log)"
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  echo "demo: calls arrive every few seconds (log: $demo/simulator.log); close the callrec window to end the demo."
+  echo "demo: calls arrive every few seconds (log: $demo/simulator.log); close the callrec window (it asks before it stops recording) to end the demo."
   wait $app || true
   exit 0
 fi

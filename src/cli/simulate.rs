@@ -8,8 +8,11 @@ use crate::simulator::{Fault, Simulator, scripted_calls};
 
 pub fn simulate(args: &Args) -> Result<i32, UsageError> {
     args.only(&[
-        "url", "calls", "seconds", "fault", "httpauth", "gap", "soap",
+        "url", "calls", "seconds", "fault", "httpauth", "gap", "soap", "clock",
     ])?;
+    let clock: i64 = args.choice("clock", 0, |v| {
+        v.parse().ok().filter(|s: &i64| s.abs() <= 366 * 86_400)
+    })?;
     let gap: f64 = args.choice("gap", 0.0, |v| {
         v.parse().ok().filter(|s| (0.0..=3600.0).contains(s))
     })?;
@@ -50,11 +53,14 @@ pub fn simulate(args: &Args) -> Result<i32, UsageError> {
     ];
     for (i, call) in script.iter_mut().enumerate() {
         call.fault = fault.unwrap_or(faults[i % faults.len()]);
+        // the PBX stamps its CDRs with its own clock
+        call.start_utc += clock;
     }
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
         let mut sim = Simulator::new(&url, auth).map_err(|e| UsageError(e.to_string()))?;
+        sim.clock_offset_s = clock;
         let pbx = match soap {
             Some(addr) => {
                 let pbx =
@@ -62,6 +68,7 @@ pub fn simulate(args: &Args) -> Result<i32, UsageError> {
                         .await
                         .map_err(|e| UsageError(format!("soap={addr}: {e}")))?;
                 eprintln!("callrec: PBX SOAP API at {}", pbx.url());
+                pbx.set_clock_offset(clock);
                 let pbx = std::sync::Arc::new(pbx);
                 sim = sim.with_pbx(pbx.clone());
                 // calls are seen running for most of the pause between them

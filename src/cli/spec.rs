@@ -67,11 +67,12 @@ pub const MODES: &[Mode] = &[
     },
     Mode {
         name: "simulate",
-        usage: "simulate [url=http://127.0.0.1:8090] [calls=N] [seconds=N] [gap=S] [fault=…] [soap=ADDRESS:PORT]",
+        usage: "simulate [url=http://127.0.0.1:8090] [calls=N] [seconds=N] [gap=S] [fault=…] [soap=ADDRESS:PORT] [clock=SECONDS]",
         help: "Play scripted calls against a running recorder as an innovaphone PBX and its devices would: \
                captures by PUT, CDRs in the three CDR0/CDR1 shapes. With soap=, the PBX's SOAP API \
                is also served there (http://ADDRESS:PORT/PBX0/user.soap: each call's start and end), and \
-               stays up after the calls until Ctrl-C.",
+               stays up after the calls until Ctrl-C. clock=SECONDS sets the simulated PBX's clock that \
+               far off this PC's (its CDRs, CDR posts and SOAP answers), to see the CLOCK lamp react.",
     },
     Mode {
         name: "move",
@@ -188,6 +189,11 @@ pub const KEYS: &[Key] = &[
         name: "gap",
         values: "0 to 3600 seconds",
         help: "simulate: pause between two calls.",
+    },
+    Key {
+        name: "clock",
+        values: "-31622400 to 31622400 seconds",
+        help: "simulate: how far the simulated PBX's clock is off this PC's (CDR times, CDR posts, SOAP answers).",
     },
     Key {
         name: "soap",
