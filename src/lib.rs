@@ -1,5 +1,6 @@
 pub mod archive;
 pub mod cli;
+pub mod fileserver;
 pub mod media;
 pub mod player;
 pub mod recorder;

@@ -5,6 +5,7 @@
 //!
 //! Depends on `media` (to convert captures); knows nothing of the recorder service or UI.
 
+pub mod accounts;
 pub mod aligned_buffer;
 pub mod audio_crypt;
 pub mod audit;

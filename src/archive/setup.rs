@@ -120,6 +120,10 @@ fn skew_seconds(v: &str) -> Result<(), String> {
     number_in(0, 86_400)(v)
 }
 
+fn accounts(v: &str) -> Result<(), String> {
+    super::accounts::parse_accounts(v).map(|_| ())
+}
+
 fn every_nth(v: &str) -> Result<(), String> {
     number_in(0, 1000)(v)
 }
@@ -607,6 +611,14 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         check: any,
     },
     SetupKey {
+        name: "players",
+        values: "account lines (set with account=NAME)",
+        default: "",
+        secret: false,
+        help: "Player accounts for the network (Players on other PCs): one line each, NAME|ARGON2-HASH|RIGHTS|EXTENSIONS. Add or change one with `callrec setup account=NAME password=PW [rights=copy,delete,tan,notes,alarm|none] [extensions=21,3*]`; the server checks every request against it.",
+        check: accounts,
+    },
+    SetupKey {
         name: "sosstart",
         values: "on|off",
         default: "off",
@@ -714,17 +726,26 @@ impl Setup {
     /// Loads `DIR/callrec-setup.xml`; a missing file is a fresh setup.
     pub fn load(dir: &Path) -> Result<Setup, SetupError> {
         let path = dir.join(SETUP_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Setup::from_text(dir, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Setup {
+                dir: dir.to_path_buf(),
+                values: BTreeMap::new(),
+                password_hash: None,
+            }),
+            Err(e) => Err(io_err(&path)(e)),
+        }
+    }
+
+    /// Reads a setup file's text (the fuzzer's way in); `dir` is where it lives.
+    pub fn from_text(dir: &Path, text: &str) -> Result<Setup, SetupError> {
+        let path = dir.join(SETUP_FILE);
         let mut setup = Setup {
             dir: dir.to_path_buf(),
             values: BTreeMap::new(),
             password_hash: None,
         };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(setup),
-            Err(e) => return Err(io_err(&path)(e)),
-        };
-        let xml: SetupXml = quick_xml::de::from_str(&text)
+        let xml: SetupXml = quick_xml::de::from_str(text)
             .map_err(|e| SetupError::Invalid(format!("{} is damaged: {e}", path.display())))?;
         if xml.version != SETUP_VERSION {
             return Err(SetupError::Invalid(format!(

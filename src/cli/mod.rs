@@ -13,6 +13,7 @@ mod app;
 pub mod args;
 mod context;
 mod convert;
+mod fileserver;
 mod import;
 mod ops;
 mod player;
@@ -52,6 +53,7 @@ pub fn run(words: &[String]) -> i32 {
         Some("copy") => record::copy(&args),
         Some("move" | "delete" | "tan" | "note") => ops::operate(&args),
         Some("service") => service::service(&args),
+        Some("fileserver") => fileserver::fileserver(&args),
         Some("player") => player::player(&args),
         Some("simulate") => simulate::simulate(&args),
         Some(other) => Err(UsageError(format!("mode '{other}' is not available"))),

@@ -175,6 +175,10 @@ pub fn service(args: &Args) -> Result<i32, UsageError> {
             Ok(s) => s,
             Err(e) => return Ok(runtime_failure(format!("the recorder cannot start: {e}"))),
         };
+        let service = match super::fileserver::player_api(&setup, Some(service.pipeline().status.clone()))? {
+            Some(api) => service.with_routes(api),
+            None => service,
+        };
         eprintln!(
             "callrec: recorder on {1}://{0}: captures to {1}://{0}/rec/, CDRs to {1}://{0}/cdr, status at {1}://{0}/status",
             service.local_addr(),

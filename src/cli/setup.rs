@@ -2,8 +2,12 @@
 
 use super::args::{Args, UsageError};
 use super::context::{identity, load_setup, setup_key_names};
+use crate::archive::accounts::{Account, Rights, parse_accounts, render_accounts, upsert};
 
 pub fn setup(args: &Args) -> Result<i32, UsageError> {
+    if let Some(name) = args.get("account") {
+        return account(args, name);
+    }
     let mut allowed = vec!["recpath", "password", "setpassword", "show", "seconds"];
     allowed.extend(setup_key_names());
     args.only(&allowed)?;
@@ -56,5 +60,53 @@ pub fn setup(args: &Args) -> Result<i32, UsageError> {
     for (key, value) in setup.listing() {
         out!("{key}={value}");
     }
+    Ok(0)
+}
+
+/// `callrec setup account=NAME password=PW [rights=…] [extensions=…]`: adds or changes
+/// a network Player account. Here `password` and `extensions` are the account's; a
+/// protected setup is unlocked with `setuppassword=`.
+fn account(args: &Args, name: &str) -> Result<i32, UsageError> {
+    args.only(&[
+        "recpath",
+        "account",
+        "password",
+        "rights",
+        "extensions",
+        "setuppassword",
+    ])?;
+    let password = args.require("password")?;
+    let rights = Rights::parse(args.get("rights").unwrap_or("copy,tan,notes"))
+        .map_err(|e| UsageError(format!("rights: {e}")))?;
+    let extensions: Vec<String> = args
+        .get("extensions")
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_string)
+        .collect();
+    let account = Account::new(name, password, rights, extensions).map_err(UsageError)?;
+    let mut setup = crate::archive::setup::Setup::load(&super::context::setup_dir(args))
+        .map_err(|e| UsageError(e.to_string()))?;
+    let mut accounts = parse_accounts(&setup.get("players")).map_err(UsageError)?;
+    let what = format!(
+        "account {}: rights {}, calls of {}",
+        account.name,
+        account.rights,
+        if account.extensions.is_empty() {
+            "every extension".to_string()
+        } else {
+            account.extensions.join(", ")
+        }
+    );
+    upsert(&mut accounts, account);
+    setup
+        .set("players", &render_accounts(&accounts))
+        .map_err(|e| UsageError(e.to_string()))?;
+    setup
+        .save(args.get("setuppassword"), None)
+        .map_err(|e| UsageError(e.to_string()))?;
+    out!("{what} (saved in {})", setup.dir.display());
     Ok(0)
 }

@@ -60,6 +60,14 @@ pub const MODES: &[Mode] = &[
                sends CDRs to /cdr, every kept call is archived (see import), status as JSON at /status.",
     },
     Mode {
+        name: "fileserver",
+        usage: "fileserver [recpath=DIR] [listen=ADDRESS:PORT] [tlscert=… tlskey=…]",
+        help: "Serve the store to Players on other PCs (the Player API under /api/v1/, docs/API.md) \
+               and record nothing. Players log in with the accounts of the setup (setup account=NAME \
+               password=PW); beyond loopback only over HTTPS (tlscert, tlskey) unless allowopen=on. \
+               The recorder (service, or the app) serves the same API on its port when accounts exist.",
+    },
+    Mode {
         name: "player",
         usage: "player [recpath=DIR] [store=DIR] [seconds=N]",
         help: "Open the Player window on the archive: filters, the list of calls, Play with level meters, \
@@ -101,7 +109,10 @@ pub const MODES: &[Mode] = &[
         help: "Open the setup window (tabs, help, checks, password; leaving it ends the program), or \
                with show=text or without a display print the setup. KEY=VALUE changes the setup \
                without a window. Setup keys are listed below; any of them also overrides the saved \
-               value for one run of any command.",
+               value for one run of any command. With account=NAME it adds or changes a network \
+               Player account instead: password=PW (at least 8 characters), rights=copy,delete,tan,notes,alarm \
+               or none (default copy,tan,notes), extensions=21,3* (default: every call); a protected \
+               setup is unlocked with setuppassword=.",
     },
     Mode {
         name: "synth",
@@ -169,6 +180,21 @@ pub const KEYS: &[Key] = &[
         name: "password",
         values: "text",
         help: "The setup password (or the store's central password), needed to save a protected setup.",
+    },
+    Key {
+        name: "account",
+        values: "a name",
+        help: "setup: the network Player account to add or change (see setup).",
+    },
+    Key {
+        name: "rights",
+        values: "copy,delete,tan,notes,alarm|none",
+        help: "setup account=: what the account may do besides listening.",
+    },
+    Key {
+        name: "setuppassword",
+        values: "text",
+        help: "setup account=: the setup password of a protected setup.",
     },
     Key {
         name: "setpassword",

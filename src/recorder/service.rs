@@ -56,6 +56,8 @@ pub struct Service {
     pbx: Option<PbxConfig>,
     https: Option<Https>,
     limits: ConnectionLimits,
+    /// More routes served on the same port with their own logins (the Player API).
+    extra: Option<axum::Router>,
 }
 
 /// File descriptors kept free of connections, for the journal, archive and logs.
@@ -96,7 +98,15 @@ impl Service {
             pbx: config.pbx,
             https: config.https,
             limits: config.limits,
+            extra: None,
         })
+    }
+
+    /// Also serves `routes` (which bring their own logins: the device login does not
+    /// guard them) on the recorder's port.
+    pub fn with_routes(mut self, routes: axum::Router) -> Service {
+        self.extra = Some(routes);
+        self
     }
 
     /// The address actually bound (port 0 picks a free one).
@@ -144,29 +154,14 @@ impl Service {
         if let Some(mail) = self.mail.clone() {
             tokio::spawn(mail_alarms(status.clone(), mail, stop.clone()));
         }
-        let mut http_stop = stop.clone();
-        let stopping = async move {
-            let _ = http_stop.wait_for(|s| *s).await;
-        };
         let own_cert = self.https.as_ref().map(|h| h.cert_pem.clone());
         let login = self.receiver.basic_auth.clone();
         let limits = self.limits.fitted(raise_file_limit(), FILE_RESERVE);
-        let app = router(self.receiver).into_make_service_with_connect_info::<PeerAddr>();
-        let server = match self.https {
-            Some(https) => tokio::spawn(
-                axum::serve(
-                    LimitedListener::new(TlsListener::new(self.listener, https.config)?, limits),
-                    app,
-                )
-                .with_graceful_shutdown(stopping)
-                .into_future(),
-            ),
-            None => tokio::spawn(
-                axum::serve(LimitedListener::new(self.listener, limits), app)
-                    .with_graceful_shutdown(stopping)
-                    .into_future(),
-            ),
-        };
+        let mut app = router(self.receiver);
+        if let Some(extra) = self.extra {
+            app = app.merge(extra);
+        }
+        let server = spawn_server(self.listener, self.https, limits, app, stop.clone())?;
         // the seed's start-up check runs against the server that now answers
         super::health::startup(
             self.pipeline.clone(),
@@ -200,6 +195,36 @@ impl Service {
         status.event("info", "recorder stopped");
         Ok(())
     }
+}
+
+/// Serves `app` on `listener` (HTTPS with `https`), connections bounded by `limits`,
+/// until `stop` turns true; the client's address reaches handlers as [`PeerAddr`].
+pub fn spawn_server(
+    listener: TcpListener,
+    https: Option<Https>,
+    limits: ConnectionLimits,
+    app: axum::Router,
+    mut stop: watch::Receiver<bool>,
+) -> std::io::Result<tokio::task::JoinHandle<std::io::Result<()>>> {
+    let stopping = async move {
+        let _ = stop.wait_for(|s| *s).await;
+    };
+    let app = app.into_make_service_with_connect_info::<PeerAddr>();
+    Ok(match https {
+        Some(https) => tokio::spawn(
+            axum::serve(
+                LimitedListener::new(TlsListener::new(listener, https.config)?, limits),
+                app,
+            )
+            .with_graceful_shutdown(stopping)
+            .into_future(),
+        ),
+        None => tokio::spawn(
+            axum::serve(LimitedListener::new(listener, limits), app)
+                .with_graceful_shutdown(stopping)
+                .into_future(),
+        ),
+    })
 }
 
 /// Sends an e-mail for every alarm that latches, at most one per [`MAIL_GAP`].

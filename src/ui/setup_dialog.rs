@@ -121,6 +121,7 @@ impl Tab {
                 "allowtan",
                 "allownotes",
                 "extensions",
+                "players",
             ],
             Tab::Player => &["sosstart"],
         }
@@ -180,6 +181,7 @@ pub fn caption(key: &str) -> &str {
         "allowtan" => "May set TANs",
         "allownotes" => "May write notes",
         "extensions" => "Shows calls of",
+        "players" => "Network Player accounts",
         "sosstart" => "Start in SOS mode",
         other => other,
     }

@@ -1,0 +1,140 @@
+//! The Player API: the archive served to Players on other PCs (`/api/v1/`, see
+//! `docs/API.md`). It runs inside the recorder service (next to the device and PBX
+//! routes, with its own logins) and alone as `callrec fileserver`, which records
+//! nothing.
+//!
+//! Every request is checked here, where the data is: an account limited to some
+//! extensions can neither list nor fetch another extension's record, whatever URL it
+//! types, because a record is found only through the catalog and then checked
+//! against the account. Encrypted records are decrypted here; keys never leave.
+
+pub mod login;
+pub mod records;
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::archive::accounts::Account;
+use crate::archive::identity::Identity;
+use crate::archive::keyring::KeyRing;
+use crate::archive::store::Store;
+use crate::player::catalog::Catalog;
+use crate::recorder::connection_limits::PeerAddr;
+use crate::recorder::status::StatusBoard;
+use login::{Logins, Refused};
+
+/// What the Player API serves from.
+pub struct FileServer {
+    pub store: Store,
+    pub ring: KeyRing,
+    /// Signs the activity log lines written for Players.
+    pub identity: Identity,
+    /// This installation's name in the activity log.
+    pub server_name: String,
+    pub logins: Logins,
+    catalog: Mutex<(Catalog, Option<Instant>)>,
+    /// The recorder's status, when the recorder runs in this process.
+    pub status: Option<Arc<StatusBoard>>,
+}
+
+impl FileServer {
+    pub fn new(
+        store: Store,
+        ring: KeyRing,
+        identity: Identity,
+        server_name: String,
+        accounts: Vec<Account>,
+        status: Option<Arc<StatusBoard>>,
+    ) -> FileServer {
+        let catalog = Catalog::open(&store);
+        FileServer {
+            store,
+            ring,
+            identity,
+            server_name,
+            logins: Logins::new(accounts),
+            catalog: Mutex::new((catalog, None)),
+            status,
+        }
+    }
+
+    /// Works on the catalog, looked at again for new records at most once a second.
+    pub fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> T) -> T {
+        let mut guard = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
+        let (catalog, refreshed) = &mut *guard;
+        if refreshed.is_none_or(|t| t.elapsed().as_millis() >= 1000) {
+            catalog.refresh();
+            *refreshed = Some(Instant::now());
+        }
+        f(catalog)
+    }
+}
+
+/// The routes under `/api/v1/`, each behind the account check.
+pub fn router(server: Arc<FileServer>) -> Router {
+    Router::new()
+        .route("/api/v1/records", get(records::list))
+        .route("/api/v1/records/{name}", get(records::details))
+        .route("/api/v1/records/{name}/audio", get(records::audio))
+        .route("/api/v1/recorder", get(records::recorder_status))
+        .route("/api/v1/recorder/reset", post(records::reset_alarm))
+        .layer(middleware::from_fn_with_state(server.clone(), logged_in))
+        .with_state(server)
+}
+
+/// Lets a request in only with an account's right password; the account goes with it.
+async fn logged_in(
+    State(server): State<Arc<FileServer>>,
+    ConnectInfo(PeerAddr(peer)): ConnectInfo<PeerAddr>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let authorization = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let from = peer.ip();
+    let server2 = server.clone();
+    // Argon2 takes tens of milliseconds: not on the async threads
+    let checked = tokio::task::spawn_blocking(move || server2.logins.check(&authorization, from))
+        .await
+        .unwrap_or(Err(Refused::Unknown));
+    match checked {
+        Ok(account) => {
+            request.extensions_mut().insert(account);
+            next.run(request).await
+        }
+        Err(Refused::Wait(left)) => {
+            let mut response = (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many failed logins from this address: wait\n",
+            )
+                .into_response();
+            if let Ok(value) = HeaderValue::from_str(&left.as_secs().max(1).to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+        Err(Refused::Unknown) => {
+            let mut response = (
+                StatusCode::UNAUTHORIZED,
+                "an account name and password are needed\n",
+            )
+                .into_response();
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"callrec players\""),
+            );
+            response
+        }
+    }
+}

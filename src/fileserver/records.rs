@@ -1,0 +1,525 @@
+//! The records an account may see: the list with the Player's filters, one record's
+//! details with its verdict, and its audio with HTTP Range; the recorder's status.
+//! A record is found by its file name in the catalog, never by a path built from the
+//! request, and then checked against the account's extensions: a name the account may
+//! not see answers exactly as a name that does not exist.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::FileServer;
+use crate::archive::accounts::Account;
+use crate::archive::audio_crypt::{DecryptingReader, is_encrypted};
+use crate::archive::audit::{self, Action};
+use crate::archive::identity::TrustedKeys;
+use crate::archive::name::Direction;
+use crate::archive::sidecar::Verdict;
+use crate::archive::verify::{Found, check_found};
+use crate::player::catalog::Entry;
+use crate::player::filter::Filter;
+use crate::player::permissions::Permissions;
+
+/// The most records one list answer carries; the client pages with `offset`.
+const MAX_PAGE: usize = 5000;
+/// Audio is sent in pieces of this size.
+const PIECE: usize = 64 * 1024;
+
+/// One record in a list answer.
+#[derive(Debug, Serialize)]
+pub struct RecordItem {
+    pub name: String,
+    pub month: String,
+    /// `YYYY-MM-DD HH:MM`, the PBX's local time of the call.
+    pub start: String,
+    pub internal: String,
+    pub external: String,
+    /// `in` or `out`.
+    pub direction: &'static str,
+    pub ring_s: u32,
+    pub tan: Option<String>,
+    pub size: u64,
+}
+
+impl RecordItem {
+    fn of(e: &Entry) -> RecordItem {
+        let s = e.start();
+        RecordItem {
+            name: e.file_name().to_string(),
+            month: s.month_folder(),
+            start: format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                s.year, s.month, s.day, s.hour, s.minute
+            ),
+            internal: e.internal().to_string(),
+            external: e.external().to_string(),
+            direction: match e.direction() {
+                Direction::Incoming => "in",
+                Direction::Outgoing => "out",
+            },
+            ring_s: e.time_to_answer_s(),
+            tan: e.tan().map(str::to_string),
+            size: e.size,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ListAnswer {
+    /// Records that pass the filter and the account's limit.
+    total: usize,
+    offset: usize,
+    records: Vec<RecordItem>,
+}
+
+fn limits_of(account: &Account) -> Permissions {
+    Permissions {
+        copy: account.rights.copy,
+        delete: account.rights.delete,
+        tan: account.rights.tan,
+        notes: account.rights.notes,
+        extensions: account.extensions.clone(),
+    }
+}
+
+fn refuse(status: StatusCode, why: &str) -> Response {
+    (status, format!("{why}\n")).into_response()
+}
+
+/// The filter and page a list request asks for; a bad value is named.
+fn filter_of(query: &str) -> Result<(Filter, usize, usize), String> {
+    let mut filter = Filter::default();
+    let (mut offset, mut limit) = (0, 1000);
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        let bounded = |v: &str| -> Result<String, String> {
+            if v.len() > 64 || v.chars().any(char::is_control) {
+                Err(format!("{key}= is too long or not text"))
+            } else {
+                Ok(v.to_string())
+            }
+        };
+        match &*key {
+            "month" => filter.month = bounded(&value)?,
+            "day" => {
+                filter.day = Some(
+                    value
+                        .parse()
+                        .ok()
+                        .filter(|d| (1..=31).contains(d))
+                        .ok_or("day= is 1 to 31")?,
+                )
+            }
+            "internal" => filter.internal = bounded(&value)?,
+            "external" => filter.external = bounded(&value)?,
+            "tan" => filter.tan = bounded(&value)?,
+            "direction" => {
+                filter.direction = match &*value {
+                    "in" => Some(Direction::Incoming),
+                    "out" => Some(Direction::Outgoing),
+                    "" | "any" => None,
+                    _ => return Err("direction= is in, out or any".into()),
+                }
+            }
+            "newest" => filter.newest_first = matches!(&*value, "1" | "true" | "on"),
+            "offset" => offset = value.parse().map_err(|_| "offset= is a number")?,
+            "limit" => {
+                limit = value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_PAGE).contains(n))
+                    .ok_or(format!("limit= is 1 to {MAX_PAGE}"))?
+            }
+            other => return Err(format!("unknown parameter {other}=")),
+        }
+    }
+    Ok((filter, offset, limit))
+}
+
+/// `GET /api/v1/records?month=&day=&internal=&external=&direction=&tan=&newest=&offset=&limit=`
+pub async fn list(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let (filter, offset, limit) = match filter_of(query.as_deref().unwrap_or("")) {
+        Ok(f) => f,
+        Err(why) => return refuse(StatusCode::BAD_REQUEST, &why),
+    };
+    let limits = limits_of(&account);
+    let answer = tokio::task::spawn_blocking(move || {
+        server.with_catalog(|catalog| {
+            let shown: Vec<usize> = filter
+                .apply(&catalog.entries)
+                .into_iter()
+                .filter(|&i| limits.shows(&catalog.entries[i]))
+                .collect();
+            ListAnswer {
+                total: shown.len(),
+                offset,
+                records: shown
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|&i| RecordItem::of(&catalog.entries[i]))
+                    .collect(),
+            }
+        })
+    })
+    .await;
+    match answer {
+        Ok(answer) => axum::Json(answer).into_response(),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the list failed"),
+    }
+}
+
+/// The audio path of the record `name` when the account may see it.
+fn find(server: &FileServer, account: &Account, name: &str) -> Option<std::path::PathBuf> {
+    let limits = limits_of(account);
+    server.with_catalog(|catalog| {
+        catalog
+            .entries
+            .iter()
+            .find(|e| e.file_name() == name)
+            .filter(|e| limits.shows(e))
+            .map(Entry::audio)
+    })
+}
+
+#[derive(Debug, Serialize)]
+struct DetailsAnswer {
+    record: RecordItem,
+    /// `original`, `manipulated`, `unsigned` or `unknown`.
+    verdict: String,
+    reason: String,
+    encrypted: bool,
+    notes: String,
+}
+
+/// `GET /api/v1/records/NAME`: the record with its verdict (checked here, with the
+/// keys and trusted signers of this store) and notes.
+pub async fn details(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+) -> Response {
+    let answer = tokio::task::spawn_blocking(move || {
+        let audio = find(&server, &account, &name)?;
+        let item = server.with_catalog(|c| {
+            c.entries
+                .iter()
+                .find(|e| e.file_name() == name)
+                .map(RecordItem::of)
+        })?;
+        let sidecar = audio.with_extension("xml");
+        let found = Found {
+            label: name.clone(),
+            audio: Some(audio.clone()),
+            sidecar: sidecar.is_file().then_some(sidecar),
+        };
+        let trusted = TrustedKeys::load_dir(&server.store.keys_dir());
+        let (check, _) = check_found(&found, &server.ring, &trusted);
+        let mut head = [0u8; 16];
+        let encrypted = std::fs::File::open(&audio)
+            .and_then(|mut f| f.read(&mut head).map(|n| is_encrypted(&head[..n])))
+            .unwrap_or(false);
+        Some(DetailsAnswer {
+            record: item,
+            verdict: match check.verdict {
+                Verdict::Original => "original",
+                Verdict::Manipulated => "manipulated",
+                Verdict::Unsigned => "unsigned",
+                Verdict::Unknown => "unknown",
+            }
+            .to_string(),
+            reason: check.reason.clone(),
+            encrypted,
+            notes: std::fs::read_to_string(audio.with_extension("txt")).unwrap_or_default(),
+        })
+    })
+    .await;
+    match answer {
+        Ok(Some(answer)) => axum::Json(answer).into_response(),
+        Ok(None) => refuse(StatusCode::NOT_FOUND, "no such record"),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the check failed"),
+    }
+}
+
+/// A record's audio as plain bytes: decrypted here when it is encrypted.
+enum Plain {
+    File(std::fs::File, u64),
+    Decrypted(Box<DecryptingReader<std::fs::File>>),
+}
+
+impl Plain {
+    fn open(path: &std::path::Path, server: &FileServer) -> Result<Plain, String> {
+        let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let mut head = [0u8; 16];
+        let n = file.read(&mut head).map_err(|e| e.to_string())?;
+        file.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
+        if is_encrypted(&head[..n]) {
+            DecryptingReader::new(file, &server.ring)
+                .map(|r| Plain::Decrypted(Box::new(r)))
+                .map_err(|e| e.to_string())
+        } else {
+            let len = file.metadata().map_err(|e| e.to_string())?.len();
+            Ok(Plain::File(file, len))
+        }
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Plain::File(_, len) => *len,
+            Plain::Decrypted(r) => r.len(),
+        }
+    }
+
+    fn reader(&mut self) -> &mut dyn ReadSeek {
+        match self {
+            Plain::File(f, _) => f,
+            Plain::Decrypted(r) => r.as_mut(),
+        }
+    }
+}
+
+trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
+
+/// `bytes=A-B`, `bytes=A-`, `bytes=-N` of a `len`-byte body: the first and last byte.
+/// `Err` when it cannot be met (416); several ranges are answered whole (`None`).
+fn range_of(headers: &HeaderMap, len: u64) -> Result<Option<(u64, u64)>, ()> {
+    let Some(spec) = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().strip_prefix("bytes="))
+    else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let (a, b) = spec.split_once('-').ok_or(())?;
+    let (first, last) = match (a.trim(), b.trim()) {
+        ("", n) => {
+            let n: u64 = n.parse().map_err(|_| ())?;
+            (len.saturating_sub(n), len.checked_sub(1).ok_or(())?)
+        }
+        (a, "") => (a.parse().map_err(|_| ())?, len.checked_sub(1).ok_or(())?),
+        (a, b) => (
+            a.parse().map_err(|_| ())?,
+            b.parse::<u64>().map_err(|_| ())?.min(len.saturating_sub(1)),
+        ),
+    };
+    if first > last || first >= len {
+        return Err(());
+    }
+    Ok(Some((first, last)))
+}
+
+/// `GET /api/v1/records/NAME/audio` (with `Range`): the record's audio, decrypted
+/// here, in pieces, so that a Player plays before it has everything. The first
+/// request of a record (one that starts at byte 0) is logged as "played" under the
+/// account's name.
+pub async fn audio(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let opened = {
+        let server = server.clone();
+        let account = account.clone();
+        let name = name.clone();
+        tokio::task::spawn_blocking(move || {
+            let path = find(&server, &account, &name).ok_or(StatusCode::NOT_FOUND)?;
+            Plain::open(&path, &server)
+                .map(|plain| (plain, path))
+                .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
+        })
+        .await
+        .unwrap_or(Err(StatusCode::INTERNAL_SERVER_ERROR))
+    };
+    let (mut plain, path) = match opened {
+        Ok(o) => o,
+        Err(StatusCode::NOT_FOUND) => return refuse(StatusCode::NOT_FOUND, "no such record"),
+        Err(status) => return refuse(status, "the record cannot be read"),
+    };
+    let len = plain.len();
+    let range = match range_of(&headers, len) {
+        Ok(r) => r,
+        Err(()) => {
+            let mut response = refuse(StatusCode::RANGE_NOT_SATISFIABLE, "no such range");
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                response.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return response;
+        }
+    };
+    let (first, last) = range.unwrap_or((0, len.saturating_sub(1)));
+    if first == 0 {
+        let relative = format!(
+            "{}/{}",
+            path.parent()
+                .and_then(|p| p.file_name())
+                .map(|m| m.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            name
+        );
+        let server = server.clone();
+        let actor = format!("player:{}", account.name);
+        // the log line is written before a byte of audio leaves
+        let logged = tokio::task::spawn_blocking(move || {
+            server.identity.public().publish(&server.store.keys_dir())?;
+            audit::append(
+                &server.store.audit_log(),
+                &audit::Entry {
+                    action: Action::Played,
+                    record: &relative,
+                    actor: &actor,
+                    detail: &format!("by {}", server.server_name),
+                },
+                &server.identity,
+            )
+        })
+        .await;
+        if !matches!(logged, Ok(Ok(()))) {
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the activity log cannot be written: nothing is played unlogged",
+            );
+        }
+    }
+    let count = if len == 0 { 0 } else { last - first + 1 };
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        let reader = plain.reader();
+        if let Err(e) = reader.seek(SeekFrom::Start(first)) {
+            let _ = sender.blocking_send(Err(e));
+            return;
+        }
+        let mut left = count;
+        while left > 0 {
+            let mut piece = vec![0u8; PIECE.min(left as usize)];
+            match reader.read(&mut piece) {
+                Ok(0) => break,
+                Ok(n) => {
+                    piece.truncate(n);
+                    left -= n as u64;
+                    // a Player that went away ends the sending
+                    if sender.blocking_send(Ok(piece)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = sender.blocking_send(Err(e));
+                    return;
+                }
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut r| async move {
+        r.recv().await.map(|piece| (piece, r))
+    });
+    let mut response = Response::new(Body::from_stream(stream));
+    let h = response.headers_mut();
+    let kind = match name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
+        Some(e) if e == "mp3" => "audio/mpeg",
+        Some(e) if e == "pcap" => "application/vnd.tcpdump.pcap",
+        _ => "audio/wav",
+    };
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if let Ok(v) = HeaderValue::from_str(&count.to_string()) {
+        h.insert(header::CONTENT_LENGTH, v);
+    }
+    if range.is_some() {
+        *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+        if let Ok(v) = HeaderValue::from_str(&format!("bytes {first}-{last}/{len}")) {
+            response.headers_mut().insert(header::CONTENT_RANGE, v);
+        }
+    }
+    response
+}
+
+/// `GET /api/v1/recorder`: the recorder's lamps, alarm, calls in recording and
+/// counters, when a recorder runs with this server.
+pub async fn recorder_status(State(server): State<Arc<FileServer>>) -> Response {
+    match &server.status {
+        Some(status) => axum::Json(status.snapshot()).into_response(),
+        None => refuse(
+            StatusCode::NOT_FOUND,
+            "this is a fileserver: no recorder runs here",
+        ),
+    }
+}
+
+/// `POST /api/v1/recorder/reset`: RESET of the master alarm, for accounts with the
+/// `alarm` right.
+pub async fn reset_alarm(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+) -> Response {
+    if !account.rights.alarm {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "this account may not reset the alarm",
+        );
+    }
+    match &server.status {
+        Some(status) => {
+            status.reset_alarm();
+            status.event("info", format!("alarm reset by Player {}", account.name));
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => refuse(
+            StatusCode::NOT_FOUND,
+            "this is a fileserver: no recorder runs here",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(spec: &str, len: u64) -> Result<Option<(u64, u64)>, ()> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RANGE, HeaderValue::from_str(spec).unwrap());
+        range_of(&headers, len)
+    }
+
+    #[test]
+    fn ranges_are_read_as_http_says_and_impossible_ones_refused() {
+        assert_eq!(range("bytes=0-99", 1000), Ok(Some((0, 99))));
+        assert_eq!(range("bytes=900-", 1000), Ok(Some((900, 999))));
+        assert_eq!(range("bytes=-100", 1000), Ok(Some((900, 999))));
+        assert_eq!(range("bytes=990-5000", 1000), Ok(Some((990, 999))));
+        assert_eq!(range("bytes=0-1,5-6", 1000), Ok(None));
+        assert_eq!(range("bytes=1000-", 1000), Err(()));
+        assert_eq!(range("bytes=5-2", 1000), Err(()));
+        assert_eq!(range("bytes=x-", 1000), Err(()));
+        assert_eq!(range("bytes=0-", 0), Err(()));
+    }
+
+    #[test]
+    fn list_parameters_are_checked_and_named() {
+        let (f, offset, limit) =
+            filter_of("month=2026_12&internal=2*&direction=in&limit=10").unwrap();
+        assert_eq!(
+            (f.month.as_str(), f.internal.as_str(), offset, limit),
+            ("2026_12", "2*", 0, 10)
+        );
+        assert!(filter_of("limit=999999").unwrap_err().contains("limit="));
+        assert!(filter_of("path=../../etc").unwrap_err().contains("path="));
+        assert!(
+            filter_of("direction=up")
+                .unwrap_err()
+                .contains("direction=")
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! The Player API of a real recorder process over HTTPS on loopback: accounts made
+//! with `callrec setup account=…`, calls played by the PBX simulator, then what each
+//! account may list, read and play — checked by the server, whatever the URL.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use callrec::simulator::{Fault, Simulator, scripted_calls};
+use common::wait_until;
+use reqwest::StatusCode;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A client that trusts exactly the recorder's certificate, as a Player does.
+fn client(cert: &Path) -> reqwest::Client {
+    callrec::recorder::http_client::pinned_builder(&fs::read(cert).unwrap())
+        .unwrap()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+struct Api {
+    base: String,
+    client: reqwest::Client,
+}
+
+impl Api {
+    async fn get(&self, who: (&str, &str), path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .basic_auth(who.0, Some(who.1))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn names(&self, who: (&str, &str), query: &str) -> Vec<(String, String)> {
+        let answer: serde_json::Value = self
+            .get(who, &format!("/api/v1/records?{query}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        answer["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["name"].as_str().unwrap().to_string(),
+                    r["internal"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+const DESK: (&str, &str) = ("Desk 21", "desk-21-secret");
+const CHIEF: (&str, &str) = ("Supervisor", "chief-secret-1");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn players_see_play_and_change_only_what_their_account_allows_checked_by_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((cert, key)) = common::test_certificate(dir.path()) else {
+        return;
+    };
+    let (store, setup) = (dir.path().join("store"), dir.path().join("setup"));
+    let recpath = format!("recpath={}", setup.display());
+    let (code, _, err) = common::callrec(&[
+        "setup",
+        &recpath,
+        &format!("store={}", store.display()),
+        "show=text",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for (who, extra) in [
+        (DESK, vec!["extensions=21", "rights=none"]),
+        (CHIEF, vec!["rights=alarm,copy"]),
+    ] {
+        let mut args = vec![
+            "setup".to_string(),
+            recpath.clone(),
+            format!("account={}", who.0),
+            format!("password={}", who.1),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, err) = common::callrec(&args);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with(&format!("account {}", who.0)), "{out}");
+    }
+    let port = free_port();
+    let _recorder = common::RecorderProcess::start(
+        &store,
+        &setup,
+        port,
+        &[
+            &format!("tlscert={}", cert.display()),
+            &format!("tlskey={}", key.display()),
+            "httpauth=device:device-secret",
+            "cdrwait=1",
+        ],
+    );
+    let base = format!("https://127.0.0.1:{port}");
+    let sim = Simulator::new_trusting(
+        &base,
+        Some(("device".into(), "device-secret".into())),
+        &fs::read(&cert).unwrap(),
+    )
+    .unwrap();
+    wait_until("the recorder", Duration::from_secs(20), async || {
+        sim.status().await.is_ok()
+    })
+    .await;
+    let now = jiff::Timestamp::now().as_second();
+    let mut calls = scripted_calls(4, 2.0, now - 60, 3);
+    for (call, agent) in calls.iter_mut().zip(["21", "22", "21", "23"]) {
+        call.internal = agent.into();
+        call.fault = Fault::None;
+    }
+    for call in &calls {
+        sim.play(call).await.unwrap();
+    }
+    let api = Api {
+        base,
+        client: client(&cert),
+    };
+    wait_until("four records", Duration::from_secs(30), async || {
+        api.names(CHIEF, "").await.len() == 4
+    })
+    .await;
+
+    // no account, a wrong password, the devices' login: nothing
+    let anonymous = api
+        .client
+        .get(format!("{}/api/v1/records", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        api.get(("device", "device-secret"), "/api/v1/records")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED,
+        "the devices' upload login is no Player account"
+    );
+
+    // the desk sees its extension's calls only, also when it asks for another
+    let desk = api.names(DESK, "").await;
+    assert_eq!(desk.len(), 2, "{desk:?}");
+    assert!(
+        desk.iter().all(|(_, internal)| internal == "21"),
+        "{desk:?}"
+    );
+    assert!(api.names(DESK, "internal=22").await.is_empty());
+    let everything = api.names(CHIEF, "newest=1").await;
+    let (other, _) = everything.iter().find(|(_, i)| i == "22").unwrap().clone();
+    for path in [
+        format!("/api/v1/records/{other}"),
+        format!("/api/v1/records/{other}/audio"),
+        "/api/v1/records/..%2F..%2Fsetup%2Fcallrec-setup.xml/audio".to_string(),
+        format!("/api/v1/records/{}/audio", other.replace("_22_", "_21_")),
+    ] {
+        assert_eq!(
+            api.get(DESK, &path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        api.get(CHIEF, &format!("/api/v1/records/{other}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // its own call: details with the verdict, audio whole and by range
+    let (own, _) = desk[0].clone();
+    let details: serde_json::Value = api
+        .get(DESK, &format!("/api/v1/records/{own}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(details["verdict"], "original", "{details}");
+    assert_eq!(details["record"]["internal"], "21");
+    let on_disk = fs::read(
+        store
+            .join(details["record"]["month"].as_str().unwrap())
+            .join(&own),
+    )
+    .unwrap();
+    let whole = api.get(DESK, &format!("/api/v1/records/{own}/audio")).await;
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    assert_eq!(whole.bytes().await.unwrap(), on_disk);
+    let part = api
+        .client
+        .get(format!("{}/api/v1/records/{own}/audio", api.base))
+        .basic_auth(DESK.0, Some(DESK.1))
+        .header("Range", "bytes=100-1099")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 100-1099/{}", on_disk.len()).as_str()
+    );
+    assert_eq!(part.bytes().await.unwrap(), on_disk[100..1100]);
+    let beyond = api
+        .client
+        .get(format!("{}/api/v1/records/{own}/audio", api.base))
+        .basic_auth(DESK.0, Some(DESK.1))
+        .header("Range", format!("bytes={}-", on_disk.len()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    let log = fs::read_to_string(store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("\tplayed\t") && l.contains(&own) && l.contains("player:Desk 21")),
+        "the server logs who played what:\n{log}"
+    );
+
+    // the recorder's lamps for every account; RESET only with the alarm right
+    let status: serde_json::Value = api
+        .get(DESK, "/api/v1/recorder")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["lamps"]["disk"], "green", "{status}");
+    let reset = |who: (&'static str, &'static str)| {
+        api.client
+            .post(format!("{}/api/v1/recorder/reset", api.base))
+            .basic_auth(who.0, Some(who.1))
+            .send()
+    };
+    assert_eq!(reset(DESK).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(reset(CHIEF).await.unwrap().status(), StatusCode::NO_CONTENT);
+
+    // guessing the desk's password: refused, then slowed down for the right one too
+    for _ in 0..5 {
+        assert_eq!(
+            api.get((DESK.0, "guess"), "/api/v1/records").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let slowed = api.get(DESK, "/api/v1/records").await;
+    assert_eq!(slowed.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(slowed.headers().contains_key("retry-after"));
+}
