@@ -29,6 +29,7 @@ fn client(cert: &Path) -> reqwest::Client {
         .unwrap()
 }
 
+#[derive(Clone)]
 struct Api {
     base: String,
     client: reqwest::Client,
@@ -251,6 +252,43 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
     };
     assert_eq!(reset(DESK).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(reset(CHIEF).await.unwrap().status(), StatusCode::NO_CONTENT);
+
+    // a Player waiting for new calls gets the next one of its extension, and only that
+    let listed: serde_json::Value = api.get(DESK, "/api/v1/records").await.json().await.unwrap();
+    let cursor = listed["cursor"].as_str().unwrap().to_string();
+    let waiting = {
+        let api = api.clone();
+        tokio::spawn(async move {
+            let answer: serde_json::Value = api
+                .get(DESK, &format!("/api/v1/records?since={cursor}&wait=25"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            answer
+        })
+    };
+    let mut later = scripted_calls(2, 2.0, now - 30, 11);
+    for (call, agent) in later.iter_mut().zip(["22", "21"]) {
+        call.internal = agent.into();
+        call.fault = Fault::None;
+        sim.play(call).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+    let news = tokio::time::timeout(Duration::from_secs(20), waiting)
+        .await
+        .expect("the waiting Player is answered")
+        .unwrap();
+    let records = news["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "{news}");
+    assert_eq!(records[0]["internal"], "21", "{news}");
+    assert!(
+        records[0]["name"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{:032x}", later[1].conf)),
+        "{news}"
+    );
 
     // guessing the desk's password: refused, then slowed down for the right one too
     for _ in 0..5 {

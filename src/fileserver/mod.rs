@@ -11,8 +11,8 @@
 pub mod login;
 pub mod records;
 
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::{Arc, Mutex, Once, Weak};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
@@ -42,7 +42,14 @@ pub struct FileServer {
     catalog: Mutex<(Catalog, Option<Instant>)>,
     /// The recorder's status, when the recorder runs in this process.
     pub status: Option<Arc<StatusBoard>>,
+    /// Counts catalog changes; Players waiting for new calls wait on it.
+    changes: tokio::sync::watch::Sender<u64>,
+    refresher: Once,
 }
+
+/// How often the catalog is looked at for Players waiting for new calls: one look for
+/// all of them, however many wait.
+const LOOK_EVERY: Duration = Duration::from_millis(250);
 
 impl FileServer {
     pub fn new(
@@ -62,7 +69,38 @@ impl FileServer {
             logins: Logins::new(accounts),
             catalog: Mutex::new((catalog, None)),
             status,
+            changes: tokio::sync::watch::channel(0).0,
+            refresher: Once::new(),
         }
+    }
+
+    /// A receiver that wakes when records came or went. The first caller starts the
+    /// one task that looks (it ends when the server is gone).
+    pub fn watch_changes(self: &Arc<Self>) -> tokio::sync::watch::Receiver<u64> {
+        self.refresher.call_once(|| {
+            let server: Weak<FileServer> = Arc::downgrade(self);
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(LOOK_EVERY).await;
+                    let Some(this) = server.upgrade() else {
+                        return;
+                    };
+                    let looked = this.clone();
+                    let changed = tokio::task::spawn_blocking(move || {
+                        let mut guard = looked.catalog.lock().unwrap_or_else(|e| e.into_inner());
+                        let changed = guard.0.refresh();
+                        guard.1 = Some(Instant::now());
+                        changed
+                    })
+                    .await
+                    .unwrap_or(false);
+                    if changed {
+                        this.changes.send_modify(|n| *n += 1);
+                    }
+                }
+            });
+        });
+        self.changes.subscribe()
     }
 
     /// Works on the catalog, looked at again for new records at most once a second.

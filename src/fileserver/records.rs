@@ -6,6 +6,7 @@
 
 use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Extension;
 use axum::body::Body;
@@ -76,6 +77,28 @@ struct ListAnswer {
     total: usize,
     offset: usize,
     records: Vec<RecordItem>,
+    /// Give it as `since=` to get only records written after these.
+    cursor: String,
+}
+
+/// What a list request asks for besides the filter.
+#[derive(Debug, Clone, Copy, Default)]
+struct Page {
+    offset: usize,
+    limit: usize,
+    /// Only records written after this (nanoseconds since 1970).
+    since: Option<u64>,
+    /// How long to wait for such records when there are none yet.
+    wait: Duration,
+}
+
+/// The longest a Player may wait for new records in one request.
+const MAX_WAIT: Duration = Duration::from_secs(30);
+
+fn written_ns(e: &Entry) -> u64 {
+    e.modified()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
 fn limits_of(account: &Account) -> Permissions {
@@ -93,9 +116,12 @@ fn refuse(status: StatusCode, why: &str) -> Response {
 }
 
 /// The filter and page a list request asks for; a bad value is named.
-fn filter_of(query: &str) -> Result<(Filter, usize, usize), String> {
+fn filter_of(query: &str) -> Result<(Filter, Page), String> {
     let mut filter = Filter::default();
-    let (mut offset, mut limit) = (0, 1000);
+    let mut page = Page {
+        limit: 1000,
+        ..Page::default()
+    };
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         let bounded = |v: &str| -> Result<String, String> {
             if v.len() > 64 || v.chars().any(char::is_control) {
@@ -127,9 +153,18 @@ fn filter_of(query: &str) -> Result<(Filter, usize, usize), String> {
                 }
             }
             "newest" => filter.newest_first = matches!(&*value, "1" | "true" | "on"),
-            "offset" => offset = value.parse().map_err(|_| "offset= is a number")?,
+            "offset" => page.offset = value.parse().map_err(|_| "offset= is a number")?,
+            "since" => page.since = Some(value.parse().map_err(|_| "since= is a cursor")?),
+            "wait" => {
+                page.wait = value
+                    .parse()
+                    .ok()
+                    .map(Duration::from_secs)
+                    .filter(|w| *w <= MAX_WAIT)
+                    .ok_or("wait= is 0 to 30 seconds")?
+            }
             "limit" => {
-                limit = value
+                page.limit = value
                     .parse::<usize>()
                     .ok()
                     .filter(|n| (1..=MAX_PAGE).contains(n))
@@ -138,43 +173,77 @@ fn filter_of(query: &str) -> Result<(Filter, usize, usize), String> {
             other => return Err(format!("unknown parameter {other}=")),
         }
     }
-    Ok((filter, offset, limit))
+    Ok((filter, page))
 }
 
-/// `GET /api/v1/records?month=&day=&internal=&external=&direction=&tan=&newest=&offset=&limit=`
+/// The page of records that pass `filter` and the account's limit.
+fn answer(server: &FileServer, filter: &Filter, limits: &Permissions, page: Page) -> ListAnswer {
+    server.with_catalog(|catalog| {
+        let shown: Vec<usize> = filter
+            .apply(&catalog.entries)
+            .into_iter()
+            .filter(|&i| limits.shows(&catalog.entries[i]))
+            .filter(|&i| {
+                page.since
+                    .is_none_or(|t| written_ns(&catalog.entries[i]) > t)
+            })
+            .collect();
+        let newest = shown
+            .iter()
+            .map(|&i| written_ns(&catalog.entries[i]))
+            .max()
+            .or(page.since)
+            .unwrap_or(0);
+        ListAnswer {
+            total: shown.len(),
+            offset: page.offset,
+            records: shown
+                .iter()
+                .skip(page.offset)
+                .take(page.limit)
+                .map(|&i| RecordItem::of(&catalog.entries[i]))
+                .collect(),
+            cursor: newest.to_string(),
+        }
+    })
+}
+
+/// `GET /api/v1/records?month=&day=&internal=&external=&direction=&tan=&newest=&offset=&limit=`,
+/// and with `since=CURSOR&wait=S` only what was written since, waiting up to S
+/// seconds for it: how a Player sees a new call as soon as it is archived.
 pub async fn list(
     State(server): State<Arc<FileServer>>,
     Extension(account): Extension<Account>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let (filter, offset, limit) = match filter_of(query.as_deref().unwrap_or("")) {
+    let (filter, page) = match filter_of(query.as_deref().unwrap_or("")) {
         Ok(f) => f,
         Err(why) => return refuse(StatusCode::BAD_REQUEST, &why),
     };
     let limits = limits_of(&account);
-    let answer = tokio::task::spawn_blocking(move || {
-        server.with_catalog(|catalog| {
-            let shown: Vec<usize> = filter
-                .apply(&catalog.entries)
-                .into_iter()
-                .filter(|&i| limits.shows(&catalog.entries[i]))
-                .collect();
-            ListAnswer {
-                total: shown.len(),
-                offset,
-                records: shown
-                    .iter()
-                    .skip(offset)
-                    .take(limit)
-                    .map(|&i| RecordItem::of(&catalog.entries[i]))
-                    .collect(),
-            }
-        })
-    })
-    .await;
-    match answer {
-        Ok(answer) => axum::Json(answer).into_response(),
-        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the list failed"),
+    let deadline = tokio::time::Instant::now() + page.wait;
+    let mut changes =
+        (page.since.is_some() && !page.wait.is_zero()).then(|| server.watch_changes());
+    loop {
+        let found = {
+            let (server, filter, limits) = (server.clone(), filter.clone(), limits.clone());
+            tokio::task::spawn_blocking(move || answer(&server, &filter, &limits, page)).await
+        };
+        let Ok(found) = found else {
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the list failed");
+        };
+        let Some(waiting) = changes.as_mut() else {
+            return axum::Json(found).into_response();
+        };
+        if found.total > 0 || tokio::time::Instant::now() >= deadline {
+            return axum::Json(found).into_response();
+        }
+        if tokio::time::timeout_at(deadline, waiting.changed())
+            .await
+            .is_err()
+        {
+            return axum::Json(found).into_response();
+        }
     }
 }
 
@@ -508,12 +577,17 @@ mod tests {
 
     #[test]
     fn list_parameters_are_checked_and_named() {
-        let (f, offset, limit) =
-            filter_of("month=2026_12&internal=2*&direction=in&limit=10").unwrap();
+        let (f, page) = filter_of("month=2026_12&internal=2*&direction=in&limit=10").unwrap();
         assert_eq!(
-            (f.month.as_str(), f.internal.as_str(), offset, limit),
+            (
+                f.month.as_str(),
+                f.internal.as_str(),
+                page.offset,
+                page.limit
+            ),
             ("2026_12", "2*", 0, 10)
         );
+        assert!(filter_of("since=12&wait=31").unwrap_err().contains("wait="));
         assert!(filter_of("limit=999999").unwrap_err().contains("limit="));
         assert!(filter_of("path=../../etc").unwrap_err().contains("path="));
         assert!(
