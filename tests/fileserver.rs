@@ -86,7 +86,7 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
     assert_eq!(code, 0, "{err}");
     for (who, extra) in [
         (DESK, vec!["extensions=21", "rights=none"]),
-        (CHIEF, vec!["rights=alarm,copy"]),
+        (CHIEF, vec!["rights=alarm,copy,notes,tan,delete"]),
     ] {
         let mut args = vec![
             "setup".to_string(),
@@ -252,6 +252,72 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
     };
     assert_eq!(reset(DESK).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(reset(CHIEF).await.unwrap().status(), StatusCode::NO_CONTENT);
+
+    // changes: only with the right, each logged under the account's name
+    let put = |who: (&'static str, &'static str), path: String, body: &'static str| {
+        api.client
+            .put(format!("{}{path}", api.base))
+            .basic_auth(who.0, Some(who.1))
+            .body(body)
+            .send()
+    };
+    let refused = put(DESK, format!("/api/v1/records/{own}/notes"), "mine")
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        put(
+            CHIEF,
+            format!("/api/v1/records/{own}/notes"),
+            "called back at 15:00"
+        )
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::OK
+    );
+    let renamed: serde_json::Value = put(CHIEF, format!("/api/v1/records/{own}/tan"), "123456")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let own = renamed["name"].as_str().unwrap().to_string();
+    assert!(own.contains("_T123456"), "{renamed}");
+    let details: serde_json::Value = api
+        .get(DESK, &format!("/api/v1/records/{own}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(details["notes"], "called back at 15:00", "{details}");
+    assert_eq!(details["record"]["tan"], "123456", "{details}");
+    let (gone, _) = everything.iter().find(|(_, i)| i == "23").unwrap().clone();
+    let delete = |who: (&'static str, &'static str), name: String| {
+        api.client
+            .delete(format!("{}/api/v1/records/{name}", api.base))
+            .basic_auth(who.0, Some(who.1))
+            .send()
+    };
+    assert_eq!(
+        delete(DESK, own.clone()).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        delete(CHIEF, gone.clone()).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert!(api.names(CHIEF, "").await.iter().all(|(n, _)| *n != gone));
+    let log = fs::read_to_string(store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    for (action, record) in [("note", &own), ("tan", &own), ("deleted", &gone)] {
+        let stem = record.split("_T").next().unwrap().trim_end_matches(".wav");
+        assert!(
+            log.lines().any(|l| l.contains(&format!("\t{action}\t"))
+                && l.contains(stem)
+                && l.contains("player:Supervisor")),
+            "no {action} line for {record}:\n{log}"
+        );
+    }
 
     // a Player waiting for new calls gets the next one of its extension, and only that
     let listed: serde_json::Value = api.get(DESK, "/api/v1/records").await.json().await.unwrap();

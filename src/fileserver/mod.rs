@@ -8,6 +8,7 @@
 //! types, because a record is found only through the catalog and then checked
 //! against the account. Encrypted records are decrypted here; keys never leave.
 
+pub mod changes;
 pub mod login;
 pub mod records;
 
@@ -15,11 +16,12 @@ use std::sync::{Arc, Mutex, Once, Weak};
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::archive::accounts::Account;
 use crate::archive::identity::Identity;
@@ -47,6 +49,9 @@ pub struct FileServer {
     refresher: Once,
 }
 
+/// The largest request body (notes are the largest thing a Player sends).
+const MAX_BODY: usize = crate::archive::ops::MAX_NOTE + 1024;
+
 /// How often the catalog is looked at for Players waiting for new calls: one look for
 /// all of them, however many wait.
 const LOOK_EVERY: Duration = Duration::from_millis(250);
@@ -72,6 +77,12 @@ impl FileServer {
             changes: tokio::sync::watch::channel(0).0,
             refresher: Once::new(),
         }
+    }
+
+    /// Reads the folder of `audio` again at once (a record was renamed, deleted).
+    pub fn reread(&self, audio: &std::path::Path) {
+        let mut guard = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
+        guard.0.reread_folder_of(audio);
     }
 
     /// A receiver that wakes when records came or went. The first caller starts the
@@ -119,10 +130,16 @@ impl FileServer {
 pub fn router(server: Arc<FileServer>) -> Router {
     Router::new()
         .route("/api/v1/records", get(records::list))
-        .route("/api/v1/records/{name}", get(records::details))
+        .route(
+            "/api/v1/records/{name}",
+            get(records::details).delete(changes::delete),
+        )
         .route("/api/v1/records/{name}/audio", get(records::audio))
+        .route("/api/v1/records/{name}/notes", put(changes::notes))
+        .route("/api/v1/records/{name}/tan", put(changes::tan))
         .route("/api/v1/recorder", get(records::recorder_status))
         .route("/api/v1/recorder/reset", post(records::reset_alarm))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(server.clone(), logged_in))
         .with_state(server)
 }

@@ -111,7 +111,7 @@ fn limits_of(account: &Account) -> Permissions {
     }
 }
 
-fn refuse(status: StatusCode, why: &str) -> Response {
+pub(super) fn refuse(status: StatusCode, why: &str) -> Response {
     (status, format!("{why}\n")).into_response()
 }
 
@@ -248,7 +248,11 @@ pub async fn list(
 }
 
 /// The audio path of the record `name` when the account may see it.
-fn find(server: &FileServer, account: &Account, name: &str) -> Option<std::path::PathBuf> {
+pub(super) fn find(
+    server: &FileServer,
+    account: &Account,
+    name: &str,
+) -> Option<std::path::PathBuf> {
     let limits = limits_of(account);
     server.with_catalog(|catalog| {
         catalog

@@ -1,0 +1,129 @@
+//! What a Player may change on a record, each only with its account's right and each
+//! written to the activity log under `player:NAME`: notes, the TAN, deleting.
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::FileServer;
+use super::records::{find, refuse};
+use crate::archive::accounts::Account;
+use crate::archive::ops::{self, Actor, OpError};
+use crate::archive::verify::Found;
+
+/// Which right an operation needs.
+#[derive(Clone, Copy)]
+enum Need {
+    Notes,
+    Tan,
+    Delete,
+}
+
+impl Need {
+    fn granted(self, account: &Account) -> bool {
+        match self {
+            Need::Notes => account.rights.notes,
+            Need::Tan => account.rights.tan,
+            Need::Delete => account.rights.delete,
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Need::Notes => "write notes",
+            Need::Tan => "set TANs",
+            Need::Delete => "delete records",
+        }
+    }
+}
+
+/// Runs `op` on the record `name` for `account`, if it may see the record and has
+/// the right; the answer is the record's (new) file name.
+async fn change(
+    server: Arc<FileServer>,
+    account: Account,
+    name: String,
+    need: Need,
+    op: impl FnOnce(&Actor<'_>, &Found) -> Result<Option<std::path::PathBuf>, OpError> + Send + 'static,
+) -> Response {
+    if !need.granted(&account) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            &format!("this account may not {}", need.word()),
+        );
+    }
+    let done = tokio::task::spawn_blocking(move || {
+        let Some(audio) = find(&server, &account, &name) else {
+            return Err((StatusCode::NOT_FOUND, "no such record".to_string()));
+        };
+        let sidecar = audio.with_extension("xml");
+        let found = Found {
+            label: name.clone(),
+            audio: Some(audio.clone()),
+            sidecar: sidecar.is_file().then_some(sidecar),
+        };
+        let actor_name = format!("player:{}", account.name);
+        let actor = Actor {
+            store: &server.store,
+            identity: &server.identity,
+            name: &actor_name,
+        };
+        let result = op(&actor, &found);
+        server.reread(&audio);
+        match result {
+            Ok(new) => Ok(new
+                .and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
+                .unwrap_or(name)),
+            Err(OpError::Refused(why)) => Err((StatusCode::BAD_REQUEST, why)),
+            Err(e) => Err((StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
+        }
+    })
+    .await;
+    match done {
+        Ok(Ok(name)) => axum::Json(serde_json::json!({ "name": name })).into_response(),
+        Ok(Err((status, why))) => refuse(status, &why),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the change failed"),
+    }
+}
+
+/// `PUT /api/v1/records/NAME/notes` with the notes as UTF-8 text.
+pub async fn notes(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+    text: String,
+) -> Response {
+    change(server, account, name, Need::Notes, move |actor, found| {
+        ops::write_note(actor, found, &text).map(|_| None)
+    })
+    .await
+}
+
+/// `PUT /api/v1/records/NAME/tan` with 1 to 6 digits; the answer names the renamed
+/// record.
+pub async fn tan(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+    digits: String,
+) -> Response {
+    change(server, account, name, Need::Tan, move |actor, found| {
+        ops::set_tan(actor, found, digits.trim()).map(Some)
+    })
+    .await
+}
+
+/// `DELETE /api/v1/records/NAME`.
+pub async fn delete(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+) -> Response {
+    change(server, account, name, Need::Delete, |actor, found| {
+        ops::delete_record(actor, found).map(|()| None)
+    })
+    .await
+}
