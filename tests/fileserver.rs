@@ -367,3 +367,104 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
     assert_eq!(slowed.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(slowed.headers().contains_key("retry-after"));
 }
+
+/// Every frame a stream gives from where it is.
+fn frames_of(
+    stream: &mut dyn callrec::player::stream::FrameSource,
+    at_most: usize,
+) -> Vec<callrec::player::stream::Frame> {
+    let mut all = Vec::new();
+    while all.len() < at_most && stream.read(&mut all).unwrap() {}
+    all.truncate(at_most);
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remote_player_plays_and_seeks_a_record_exactly_as_the_local_one() {
+    use callrec::archive::accounts::{Account, Rights};
+    use callrec::fileserver::{FileServer, router};
+    use callrec::player::engine::{Engine, OutputKind};
+    use callrec::player::filter::Filter;
+    use callrec::player::remote::RemoteArchive;
+    use callrec::player::stream::{FrameSource, RecordStream};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let archiver = common::test_archiver(&store);
+    let ring = archiver.ring.clone();
+    let identity = callrec::archive::identity::Identity::generate();
+    let service =
+        callrec::recorder::service::Service::start(common::recorder_config(&[]), archiver)
+            .await
+            .unwrap();
+    let url = format!("http://{}", service.local_addr());
+    let desk = Account::new("desk", "desk-password", Rights::default(), vec![]).unwrap();
+    let api = FileServer::new(
+        callrec::archive::store::Store::new(&store),
+        ring.clone(),
+        identity,
+        "test".into(),
+        vec![desk],
+        Some(service.pipeline().status.clone()),
+    );
+    let service = service.with_routes(router(std::sync::Arc::new(api)));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.run(stopped));
+    let sim = Simulator::new(&url, None).unwrap();
+    let now = jiff::Timestamp::now().as_second();
+    let mut call = scripted_calls(1, 6.0, now - 60, 21).remove(0);
+    call.fault = Fault::None;
+    sim.play(&call).await.unwrap();
+    wait_until("the record", Duration::from_secs(30), async || {
+        common::stored_records(&store).len() == 1
+    })
+    .await;
+    let local = common::stored_records(&store).remove(0);
+
+    tokio::task::spawn_blocking(move || {
+        let remote = RemoteArchive::new(&url, "desk", "desk-password", None).unwrap();
+        let page = remote.list(&Filter::default()).unwrap();
+        assert_eq!(page.records.len(), 1);
+        let name = page.records[0].name.clone();
+        assert_eq!(name, local.file_name().unwrap().to_string_lossy());
+
+        // the same frames from the start, and after a seek into the middle
+        let mut there = RecordStream::open_remote(&remote, &name).unwrap();
+        let mut here = RecordStream::open(&local, &ring).unwrap();
+        assert_eq!(there.frames(), here.frames());
+        let all = here.frames().unwrap() as usize;
+        assert_eq!(frames_of(&mut there, all), frames_of(&mut here, all));
+        there.seek(all as u64 / 2).unwrap();
+        here.seek(all as u64 / 2).unwrap();
+        assert_eq!(frames_of(&mut there, 4000), frames_of(&mut here, 4000));
+
+        // the engine plays it at real pace, and a wrong password is said in words
+        let engine = Engine::new(OutputKind::Null);
+        engine.load_remote(remote.clone(), &name, true);
+        let start = std::time::Instant::now();
+        loop {
+            let s = engine.snapshot();
+            assert!(s.error.is_none(), "{s:?}");
+            if s.playing && s.position_s > 0.5 {
+                assert!((s.duration_s - 6.0).abs() < 1.0, "{s:?}");
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "not playing: {s:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        drop(engine);
+        let wrong = RemoteArchive::new(&url, "desk", "not-the-password", None).unwrap();
+        let refused = wrong.list(&Filter::default()).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "the server refused the account name or password"
+        );
+    })
+    .await
+    .unwrap();
+    stop.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}

@@ -20,6 +20,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use super::decode::DecodeError;
+use super::remote::RemoteArchive;
 use super::stream::{Frame, FrameSource, MemorySource, RecordStream, waveform};
 use crate::archive::keyring::KeyRing;
 
@@ -330,6 +332,9 @@ impl Feeder {
 const WAVEFORM_COLUMNS: usize = 1200;
 
 /// The engine; owned by the UI thread.
+/// Opens a record's stream on the loader thread.
+type Opener = Box<dyn FnOnce() -> Result<RecordStream, DecodeError> + Send>;
+
 pub struct Engine {
     shared: Arc<Shared>,
     commands: Sender<Command>,
@@ -420,6 +425,28 @@ impl Engine {
     /// Loads a record on a loader thread; playback starts when it is open if `play`.
     /// The waveform follows when the loader has read the record once more.
     pub fn load(&self, path: PathBuf, ring: KeyRing, play: bool) {
+        let opened = path.clone();
+        self.load_with(
+            path,
+            Box::new(move || RecordStream::open(&opened, &ring)),
+            play,
+        );
+    }
+
+    /// Loads the record `name` of a recorder or fileserver on another PC; it plays as
+    /// soon as its first piece has come. `remote:NAME` stands for it where a path would.
+    pub fn load_remote(&self, archive: Arc<RemoteArchive>, name: &str, play: bool) {
+        let label = PathBuf::from(format!("remote:{name}"));
+        let name = name.to_string();
+        self.load_with(
+            label,
+            Box::new(move || RecordStream::open_remote(&archive, &name)),
+            play,
+        );
+    }
+
+    /// Loads what `open` opens, on a loader thread; `path` names it.
+    fn load_with(&self, path: PathBuf, open: Opener, play: bool) {
         let (generation, record) = {
             let _switching = self.shared.lock();
             self.next_record()
@@ -430,7 +457,7 @@ impl Engine {
         *shared.error.lock().unwrap_or_else(|e| e.into_inner()) = None;
         let commands = self.commands.clone();
         std::thread::spawn(move || {
-            let opened = RecordStream::open(&path, &ring).and_then(|s| {
+            let opened = open().and_then(|s| {
                 let scan = s.reopen()?;
                 Ok((s, scan))
             });

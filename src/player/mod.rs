@@ -12,5 +12,6 @@ pub mod marks;
 pub mod permissions;
 pub mod playlist;
 pub mod preferences;
+pub mod remote;
 pub mod session;
 pub mod stream;

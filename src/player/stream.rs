@@ -83,6 +83,11 @@ pub struct RecordStream {
 enum Origin {
     /// The record file (plain or encrypted).
     File { path: PathBuf, ring: KeyRing },
+    /// A record on a recorder or fileserver, fetched by range as it is read.
+    Remote {
+        archive: Arc<super::remote::RemoteArchive>,
+        name: String,
+    },
     /// A capture converted into this temporary WAV file, removed when the last stream
     /// on it is dropped.
     Converted(Arc<tempfile::NamedTempFile>),
@@ -150,6 +155,24 @@ impl RecordStream {
         RecordStream::from_origin(Origin::Converted(Arc::new(converted))).map_err(err)
     }
 
+    /// Opens a record on a recorder or fileserver; only the pieces played are fetched.
+    pub fn open_remote(
+        archive: &Arc<super::remote::RemoteArchive>,
+        name: &str,
+    ) -> Result<RecordStream, DecodeError> {
+        let err = |e: String| DecodeError(format!("{name}: {e}"));
+        if name.to_ascii_lowercase().ends_with(".pcap") {
+            return Err(err(
+                "a record kept as a capture is played on the server's PC only".into(),
+            ));
+        }
+        let origin = Origin::Remote {
+            archive: archive.clone(),
+            name: name.to_string(),
+        };
+        RecordStream::from_origin(origin).map_err(err)
+    }
+
     /// A second, independent stream on the same audio (a capture is not converted again).
     pub fn reopen(&self) -> Result<RecordStream, DecodeError> {
         RecordStream::from_origin(self.origin.clone()).map_err(DecodeError)
@@ -159,6 +182,9 @@ impl RecordStream {
         let source: Box<dyn MediaSource> = match &origin {
             Origin::File { path, ring } => open_plain_or_decrypted(path, ring)?,
             Origin::Converted(file) => Box::new(file.reopen().map_err(|e| e.to_string())?),
+            Origin::Remote { archive, name } => {
+                Box::new(archive.audio(name).map_err(|e| e.to_string())?)
+            }
         };
         let probed = probe(source)?;
         Ok(RecordStream {

@@ -1,0 +1,319 @@
+//! A recorder or fileserver on another PC, as the Player reads it: the records an
+//! account may see (`/api/v1/records`, with the Player's filter) and a record's audio
+//! as a seekable byte source fetched by HTTP Range as it is played, so the first sound
+//! comes after one small request, never after a whole download.
+//!
+//! The Player's threads are plain threads; this client carries a small tokio runtime
+//! of its own and blocks on it. The server's certificate is pinned (sites run
+//! self-signed certificates) or checked against the system's authorities.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+use symphonia::core::io::MediaSource;
+
+use super::filter::Filter;
+use crate::archive::name::Direction;
+
+/// How much audio one request fetches ahead: about 4 s of stereo A-law.
+const READ_AHEAD: u64 = 64 * 1024;
+
+/// Why the server could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RemoteError {
+    #[error("the server cannot be reached: {0}")]
+    Unreachable(String),
+    #[error("the server refused the account name or password")]
+    Refused,
+    #[error("too many failed logins from this PC: try again in {0} s")]
+    Wait(u64),
+    #[error("the server answered {0}: {1}")]
+    Answer(u16, String),
+}
+
+/// One record as the server lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RemoteRecord {
+    pub name: String,
+    pub month: String,
+    pub start: String,
+    pub internal: String,
+    pub external: String,
+    pub direction: String,
+    pub ring_s: u32,
+    pub tan: Option<String>,
+    pub size: u64,
+}
+
+/// One page of the list.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RemotePage {
+    pub total: usize,
+    pub records: Vec<RemoteRecord>,
+    /// For [`RemoteArchive::wait_for_new`].
+    pub cursor: String,
+}
+
+/// Where the server is and who logs in.
+pub struct RemoteArchive {
+    base: String,
+    account: (String, String),
+    client: reqwest::Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl RemoteArchive {
+    /// A client for `base` (`https://HOST:PORT`); `pinned_cert` (PEM): accept exactly
+    /// this server certificate. Nothing is sent yet.
+    pub fn new(
+        base: &str,
+        account: &str,
+        password: &str,
+        pinned_cert: Option<&[u8]>,
+    ) -> Result<Arc<RemoteArchive>, RemoteError> {
+        let builder = match pinned_cert {
+            Some(pem) => crate::recorder::http_client::pinned_builder(pem)
+                .map_err(RemoteError::Unreachable)?,
+            None => crate::recorder::http_client::builder(),
+        };
+        let client = builder
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| RemoteError::Unreachable(e.to_string()))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("callrec-remote")
+            .enable_all()
+            .build()
+            .map_err(|e| RemoteError::Unreachable(e.to_string()))?;
+        Ok(Arc::new(RemoteArchive {
+            base: base.trim_end_matches('/').to_string(),
+            account: (account.to_string(), password.to_string()),
+            client,
+            runtime,
+        }))
+    }
+
+    fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .basic_auth(&self.account.0, Some(&self.account.1))
+    }
+
+    /// Sends a request and reads the whole answer, turning refusals into words.
+    fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        limit: Duration,
+    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), RemoteError> {
+        self.runtime.block_on(async {
+            let answer = request
+                .timeout(limit)
+                .send()
+                .await
+                .map_err(|e| RemoteError::Unreachable(e.to_string()))?;
+            let status = answer.status().as_u16();
+            let headers = answer.headers().clone();
+            let body = answer
+                .bytes()
+                .await
+                .map_err(|e| RemoteError::Unreachable(e.to_string()))?;
+            match status {
+                401 => Err(RemoteError::Refused),
+                429 => Err(RemoteError::Wait(
+                    headers
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(1),
+                )),
+                200..=299 => Ok((status, headers, body.to_vec())),
+                _ => Err(RemoteError::Answer(
+                    status,
+                    String::from_utf8_lossy(&body).trim().to_string(),
+                )),
+            }
+        })
+    }
+
+    fn page(&self, query: &str, limit: Duration) -> Result<RemotePage, RemoteError> {
+        let (_, _, body) = self.send(self.get(&format!("/api/v1/records?{query}")), limit)?;
+        serde_json::from_slice(&body)
+            .map_err(|e| RemoteError::Answer(200, format!("not a record list: {e}")))
+    }
+
+    /// Every record the account may see that passes `filter`, in the filter's order.
+    pub fn list(&self, filter: &Filter) -> Result<RemotePage, RemoteError> {
+        let mut query = query_of(filter);
+        let mut all: Option<RemotePage> = None;
+        loop {
+            let offset = all.as_ref().map_or(0, |p| p.records.len());
+            query.truncate(query.find("&offset=").unwrap_or(query.len()));
+            query.push_str(&format!("&offset={offset}&limit=5000"));
+            let page = self.page(&query, Duration::from_secs(30))?;
+            let done = page.records.is_empty();
+            match &mut all {
+                None => all = Some(page),
+                Some(all) => all.records.extend(page.records),
+            }
+            let all = all.as_ref().expect("set above");
+            if done || all.records.len() >= all.total {
+                return Ok(all.clone());
+            }
+        }
+    }
+
+    /// Waits up to `wait` (at most 30 s) for records written after `cursor` that pass
+    /// `filter`; an empty page when none came.
+    pub fn wait_for_new(
+        &self,
+        filter: &Filter,
+        cursor: &str,
+        wait: Duration,
+    ) -> Result<RemotePage, RemoteError> {
+        let wait = wait.min(Duration::from_secs(30));
+        let query = format!(
+            "{}&since={cursor}&wait={}",
+            query_of(filter),
+            wait.as_secs()
+        );
+        self.page(&query, wait + Duration::from_secs(15))
+    }
+
+    /// A record's audio, to be read as it is played.
+    pub fn audio(self: &Arc<Self>, name: &str) -> Result<RemoteAudio, RemoteError> {
+        let mut audio = RemoteAudio {
+            archive: self.clone(),
+            path: format!("/api/v1/records/{}/audio", encode(name)),
+            len: 0,
+            position: 0,
+            buffer: Vec::new(),
+            buffer_at: 0,
+        };
+        // the first piece tells the length (and is the start of playing anyway)
+        audio.fetch(0)?;
+        Ok(audio)
+    }
+}
+
+/// A path segment, percent-encoded.
+fn encode(name: &str) -> String {
+    percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The filter as the API's query parameters.
+fn query_of(filter: &Filter) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("month", filter.month.as_str()),
+        ("internal", filter.internal.as_str()),
+        ("external", filter.external.as_str()),
+        ("tan", filter.tan.as_str()),
+    ] {
+        if !value.is_empty() {
+            q.append_pair(key, value);
+        }
+    }
+    if let Some(day) = filter.day {
+        q.append_pair("day", &day.to_string());
+    }
+    match filter.direction {
+        Some(Direction::Incoming) => {
+            q.append_pair("direction", "in");
+        }
+        Some(Direction::Outgoing) => {
+            q.append_pair("direction", "out");
+        }
+        None => {}
+    }
+    if filter.newest_first {
+        q.append_pair("newest", "1");
+    }
+    q.finish()
+}
+
+/// A record's audio on the server: read and seek as a file, fetched by range.
+pub struct RemoteAudio {
+    archive: Arc<RemoteArchive>,
+    path: String,
+    len: u64,
+    position: u64,
+    /// The last piece fetched, and where it starts.
+    buffer: Vec<u8>,
+    buffer_at: u64,
+}
+
+impl RemoteAudio {
+    /// Fetches the piece that starts at `at`.
+    fn fetch(&mut self, at: u64) -> Result<(), RemoteError> {
+        let last = at + READ_AHEAD - 1;
+        let request = self
+            .archive
+            .get(&self.path)
+            .header("Range", format!("bytes={at}-{last}"));
+        let (status, headers, body) = self.archive.send(request, Duration::from_secs(20))?;
+        self.len = match status {
+            206 => headers
+                .get("content-range")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit_once('/'))
+                .and_then(|(_, total)| total.parse().ok())
+                .ok_or_else(|| RemoteError::Answer(206, "no length in Content-Range".into()))?,
+            _ => body.len() as u64,
+        };
+        self.buffer = body;
+        self.buffer_at = if status == 206 { at } else { 0 };
+        Ok(())
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Read for RemoteAudio {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.position >= self.len || out.is_empty() {
+            return Ok(0);
+        }
+        let end = self.buffer_at + self.buffer.len() as u64;
+        if self.position < self.buffer_at || self.position >= end {
+            self.fetch(self.position).map_err(std::io::Error::other)?;
+        }
+        let from = (self.position - self.buffer_at) as usize;
+        let n = out.len().min(self.buffer.len().saturating_sub(from));
+        out[..n].copy_from_slice(&self.buffer[from..from + n]);
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for RemoteAudio {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.position.checked_add_signed(d),
+        };
+        self.position = target.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start")
+        })?;
+        Ok(self.position)
+    }
+}
+
+impl MediaSource for RemoteAudio {
+    fn is_seekable(&self) -> bool {
+        true
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        Some(self.len)
+    }
+}
