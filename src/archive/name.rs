@@ -256,8 +256,14 @@ impl RecordName {
 }
 
 impl fmt::Display for RecordName {
+    /// The name a file gets. A name read without an extension (the seed's examples
+    /// have none) is written without one too, so that it reads back the same.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.base(), self.extension)
+        if self.extension.is_empty() {
+            write!(f, "{}", self.base())
+        } else {
+            write!(f, "{}.{}", self.base(), self.extension)
+        }
     }
 }
 
@@ -357,6 +363,10 @@ mod tests {
         assert_eq!(dashed.internal, "24");
         assert_eq!(dashed.external, "012345");
         assert_eq!(dashed.extension, "");
+        // found by fuzzing: a name without an extension printed a trailing dot, and
+        // that no longer read back
+        assert_eq!(dashed.to_string(), "2014_05_12_1400_24_i_012345_3_uid");
+        assert_eq!(RecordName::parse(&dashed.to_string()).unwrap(), dashed);
         let tan = RecordName::parse("2014_05_12_1400_24_i_012345_3_ab_T000123~2.mp3").unwrap();
         assert_eq!(tan.tan.as_deref(), Some("000123"));
         assert_eq!(tan.collision, Some(2));

@@ -85,8 +85,10 @@ fn canonical(name: &RecordName) -> Option<(String, [Span; 4])> {
     if let Some(n) = name.collision {
         let _ = write!(text, "~{n}");
     }
-    text.push('.');
-    text.push_str(&name.extension);
+    if !name.extension.is_empty() {
+        text.push('.');
+        text.push_str(&name.extension);
+    }
     Some((text, [internal, external, uid, tan]))
 }
 
