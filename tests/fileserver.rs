@@ -406,6 +406,7 @@ async fn a_remote_player_plays_and_seeks_a_record_exactly_as_the_local_one() {
         "test".into(),
         vec![desk],
         Some(service.pipeline().status.clone()),
+        None,
     );
     let service = service.with_routes(router(std::sync::Arc::new(api)));
     let (stop, stopped) = tokio::sync::watch::channel(false);

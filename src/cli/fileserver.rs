@@ -30,6 +30,7 @@ pub fn player_api(
         setup.get("recorder"),
         accounts,
         status,
+        Some(&setup.dir),
     );
     Ok(Some(router(Arc::new(server))))
 }

@@ -57,6 +57,8 @@ const MAX_BODY: usize = crate::archive::ops::MAX_NOTE + 1024;
 const LOOK_EVERY: Duration = Duration::from_millis(250);
 
 impl FileServer {
+    /// `index_dir`: where the catalog keeps its month indexes (the setup folder), so
+    /// that a server on a large store is up in a fraction of a second.
     pub fn new(
         store: Store,
         ring: KeyRing,
@@ -64,8 +66,9 @@ impl FileServer {
         server_name: String,
         accounts: Vec<Account>,
         status: Option<Arc<StatusBoard>>,
+        index_dir: Option<&std::path::Path>,
     ) -> FileServer {
-        let catalog = Catalog::open(&store);
+        let catalog = Catalog::open_indexed(&store, index_dir);
         FileServer {
             store,
             ring,
