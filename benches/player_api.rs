@@ -110,11 +110,16 @@ fn main() {
     )
     .expect("convert");
     std::fs::write(&call_path, &wav).expect("write the call");
-    println!("{} records, one of them a real 60 s call ({} kB)", n + 1, wav.len() / 1000);
+    println!(
+        "{} records, one of them a real 60 s call ({} kB)",
+        n + 1,
+        wav.len() / 1000
+    );
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let index = dir.path().join("index");
-    let account = Account::new("bench", "bench-password", Rights::default(), vec![]).expect("account");
+    let account =
+        Account::new("bench", "bench-password", Rights::default(), vec![]).expect("account");
     // a first server writes the indexes, as a server that ran before has them
     drop(FileServer::new(
         store.clone(),
@@ -148,7 +153,9 @@ fn main() {
     let up = t.elapsed();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let base = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         callrec::recorder::service::spawn_server(
             listener,
@@ -160,7 +167,10 @@ fn main() {
         .expect("serve");
         format!("http://{addr}")
     });
-    println!("server up (warm, from its indexes): {:.0} ms", up.as_secs_f64() * 1e3);
+    println!(
+        "server up (warm, from its indexes): {:.0} ms",
+        up.as_secs_f64() * 1e3
+    );
 
     let remote = RemoteArchive::new(&base, "bench", "bench-password", None).expect("client");
     let t = Instant::now();
@@ -190,7 +200,11 @@ fn main() {
         );
     }
 
-    let name = call_path.file_name().expect("name").to_string_lossy().into_owned();
+    let name = call_path
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
     let mut firsts = Vec::new();
     for _ in 0..10 {
         let t = Instant::now();
@@ -248,7 +262,8 @@ fn main() {
     // 100 Players waiting while nothing happens
     let waiting: Vec<_> = (0..100)
         .map(|_| {
-            let client = RemoteArchive::new(&base, "bench", "bench-password", None).expect("client");
+            let client =
+                RemoteArchive::new(&base, "bench", "bench-password", None).expect("client");
             let since = cursor.clone();
             std::thread::spawn(move || {
                 let _ = client.wait_for_new(&Filter::default(), &since, Duration::from_secs(12));
@@ -275,7 +290,14 @@ fn main() {
         .map(|a| a.port())
         .expect("port");
     let peer = Command::new("python3")
-        .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
         .arg(call_path.parent().expect("month"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -304,7 +326,13 @@ fn main() {
 /// Time to first byte and total time of `curl` fetching `url`, in ms.
 fn curl(url: &str, login: Option<&str>) -> Option<(f64, f64)> {
     let mut command = Command::new("curl");
-    command.args(["-s", "-o", "/dev/null", "-w", "%{time_starttransfer} %{time_total}"]);
+    command.args([
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{time_starttransfer} %{time_total}",
+    ]);
     if let Some(login) = login {
         command.args(["-u", login]);
     }

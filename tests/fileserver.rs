@@ -252,6 +252,57 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
     };
     assert_eq!(reset(DESK).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(reset(CHIEF).await.unwrap().status(), StatusCode::NO_CONTENT);
+    let switch = |who: (&'static str, &'static str), to: &'static str| {
+        api.client
+            .post(format!("{}/api/v1/recorder/alarm", api.base))
+            .basic_auth(who.0, Some(who.1))
+            .body(to)
+            .send()
+    };
+    assert_eq!(
+        switch(DESK, "off").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        switch(CHIEF, "off").await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let status: serde_json::Value = api
+        .get(DESK, "/api/v1/recorder")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["alarm"], "off", "{status}");
+    assert_eq!(
+        switch(CHIEF, "on").await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+
+    // marks for everyone: on records the account may see
+    let mark = |who: (&'static str, &'static str), name: String| {
+        api.client
+            .put(format!("{}/api/v1/records/{name}/mark", api.base))
+            .basic_auth(who.0, Some(who.1))
+            .send()
+    };
+    assert_eq!(
+        mark(DESK, own.clone()).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        mark(DESK, other.clone()).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let details: serde_json::Value = api
+        .get(CHIEF, &format!("/api/v1/records/{own}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(details["marked"], true, "{details}");
+    let marks = fs::read_to_string(store.join("TMP").join("iREC_marks.txt")).unwrap();
+    assert!(marks.contains(&own) && !marks.contains(&other), "{marks}");
 
     // changes: only with the right, each logged under the account's name
     let put = |who: (&'static str, &'static str), path: String, body: &'static str| {

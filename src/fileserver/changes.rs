@@ -127,3 +127,66 @@ pub async fn delete(
     })
     .await
 }
+
+/// The record's store-relative name (`YYYY_MM/file`), as the marks file keeps it.
+fn relative(audio: &std::path::Path) -> String {
+    let month = audio
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|m| m.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = audio
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("{month}/{file}")
+}
+
+/// Marks or unmarks a record for every Player on the store (any account that may see
+/// the record; marks are notes to colleagues, not changes to the record).
+async fn set_mark(
+    server: Arc<FileServer>,
+    account: Account,
+    name: String,
+    marked: bool,
+) -> Response {
+    let done = tokio::task::spawn_blocking(move || {
+        let audio = find(&server, &account, &name).ok_or(StatusCode::NOT_FOUND)?;
+        let _one_at_a_time = server.marks.lock().unwrap_or_else(|e| e.into_inner());
+        crate::player::marks::SharedMarks::load(&server.store)
+            .set(&relative(&audio), marked)
+            .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
+    })
+    .await
+    .unwrap_or(Err(StatusCode::INTERNAL_SERVER_ERROR));
+    match done {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(StatusCode::NOT_FOUND) => refuse(StatusCode::NOT_FOUND, "no such record"),
+        Err(status) => refuse(status, "the marks cannot be written"),
+    }
+}
+
+/// `PUT /api/v1/records/NAME/mark`: marked for everyone.
+pub async fn mark(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+) -> Response {
+    set_mark(server, account, name, true).await
+}
+
+/// `DELETE /api/v1/records/NAME/mark`.
+pub async fn unmark(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+) -> Response {
+    set_mark(server, account, name, false).await
+}
+
+/// Whether the record at `audio` is marked for everyone.
+pub fn is_marked(server: &FileServer, audio: &std::path::Path) -> bool {
+    crate::player::marks::SharedMarks::load(&server.store)
+        .names
+        .contains(&relative(audio))
+}

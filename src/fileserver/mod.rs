@@ -47,6 +47,8 @@ pub struct FileServer {
     /// Counts catalog changes; Players waiting for new calls wait on it.
     changes: tokio::sync::watch::Sender<u64>,
     refresher: Once,
+    /// Marks for everyone are read, changed and written under this lock.
+    pub marks: Mutex<()>,
 }
 
 /// The largest request body (notes are the largest thing a Player sends).
@@ -79,6 +81,7 @@ impl FileServer {
             status,
             changes: tokio::sync::watch::channel(0).0,
             refresher: Once::new(),
+            marks: Mutex::new(()),
         }
     }
 
@@ -140,6 +143,11 @@ pub fn router(server: Arc<FileServer>) -> Router {
         .route("/api/v1/records/{name}/audio", get(records::audio))
         .route("/api/v1/records/{name}/notes", put(changes::notes))
         .route("/api/v1/records/{name}/tan", put(changes::tan))
+        .route(
+            "/api/v1/records/{name}/mark",
+            put(changes::mark).delete(changes::unmark),
+        )
+        .route("/api/v1/recorder/alarm", post(records::switch_alarm))
         .route("/api/v1/recorder", get(records::recorder_status))
         .route("/api/v1/recorder/reset", post(records::reset_alarm))
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -272,6 +272,8 @@ struct DetailsAnswer {
     reason: String,
     encrypted: bool,
     notes: String,
+    /// Marked for every Player on the store.
+    marked: bool,
 }
 
 /// `GET /api/v1/records/NAME`: the record with its verdict (checked here, with the
@@ -313,6 +315,7 @@ pub async fn details(
             reason: check.reason.clone(),
             encrypted,
             notes: std::fs::read_to_string(audio.with_extension("txt")).unwrap_or_default(),
+            marked: super::changes::is_marked(&server, &audio),
         })
     })
     .await;
@@ -547,6 +550,44 @@ pub async fn reset_alarm(
         Some(status) => {
             status.reset_alarm();
             status.event("info", format!("alarm reset by Player {}", account.name));
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => refuse(
+            StatusCode::NOT_FOUND,
+            "this is a fileserver: no recorder runs here",
+        ),
+    }
+}
+
+/// `POST /api/v1/recorder/alarm` with `off` or `on`: the master alarm switched off
+/// (the seed's OFF) or armed again, for accounts with the `alarm` right.
+pub async fn switch_alarm(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    body: String,
+) -> Response {
+    if !account.rights.alarm {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "this account may not switch the alarm",
+        );
+    }
+    let off = match body.trim() {
+        "off" => true,
+        "on" => false,
+        _ => return refuse(StatusCode::BAD_REQUEST, "say off or on"),
+    };
+    match &server.status {
+        Some(status) => {
+            status.set_alarm_off(off);
+            status.event(
+                "info",
+                format!(
+                    "alarm switched {} by Player {}",
+                    if off { "OFF" } else { "ON" },
+                    account.name
+                ),
+            );
             StatusCode::NO_CONTENT.into_response()
         }
         None => refuse(
