@@ -40,7 +40,7 @@ fn record_name(i: usize, when: LocalMinute) -> RecordName {
     RecordName::new(
         when,
         &format!("{}", 20 + i % 50),
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             Direction::Outgoing
         } else {
             Direction::Incoming
@@ -120,36 +120,24 @@ fn main() {
     let index = dir.path().join("index");
     let account =
         Account::new("bench", "bench-password", Rights::default(), vec![]).expect("account");
-    // a first server writes the indexes, as a server that ran before has them
-    drop(FileServer::new(
-        store.clone(),
-        KeyRing::default(),
-        Identity::generate(),
-        "bench".into(),
-        vec![account.clone()],
-        None,
-        Some(&index),
-    ));
+    let serve = |accounts: Vec<Account>| {
+        FileServer::new(
+            store.clone(),
+            KeyRing::default(),
+            Identity::generate(),
+            "bench".into(),
+            accounts,
+            None,
+            Some(&index),
+        )
+    };
+    // a first server writes the indexes (after the folders settled), as a server that
+    // ran before has them
+    drop(serve(vec![account.clone()]));
     std::thread::sleep(callrec::player::catalog_index::SETTLE);
-    drop(FileServer::new(
-        store.clone(),
-        KeyRing::default(),
-        Identity::generate(),
-        "bench".into(),
-        vec![account.clone()],
-        None,
-        Some(&index),
-    ));
+    drop(serve(vec![account.clone()]));
     let t = Instant::now();
-    let server = Arc::new(FileServer::new(
-        store.clone(),
-        KeyRing::default(),
-        Identity::generate(),
-        "bench".into(),
-        vec![account],
-        None,
-        Some(&index),
-    ));
+    let server = Arc::new(serve(vec![account]));
     let up = t.elapsed();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let base = runtime.block_on(async {

@@ -12,14 +12,6 @@ use callrec::simulator::{Fault, Simulator, scripted_calls};
 use common::wait_until;
 use reqwest::StatusCode;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// A client that trusts exactly the recorder's certificate, as a Player does.
 fn client(cert: &Path) -> reqwest::Client {
     callrec::recorder::http_client::pinned_builder(&fs::read(cert).unwrap())
@@ -36,10 +28,40 @@ struct Api {
 }
 
 impl Api {
-    async fn get(&self, who: (&str, &str), path: &str) -> reqwest::Response {
+    /// A request of `method` to `path` as the account `who`.
+    fn request(
+        &self,
+        method: reqwest::Method,
+        who: (&str, &str),
+        path: &str,
+    ) -> reqwest::RequestBuilder {
         self.client
-            .get(format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base))
             .basic_auth(who.0, Some(who.1))
+    }
+
+    /// Sends `body` with `method` to `path` as `who`; the answer's status.
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        who: (&str, &str),
+        path: &str,
+        body: &'static str,
+    ) -> StatusCode {
+        self.request(method, who, path)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
+    async fn json(&self, who: (&str, &str), path: &str) -> serde_json::Value {
+        self.get(who, path).await.json().await.unwrap()
+    }
+
+    async fn get(&self, who: (&str, &str), path: &str) -> reqwest::Response {
+        self.request(reqwest::Method::GET, who, path)
             .send()
             .await
             .unwrap()
@@ -100,7 +122,7 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
         assert_eq!(code, 0, "{err}");
         assert!(out.starts_with(&format!("account {}", who.0)), "{out}");
     }
-    let port = free_port();
+    let port = common::free_port();
     let _recorder = common::RecorderProcess::start(
         &store,
         &setup,
@@ -188,12 +210,7 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
 
     // its own call: details with the verdict, audio whole and by range
     let (own, _) = desk[0].clone();
-    let details: serde_json::Value = api
-        .get(DESK, &format!("/api/v1/records/{own}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let details: serde_json::Value = api.json(DESK, &format!("/api/v1/records/{own}")).await;
     assert_eq!(details["verdict"], "original", "{details}");
     assert_eq!(details["record"]["internal"], "21");
     let on_disk = fs::read(
@@ -206,10 +223,9 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
     assert_eq!(whole.status(), StatusCode::OK);
     assert_eq!(whole.headers()["accept-ranges"], "bytes");
     assert_eq!(whole.bytes().await.unwrap(), on_disk);
+    let audio = format!("/api/v1/records/{own}/audio");
     let part = api
-        .client
-        .get(format!("{}/api/v1/records/{own}/audio", api.base))
-        .basic_auth(DESK.0, Some(DESK.1))
+        .request(reqwest::Method::GET, DESK, &audio)
         .header("Range", "bytes=100-1099")
         .send()
         .await
@@ -221,9 +237,7 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
     );
     assert_eq!(part.bytes().await.unwrap(), on_disk[100..1100]);
     let beyond = api
-        .client
-        .get(format!("{}/api/v1/records/{own}/audio", api.base))
-        .basic_auth(DESK.0, Some(DESK.1))
+        .request(reqwest::Method::GET, DESK, &audio)
         .header("Range", format!("bytes={}-", on_disk.len()))
         .send()
         .await
@@ -237,97 +251,64 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
     );
 
     // the recorder's lamps for every account; RESET only with the alarm right
-    let status: serde_json::Value = api
-        .get(DESK, "/api/v1/recorder")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let status: serde_json::Value = api.json(DESK, "/api/v1/recorder").await;
     assert_eq!(status["lamps"]["disk"], "green", "{status}");
-    let reset = |who: (&'static str, &'static str)| {
-        api.client
-            .post(format!("{}/api/v1/recorder/reset", api.base))
-            .basic_auth(who.0, Some(who.1))
-            .send()
-    };
-    assert_eq!(reset(DESK).await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_eq!(reset(CHIEF).await.unwrap().status(), StatusCode::NO_CONTENT);
-    let switch = |who: (&'static str, &'static str), to: &'static str| {
-        api.client
-            .post(format!("{}/api/v1/recorder/alarm", api.base))
-            .basic_auth(who.0, Some(who.1))
-            .body(to)
-            .send()
-    };
+    use reqwest::Method;
+    let reset = "/api/v1/recorder/reset";
     assert_eq!(
-        switch(DESK, "off").await.unwrap().status(),
+        api.send(Method::POST, DESK, reset, "").await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        switch(CHIEF, "off").await.unwrap().status(),
+        api.send(Method::POST, CHIEF, reset, "").await,
         StatusCode::NO_CONTENT
     );
-    let status: serde_json::Value = api
-        .get(DESK, "/api/v1/recorder")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let switch = "/api/v1/recorder/alarm";
+    assert_eq!(
+        api.send(Method::POST, DESK, switch, "off").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.send(Method::POST, CHIEF, switch, "off").await,
+        StatusCode::NO_CONTENT
+    );
+    let status: serde_json::Value = api.json(DESK, "/api/v1/recorder").await;
     assert_eq!(status["alarm"], "off", "{status}");
     assert_eq!(
-        switch(CHIEF, "on").await.unwrap().status(),
+        api.send(Method::POST, CHIEF, switch, "on").await,
         StatusCode::NO_CONTENT
     );
 
     // marks for everyone: on records the account may see
-    let mark = |who: (&'static str, &'static str), name: String| {
-        api.client
-            .put(format!("{}/api/v1/records/{name}/mark", api.base))
-            .basic_auth(who.0, Some(who.1))
-            .send()
-    };
+    let mark = |name: &str| format!("/api/v1/records/{name}/mark");
     assert_eq!(
-        mark(DESK, own.clone()).await.unwrap().status(),
+        api.send(Method::PUT, DESK, &mark(&own), "").await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        mark(DESK, other.clone()).await.unwrap().status(),
+        api.send(Method::PUT, DESK, &mark(&other), "").await,
         StatusCode::NOT_FOUND
     );
-    let details: serde_json::Value = api
-        .get(CHIEF, &format!("/api/v1/records/{own}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let details: serde_json::Value = api.json(CHIEF, &format!("/api/v1/records/{own}")).await;
     assert_eq!(details["marked"], true, "{details}");
     let marks = fs::read_to_string(store.join("TMP").join("iREC_marks.txt")).unwrap();
     assert!(marks.contains(&own) && !marks.contains(&other), "{marks}");
 
     // changes: only with the right, each logged under the account's name
-    let put = |who: (&'static str, &'static str), path: String, body: &'static str| {
-        api.client
-            .put(format!("{}{path}", api.base))
-            .basic_auth(who.0, Some(who.1))
-            .body(body)
-            .send()
-    };
-    let refused = put(DESK, format!("/api/v1/records/{own}/notes"), "mine")
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let notes = format!("/api/v1/records/{own}/notes");
     assert_eq!(
-        put(
-            CHIEF,
-            format!("/api/v1/records/{own}/notes"),
-            "called back at 15:00"
-        )
-        .await
-        .unwrap()
-        .status(),
+        api.send(Method::PUT, DESK, &notes, "mine").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.send(Method::PUT, CHIEF, &notes, "called back at 15:00")
+            .await,
         StatusCode::OK
     );
-    let renamed: serde_json::Value = put(CHIEF, format!("/api/v1/records/{own}/tan"), "123456")
+    let renamed: serde_json::Value = api
+        .request(Method::PUT, CHIEF, &format!("/api/v1/records/{own}/tan"))
+        .body("123456")
+        .send()
         .await
         .unwrap()
         .json()
@@ -335,27 +316,17 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
         .unwrap();
     let own = renamed["name"].as_str().unwrap().to_string();
     assert!(own.contains("_T123456"), "{renamed}");
-    let details: serde_json::Value = api
-        .get(DESK, &format!("/api/v1/records/{own}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let details: serde_json::Value = api.json(DESK, &format!("/api/v1/records/{own}")).await;
     assert_eq!(details["notes"], "called back at 15:00", "{details}");
     assert_eq!(details["record"]["tan"], "123456", "{details}");
     let (gone, _) = everything.iter().find(|(_, i)| i == "23").unwrap().clone();
-    let delete = |who: (&'static str, &'static str), name: String| {
-        api.client
-            .delete(format!("{}/api/v1/records/{name}", api.base))
-            .basic_auth(who.0, Some(who.1))
-            .send()
-    };
+    let record = |name: &str| format!("/api/v1/records/{name}");
     assert_eq!(
-        delete(DESK, own.clone()).await.unwrap().status(),
+        api.send(Method::DELETE, DESK, &record(&own), "").await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        delete(CHIEF, gone.clone()).await.unwrap().status(),
+        api.send(Method::DELETE, CHIEF, &record(&gone), "").await,
         StatusCode::OK
     );
     assert!(api.names(CHIEF, "").await.iter().all(|(n, _)| *n != gone));
@@ -371,17 +342,14 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
     }
 
     // a Player waiting for new calls gets the next one of its extension, and only that
-    let listed: serde_json::Value = api.get(DESK, "/api/v1/records").await.json().await.unwrap();
+    let listed: serde_json::Value = api.json(DESK, "/api/v1/records").await;
     let cursor = listed["cursor"].as_str().unwrap().to_string();
     let waiting = {
         let api = api.clone();
         tokio::spawn(async move {
             let answer: serde_json::Value = api
-                .get(DESK, &format!("/api/v1/records?since={cursor}&wait=25"))
-                .await
-                .json()
-                .await
-                .unwrap();
+                .json(DESK, &format!("/api/v1/records?since={cursor}&wait=25"))
+                .await;
             answer
         })
     };

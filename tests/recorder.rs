@@ -209,14 +209,6 @@ async fn bad_requests_are_refused_without_touching_the_store() {
     service.stop().await;
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 async fn wait_for_http(url: &str) {
     let client = callrec::recorder::http_client::builder().build().unwrap();
     wait_until(
@@ -232,7 +224,7 @@ async fn kill_9_during_a_burst_loses_nothing_and_duplicates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let setup = dir.path().join("setup");
-    let port = free_port();
+    let port = common::free_port();
     let url = format!("http://127.0.0.1:{port}");
     let now = jiff::Timestamp::now().as_second();
     let calls = scripted_calls(40, 20.0, now - 600, 11);
@@ -427,7 +419,7 @@ enum SmtpTls<'a> {
 /// system's Python) that writes every message it receives to `out`; `None` when it is
 /// missing. With TLS it asks for a login (`alarm`/`s3cret`) and takes it only over TLS.
 fn smtp_server(out: &Path, tls: SmtpTls) -> Option<(Child, u16)> {
-    let port = free_port();
+    let port = common::free_port();
     let (kind, cert, key) = match tls {
         SmtpTls::Plain => ("plain", Path::new(""), Path::new("")),
         SmtpTls::StartTls(c, k) => ("starttls", c, k),

@@ -5,13 +5,12 @@ use std::sync::Arc;
 
 use super::args::{Args, UsageError, runtime_failure};
 use super::context::{identity, key_ring, load_setup, require_store, setup_key_names};
-use super::service::{init_logging, shutdown_signal};
+use super::service::{https_of, init_logging, shutdown_signal};
 use crate::archive::accounts::parse_accounts;
 use crate::archive::setup::Setup;
 use crate::fileserver::{FileServer, router};
 use crate::recorder::connection_limits::{ConnectionLimits, raise_file_limit};
 use crate::recorder::status::StatusBoard;
-use crate::recorder::tls::Https;
 
 /// The Player API for this setup's store, when the setup has Player accounts; `None`
 /// without accounts (nobody could log in).
@@ -51,19 +50,7 @@ pub fn fileserver(args: &Args) -> Result<i32, UsageError> {
             setup.get("listen")
         ))
     })?;
-    let (cert, key) = (setup.get("tlscert"), setup.get("tlskey"));
-    let https = match (cert.is_empty(), key.is_empty()) {
-        (true, true) => None,
-        (false, false) => Some(
-            Https::load(std::path::Path::new(&cert), std::path::Path::new(&key))
-                .map_err(|e| UsageError(format!("tlscert/tlskey: {e}")))?,
-        ),
-        _ => {
-            return Err(UsageError(
-                "tlscert and tlskey go together: give both, or neither".into(),
-            ));
-        }
-    };
+    let https = https_of(&setup)?;
     if https.is_none() && !listen.ip().is_loopback() && setup.get("allowopen") != "on" {
         return Err(UsageError(format!(
             "listen={listen} reaches beyond this PC without TLS: Players' passwords and \

@@ -98,19 +98,7 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
             .split_once(':')
             .map(|(u, p)| (u.to_string(), p.to_string())),
     });
-    let (cert, key) = (setup.get("tlscert"), setup.get("tlskey"));
-    let https = match (cert.is_empty(), key.is_empty()) {
-        (true, true) => None,
-        (false, false) => Some(
-            Https::load(std::path::Path::new(&cert), std::path::Path::new(&key))
-                .map_err(|e| UsageError(format!("tlscert/tlskey: {e}")))?,
-        ),
-        _ => {
-            return Err(UsageError(
-                "tlscert and tlskey go together: give both, or neither".into(),
-            ));
-        }
-    };
+    let https = https_of(setup)?;
     Ok(ServiceConfig {
         https,
         limits: Default::default(),
@@ -156,6 +144,20 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
             ..PipelineConfig::default()
         },
     })
+}
+
+/// The setup's HTTPS certificate and key, when it has them (both, or neither).
+pub fn https_of(setup: &Setup) -> Result<Option<Https>, UsageError> {
+    let (cert, key) = (setup.get("tlscert"), setup.get("tlskey"));
+    match (cert.is_empty(), key.is_empty()) {
+        (true, true) => Ok(None),
+        (false, false) => Https::load(std::path::Path::new(&cert), std::path::Path::new(&key))
+            .map(Some)
+            .map_err(|e| UsageError(format!("tlscert/tlskey: {e}"))),
+        _ => Err(UsageError(
+            "tlscert and tlskey go together: give both, or neither".into(),
+        )),
+    }
 }
 
 pub fn service(args: &Args) -> Result<i32, UsageError> {

@@ -25,8 +25,8 @@ const MAX_REMEMBERED: usize = 4096;
 pub enum Refused {
     /// No or wrong credentials.
     Unknown,
-    /// Too many failures from this address: wait this long.
-    Wait(Duration),
+    /// Too many failures from this address: wait.
+    Wait(Waiting),
 }
 
 /// The accounts and what was checked recently.
@@ -56,8 +56,8 @@ impl Logins {
 
     /// The account an `Authorization` header names, if its password is right.
     pub fn check(&self, authorization: &str, from: IpAddr) -> Result<Account, Refused> {
-        if let Err(Waiting { left, .. }) = self.guard.admit(from) {
-            return Err(Refused::Wait(left));
+        if let Err(waiting) = self.guard.admit(from) {
+            return Err(Refused::Wait(waiting));
         }
         let Some((name, password)) = basic(authorization) else {
             return Err(Refused::Unknown);

@@ -179,17 +179,7 @@ async fn logged_in(
             request.extensions_mut().insert(account);
             next.run(request).await
         }
-        Err(Refused::Wait(left)) => {
-            let mut response = (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too many failed logins from this address: wait\n",
-            )
-                .into_response();
-            if let Ok(value) = HeaderValue::from_str(&left.as_secs().max(1).to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
-        }
+        Err(Refused::Wait(waiting)) => waiting.response(),
         Err(Refused::Unknown) => {
             let mut response = (
                 StatusCode::UNAUTHORIZED,

@@ -53,6 +53,23 @@ pub struct Waiting {
     pub refused: u32,
 }
 
+impl Waiting {
+    /// The answer to a try while the address waits: 429 with `Retry-After`.
+    pub fn response(&self) -> axum::response::Response {
+        use axum::http::{HeaderValue, StatusCode, header};
+        use axum::response::IntoResponse;
+        let mut response = (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many failed logins from this address: wait\n",
+        )
+            .into_response();
+        if let Ok(value) = HeaderValue::from_str(&self.left.as_secs().max(1).to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
 impl AuthGuard {
     /// `Err` while `address` must still wait (the try is counted as refused).
     pub fn admit(&self, address: IpAddr) -> Result<(), Waiting> {

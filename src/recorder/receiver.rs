@@ -88,16 +88,7 @@ async fn authenticate(
     let address = peer.ip();
     if let Err(waiting) = rx.guard.admit(address) {
         alarm_on_guessing(&rx, address, waiting.refused);
-        let left = waiting.left;
-        let mut response = (
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many failed logins from this address: wait\n",
-        )
-            .into_response();
-        if let Ok(value) = HeaderValue::from_str(&left.as_secs().max(1).to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return response;
+        return waiting.response();
     }
     let authorization = request
         .headers()

@@ -269,6 +269,15 @@ pub struct TestRecorder {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// A recorder on a free loopback port that records `agents`, waits one 5-second step
 /// for a CDR and keeps orphans: what most recorder tests start from.
 pub fn recorder_config(agents: &[&str]) -> callrec::recorder::service::ServiceConfig {
