@@ -9,11 +9,14 @@ cd "$(dirname "$0")"
 runs=${RUNS:-10000000}
 seconds=${SECONDS_EACH:-900}
 targets=${*:-$(cargo +nightly fuzz list)}
+# built once, then each binary run directly (so that a source change meanwhile does
+# not rebuild between targets)
 cargo +nightly fuzz build -O >/dev/null
+bin=target/x86_64-unknown-linux-gnu/release
 for target in $targets; do
-  mkdir -p "corpus/$target"
+  mkdir -p "corpus/$target" "artifacts/$target"
   log=$(mktemp)
-  if ! cargo +nightly fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
+  if ! "$bin/$target" "corpus/$target" "seeds/$target" -artifact_prefix="artifacts/$target/" \
       -runs="$runs" -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1; then
     tail -40 "$log"
     echo "$target: CRASH (input in artifacts/$target)"

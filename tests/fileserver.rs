@@ -476,6 +476,28 @@ async fn a_remote_player_plays_and_seeks_a_record_exactly_as_the_local_one() {
             std::thread::sleep(Duration::from_millis(20));
         }
         drop(engine);
+        // a Player that loops is slowed down, in words
+        use base64::Engine as _;
+        let login = base64::engine::general_purpose::STANDARD.encode("desk:desk-password");
+        let host = url.trim_start_matches("http://").to_string();
+        let slowed = (0..1100).find_map(|_| {
+            use std::io::{Read, Write};
+            let mut connection = std::net::TcpStream::connect(&host).unwrap();
+            write!(
+                connection,
+                "GET /api/v1/recorder HTTP/1.1\r\nHost: {host}\r\nAuthorization: Basic {login}\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut answer = String::new();
+            connection.read_to_string(&mut answer).unwrap();
+            answer.starts_with("HTTP/1.1 429").then_some(answer)
+        });
+        let slowed = slowed.expect("a looping Player is slowed down");
+        assert!(
+            slowed.ends_with("too many requests from this address: slow down\n"),
+            "{slowed}"
+        );
+        std::thread::sleep(Duration::from_secs(2));
         let wrong = RemoteArchive::new(&url, "desk", "not-the-password", None).unwrap();
         let refused = wrong.list(&Filter::default()).unwrap_err();
         assert_eq!(

@@ -28,6 +28,7 @@ use crate::archive::identity::Identity;
 use crate::archive::keyring::KeyRing;
 use crate::archive::store::Store;
 use crate::player::catalog::Catalog;
+use crate::recorder::address_budget::AddressBudget;
 use crate::recorder::connection_limits::PeerAddr;
 use crate::recorder::status::StatusBoard;
 use login::{Logins, Refused};
@@ -49,7 +50,15 @@ pub struct FileServer {
     refresher: Once,
     /// Marks for everyone are read, changed and written under this lock.
     pub marks: Mutex<()>,
+    /// Requests per client address, so that a looping Player cannot take the
+    /// recorder's time.
+    requests: AddressBudget,
 }
+
+/// Requests a Player's address may make per second, and at once (a Player opening a
+/// store of a million records pages through 200 lists).
+const REQUESTS_PER_S: f64 = 50.0;
+const REQUESTS_AT_ONCE: f64 = 1000.0;
 
 /// The largest request body (notes are the largest thing a Player sends).
 const MAX_BODY: usize = crate::archive::ops::MAX_NOTE + 1024;
@@ -82,6 +91,7 @@ impl FileServer {
             changes: tokio::sync::watch::channel(0).0,
             refresher: Once::new(),
             marks: Mutex::new(()),
+            requests: AddressBudget::new(REQUESTS_PER_S, REQUESTS_AT_ONCE),
         }
     }
 
@@ -169,6 +179,17 @@ async fn logged_in(
         .unwrap_or("")
         .to_string();
     let from = peer.ip();
+    if !server.requests.take(from, 1) {
+        let mut response = (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many requests from this address: slow down\n",
+        )
+            .into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    }
     let server2 = server.clone();
     // Argon2 takes tens of milliseconds: not on the async threads
     let checked = tokio::task::spawn_blocking(move || server2.logins.check(&authorization, from))

@@ -2,8 +2,8 @@
 //! every call through the archive layer. Async on tokio; the archiving itself (CPU and
 //! disk bound) runs on blocking threads.
 
+pub mod address_budget;
 pub mod auth_guard;
-pub mod cdr_budget;
 pub mod cdr_intake;
 pub mod cdr_journal;
 pub mod cdr_watch;

@@ -25,8 +25,8 @@ use axum::routing::{any, get};
 use base64::Engine;
 use futures_util::{FutureExt, StreamExt};
 
+use super::address_budget::AddressBudget;
 use super::auth_guard::{self, AuthGuard};
-use super::cdr_budget::CdrBudget;
 use super::cdr_intake::{MAX_CDR_REQUEST, parse_request, sent_time};
 use super::clock_watch::ReadingSource;
 use super::connection_limits::PeerAddr;
@@ -48,9 +48,9 @@ pub struct Receiver {
     /// Failed logins per address, and the back-off they earn.
     pub guard: AuthGuard,
     /// CDR bytes each address may journal.
-    pub cdr_budget: CdrBudget,
+    pub cdr_budget: AddressBudget,
     /// At most one warning a minute per flooding address.
-    pub cdr_budget_warned: CdrBudget,
+    pub cdr_budget_warned: AddressBudget,
 }
 
 /// The router; serve it with `axum::serve`.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use super::cdr_budget::CdrBudget;
+use super::address_budget::AddressBudget;
 use super::connection_limits::{ConnectionLimits, LimitedListener, PeerAddr, raise_file_limit};
 use super::digest_auth::DigestServer;
 use super::mailer::MailConfig;
@@ -86,8 +86,8 @@ impl Service {
             digest: config.basic_auth.as_deref().and_then(DigestServer::new),
             basic_auth: config.basic_auth,
             guard: Default::default(),
-            cdr_budget: Default::default(),
-            cdr_budget_warned: CdrBudget::new(1.0 / 60.0, 1.0),
+            cdr_budget: AddressBudget::for_cdrs(),
+            cdr_budget_warned: AddressBudget::new(1.0 / 60.0, 1.0),
         });
         Ok(Service {
             listener,

@@ -1,22 +1,24 @@
-//! How much CDR text one address may have journaled: a token bucket of bytes per
-//! client address. A PBX sends about 1 kB per call leg, so even 100 calls/s with
-//! several legs stay far inside the rate; a flood from one address is answered 429
-//! (the PBX's CDR interface buffers and sends again) instead of growing the journal,
-//! the memory and the next start-up without bound.
+//! A token bucket per client address: how much one address may ask of the recorder.
+//! Three budgets use it: CDR bytes journaled (a PBX sends about 1 kB per call leg, so
+//! even 100 calls/s with several legs stay far inside [`CDR_RATE`]; a flood from one
+//! address is answered 429 — the PBX's CDR interface buffers and sends again — instead
+//! of growing the journal, the memory and the next start-up without bound), warnings
+//! about such a flood (one a minute), and Player API requests (a Player that loops
+//! cannot take the recorder's time).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// Bytes per second an address may journal, on average.
-pub const RATE: f64 = 1_000_000.0;
-/// Bytes an address may journal at once (a PBX catching up after an outage).
-pub const BURST: f64 = 8_000_000.0;
+/// CDR bytes per second an address may journal, on average.
+pub const CDR_RATE: f64 = 1_000_000.0;
+/// CDR bytes an address may journal at once (a PBX catching up after an outage).
+pub const CDR_BURST: f64 = 8_000_000.0;
 /// Addresses remembered at most; beyond, the fullest buckets are forgotten first.
 const MAX_ADDRESSES: usize = 10_000;
 
-pub struct CdrBudget {
+pub struct AddressBudget {
     rate: f64,
     burst: f64,
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
@@ -27,15 +29,16 @@ struct Bucket {
     at: Instant,
 }
 
-impl Default for CdrBudget {
-    fn default() -> Self {
-        CdrBudget::new(RATE, BURST)
+impl AddressBudget {
+    /// The CDR journal's budget.
+    pub fn for_cdrs() -> AddressBudget {
+        AddressBudget::new(CDR_RATE, CDR_BURST)
     }
 }
 
-impl CdrBudget {
-    pub fn new(rate: f64, burst: f64) -> CdrBudget {
-        CdrBudget {
+impl AddressBudget {
+    pub fn new(rate: f64, burst: f64) -> AddressBudget {
+        AddressBudget {
             rate,
             burst,
             buckets: Mutex::new(HashMap::new()),
@@ -73,7 +76,7 @@ mod tests {
 
     #[test]
     fn a_flood_is_stopped_and_other_senders_go_on() {
-        let budget = CdrBudget::new(1000.0, 10_000.0);
+        let budget = AddressBudget::new(1000.0, 10_000.0);
         let flood: IpAddr = "10.0.0.66".parse().unwrap();
         let pbx: IpAddr = "10.0.0.1".parse().unwrap();
         let taken = (0..100).filter(|_| budget.take(flood, 1000)).count();
