@@ -27,8 +27,12 @@ impl SourceName {
         }
         let rest = rest.strip_prefix('-')?;
         // MAC as 12 hex digits, or as six pairs joined by '-'
-        let (mac, rest) = if rest.len() >= 17 && is_dashed_mac(&rest[..17]) {
-            (rest[..17].replace('-', ""), &rest[17..])
+        // (split only where the text allows: a name may hold any characters)
+        let dashed = rest
+            .split_at_checked(17)
+            .filter(|(mac, _)| is_dashed_mac(mac));
+        let (mac, rest) = if let Some((mac, rest)) = dashed {
+            (mac.replace('-', ""), rest)
         } else {
             let (mac, rest) = rest.split_at_checked(12)?;
             if !mac.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -74,6 +78,9 @@ mod tests {
         assert_eq!(n.mac, "009033010203");
         assert_eq!(n.registration.as_deref(), Some("alice"));
         for legacy in [
+            // found by fuzzing: a character of several bytes where the MAC ends
+            "e89277f0e909d31192e80090331032dd-00-90-33-01-0\u{d3e41}-1.pcap",
+            "e89277f0e909d31192e80090331032dd-00-90-33-01-02㱁-1.pcap",
             "call.pcap",
             "e89277f0-009033010203-1.pcap",
             "e89277f0e909d31192e80090331032dd-0090330102-1",
