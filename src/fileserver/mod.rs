@@ -42,7 +42,10 @@ pub struct FileServer {
     /// This installation's name in the activity log.
     pub server_name: String,
     pub logins: Logins,
-    catalog: Mutex<(Catalog, Option<Instant>)>,
+    catalog: Mutex<Shelf>,
+    /// The rows of the last list asked for (by account and filter), while the catalog
+    /// is unchanged: a Player paging through a million records filters once.
+    last_list: Mutex<Option<Listed>>,
     /// The recorder's status, when the recorder runs in this process.
     pub status: Option<Arc<StatusBoard>>,
     /// Counts catalog changes; Players waiting for new calls wait on it.
@@ -62,6 +65,30 @@ const REQUESTS_AT_ONCE: f64 = 1000.0;
 
 /// The largest request body (notes are the largest thing a Player sends).
 const MAX_BODY: usize = crate::archive::ops::MAX_NOTE + 1024;
+
+/// Rows of the catalog remembered for a list: whose and which filter, at which
+/// catalog change, and the rows.
+struct Listed {
+    key: String,
+    generation: u64,
+    rows: Arc<Vec<usize>>,
+}
+
+/// The catalog, when it was last looked at, and a count of its changes.
+struct Shelf {
+    catalog: Catalog,
+    refreshed: Option<Instant>,
+    generation: u64,
+}
+
+impl Shelf {
+    fn refresh(&mut self) -> bool {
+        let changed = self.catalog.refresh();
+        self.refreshed = Some(Instant::now());
+        self.generation += u64::from(changed);
+        changed
+    }
+}
 
 /// How often the catalog is looked at for Players waiting for new calls: one look for
 /// all of them, however many wait.
@@ -86,7 +113,12 @@ impl FileServer {
             identity,
             server_name,
             logins: Logins::new(accounts),
-            catalog: Mutex::new((catalog, None)),
+            catalog: Mutex::new(Shelf {
+                catalog,
+                refreshed: None,
+                generation: 0,
+            }),
+            last_list: Mutex::new(None),
             status,
             changes: tokio::sync::watch::channel(0).0,
             refresher: Once::new(),
@@ -97,8 +129,9 @@ impl FileServer {
 
     /// Reads the folder of `audio` again at once (a record was renamed, deleted).
     pub fn reread(&self, audio: &std::path::Path) {
-        let mut guard = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
-        guard.0.reread_folder_of(audio);
+        let mut shelf = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
+        let changed = shelf.catalog.reread_folder_of(audio);
+        shelf.generation += u64::from(changed);
     }
 
     /// A receiver that wakes when records came or went. The first caller starts the
@@ -114,10 +147,11 @@ impl FileServer {
                     };
                     let looked = this.clone();
                     let changed = tokio::task::spawn_blocking(move || {
-                        let mut guard = looked.catalog.lock().unwrap_or_else(|e| e.into_inner());
-                        let changed = guard.0.refresh();
-                        guard.1 = Some(Instant::now());
-                        changed
+                        looked
+                            .catalog
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .refresh()
                     })
                     .await
                     .unwrap_or(false);
@@ -132,13 +166,50 @@ impl FileServer {
 
     /// Works on the catalog, looked at again for new records at most once a second.
     pub fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> T) -> T {
-        let mut guard = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
-        let (catalog, refreshed) = &mut *guard;
-        if refreshed.is_none_or(|t| t.elapsed().as_millis() >= 1000) {
-            catalog.refresh();
-            *refreshed = Some(Instant::now());
+        self.with_shelf(|catalog, _| f(catalog))
+    }
+
+    /// [`Self::with_catalog`], with the count of the catalog's changes.
+    fn with_shelf<T>(&self, f: impl FnOnce(&Catalog, u64) -> T) -> T {
+        let mut shelf = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
+        if shelf
+            .refreshed
+            .is_none_or(|t| t.elapsed().as_millis() >= 1000)
+        {
+            shelf.refresh();
         }
-        f(catalog)
+        f(&shelf.catalog, shelf.generation)
+    }
+
+    /// Works on the rows `filter` picks from the catalog. With a `key` (an account and
+    /// a filter) the rows are remembered and picked again only when the catalog changed
+    /// or another list was asked for since.
+    pub fn with_rows<T>(
+        &self,
+        key: Option<&str>,
+        filter: impl FnOnce(&Catalog) -> Vec<usize>,
+        then: impl FnOnce(&Catalog, &[usize]) -> T,
+    ) -> T {
+        self.with_shelf(|catalog, generation| {
+            let Some(key) = key else {
+                return then(catalog, &filter(catalog));
+            };
+            let mut last = self.last_list.lock().unwrap_or_else(|e| e.into_inner());
+            let rows = match last.as_ref() {
+                Some(l) if l.key == key && l.generation == generation => l.rows.clone(),
+                _ => {
+                    let rows = Arc::new(filter(catalog));
+                    *last = Some(Listed {
+                        key: key.to_string(),
+                        generation,
+                        rows: rows.clone(),
+                    });
+                    rows
+                }
+            };
+            drop(last);
+            then(catalog, &rows)
+        })
     }
 }
 

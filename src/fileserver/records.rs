@@ -23,7 +23,7 @@ use crate::archive::identity::TrustedKeys;
 use crate::archive::name::Direction;
 use crate::archive::sidecar::Verdict;
 use crate::archive::verify::{Found, check_found};
-use crate::player::catalog::Entry;
+use crate::player::catalog::{Catalog, Entry};
 use crate::player::filter::Filter;
 use crate::player::permissions::Permissions;
 
@@ -177,17 +177,39 @@ fn filter_of(query: &str) -> Result<(Filter, Page), String> {
 }
 
 /// The page of records that pass `filter` and the account's limit.
-fn answer(server: &FileServer, filter: &Filter, limits: &Permissions, page: Page) -> ListAnswer {
-    server.with_catalog(|catalog| {
-        let shown: Vec<usize> = filter
-            .apply(&catalog.entries)
-            .into_iter()
-            .filter(|&i| limits.shows(&catalog.entries[i]))
-            .filter(|&i| {
-                page.since
-                    .is_none_or(|t| written_ns(&catalog.entries[i]) > t)
-            })
-            .collect();
+/// `key` names the account and the filter, for the server's memory of the last list.
+fn answer(
+    server: &FileServer,
+    key: &str,
+    filter: &Filter,
+    limits: &Permissions,
+    page: Page,
+) -> ListAnswer {
+    let since = page.since;
+    let pick = |catalog: &Catalog| -> Vec<usize> {
+        match since {
+            // only what was written since: the time is compared first, which leaves a
+            // handful of records to match (a waiting Player costs little)
+            Some(since) => {
+                let mut rows: Vec<usize> = (0..catalog.entries.len())
+                    .filter(|&i| written_ns(&catalog.entries[i]) > since)
+                    .filter(|&i| filter.matches(&catalog.entries[i]))
+                    .filter(|&i| limits.shows(&catalog.entries[i]))
+                    .collect();
+                if filter.newest_first {
+                    rows.reverse();
+                }
+                rows
+            }
+            None => filter
+                .apply(&catalog.entries)
+                .into_iter()
+                .filter(|&i| limits.shows(&catalog.entries[i]))
+                .collect(),
+        }
+    };
+    let key = since.is_none().then_some(key);
+    server.with_rows(key, pick, |catalog, shown| {
         let newest = shown
             .iter()
             .map(|&i| written_ns(&catalog.entries[i]))
@@ -227,7 +249,9 @@ pub async fn list(
     loop {
         let found = {
             let (server, filter, limits) = (server.clone(), filter.clone(), limits.clone());
-            tokio::task::spawn_blocking(move || answer(&server, &filter, &limits, page)).await
+            // the account and the filter, not the page: paging reuses the rows
+            let key = format!("{}\0{filter:?}", account.name);
+            tokio::task::spawn_blocking(move || answer(&server, &key, &filter, &limits, page)).await
         };
         let Ok(found) = found else {
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the list failed");
