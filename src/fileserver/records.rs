@@ -20,7 +20,7 @@ use crate::archive::accounts::Account;
 use crate::archive::audio_crypt::{DecryptingReader, is_encrypted};
 use crate::archive::audit::{self, Action};
 use crate::archive::identity::TrustedKeys;
-use crate::archive::name::Direction;
+use crate::archive::name::{Direction, RecordName};
 use crate::archive::sidecar::Verdict;
 use crate::archive::verify::{Found, check_found};
 use crate::player::catalog::{Catalog, Entry};
@@ -279,13 +279,21 @@ pub(super) fn find(
 ) -> Option<std::path::PathBuf> {
     let limits = limits_of(account);
     server.with_catalog(|catalog| {
-        catalog
-            .entries
-            .iter()
-            .find(|e| e.file_name() == name)
+        entry_named(catalog, name)
             .filter(|e| limits.shows(e))
             .map(Entry::audio)
     })
+}
+
+/// The record whose file is `name`. The catalog is sorted by start minute, which the
+/// name carries: a binary search to that minute, then the few records of it.
+fn entry_named<'a>(catalog: &'a Catalog, name: &str) -> Option<&'a Entry> {
+    let minute = RecordName::parse(name).ok()?.start;
+    let first = catalog.entries.partition_point(|e| e.start() < minute);
+    catalog.entries[first..]
+        .iter()
+        .take_while(|e| e.start() == minute)
+        .find(|e| e.file_name() == name)
 }
 
 #[derive(Debug, Serialize)]
@@ -309,12 +317,7 @@ pub async fn details(
 ) -> Response {
     let answer = tokio::task::spawn_blocking(move || {
         let audio = find(&server, &account, &name)?;
-        let item = server.with_catalog(|c| {
-            c.entries
-                .iter()
-                .find(|e| e.file_name() == name)
-                .map(RecordItem::of)
-        })?;
+        let item = server.with_catalog(|c| entry_named(c, &name).map(RecordItem::of))?;
         let sidecar = audio.with_extension("xml");
         let found = Found {
             label: name.clone(),
