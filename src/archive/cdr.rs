@@ -199,6 +199,12 @@ impl Cdr {
                     .any(|e| e.msg.starts_with("alert-") || e.msg.starts_with("conn-")))
     }
 
+    /// When the call ended by the PBX's clock: `utc` plus the last event's time.
+    pub fn end_utc(&self) -> Option<i64> {
+        let last = self.events.iter().filter_map(|e| e.time).max().unwrap_or(0);
+        self.utc.map(|utc| utc.saturating_add(last))
+    }
+
     /// A trunk or other pseudo object, not a user.
     pub fn is_pseudo(&self) -> bool {
         self.user

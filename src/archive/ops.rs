@@ -35,7 +35,9 @@ pub struct Actor<'a> {
 }
 
 impl Actor<'_> {
-    fn log(&self, action: Action, record: &str, detail: &str) -> io::Result<()> {
+    /// Writes one line to the activity log under this actor's name (its public key
+    /// published first, so the line can be checked).
+    pub fn log(&self, action: Action, record: &str, detail: &str) -> io::Result<()> {
         self.identity.public().publish(&self.store.keys_dir())?;
         audit::append(
             &self.store.audit_log(),
@@ -51,12 +53,7 @@ impl Actor<'_> {
 
     /// `YYYY_MM/name.ext` when `path` is a record file inside the store.
     pub fn relative(&self, path: &Path) -> Option<String> {
-        let rel = path.strip_prefix(&self.store.root).ok()?;
-        let parts: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        (parts.len() == 2).then(|| parts.join("/"))
+        self.store.relative_path(path)
     }
 }
 

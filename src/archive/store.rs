@@ -67,6 +67,17 @@ impl Store {
     pub fn relative(&self, name: &RecordName) -> String {
         format!("{}/{}", name.start.month_folder(), name)
     }
+
+    /// `YYYY_MM/name.ext` when `path` is a record file inside the store: how the
+    /// activity log and the marks name a record.
+    pub fn relative_path(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        (parts.len() == 2).then(|| parts.join("/"))
+    }
 }
 
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the folder).

@@ -65,13 +65,7 @@ async fn change(
             audio: Some(audio.clone()),
             sidecar: sidecar.is_file().then_some(sidecar),
         };
-        let actor_name = format!("player:{}", account.name);
-        let actor = Actor {
-            store: &server.store,
-            identity: &server.identity,
-            name: &actor_name,
-        };
-        let result = op(&actor, &found);
+        let result = server.act_as(&account, |actor| op(actor, &found));
         server.reread(&audio);
         match result {
             Ok(new) => Ok(new
@@ -128,20 +122,6 @@ pub async fn delete(
     .await
 }
 
-/// The record's store-relative name (`YYYY_MM/file`), as the marks file keeps it.
-fn relative(audio: &std::path::Path) -> String {
-    let month = audio
-        .parent()
-        .and_then(|p| p.file_name())
-        .map(|m| m.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let file = audio
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!("{month}/{file}")
-}
-
 /// Marks or unmarks a record for every Player on the store (any account that may see
 /// the record; marks are notes to colleagues, not changes to the record).
 async fn set_mark(
@@ -152,9 +132,13 @@ async fn set_mark(
 ) -> Response {
     let done = tokio::task::spawn_blocking(move || {
         let audio = find(&server, &account, &name).ok_or(StatusCode::NOT_FOUND)?;
+        let record = server
+            .store
+            .relative_path(&audio)
+            .ok_or(StatusCode::NOT_FOUND)?;
         let _one_at_a_time = server.marks.lock().unwrap_or_else(|e| e.into_inner());
         crate::player::marks::SharedMarks::load(&server.store)
-            .set(&relative(&audio), marked)
+            .set(&record, marked)
             .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
     })
     .await
@@ -186,7 +170,10 @@ pub async fn unmark(
 
 /// Whether the record at `audio` is marked for everyone.
 pub fn is_marked(server: &FileServer, audio: &std::path::Path) -> bool {
+    let Some(record) = server.store.relative_path(audio) else {
+        return false;
+    };
     crate::player::marks::SharedMarks::load(&server.store)
         .names
-        .contains(&relative(audio))
+        .contains(&record)
 }

@@ -26,6 +26,7 @@ use axum::routing::{get, post, put};
 use crate::archive::accounts::Account;
 use crate::archive::identity::Identity;
 use crate::archive::keyring::KeyRing;
+use crate::archive::ops::Actor;
 use crate::archive::store::Store;
 use crate::player::catalog::Catalog;
 use crate::recorder::address_budget::AddressBudget;
@@ -125,6 +126,16 @@ impl FileServer {
             marks: Mutex::new(()),
             requests: AddressBudget::new(REQUESTS_PER_S, REQUESTS_AT_ONCE),
         }
+    }
+
+    /// Acts for `account`: what it does goes to the activity log as `player:NAME`.
+    pub fn act_as<T>(&self, account: &Account, f: impl FnOnce(&Actor<'_>) -> T) -> T {
+        let name = format!("player:{}", account.name);
+        f(&Actor {
+            store: &self.store,
+            identity: &self.identity,
+            name: &name,
+        })
     }
 
     /// Reads the folder of `audio` again at once (a record was renamed, deleted).

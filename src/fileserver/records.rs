@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::FileServer;
 use crate::archive::accounts::Account;
 use crate::archive::audio_crypt::{DecryptingReader, is_encrypted};
-use crate::archive::audit::{self, Action};
+use crate::archive::audit::Action;
 use crate::archive::identity::TrustedKeys;
 use crate::archive::name::{Direction, RecordName};
 use crate::archive::sidecar::Verdict;
@@ -465,29 +465,17 @@ pub async fn audio(
     };
     let (first, last) = range.unwrap_or((0, len.saturating_sub(1)));
     if first == 0 {
-        let relative = format!(
-            "{}/{}",
-            path.parent()
-                .and_then(|p| p.file_name())
-                .map(|m| m.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            name
-        );
-        let server = server.clone();
-        let actor = format!("player:{}", account.name);
+        let (server, name) = (server.clone(), name.clone());
         // the log line is written before a byte of audio leaves
         let logged = tokio::task::spawn_blocking(move || {
-            server.identity.public().publish(&server.store.keys_dir())?;
-            audit::append(
-                &server.store.audit_log(),
-                &audit::Entry {
-                    action: Action::Played,
-                    record: &relative,
-                    actor: &actor,
-                    detail: &format!("by {}", server.server_name),
-                },
-                &server.identity,
-            )
+            server.act_as(&account, |actor| {
+                let record = actor.relative(&path).unwrap_or(name);
+                actor.log(
+                    Action::Played,
+                    &record,
+                    &format!("by {}", server.server_name),
+                )
+            })
         })
         .await;
         if !matches!(logged, Ok(Ok(()))) {

@@ -261,10 +261,13 @@ impl Pipeline {
     pub fn take_cdr(&self, received: &Received) -> std::io::Result<bool> {
         let new = self.spool.save_cdr(received)?;
         if new {
-            self.book
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .add(received);
+            // the CDRs are parsed once, by the book; the newest end is a clock reading
+            let end = {
+                let mut book = self.book.lock().unwrap_or_else(|e| e.into_inner());
+                let before = book.cdrs.len();
+                book.add(received);
+                book.cdrs[before..].iter().filter_map(Cdr::end_utc).max()
+            };
             let (captures, lamp) = self
                 .status
                 .read(|s| (s.counters.captures_received, s.lamps.cdr));
@@ -280,7 +283,7 @@ impl Pipeline {
                 self.status
                     .event("info", "CDRs arrive again: the CDR lamp is green");
             }
-            if let Some(end) = cdr_end(received) {
+            if let Some(end) = end {
                 self.pbx_clock(ReadingSource::CdrEnd, end);
             }
             self.wake.notify_one();
@@ -830,16 +833,6 @@ impl Pipeline {
             }
         }
     }
-}
-
-/// When a PBX CDR's call ended by the PBX's clock: its `utc` plus its last event's time.
-fn cdr_end(received: &Received) -> Option<i64> {
-    let Received::Pbx(text) = received else {
-        return None;
-    };
-    let cdr = parse_cdrs(text).ok()?.into_iter().next()?;
-    let last = cdr.events.iter().filter_map(|e| e.time).max().unwrap_or(0);
-    Some(cdr.utc?.saturating_add(last))
 }
 
 enum Plan {
