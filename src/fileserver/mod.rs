@@ -49,7 +49,8 @@ pub struct FileServer {
     last_list: Mutex<Option<Listed>>,
     /// The recorder's status, when the recorder runs in this process.
     pub status: Option<Arc<StatusBoard>>,
-    /// Counts catalog changes; Players waiting for new calls wait on it.
+    /// Counts catalog changes, whoever found them (a list, the look for waiting
+    /// Players, a change a Player made); Players waiting for new calls wait on it.
     changes: tokio::sync::watch::Sender<u64>,
     refresher: Once,
     /// Marks for everyone are read, changed and written under this lock.
@@ -75,20 +76,10 @@ struct Listed {
     rows: Arc<Vec<usize>>,
 }
 
-/// The catalog, when it was last looked at, and a count of its changes.
+/// The catalog and when it was last looked at.
 struct Shelf {
     catalog: Catalog,
     refreshed: Option<Instant>,
-    generation: u64,
-}
-
-impl Shelf {
-    fn refresh(&mut self) -> bool {
-        let changed = self.catalog.refresh();
-        self.refreshed = Some(Instant::now());
-        self.generation += u64::from(changed);
-        changed
-    }
 }
 
 /// How often the catalog is looked at for Players waiting for new calls: one look for
@@ -117,7 +108,6 @@ impl FileServer {
             catalog: Mutex::new(Shelf {
                 catalog,
                 refreshed: None,
-                generation: 0,
             }),
             last_list: Mutex::new(None),
             status,
@@ -138,11 +128,25 @@ impl FileServer {
         })
     }
 
+    /// Counts a change of the catalog, waking the Players that wait for one.
+    fn changed(&self, changed: bool) {
+        if changed {
+            self.changes.send_modify(|n| *n += 1);
+        }
+    }
+
+    /// Looks at the store again (under the catalog's lock).
+    fn refresh(&self, shelf: &mut Shelf) {
+        let changed = shelf.catalog.refresh();
+        shelf.refreshed = Some(Instant::now());
+        self.changed(changed);
+    }
+
     /// Reads the folder of `audio` again at once (a record was renamed, deleted).
     pub fn reread(&self, audio: &std::path::Path) {
         let mut shelf = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
         let changed = shelf.catalog.reread_folder_of(audio);
-        shelf.generation += u64::from(changed);
+        self.changed(changed);
     }
 
     /// A receiver that wakes when records came or went. The first caller starts the
@@ -156,19 +160,11 @@ impl FileServer {
                     let Some(this) = server.upgrade() else {
                         return;
                     };
-                    let looked = this.clone();
-                    let changed = tokio::task::spawn_blocking(move || {
-                        looked
-                            .catalog
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .refresh()
+                    let _ = tokio::task::spawn_blocking(move || {
+                        let mut shelf = this.catalog.lock().unwrap_or_else(|e| e.into_inner());
+                        this.refresh(&mut shelf);
                     })
-                    .await
-                    .unwrap_or(false);
-                    if changed {
-                        this.changes.send_modify(|n| *n += 1);
-                    }
+                    .await;
                 }
             });
         });
@@ -187,9 +183,10 @@ impl FileServer {
             .refreshed
             .is_none_or(|t| t.elapsed().as_millis() >= 1000)
         {
-            shelf.refresh();
+            self.refresh(&mut shelf);
         }
-        f(&shelf.catalog, shelf.generation)
+        let generation = *self.changes.borrow();
+        f(&shelf.catalog, generation)
     }
 
     /// Works on the rows `filter` picks from the catalog. With a `key` (an account and
