@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -31,7 +31,8 @@ pub enum Refused {
 
 /// The accounts and what was checked recently.
 pub struct Logins {
-    accounts: RwLock<Arc<Vec<Account>>>,
+    /// As the setup had them at start: account changes take effect at the next start.
+    accounts: Vec<Account>,
     remembered: Mutex<HashMap<[u8; 32], (usize, Instant)>>,
     guard: AuthGuard,
 }
@@ -39,19 +40,10 @@ pub struct Logins {
 impl Logins {
     pub fn new(accounts: Vec<Account>) -> Logins {
         Logins {
-            accounts: RwLock::new(Arc::new(accounts)),
+            accounts,
             remembered: Mutex::new(HashMap::new()),
             guard: AuthGuard::default(),
         }
-    }
-
-    /// Takes a changed account list (the setup was saved): remembered logins go.
-    pub fn replace(&self, accounts: Vec<Account>) {
-        *self.accounts.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(accounts);
-        self.remembered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
     }
 
     /// The account an `Authorization` header names, if its password is right.
@@ -62,11 +54,7 @@ impl Logins {
         let Some((name, password)) = basic(authorization) else {
             return Err(Refused::Unknown);
         };
-        let accounts = self
-            .accounts
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let accounts = &self.accounts;
         let fingerprint: [u8; 32] = Sha256::new()
             .chain_update(name.to_lowercase().as_bytes())
             .chain_update([0])
