@@ -146,23 +146,17 @@ impl RemoteArchive {
 
     /// Every record the account may see that passes `filter`, in the filter's order.
     pub fn list(&self, filter: &Filter) -> Result<RemotePage, RemoteError> {
-        let mut query = query_of(filter);
-        let mut all: Option<RemotePage> = None;
-        loop {
-            let offset = all.as_ref().map_or(0, |p| p.records.len());
-            query.truncate(query.find("&offset=").unwrap_or(query.len()));
-            query.push_str(&format!("&offset={offset}&limit=5000"));
-            let page = self.page(&query, Duration::from_secs(30))?;
-            let done = page.records.is_empty();
-            match &mut all {
-                None => all = Some(page),
-                Some(all) => all.records.extend(page.records),
+        let query = query_of(filter);
+        let mut all = self.page(&format!("{query}&limit=5000"), Duration::from_secs(30))?;
+        while all.records.len() < all.total {
+            let next = format!("{query}&offset={}&limit=5000", all.records.len());
+            let page = self.page(&next, Duration::from_secs(30))?;
+            if page.records.is_empty() {
+                break;
             }
-            let all = all.as_ref().expect("set above");
-            if done || all.records.len() >= all.total {
-                return Ok(all.clone());
-            }
+            all.records.extend(page.records);
         }
+        Ok(all)
     }
 
     /// Waits up to `wait` (at most 30 s) for records written after `cursor` that pass
