@@ -108,6 +108,7 @@ async fn run(simulator: &tokio::runtime::Handle, n: usize, rate: Option<f64>) ->
         pbx: None,
         https: None,
         limits: Default::default(),
+        appserver: None,
         pipeline: PipelineConfig::default(),
     };
     let service = Service::start(config, archiver).await.expect("start");

@@ -22,6 +22,7 @@ fn config() -> ServiceConfig {
         pbx: None,
         https: None,
         limits: ConnectionLimits::default(),
+        appserver: None,
         pipeline: PipelineConfig::default(),
     }
 }

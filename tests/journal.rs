@@ -24,6 +24,7 @@ fn config(cdr_wait_steps: u32) -> ServiceConfig {
         pbx: None,
         https: None,
         limits: Default::default(),
+        appserver: None,
 
         pipeline: PipelineConfig {
             agents: Agents {

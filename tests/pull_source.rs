@@ -268,6 +268,7 @@ fn config(pull: PullConfig) -> ServiceConfig {
         pbx: None,
         https: None,
         limits: Default::default(),
+        appserver: None,
         pipeline: PipelineConfig {
             agents: Agents {
                 numbers: ["20", "21", "22", "23", "24", "30", "31"]

@@ -159,6 +159,7 @@ fn service_config() -> ServiceConfig {
         pbx: None,
         https: None,
         limits: Default::default(),
+        appserver: None,
         pipeline: PipelineConfig {
             settle: Duration::from_millis(300),
             ..PipelineConfig::default()

@@ -10,6 +10,7 @@ pub mod aligned_buffer;
 pub mod audio_crypt;
 pub mod audit;
 pub mod cdr;
+pub mod control_command;
 pub mod direct_file;
 pub mod export;
 pub mod identity;

@@ -120,6 +120,26 @@ fn skew_seconds(v: &str) -> Result<(), String> {
     number_in(0, 86_400)(v)
 }
 
+fn keepalive_seconds(v: &str) -> Result<(), String> {
+    number_in(0, 3600)(v)
+}
+
+fn port(v: &str) -> Result<(), String> {
+    number_in(0, 65_535)(v)
+}
+
+fn player_name(v: &str) -> Result<(), String> {
+    if v.is_empty() || super::accounts::valid_name(v) {
+        Ok(())
+    } else {
+        Err("must be 1 to 32 letters, digits, spaces, '.', '_' or '-'".into())
+    }
+}
+
+fn networks(v: &str) -> Result<(), String> {
+    super::control_command::AllowList::parse(v).map(|_| ())
+}
+
 fn accounts(v: &str) -> Result<(), String> {
     super::accounts::parse_accounts(v).map(|_| ())
 }
@@ -464,6 +484,78 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "The PBX's clock may differ from this PC's by this much (read from CDR posts, CDR end times and SOAP answers); beyond it the CLOCK lamp turns red and the alarm rises. 0: not checked.",
         check: skew_seconds,
+    },
+    SetupKey {
+        name: "appserver",
+        values: "HOST:PORT, or empty",
+        default: "",
+        secret: false,
+        help: "An external application's server (booking, ticketing, dispatch) to tell of every agent's call: !FRST! with the call's UID when it starts, !LAST! with the record's name when it is stored; it may send commands for named Players back (docs/INTERFACES.md). Messages wait on disk while it is down. Empty: none.",
+        check: host_port,
+    },
+    SetupKey {
+        name: "appserverkeepalive",
+        values: "0 to 3600 (seconds)",
+        default: "30",
+        secret: false,
+        help: "Send !KEEP! to the AppServer after this many seconds in which nothing else was sent or received. 0: never.",
+        check: keepalive_seconds,
+    },
+    SetupKey {
+        name: "appserverack",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        help: "The AppServer answers every message with !ACKN!: a message counts as delivered only then (else: once the connection stayed up a moment after it). On gives exactly-once delivery across AppServer restarts, if the AppServer supports it.",
+        check: on_off,
+    },
+    SetupKey {
+        name: "playername",
+        values: "a name (letters, digits, space . _ -)",
+        default: "",
+        secret: false,
+        help: "This Player's name (the seed's naming of Players): its account at the recorder and the name an external application uses to make it play a record. Empty: not linked to a recorder for commands.",
+        check: player_name,
+    },
+    SetupKey {
+        name: "playerserver",
+        values: "https://HOST:PORT, or empty",
+        default: "",
+        secret: false,
+        help: "The recorder this Player links to (its Player API): commands for this Player's name come from there. Empty: none.",
+        check: http_url,
+    },
+    SetupKey {
+        name: "playerpassword",
+        values: "the account's password",
+        default: "",
+        secret: true,
+        help: "The password of the Player's account (playername) at the recorder.",
+        check: any,
+    },
+    SetupKey {
+        name: "controlport",
+        values: "0 to 65535",
+        default: "0",
+        secret: false,
+        help: "A port this Player listens on for direct remote control: lines such as !PLAY!RECORD over TCP, or a browser's GET http://PC:PORT/!PLAY!RECORD (docs/INTERFACES.md); 'RC on' shows in the status line. 0: off.",
+        check: port,
+    },
+    SetupKey {
+        name: "controlallow",
+        values: "addresses or networks (10.0.0.0/8), comma-separated",
+        default: "127.0.0.1,::1",
+        secret: false,
+        help: "Who may use the control port; anyone else is refused at once.",
+        check: networks,
+    },
+    SetupKey {
+        name: "popup",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        help: "Bring the Player's window to the front when a remote play arrives, and minimise it on a remote eject (for agents who work in their application).",
+        check: on_off,
     },
     SetupKey {
         name: "mode",

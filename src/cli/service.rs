@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::args::{Args, UsageError, runtime_failure};
 use super::context::{archiver, load_setup, setup_key_names};
 use crate::archive::setup::Setup;
+use crate::recorder::appserver_link::AppServerConfig;
 use crate::recorder::log_files::LogSettings;
 use crate::recorder::mailer::{MailConfig, Security};
 use crate::recorder::modes::{Mode, Sampling};
@@ -99,7 +100,14 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
             .map(|(u, p)| (u.to_string(), p.to_string())),
     });
     let https = https_of(setup)?;
+    let appserver = setup.get("appserver");
+    let appserver = (!appserver.trim().is_empty()).then(|| AppServerConfig {
+        address: appserver.trim().to_string(),
+        keepalive: Duration::from_secs(number("appserverkeepalive")),
+        acknowledged: setup.get("appserverack") == "on",
+    });
     Ok(ServiceConfig {
+        appserver,
         https,
         limits: Default::default(),
         pbx,

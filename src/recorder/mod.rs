@@ -3,6 +3,8 @@
 //! disk bound) runs on blocking threads.
 
 pub mod address_budget;
+pub mod appserver_link;
+pub mod appserver_outbox;
 pub mod auth_guard;
 pub mod cdr_intake;
 pub mod cdr_journal;
@@ -19,6 +21,7 @@ pub mod mailer;
 pub mod modes;
 pub mod pbx_link;
 pub mod pipeline;
+pub mod player_commands;
 pub mod pull;
 pub mod receiver;
 pub mod retention;

@@ -191,7 +191,8 @@ impl Link {
         self.failing = false;
         // (user handle, call handle) → the label shown while it runs
         let mut calls: HashMap<(String, String), String> = HashMap::new();
-        let mut users: HashMap<String, String> = HashMap::new();
+        // user handle → (number, long name)
+        let mut users: HashMap<String, (String, String)> = HashMap::new();
         let result = loop {
             let answer = match self.call("Poll", &[("session", session.clone())]).await {
                 Ok(a) => a,
@@ -220,11 +221,11 @@ impl Link {
                 let handle = handle.text_of("return").to_string();
                 if handle != "0" && !handle.is_empty() {
                     let number = if user.e164.is_empty() {
-                        user.cn
+                        user.cn.clone()
                     } else {
                         user.e164
                     };
-                    users.insert(handle, number);
+                    users.insert(handle, (number, user.cn));
                 }
             }
             for node in any.items("call") {
@@ -240,7 +241,7 @@ impl Link {
     fn on_call(
         &self,
         event: CallEvent,
-        users: &HashMap<String, String>,
+        users: &HashMap<String, (String, String)>,
         calls: &mut HashMap<(String, String), String>,
     ) {
         let key = (event.user.clone(), event.call.clone());
@@ -253,10 +254,16 @@ impl Link {
             }
             return;
         }
+        // the AppServer learns the call's UID while it runs (the seed's FRST); the
+        // conference id may come with a later event of the call, and the outbox
+        // keeps one FRST per call and user
+        if let (Some(uid), Some((number, cn))) = (&event.conf, users.get(&event.user)) {
+            self.pipeline.tell_first(number, uid, cn);
+        }
         if calls.contains_key(&key) {
             return;
         }
-        let own = users.get(&event.user).cloned().unwrap_or_default();
+        let (own, _) = users.get(&event.user).cloned().unwrap_or_default();
         let arrow = if event.incoming() { "<-" } else { "->" };
         let conf = event
             .conf

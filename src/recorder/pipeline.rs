@@ -12,17 +12,21 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::{Notify, Semaphore, watch};
 
+use super::appserver_link::{last_message, tell};
+use super::appserver_outbox::Outbox;
 use super::cdr_intake::Received;
 use super::cdr_watch::CdrWatch;
 use super::clock_watch::{ClockChange, ClockWatch, ReadingSource};
 use super::fresh_captures::FreshCaptures;
 use super::licences::LicenceBook;
 use super::modes::{Mode, ModeState, Sampling, Verdict};
+use super::player_commands::PlayerCommands;
 use super::rules::{Agents, Decision, decide, tcr_marker};
 use super::spool::{Spool, Spooled};
 use super::status::{Lamp, StatusBoard, Waiting};
 use crate::archive::audit::{self, Action, Entry};
-use crate::archive::cdr::{Cdr, parse_cdrs};
+use crate::archive::RecordName;
+use crate::archive::cdr::{CallFacts, Cdr, parse_cdrs};
 use crate::archive::record::{ArchiveError, Archiver, Booking};
 use crate::archive::source_name::SourceName;
 
@@ -75,6 +79,8 @@ pub struct PipelineConfig {
     pub cdr_silence: Duration,
     /// The largest PBX clock skew accepted, in seconds; 0: not checked.
     pub clock_skew_s: i64,
+    /// Keep an outbox for the AppServer (`REC/appserver/`): FRST and LAST messages.
+    pub appserver: bool,
 }
 
 /// Six archive jobs per core, at most 32. A job spends most of its time waiting for
@@ -103,6 +109,7 @@ impl Default for PipelineConfig {
             orphan_alarm: true,
             cdr_silence: Duration::from_secs(15 * 60),
             clock_skew_s: 60,
+            appserver: false,
         }
     }
 }
@@ -212,6 +219,10 @@ pub struct Pipeline {
     overflow: Mutex<HashSet<String>>,
     cdr_watch: Mutex<CdrWatch>,
     clock_watch: Mutex<ClockWatch>,
+    /// The messages for the AppServer, when the setup names one.
+    pub outbox: Option<Arc<Outbox>>,
+    /// Commands for named Players, from the AppServer or URL commands.
+    pub commands: Arc<PlayerCommands>,
 }
 
 impl Pipeline {
@@ -238,6 +249,11 @@ impl Pipeline {
         let workers = Arc::new(Semaphore::new(config.workers.max(1)));
         let modes = Mutex::new(ModeState::open(&archiver.store)?);
         let licences = Mutex::new(LicenceBook::open(&archiver.store, config.agents.licences)?);
+        let outbox = if config.appserver {
+            Some(Arc::new(Outbox::open(&archiver.store.rec().join("appserver"))?))
+        } else {
+            None
+        };
         Ok(Arc::new(Pipeline {
             modes,
             archiver: Arc::new(archiver),
@@ -253,6 +269,8 @@ impl Pipeline {
             overflow: Mutex::new(HashSet::new()),
             cdr_watch: Mutex::new(CdrWatch::new(std::time::Instant::now())),
             clock_watch: Mutex::new(ClockWatch::new(config.clock_skew_s)),
+            outbox,
+            commands: Arc::default(),
             config,
         }))
     }
@@ -713,6 +731,44 @@ impl Pipeline {
         });
     }
 
+    /// Queues the AppServer's `!LAST!` for a stored record (when there is an
+    /// AppServer); false when it could not be kept.
+    fn tell_last(&self, name: &RecordName, facts: Option<&CallFacts>) -> bool {
+        let Some(outbox) = &self.outbox else {
+            return true;
+        };
+        let (extension, agent) = match facts {
+            Some(f) => (
+                f.internal_number.clone(),
+                f.internal_name.clone().unwrap_or_default(),
+            ),
+            None => (name.internal.clone(), String::new()),
+        };
+        let message = last_message(&extension, &name.uid, &name.to_string(), &agent);
+        tell(outbox, &self.status, message)
+    }
+
+    /// Queues the AppServer's `!FRST!` for an agent's call that started (when there
+    /// is an AppServer and the user is an agent by number, or any monitored user when
+    /// the agents are a group or everyone).
+    pub fn tell_first(&self, extension: &str, uid: &str, agent: &str) {
+        let Some(outbox) = &self.outbox else {
+            return;
+        };
+        let agents = &self.config.agents;
+        if agents.group.is_none()
+            && !agents.numbers.is_empty()
+            && !agents.numbers.iter().any(|n| n == extension)
+        {
+            return;
+        }
+        tell(
+            outbox,
+            &self.status,
+            super::appserver_link::first_message(extension, uid, agent),
+        );
+    }
+
     fn run_job(&self, capture: &Spooled, job: Job) {
         match job {
             Job::Archive(booking) => {
@@ -721,6 +777,11 @@ impl Pipeline {
                 match self.archiver.archive_held(&capture.path, held, &booking) {
                     Ok(done) => {
                         let relative = self.archiver.store.relative(&done.name);
+                        // the AppServer's LAST is kept before the capture leaves the
+                        // journal: a crash in between archives it again and finds it
+                        if !self.tell_last(&done.name, booking.facts.as_ref()) {
+                            return;
+                        }
                         match self.spool.remove_capture(capture) {
                             Ok(true) => {}
                             Ok(false) => self.status.event(

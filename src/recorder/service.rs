@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use super::address_budget::AddressBudget;
+use super::appserver_link::AppServerConfig;
 use super::connection_limits::{ConnectionLimits, LimitedListener, PeerAddr, raise_file_limit};
 use super::digest_auth::DigestServer;
 use super::mailer::MailConfig;
@@ -41,6 +42,8 @@ pub struct ServiceConfig {
     pub https: Option<Https>,
     /// Idle timeout and connection cap of the HTTP server.
     pub limits: ConnectionLimits,
+    /// The external application's server to tell of calls and records.
+    pub appserver: Option<AppServerConfig>,
 }
 
 /// The least time between two alarm e-mails; alarms in between are told in the next.
@@ -56,6 +59,7 @@ pub struct Service {
     pbx: Option<PbxConfig>,
     https: Option<Https>,
     limits: ConnectionLimits,
+    appserver: Option<AppServerConfig>,
     /// More routes served on the same port with their own logins (the Player API).
     extra: Option<axum::Router>,
 }
@@ -65,7 +69,8 @@ const FILE_RESERVE: u64 = 256;
 
 impl Service {
     /// Opens the journal, loads pending CDRs and binds the port.
-    pub async fn start(config: ServiceConfig, archiver: Archiver) -> std::io::Result<Service> {
+    pub async fn start(mut config: ServiceConfig, archiver: Archiver) -> std::io::Result<Service> {
+        config.pipeline.appserver = config.appserver.is_some();
         archiver.store.create()?;
         archiver
             .identity
@@ -98,6 +103,7 @@ impl Service {
             pbx: config.pbx,
             https: config.https,
             limits: config.limits,
+            appserver: config.appserver,
             extra: None,
         })
     }
@@ -179,6 +185,19 @@ impl Service {
                 stop.clone(),
             ))
         });
+        let appserver = match (self.appserver.clone(), self.pipeline.outbox.clone()) {
+            (Some(config), Some(outbox)) => {
+                status.update(|s| s.lamps.appserver = super::status::Lamp::Yellow);
+                Some(tokio::spawn(super::appserver_link::run(
+                    outbox,
+                    self.pipeline.commands.clone(),
+                    status.clone(),
+                    config,
+                    stop.clone(),
+                )))
+            }
+            _ => None,
+        };
         let puller = self
             .pull
             .clone()
@@ -190,6 +209,9 @@ impl Service {
         }
         if let Some(link) = link {
             let _ = link.await;
+        }
+        if let Some(appserver) = appserver {
+            let _ = appserver.await;
         }
         served?;
         status.event("info", "recorder stopped");

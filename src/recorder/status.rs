@@ -38,6 +38,8 @@ pub struct Lamps {
     pub software: Lamp,
     /// The PBX's clock against this PC's; grey until the first reading.
     pub clock: Lamp,
+    /// The link to the external application's server; grey without one.
+    pub appserver: Lamp,
 }
 
 /// A capture that waits for its CDR.

@@ -292,6 +292,7 @@ pub fn recorder_config(agents: &[&str]) -> callrec::recorder::service::ServiceCo
         pbx: None,
         https: None,
         limits: Default::default(),
+        appserver: None,
         pipeline: PipelineConfig {
             agents: callrec::recorder::rules::Agents {
                 numbers: agents.iter().map(|s| s.to_string()).collect(),
