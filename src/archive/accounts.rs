@@ -1,7 +1,8 @@
 //! Player accounts: who may use the archive over the network, with which password
 //! and within which limits. Kept in the setup key `players`, one account a line:
 //! `NAME|ARGON2ID-HASH|RIGHTS|EXTENSIONS`, where RIGHTS is a comma list of `copy`,
-//! `delete`, `tan`, `notes`, `alarm` (RESET and alarm OFF of the recorder) or `none`,
+//! `delete`, `tan`, `notes`, `alarm` (RESET and alarm OFF of the recorder), `control`
+//! (commands for other Players) or `none`,
 //! and EXTENSIONS the internal numbers whose calls the account sees (`21`, `3*`),
 //! empty for every call. Passwords are kept only as Argon2id hashes.
 
@@ -17,10 +18,12 @@ pub struct Rights {
     pub notes: bool,
     /// RESET and OFF of the recorder's master alarm.
     pub alarm: bool,
+    /// Commands for other Players (play, stop, …), as an external application gives.
+    pub control: bool,
 }
 
 impl Rights {
-    const NAMES: [&'static str; 5] = ["copy", "delete", "tan", "notes", "alarm"];
+    const NAMES: [&'static str; 6] = ["copy", "delete", "tan", "notes", "alarm", "control"];
 
     /// `copy,tan` or `none`; an unknown word is an error that names it.
     pub fn parse(text: &str) -> Result<Rights, String> {
@@ -33,6 +36,7 @@ impl Rights {
                 "tan" => rights.tan = true,
                 "notes" => rights.notes = true,
                 "alarm" => rights.alarm = true,
+                "control" => rights.control = true,
                 other => {
                     return Err(format!(
                         "unknown right '{other}' (rights are {} or none)",
@@ -47,7 +51,14 @@ impl Rights {
 
 impl std::fmt::Display for Rights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let given = [self.copy, self.delete, self.tan, self.notes, self.alarm];
+        let given = [
+            self.copy,
+            self.delete,
+            self.tan,
+            self.notes,
+            self.alarm,
+            self.control,
+        ];
         let words: Vec<&str> = Rights::NAMES
             .iter()
             .zip(given)

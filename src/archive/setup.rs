@@ -707,7 +707,7 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "account lines (set with account=NAME)",
         default: "",
         secret: false,
-        help: "Player accounts for the network (Players on other PCs): one line each, NAME|ARGON2-HASH|RIGHTS|EXTENSIONS. Add or change one with `callrec setup account=NAME password=PW [rights=copy,delete,tan,notes,alarm|none] [extensions=21,3*]`; the server checks every request against it.",
+        help: "Player accounts for the network (Players on other PCs): one line each, NAME|ARGON2-HASH|RIGHTS|EXTENSIONS. Add or change one with `callrec setup account=NAME password=PW [rights=copy,delete,tan,notes,alarm,control|none] [extensions=21,3*]`; the server checks every request against it.",
         check: accounts,
     },
     SetupKey {

@@ -40,7 +40,7 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
         Err(e) => return Ok(runtime_failure(format!("the recorder cannot start: {e}"))),
     };
     let service =
-        match super::fileserver::player_api(&setup, Some(service.pipeline().status.clone()))? {
+        match super::fileserver::player_api(&setup, Some(&service.pipeline()))? {
             Some(api) => service.with_routes(api),
             None => service,
         };

@@ -10,13 +10,13 @@ use crate::archive::accounts::parse_accounts;
 use crate::archive::setup::Setup;
 use crate::fileserver::{FileServer, router};
 use crate::recorder::connection_limits::{ConnectionLimits, raise_file_limit};
-use crate::recorder::status::StatusBoard;
+use crate::recorder::pipeline::Pipeline;
 
 /// The Player API for this setup's store, when the setup has Player accounts; `None`
 /// without accounts (nobody could log in).
 pub fn player_api(
     setup: &Setup,
-    status: Option<Arc<StatusBoard>>,
+    recorder: Option<&Pipeline>,
 ) -> Result<Option<axum::Router>, UsageError> {
     let accounts = parse_accounts(&setup.get("players")).map_err(UsageError)?;
     if accounts.is_empty() {
@@ -28,9 +28,13 @@ pub fn player_api(
         identity(setup)?,
         setup.get("recorder"),
         accounts,
-        status,
+        recorder.map(|r| r.status.clone()),
         Some(&setup.dir),
     );
+    let server = match recorder {
+        Some(r) => server.with_commands(r.commands.clone()),
+        None => server,
+    };
     Ok(Some(router(Arc::new(server))))
 }
 

@@ -185,7 +185,7 @@ pub fn service(args: &Args) -> Result<i32, UsageError> {
             Ok(s) => s,
             Err(e) => return Ok(runtime_failure(format!("the recorder cannot start: {e}"))),
         };
-        let service = match super::fileserver::player_api(&setup, Some(service.pipeline().status.clone()))? {
+        let service = match super::fileserver::player_api(&setup, Some(&service.pipeline()))? {
             Some(api) => service.with_routes(api),
             None => service,
         };

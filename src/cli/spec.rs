@@ -110,7 +110,7 @@ pub const MODES: &[Mode] = &[
                with show=text or without a display print the setup. KEY=VALUE changes the setup \
                without a window. Setup keys are listed below; any of them also overrides the saved \
                value for one run of any command. With account=NAME it adds or changes a network \
-               Player account instead: password=PW (at least 8 characters), rights=copy,delete,tan,notes,alarm \
+               Player account instead: password=PW (at least 8 characters), rights=copy,delete,tan,notes,alarm,control \
                or none (default copy,tan,notes), extensions=21,3* (default: every call); a protected \
                setup is unlocked with setuppassword=.",
     },
@@ -188,7 +188,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "rights",
-        values: "copy,delete,tan,notes,alarm|none",
+        values: "copy,delete,tan,notes,alarm,control|none",
         help: "setup account=: what the account may do besides listening.",
     },
     Key {

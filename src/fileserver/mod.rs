@@ -9,6 +9,7 @@
 //! against the account. Encrypted records are decrypted here; keys never leave.
 
 pub mod changes;
+pub mod control;
 pub mod login;
 pub mod records;
 
@@ -31,6 +32,7 @@ use crate::archive::store::Store;
 use crate::player::catalog::Catalog;
 use crate::recorder::address_budget::AddressBudget;
 use crate::recorder::connection_limits::PeerAddr;
+use crate::recorder::player_commands::PlayerCommands;
 use crate::recorder::status::StatusBoard;
 use login::{Logins, Refused};
 
@@ -58,6 +60,8 @@ pub struct FileServer {
     /// Requests per client address, so that a looping Player cannot take the
     /// recorder's time.
     requests: AddressBudget,
+    /// Commands for named Players (the recorder's, when it runs in this process).
+    pub commands: Arc<PlayerCommands>,
 }
 
 /// Requests a Player's address may make per second, and at once (a Player opening a
@@ -115,7 +119,15 @@ impl FileServer {
             refresher: Once::new(),
             marks: Mutex::new(()),
             requests: AddressBudget::new(REQUESTS_PER_S, REQUESTS_AT_ONCE),
+            commands: Arc::default(),
         }
+    }
+
+    /// Hands commands to Players through `commands` (the running recorder's, which its
+    /// AppServer link fills too).
+    pub fn with_commands(mut self, commands: Arc<PlayerCommands>) -> FileServer {
+        self.commands = commands;
+        self
     }
 
     /// Acts for `account`: what it does goes to the activity log as `player:NAME`.
@@ -239,6 +251,12 @@ pub fn router(server: Arc<FileServer>) -> Router {
         .route("/api/v1/recorder/alarm", post(records::switch_alarm))
         .route("/api/v1/recorder", get(records::recorder_status))
         .route("/api/v1/recorder/reset", post(records::reset_alarm))
+        .route("/api/v1/commands", get(control::next_commands))
+        .route("/api/v1/players", get(control::players))
+        .route(
+            "/api/v1/players/{player}/{command}",
+            get(control::command).post(control::command),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(server.clone(), logged_in))
         .with_state(server)

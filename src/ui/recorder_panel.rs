@@ -1,5 +1,5 @@
 //! The recorder's panel in the app window, as in the seed: lamps (PBX, CDR, PCAP, DISK,
-//! BACKUP, SOFTWARE, CLOCK), the status line, the master alarm with RESET and OFF, counters,
+//! BACKUP, SOFTWARE, CLOCK, APP), the status line, the master alarm with RESET and OFF, counters,
 //! and in the extended view (`>`) the calls waiting for their CDR, the status pane and
 //! the error pane. Clearing a pane clears only the view; "From log" shows the last 30
 //! errors read back from the error log, and "Open log folder" opens the folder.
@@ -112,6 +112,7 @@ impl RecorderPanel {
             ("BACKUP", s.lamps.backup),
             ("SOFTWARE", s.lamps.software),
             ("PBX clock", s.lamps.clock),
+            ("AppServer link", s.lamps.appserver),
         ];
         let named = |colour: Lamp| -> Vec<&str> {
             lamps
@@ -156,6 +157,7 @@ impl RecorderPanel {
                 ("BACKUP", s.lamps.backup),
                 ("SOFTWARE", s.lamps.software),
                 ("CLOCK", s.lamps.clock),
+                ("APP", s.lamps.appserver),
             ] {
                 let (rect, _) =
                     ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());

@@ -43,10 +43,11 @@ pub enum Tab {
     Email,
     Permissions,
     Player,
+    Interfaces,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 11] = [
+    pub const ALL: [Tab; 12] = [
         Tab::General,
         Tab::Pbx,
         Tab::Reporting,
@@ -58,6 +59,7 @@ impl Tab {
         Tab::Email,
         Tab::Permissions,
         Tab::Player,
+        Tab::Interfaces,
     ];
 
     pub fn title(self) -> &'static str {
@@ -73,6 +75,7 @@ impl Tab {
             Tab::Email => "E-mail",
             Tab::Permissions => "Permissions",
             Tab::Player => "Player",
+            Tab::Interfaces => "External applications",
         }
     }
 
@@ -123,7 +126,20 @@ impl Tab {
                 "extensions",
                 "players",
             ],
-            Tab::Player => &["sosstart"],
+            Tab::Player => &[
+                "sosstart",
+                "playername",
+                "playerserver",
+                "playerpassword",
+                "popup",
+            ],
+            Tab::Interfaces => &[
+                "appserver",
+                "appserverkeepalive",
+                "appserverack",
+                "controlport",
+                "controlallow",
+            ],
         }
     }
 }
@@ -183,6 +199,15 @@ pub fn caption(key: &str) -> &str {
         "extensions" => "Shows calls of",
         "players" => "Network Player accounts",
         "sosstart" => "Start in SOS mode",
+        "playername" => "Player name",
+        "playerserver" => "Recorder (link for commands)",
+        "playerpassword" => "Player password",
+        "popup" => "Pop up on remote play",
+        "appserver" => "AppServer (HOST:PORT)",
+        "appserverkeepalive" => "Keep-alive every (s)",
+        "appserverack" => "AppServer acknowledges",
+        "controlport" => "Remote control port",
+        "controlallow" => "Remote control from",
         other => other,
     }
 }
