@@ -138,7 +138,11 @@ impl LineSplitter {
         let mut lines = Vec::new();
         for chunk in bytes.split_inclusive(|b| *b == b'\n') {
             let ends = chunk.last() == Some(&b'\n');
-            let body = if ends { &chunk[..chunk.len() - 1] } else { chunk };
+            let body = if ends {
+                &chunk[..chunk.len() - 1]
+            } else {
+                chunk
+            };
             if !self.dropping {
                 if self.held.len() + body.len() > MAX_LINE {
                     self.held.clear();
@@ -194,9 +198,7 @@ impl AllowList {
 
     pub fn allows(&self, peer: std::net::IpAddr) -> bool {
         let peer = match peer {
-            std::net::IpAddr::V6(v6) => v6
-                .to_ipv4_mapped()
-                .map_or(peer, std::net::IpAddr::V4),
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(peer, std::net::IpAddr::V4),
             v4 => v4,
         };
         self.0.iter().any(|(net, bits)| match (net, peer) {
@@ -220,7 +222,10 @@ fn split(line: &str) -> Result<(&str, Vec<&str>), String> {
         return Err(format!("a command is at most {MAX_LINE} bytes"));
     }
     let Some(body) = line.strip_prefix('!') else {
-        return Err(format!("'{}' is not a command (they begin with !)", clip(line)));
+        return Err(format!(
+            "'{}' is not a command (they begin with !)",
+            clip(line)
+        ));
     };
     let mut fields: Vec<&str> = body.split('!').collect();
     while fields.last().is_some_and(|f| f.is_empty()) {
@@ -297,7 +302,10 @@ mod tests {
         assert_eq!(own.command, ControlCommand::Play(Some(TRACK.into())));
         let named = parse_for_player(&format!("!PLAY!Rossi!{TRACK}")).unwrap();
         assert_eq!(named.player.as_deref(), Some("Rossi"));
-        assert_eq!(parse_for_player("!STOP!").unwrap().command, ControlCommand::Stop);
+        assert_eq!(
+            parse_for_player("!STOP!").unwrap().command,
+            ControlCommand::Stop
+        );
         assert_eq!(
             parse_for_player("!STOP!Rossi").unwrap().player.as_deref(),
             Some("Rossi")
@@ -313,7 +321,10 @@ mod tests {
     fn lines_are_cut_at_newlines_and_overlong_ones_thrown_away() {
         let mut splitter = LineSplitter::default();
         assert!(splitter.feed(b"!STOP!Ro").is_empty());
-        assert_eq!(splitter.feed(b"ssi\r\n!EJEC!a\n!PA"), ["!STOP!Rossi", "!EJEC!a"]);
+        assert_eq!(
+            splitter.feed(b"ssi\r\n!EJEC!a\n!PA"),
+            ["!STOP!Rossi", "!EJEC!a"]
+        );
         assert_eq!(splitter.feed(b"US!b\n"), ["!PAUS!b"]);
         let flood = vec![b'x'; 10 * MAX_LINE];
         assert!(splitter.feed(&flood).is_empty());

@@ -39,11 +39,10 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
         Ok(s) => s,
         Err(e) => return Ok(runtime_failure(format!("the recorder cannot start: {e}"))),
     };
-    let service =
-        match super::fileserver::player_api(&setup, Some(&service.pipeline()))? {
-            Some(api) => service.with_routes(api),
-            None => service,
-        };
+    let service = match super::fileserver::player_api(&setup, Some(&service.pipeline()))? {
+        Some(api) => service.with_routes(api),
+        None => service,
+    };
     eprintln!(
         "callrec: recorder on {1}://{0}: captures to {1}://{0}/rec/, CDRs to {1}://{0}/cdr",
         service.local_addr(),

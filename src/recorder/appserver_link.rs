@@ -260,8 +260,8 @@ impl Link {
                     self.taken(seq)?;
                 }
             }
-            let keepalive = (!self.config.keepalive.is_zero())
-                .then(|| last_traffic + self.config.keepalive);
+            let keepalive =
+                (!self.config.keepalive.is_zero()).then(|| last_traffic + self.config.keepalive);
             let confirm = (!self.config.acknowledged)
                 .then(|| in_flight.front().map(|(_, at)| *at + CONFIRM))
                 .flatten();

@@ -265,8 +265,14 @@ mod tests {
             .collect();
         assert_eq!(left, ["!FRST!3", "!FRST!4"]);
         // a taken message put again (a record archived twice after a crash) stays known
-        assert_eq!(outbox.put("k1".into(), "!FRST!1".into()).unwrap(), Put::Known);
-        assert_eq!(outbox.put("k5".into(), "!FRST!5".into()).unwrap(), Put::Queued(6));
+        assert_eq!(
+            outbox.put("k1".into(), "!FRST!1".into()).unwrap(),
+            Put::Known
+        );
+        assert_eq!(
+            outbox.put("k5".into(), "!FRST!5".into()).unwrap(),
+            Put::Queued(6)
+        );
     }
 
     #[test]
@@ -283,7 +289,10 @@ mod tests {
         drop(file);
         let outbox = Outbox::open(dir.path()).unwrap();
         assert_eq!(outbox.pending_count(), 1);
-        assert_eq!(outbox.put("b".into(), "!FRST!b".into()).unwrap(), Put::Queued(2));
+        assert_eq!(
+            outbox.put("b".into(), "!FRST!b".into()).unwrap(),
+            Put::Queued(2)
+        );
         drop(outbox);
         let outbox = Outbox::open(dir.path()).unwrap();
         assert_eq!(outbox.pending_count(), 2);

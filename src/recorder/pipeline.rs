@@ -24,8 +24,8 @@ use super::player_commands::PlayerCommands;
 use super::rules::{Agents, Decision, decide, tcr_marker};
 use super::spool::{Spool, Spooled};
 use super::status::{Lamp, StatusBoard, Waiting};
-use crate::archive::audit::{self, Action, Entry};
 use crate::archive::RecordName;
+use crate::archive::audit::{self, Action, Entry};
 use crate::archive::cdr::{CallFacts, Cdr, parse_cdrs};
 use crate::archive::record::{ArchiveError, Archiver, Booking};
 use crate::archive::source_name::SourceName;
@@ -250,7 +250,9 @@ impl Pipeline {
         let modes = Mutex::new(ModeState::open(&archiver.store)?);
         let licences = Mutex::new(LicenceBook::open(&archiver.store, config.agents.licences)?);
         let outbox = if config.appserver {
-            Some(Arc::new(Outbox::open(&archiver.store.rec().join("appserver"))?))
+            Some(Arc::new(Outbox::open(
+                &archiver.store.rec().join("appserver"),
+            )?))
         } else {
             None
         };
