@@ -176,6 +176,23 @@ impl RemoteArchive {
         self.page(&query, wait + Duration::from_secs(15))
     }
 
+    /// Waits up to `wait` (at most 30 s) for commands the recorder holds for this
+    /// account's Player (`!PLAY!TRACK`, `!STOP!`, …); empty when none came.
+    pub fn next_commands(&self, wait: Duration) -> Result<Vec<String>, RemoteError> {
+        #[derive(Deserialize)]
+        struct Commands {
+            commands: Vec<String>,
+        }
+        let wait = wait.min(Duration::from_secs(30));
+        let (_, _, body) = self.send(
+            self.get(&format!("/api/v1/commands?wait={}", wait.as_secs())),
+            wait + Duration::from_secs(15),
+        )?;
+        let answer: Commands = serde_json::from_slice(&body)
+            .map_err(|e| RemoteError::Answer(200, format!("not a command list: {e}")))?;
+        Ok(answer.commands)
+    }
+
     /// A record's audio, to be read as it is played.
     pub fn audio(self: &Arc<Self>, name: &str) -> Result<RemoteAudio, RemoteError> {
         let mut audio = RemoteAudio {
