@@ -819,3 +819,136 @@ fn reload_finds_a_record_that_slipped_in_unnoticed() {
     assert_eq!(h.state().rows.len(), 4, "Reload reads every folder again");
     assert!(h.query_by_label("0509999").is_some());
 }
+
+/// The file name of the stored record whose name holds `external`.
+fn track_of(store: &Store, external: &str) -> String {
+    common::stored_records(&store.root)
+        .into_iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .find(|n| n.contains(external))
+        .unwrap()
+}
+
+#[test]
+fn remote_commands_play_pause_stop_and_eject_only_what_the_player_may_play() {
+    use callrec::archive::control_command::AllowList;
+    use callrec::player::permissions::Permissions;
+    use callrec::player::remote_control::RemoteControl;
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let session = Session::new(
+        store.clone(),
+        KeyRing::default(),
+        Identity::generate(),
+        "agent 22".into(),
+    )
+    .with_permissions(Permissions {
+        extensions: vec!["22".into()],
+        ..Permissions::default()
+    });
+    let mut h = harness_for(session);
+    let mut control = RemoteControl::new(std::sync::Arc::new(|| {}));
+    let port = control
+        .listen(
+            "127.0.0.1:0".parse().unwrap(),
+            AllowList::parse("127.0.0.1").unwrap(),
+            Some("Rossi".into()),
+        )
+        .unwrap();
+    h.state_mut().remote = Some(control);
+    h.run_steps(2);
+    h.get_by_label("RC on");
+    let mut agent = std::net::TcpStream::connect(port).unwrap();
+    let mut send = |line: &str| writeln!(agent, "{line}\r").unwrap();
+
+    // another desk's record is refused in words, nothing plays
+    send(&format!("!PLAY!{}", track_of(&store, "0403333")));
+    wait(&mut h, "the refusal", |v| v.message.is_some());
+    assert!(
+        h.state()
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("not among the records this Player may play")
+    );
+    assert!(h.state().selected.is_none());
+
+    // its own record plays, with the green RC next to Play
+    let own = track_of(&store, "0302222");
+    send(&format!("!PLAY!Rossi!{own}"));
+    wait(&mut h, "the remote play", |v| v.shown.playing);
+    assert!(h.state().remote_play);
+    h.get_by_label("RC");
+    send("!PAUS!");
+    wait(&mut h, "the pause", |v| !v.shown.playing);
+    send("!PLAY!");
+    wait(&mut h, "playing again", |v| v.shown.playing);
+    send("!STOP!Bianchi"); // for another Player: ignored
+    send("!STOP!");
+    wait(&mut h, "the stop", |v| !v.shown.playing);
+    send("!EJEC!");
+    wait(&mut h, "the eject", |v| v.shown.loaded.is_none());
+    h.run_steps(2);
+    assert!(h.query_by_label("RC").is_none());
+
+    // a browser's GET, answered with a short status
+    let mut browser = std::net::TcpStream::connect(port).unwrap();
+    write!(browser, "GET /!PLAY!{own} HTTP/1.1\r\nHost: pc\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    browser.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.contains("200 OK") && answer.contains("accepted"),
+        "{answer}"
+    );
+    wait(&mut h, "the browser's play", |v| v.shown.playing);
+    // a play pressed by hand is no remote play
+    h.get_by_label("Pause").click();
+    h.run_steps(2);
+    assert!(!h.state().remote_play);
+}
+
+#[test]
+fn the_real_window_plays_a_record_sent_to_its_control_port() {
+    for tool in ["xvfb-run", "import"] {
+        if !common::have(tool) {
+            common::skip(&format!(
+                "{tool} is not installed (apt install xvfb imagemagick)"
+            ));
+            return;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    let track = track_of(&store, "0302222");
+    let port = common::free_port();
+    let shot = dir.path().join("remote.png");
+    let script = format!(
+        "'{bin}' player store='{store}' recpath='{setup}' controlport={port} seconds=8 2>/dev/null & \
+         sleep 4; printf '!PLAY!{track}\\r\\n' > /dev/tcp/127.0.0.1/{port}; sleep 2; \
+         import -window root '{shot}'; wait",
+        bin = env!("CARGO_BIN_EXE_callrec"),
+        store = store.root.display(),
+        setup = dir.path().join("setup").display(),
+        shot = shot.display()
+    );
+    let run = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1024x768x24", "bash", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    if let Ok(keep) = std::env::var("CALLREC_SCREENSHOTS") {
+        let _ = std::fs::copy(&shot, Path::new(&keep).join("player-remote-control.png"));
+    }
+    // the window played it: its "played" line is in the activity log
+    let log = std::fs::read_to_string(store.audit_log()).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("played") && l.contains(&track)),
+        "no 'played' line for {track}:\n{log}"
+    );
+}

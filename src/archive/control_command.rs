@@ -196,6 +196,15 @@ impl AllowList {
         Ok(AllowList(nets))
     }
 
+    /// Whether only this PC's own addresses are let in (then the port listens on
+    /// loopback only).
+    pub fn only_loopback(&self) -> bool {
+        self.0.iter().all(|(net, bits)| match net {
+            std::net::IpAddr::V4(v4) => v4.is_loopback() && *bits >= 8,
+            std::net::IpAddr::V6(v6) => v6.is_loopback() && *bits == 128,
+        })
+    }
+
     pub fn allows(&self, peer: std::net::IpAddr) -> bool {
         let peer = match peer {
             std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(peer, std::net::IpAddr::V4),
@@ -349,6 +358,8 @@ mod tests {
         assert!(AllowList::parse("10.0.0.0/33").is_err());
         assert!(AllowList::parse("example.com").is_err());
         assert!(!AllowList::parse("").unwrap().allows(ip("127.0.0.1")));
+        assert!(AllowList::parse("127.0.0.1,::1").unwrap().only_loopback());
+        assert!(!list.only_loopback());
     }
 
     #[test]

@@ -526,6 +526,14 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         check: http_url,
     },
     SetupKey {
+        name: "playercert",
+        values: "a PEM file, or empty",
+        default: "",
+        secret: false,
+        help: "The certificate of playerserver (PEM) to accept exactly: a recorder's own, often self-signed one. Empty: checked against the system's certificate authorities.",
+        check: folder,
+    },
+    SetupKey {
         name: "playerpassword",
         values: "the account's password",
         default: "",

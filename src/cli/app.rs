@@ -1,6 +1,8 @@
 //! `callrec recpath=DIR`: the recorder on background tasks and the window with the
 //! Player and the recorder's panel, in one process (the seed's usual way to run it).
 
+use std::time::Duration;
+
 use super::args::{Args, UsageError, runtime_failure};
 use super::context::{archiver, identity, key_ring, load_setup, require_store, setup_key_names};
 use super::service::{init_logging, service_config, shutdown_signal};
@@ -48,7 +50,8 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
         service.local_addr(),
         service.scheme()
     );
-    let board = service.pipeline().status.clone();
+    let pipeline = service.pipeline();
+    let board = pipeline.status.clone();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let running = runtime.spawn(service.run(stop_rx));
     let keep_recording = setup.get("keeprecording") == "on";
@@ -61,7 +64,22 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
             OnClose::StopRecording
         },
     };
-    let shown = crate::ui::app::run_window(session, Some(link), close_after);
+    let mut remote = super::player::remote_setup(&setup)?;
+    if let (Some(name), None) = (remote.name.clone(), &remote.link) {
+        // the recorder is here: this Player takes its commands from its box directly
+        let commands = pipeline.commands.clone();
+        let handle = runtime.handle().clone();
+        remote.feed = Some(Box::new(move |sender| {
+            handle.spawn(async move {
+                loop {
+                    for command in commands.next(&name, Duration::from_secs(25)).await {
+                        sender.send(command);
+                    }
+                }
+            });
+        }));
+    }
+    let shown = crate::ui::app::run_window(session, Some(link), remote, close_after);
     if keep_recording && shown.is_ok() && close_after.is_none() {
         board.event(
             "info",

@@ -12,9 +12,9 @@
 //! [`IDLE`] without a byte.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -66,6 +66,27 @@ impl CommandSender {
     }
 }
 
+/// Where a Player takes commands from, as its setup says.
+#[derive(Default)]
+pub struct RemoteSetup {
+    /// The control port's address and who may use it (`controlport`, `controlallow`).
+    pub listen: Option<(SocketAddr, AllowList)>,
+    /// This Player's name (`playername`).
+    pub name: Option<String>,
+    /// The recorder to wait at for this Player's commands (`playerserver`).
+    pub link: Option<Arc<RemoteArchive>>,
+    /// Starts feeding commands from the recorder in this process (its command box).
+    pub feed: Option<Box<dyn FnOnce(CommandSender) + Send>>,
+    /// Front on a remote play, minimised on a remote eject (`popup`).
+    pub popup: bool,
+}
+
+impl RemoteSetup {
+    pub fn is_empty(&self) -> bool {
+        self.listen.is_none() && self.link.is_none() && self.feed.is_none()
+    }
+}
+
 pub struct RemoteControl {
     receiver: Receiver<Event>,
     sender: CommandSender,
@@ -98,6 +119,28 @@ impl RemoteControl {
     /// Where other parts of the program put commands (the recorder's command box).
     pub fn sender(&self) -> CommandSender {
         self.sender.clone()
+    }
+
+    /// Opens the port, the link and the feed `setup` names; what could not be opened
+    /// is said in words.
+    pub fn start(
+        setup: RemoteSetup,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> (RemoteControl, Option<String>) {
+        let mut control = RemoteControl::new(wake);
+        let mut problem = None;
+        if let Some((address, allow)) = setup.listen {
+            if let Err(e) = control.listen(address, allow, setup.name.clone()) {
+                problem = Some(e);
+            }
+        }
+        if let Some(archive) = setup.link {
+            control.link(archive);
+        }
+        if let Some(feed) = setup.feed {
+            feed(control.sender());
+        }
+        (control, problem)
     }
 
     /// The commands that came since the last call, oldest first.

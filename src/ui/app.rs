@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::archive::setup::Setup;
 use crate::player::engine::OutputKind;
+use crate::player::remote_control::{RemoteControl, RemoteSetup};
 use crate::player::session::Session;
 use crate::recorder::status::{AlarmState, StatusBoard};
 
@@ -168,9 +169,11 @@ fn close_time(seconds: Option<f64>) -> Option<std::time::Instant> {
 pub fn run_window(
     session: Session,
     recorder: Option<RecorderLink>,
+    remote: RemoteSetup,
     close_after_s: Option<f64>,
 ) -> Result<(), String> {
-    let view = PlayerView::new(session, OutputKind::SoundCard);
+    let mut view = PlayerView::new(session, OutputKind::SoundCard);
+    view.popup = remote.popup;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("callrec")
@@ -184,7 +187,16 @@ pub fn run_window(
     eframe::run_native(
         "callrec",
         options,
-        Box::new(move |_cc| {
+        Box::new(move |cc| {
+            if !remote.is_empty() {
+                let ctx = cc.egui_ctx.clone();
+                let (control, problem) =
+                    RemoteControl::start(remote, Arc::new(move || ctx.request_repaint()));
+                view.remote = Some(control);
+                if problem.is_some() {
+                    view.message = problem;
+                }
+            }
             Ok(Box::new(App {
                 view,
                 recorder: recorder.map(|r| RecorderPanel::with_log_dir(r.board, r.setup_dir)),

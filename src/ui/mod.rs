@@ -5,4 +5,5 @@ pub mod app;
 pub mod close_guard;
 pub mod player_view;
 pub mod recorder_panel;
+pub mod remote_commands;
 pub mod setup_dialog;

@@ -19,6 +19,7 @@ use crate::player::filter::Filter;
 use crate::player::marks::SharedMarks;
 use crate::player::playlist::Playlist;
 use crate::player::preferences::{MEMORIES, Preferences};
+use crate::player::remote_control::RemoteControl;
 use crate::player::session::Session;
 
 /// Which records the list shows, besides the filter.
@@ -104,6 +105,12 @@ pub struct PlayerView {
     day_text: String,
     /// With online search off: the filter was changed and not searched yet.
     pub search_pending: bool,
+    /// Commands from an external application (control port, recorder link).
+    pub remote: Option<RemoteControl>,
+    /// The record playing was started by remote control (the green "RC").
+    pub remote_play: bool,
+    /// Front on a remote play, minimised on a remote eject.
+    pub popup: bool,
 }
 
 impl PlayerView {
@@ -146,6 +153,9 @@ impl PlayerView {
             show_only: ShowOnly::All,
             day_text: String::new(),
             search_pending: false,
+            remote: None,
+            remote_play: false,
+            popup: false,
         };
         view.prefs = Preferences::load(view.session.state_dir.as_deref());
         view.engine.set_volume(view.prefs.volume);
@@ -259,6 +269,7 @@ impl PlayerView {
 
     /// Selects a catalog entry and starts playing it.
     pub fn play_entry(&mut self, index: usize) {
+        self.remote_play = false;
         if let Some(entry) = self.catalog.entries.get(index) {
             if !self.session.permissions.shows(entry) {
                 self.message =
@@ -517,6 +528,7 @@ impl PlayerView {
 
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.refresh();
+        self.obey_remote(&ui.ctx().clone());
         self.shown = self.engine.snapshot();
         self.continue_playing();
         self.run_memory_tour();
@@ -577,6 +589,7 @@ impl PlayerView {
             if self.engine.output == OutputKind::Null {
                 ui.label(RichText::new("no audio device").color(Color32::GRAY));
             }
+            self.show_remote_status(ui);
         });
         if self.sos {
             self.show_sos(ui, &snapshot);
@@ -766,7 +779,10 @@ impl PlayerView {
             }
             let play_label = if s.playing { "Pause" } else { "Play" };
             let space = keys && ui.input(|i| i.key_pressed(egui::Key::Space));
-            if ui.button(play_label).on_hover_text("space").clicked() || space {
+            let played = ui.button(play_label).on_hover_text("space").clicked() || space;
+            self.show_remote_play(ui);
+            if played {
+                self.remote_play = false;
                 if s.playing {
                     self.engine.pause();
                 } else if s.loaded.is_some() {

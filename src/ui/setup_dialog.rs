@@ -131,6 +131,7 @@ impl Tab {
                 "playername",
                 "playerserver",
                 "playerpassword",
+                "playercert",
                 "popup",
             ],
             Tab::Interfaces => &[
@@ -202,6 +203,7 @@ pub fn caption(key: &str) -> &str {
         "playername" => "Player name",
         "playerserver" => "Recorder (link for commands)",
         "playerpassword" => "Player password",
+        "playercert" => "Recorder certificate",
         "popup" => "Pop up on remote play",
         "appserver" => "AppServer (HOST:PORT)",
         "appserverkeepalive" => "Keep-alive every (s)",
