@@ -129,10 +129,10 @@ impl RemoteControl {
     ) -> (RemoteControl, Option<String>) {
         let mut control = RemoteControl::new(wake);
         let mut problem = None;
-        if let Some((address, allow)) = setup.listen {
-            if let Err(e) = control.listen(address, allow, setup.name.clone()) {
-                problem = Some(e);
-            }
+        if let Some((address, allow)) = setup.listen
+            && let Err(e) = control.listen(address, allow, setup.name.clone())
+        {
+            problem = Some(e);
         }
         if let Some(archive) = setup.link {
             control.link(archive);
