@@ -292,6 +292,57 @@ async fn frst_comes_while_the_call_runs_last_once_the_record_exists_and_commands
         .unwrap();
     assert_eq!(players[0]["name"], "rossi");
 
+    // the Player's own link: an AppServer command reaches its queue
+    let link_url = url.clone();
+    let link_track = track.clone();
+    let send_file = send.clone();
+    tokio::task::spawn_blocking(move || {
+        use callrec::archive::control_command::ControlCommand;
+        use callrec::player::remote::RemoteArchive;
+        use callrec::player::remote_control::{LinkState, RemoteControl};
+        let mut control = RemoteControl::new(Arc::new(|| {}));
+        control.link(RemoteArchive::new(&link_url, "Rossi", "rossi-password", None).unwrap());
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let mut sent = None;
+        let mut got = Vec::new();
+        while got.is_empty() && std::time::Instant::now() < deadline {
+            got.extend(control.take());
+            if control.link == LinkState::Up && sent.is_none() {
+                std::thread::sleep(Duration::from_millis(200)); // it waits at the recorder
+                let mut lines = std::fs::read_to_string(&send_file).unwrap();
+                lines.push_str(&format!("!PLAY!rossi!{link_track}\n"));
+                std::fs::write(&send_file, lines).unwrap();
+                sent = Some(std::time::Instant::now());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(got, [ControlCommand::Play(Some(link_track))]);
+        eprintln!(
+            "AppServer → recorder → Player link: {:?}",
+            sent.unwrap().elapsed()
+        );
+    })
+    .await
+    .unwrap();
+    // a wrong password is said in words on the link's lamp
+    tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            use callrec::player::remote::RemoteArchive;
+            use callrec::player::remote_control::{LinkState, RemoteControl};
+            let mut control = RemoteControl::new(Arc::new(|| {}));
+            control.link(RemoteArchive::new(&url, "Rossi", "wrong-password", None).unwrap());
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while !matches!(&control.link, LinkState::Down(w) if w.contains("refused")) {
+                assert!(std::time::Instant::now() < deadline, "{:?}", control.link);
+                control.take();
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    })
+    .await
+    .unwrap();
+
     // the AppServer going away turns the lamp yellow; back, green again
     appserver.kill();
     wait_until("the APP lamp yellow", Duration::from_secs(10), async || {

@@ -201,7 +201,13 @@ fn link(archive: Arc<RemoteArchive>, sender: CommandSender, stop: Arc<AtomicBool
     let mut pause = Duration::from_secs(1);
     let mut state = LinkState::None;
     while !stop.load(Ordering::Relaxed) {
-        let now = match archive.next_commands(Duration::from_secs(25)) {
+        // a quick first look tells at once whether the link works; then it waits
+        let wait = if state == LinkState::Up {
+            Duration::from_secs(25)
+        } else {
+            Duration::ZERO
+        };
+        let now = match archive.next_commands(wait) {
             Ok(lines) => {
                 pause = Duration::from_secs(1);
                 for line in lines {
