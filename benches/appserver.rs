@@ -316,9 +316,8 @@ fn main() {
         .take()
         .expect("the recorder's connection");
     let mut firsts = Vec::new();
-    for i in 0..100.min(tracks.len()) {
+    for track in tracks.iter().take(100) {
         std::thread::sleep(Duration::from_millis(50));
-        let track = &tracks[i];
         let sent = Instant::now();
         write!(writer, "!PLAY!bench!{track}\r\n").expect("command");
         let got = loop {
