@@ -178,6 +178,35 @@ mod tests {
         );
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_hundred_and_fifty_waiting_players_each_get_their_own_command() {
+        let hub = Arc::new(PlayerCommands::default());
+        let waiters: Vec<_> = (0..150)
+            .map(|i| {
+                let hub = hub.clone();
+                tokio::spawn(async move {
+                    hub.next(&format!("desk {i}"), Duration::from_secs(10))
+                        .await
+                })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(hub.players().iter().filter(|p| p.connected).count(), 150);
+        for i in 0..150 {
+            let track = format!("2026_12_02_1647_{i}_i_0301111_4_c03a.wav");
+            assert!(hub.send(&format!("Desk {i}"), ControlCommand::Play(Some(track))));
+        }
+        for (i, waiter) in waiters.into_iter().enumerate() {
+            let got = waiter.await.unwrap();
+            assert_eq!(
+                got,
+                [ControlCommand::Play(Some(format!(
+                    "2026_12_02_1647_{i}_i_0301111_4_c03a.wav"
+                )))]
+            );
+        }
+    }
+
     #[test]
     fn boxes_are_bounded() {
         let hub = PlayerCommands::default();
