@@ -46,6 +46,9 @@ pub struct ServiceConfig {
     pub appserver: Option<AppServerConfig>,
 }
 
+/// How long open requests may run on after a stop.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
 /// The least time between two alarm e-mails; alarms in between are told in the next.
 const MAIL_GAP: Duration = Duration::from_secs(600);
 
@@ -221,32 +224,43 @@ impl Service {
 
 /// Serves `app` on `listener` (HTTPS with `https`), connections bounded by `limits`,
 /// until `stop` turns true; the client's address reaches handlers as [`PeerAddr`].
+/// Requests still open then (Players waiting for new calls or commands hold theirs for
+/// up to 30 s) get [`SHUTDOWN_GRACE`] to finish before the task ends without them.
 pub fn spawn_server(
     listener: TcpListener,
     https: Option<Https>,
     limits: ConnectionLimits,
     app: axum::Router,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> std::io::Result<tokio::task::JoinHandle<std::io::Result<()>>> {
-    let stopping = async move {
+    let stopped = |mut stop: watch::Receiver<bool>| async move {
         let _ = stop.wait_for(|s| *s).await;
     };
     let app = app.into_make_service_with_connect_info::<PeerAddr>();
-    Ok(match https {
-        Some(https) => tokio::spawn(
+    let serve: std::pin::Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>> = match https {
+        Some(https) => Box::pin(
             axum::serve(
                 LimitedListener::new(TlsListener::new(listener, https.config)?, limits),
                 app,
             )
-            .with_graceful_shutdown(stopping)
+            .with_graceful_shutdown(stopped(stop.clone()))
             .into_future(),
         ),
-        None => tokio::spawn(
+        None => Box::pin(
             axum::serve(LimitedListener::new(listener, limits), app)
-                .with_graceful_shutdown(stopping)
+                .with_graceful_shutdown(stopped(stop.clone()))
                 .into_future(),
         ),
-    })
+    };
+    Ok(tokio::spawn(async move {
+        tokio::select! {
+            served = serve => served,
+            _ = async {
+                stopped(stop).await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => Ok(()),
+        }
+    }))
 }
 
 /// Sends an e-mail for every alarm that latches, at most one per [`MAIL_GAP`].
