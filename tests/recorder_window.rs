@@ -111,6 +111,64 @@ fn the_setup_dialog_checks_each_value_and_saves_every_tab() {
 }
 
 #[test]
+fn player_accounts_are_added_changed_and_removed_in_the_network_players_tab() {
+    use callrec::archive::accounts::parse_accounts;
+    let dir = tempfile::tempdir().unwrap();
+    let setup_dir = dir.path().join("setup");
+    let mut setup = Setup::load(&setup_dir).unwrap();
+    setup
+        .set("store", dir.path().join("store").to_str().unwrap())
+        .unwrap();
+    setup.save(None, None).unwrap();
+    let mut h = dialog_harness(Setup::load(&setup_dir).unwrap(), dir.path().into());
+    h.run();
+    h.get_by_label("Network Players").click();
+    h.run();
+    let type_into = |h: &mut Harness<'static, SetupDialog>, field: &str, text: &str| {
+        let role = if field == "Password" {
+            Role::PasswordInput
+        } else {
+            Role::TextInput
+        };
+        h.get_by_role_and_label(role, field).focus();
+        h.run();
+        h.get_by_role_and_label(role, field).type_text(text);
+        h.run();
+    };
+    // too short a password is refused in words
+    type_into(&mut h, "Name", "Rossi");
+    type_into(&mut h, "Password", "short");
+    h.get_by_label("Add account").click();
+    h.run();
+    assert!(h.query_by_label_contains("at least 8 characters").is_some());
+    type_into(&mut h, "Password", "-and-long-enough");
+    type_into(&mut h, "Extensions", "21,22");
+    h.get_by_label("control").click();
+    h.run();
+    h.get_by_label("Add account").click();
+    h.run();
+    assert!(h.query_by_label_contains("Account Rossi added").is_some());
+    let accounts = parse_accounts(&h.state().values["players"]).unwrap();
+    assert_eq!(accounts.len(), 1);
+    assert!(accounts[0].password_matches("short-and-long-enough"));
+    assert!(accounts[0].rights.control && !accounts[0].rights.delete);
+    assert_eq!(accounts[0].extensions, ["21", "22"]);
+
+    // a right changed in the table, then saved
+    // the table's row comes before the add row
+    h.get_all_by_label("delete").next().unwrap().click();
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    let saved = parse_accounts(&Setup::load(&setup_dir).unwrap().get("players")).unwrap();
+    assert!(saved[0].rights.delete && saved[0].rights.control);
+
+    h.get_by_label("Remove").click();
+    h.run();
+    assert!(h.state().values["players"].is_empty());
+}
+
+#[test]
 fn a_protected_setup_opens_locked_and_only_its_password_unlocks_it() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");

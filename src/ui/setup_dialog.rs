@@ -6,6 +6,7 @@
 //! the Player, and the recorder's timers stand still until it is closed (the seed).
 //! Folder pickers go through [`FolderPicker`], so tests never open a native dialog.
 
+use super::players_tab::PlayersEditor;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -42,12 +43,13 @@ pub enum Tab {
     Encryption,
     Email,
     Permissions,
+    Players,
     Player,
     Interfaces,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 12] = [
+    pub const ALL: [Tab; 13] = [
         Tab::General,
         Tab::Pbx,
         Tab::Reporting,
@@ -58,6 +60,7 @@ impl Tab {
         Tab::Encryption,
         Tab::Email,
         Tab::Permissions,
+        Tab::Players,
         Tab::Player,
         Tab::Interfaces,
     ];
@@ -74,6 +77,7 @@ impl Tab {
             Tab::Encryption => "Encryption & keys",
             Tab::Email => "E-mail",
             Tab::Permissions => "Permissions",
+            Tab::Players => "Network Players",
             Tab::Player => "Player",
             Tab::Interfaces => "External applications",
         }
@@ -124,8 +128,8 @@ impl Tab {
                 "allowtan",
                 "allownotes",
                 "extensions",
-                "players",
             ],
+            Tab::Players => &["players"],
             Tab::Player => &[
                 "sosstart",
                 "playername",
@@ -234,6 +238,8 @@ pub struct SetupDialog {
     pub closed: bool,
     /// Saved at least once.
     pub saved: bool,
+    /// The Network Players tab's add row.
+    pub players: PlayersEditor,
 }
 
 impl SetupDialog {
@@ -262,6 +268,7 @@ impl SetupDialog {
             picker,
             closed: false,
             saved: false,
+            players: PlayersEditor::default(),
         }
     }
 
@@ -361,6 +368,11 @@ impl SetupDialog {
             .show(ui, |ui| {
                 if self.tab == Tab::Permissions {
                     self.show_permissions(ui);
+                }
+                if self.tab == Tab::Players {
+                    let value = self.values.entry("players").or_default();
+                    self.players.show(ui, value);
+                    return;
                 }
                 for key in self.tab.keys() {
                     self.show_field(ui, key);
