@@ -401,6 +401,8 @@ fn frames_of(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_remote_player_plays_and_seeks_a_record_exactly_as_the_local_one() {
     use callrec::archive::accounts::{Account, Rights};
+    use callrec::archive::keyring::KeyRing;
+    use callrec::archive::store::Store;
     use callrec::fileserver::{FileServer, router};
     use callrec::player::engine::{Engine, OutputKind};
     use callrec::player::filter::Filter;
@@ -418,12 +420,23 @@ async fn a_remote_player_plays_and_seeks_a_record_exactly_as_the_local_one() {
             .unwrap();
     let url = format!("http://{}", service.local_addr());
     let desk = Account::new("desk", "desk-password", Rights::default(), vec![]).unwrap();
+    let clerk = Account::new(
+        "clerk",
+        "clerk-password",
+        Rights {
+            copy: true,
+            delete: true,
+            ..Rights::default()
+        },
+        vec![],
+    )
+    .unwrap();
     let api = FileServer::new(
         callrec::archive::store::Store::new(&store),
         ring.clone(),
         identity,
         "test".into(),
-        vec![desk],
+        vec![desk, clerk],
         Some(service.pipeline().status.clone()),
         None,
     );
@@ -440,6 +453,7 @@ async fn a_remote_player_plays_and_seeks_a_record_exactly_as_the_local_one() {
     })
     .await;
     let local = common::stored_records(&store).remove(0);
+    let log_store = store.clone();
 
     tokio::task::spawn_blocking(move || {
         let remote = RemoteArchive::new(&url, "desk", "desk-password", None).unwrap();
@@ -475,7 +489,47 @@ async fn a_remote_player_plays_and_seeks_a_record_exactly_as_the_local_one() {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+        // the engine's waveform came from the server, and equals the local one
+        let (local_peaks, local_frames) = callrec::player::stream::waveform(
+            &mut RecordStream::open(&local, &ring).unwrap(),
+            200,
+        );
+        let (peaks, frames) = remote.waveform(&name, 200).unwrap();
+        assert_eq!((peaks.len(), frames), (200, local_frames));
+        assert_eq!(peaks, local_peaks);
+        assert!(!engine.waveform().is_empty());
         drop(engine);
+
+        // copies need the copy right; the copy is the record in the clear, logged
+        let out = tempfile::tempdir().unwrap();
+        let refused = remote.copy_to(&name, out.path()).unwrap_err();
+        assert!(refused.to_string().contains("may not copy"), "{refused}");
+        let clerk = RemoteArchive::new(&url, "clerk", "clerk-password", None).unwrap();
+        let copied = clerk.copy_to(&name, out.path()).unwrap();
+        let mut copy = RecordStream::open(&copied[0], &KeyRing::default()).unwrap();
+        let mut here = RecordStream::open(&local, &ring).unwrap();
+        assert_eq!(copy.frames(), here.frames());
+        let all = here.frames().unwrap() as usize;
+        assert_eq!(frames_of(&mut copy, all), frames_of(&mut here, all));
+        let metadata = std::fs::read_to_string(&copied[1]).unwrap();
+        assert!(metadata.contains("<internal"), "plain metadata: {metadata}");
+        let log = std::fs::read_to_string(Store::new(&log_store).audit_log()).unwrap();
+        assert!(
+            log.lines().any(|l| l.contains("copied") && l.contains("player:clerk")),
+            "{log}"
+        );
+        // a move is a copy and then the record leaves the archive, logged as moved
+        let moved_to = tempfile::tempdir().unwrap();
+        clerk.move_to(&name, moved_to.path()).unwrap();
+        assert!(moved_to.path().join(&name).is_file());
+        assert!(!local.exists());
+        let log = std::fs::read_to_string(Store::new(&log_store).audit_log()).unwrap();
+        assert!(
+            log.lines().any(|l| l.contains("moved") && l.contains("player:clerk")),
+            "{log}"
+        );
+        assert!(remote.list(&Filter::default()).unwrap().records.is_empty());
+
         // a Player that loops is slowed down, in words
         use base64::Engine as _;
         let login = base64::engine::general_purpose::STANDARD.encode("desk:desk-password");

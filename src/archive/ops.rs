@@ -134,11 +134,22 @@ pub fn move_record(actor: &Actor<'_>, found: &Found, dest_dir: &Path) -> Result<
 
 /// Deletes a record's files, after logging it.
 pub fn delete_record(actor: &Actor<'_>, found: &Found) -> Result<(), OpError> {
+    remove_record(actor, found, Action::Deleted, "")
+}
+
+/// Removes a record's files, after logging `action` (deleted, or moved where the
+/// files went beyond this PC) with `detail`.
+pub fn remove_record(
+    actor: &Actor<'_>,
+    found: &Found,
+    action: Action,
+    detail: &str,
+) -> Result<(), OpError> {
     let main = label(found)?;
     let from = actor
         .relative(&main)
         .unwrap_or_else(|| main.display().to_string());
-    actor.log(Action::Deleted, &from, "")?;
+    actor.log(action, &from, detail)?;
     for file in files_of(found) {
         fs::remove_file(&file)?;
     }

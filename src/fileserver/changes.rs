@@ -110,12 +110,16 @@ pub async fn tan(
     .await
 }
 
-/// `DELETE /api/v1/records/NAME`.
+/// `DELETE /api/v1/records/NAME`; with `?moved=1` after a copy, logged as moved.
 pub async fn delete(
     State(server): State<Arc<FileServer>>,
     Extension(account): Extension<Account>,
     Path(name): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
+    if query.as_deref() == Some("moved=1") {
+        return super::copies::moved(server, account, name).await;
+    }
     change(server, account, name, Need::Delete, |actor, found| {
         ops::delete_record(actor, found).map(|()| None)
     })

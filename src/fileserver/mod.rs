@@ -10,6 +10,7 @@
 
 pub mod changes;
 pub mod control;
+pub mod copies;
 pub mod login;
 pub mod records;
 
@@ -242,6 +243,15 @@ pub fn router(server: Arc<FileServer>) -> Router {
             get(records::details).delete(changes::delete),
         )
         .route("/api/v1/records/{name}/audio", get(records::audio))
+        .route(
+            "/api/v1/records/{name}/waveform",
+            get(copies::record_waveform),
+        )
+        .route("/api/v1/records/{name}/copy", get(copies::copy_audio))
+        .route(
+            "/api/v1/records/{name}/metadata",
+            get(copies::copy_metadata),
+        )
         .route("/api/v1/records/{name}/notes", put(changes::notes))
         .route("/api/v1/records/{name}/tan", put(changes::tan))
         .route(

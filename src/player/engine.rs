@@ -334,6 +334,9 @@ const WAVEFORM_COLUMNS: usize = 1200;
 /// The engine; owned by the UI thread.
 /// Opens a record's stream on the loader thread.
 type Opener = Box<dyn FnOnce() -> Result<RecordStream, DecodeError> + Send>;
+/// Gets a record's waveform (peaks per column, length in frames) without reading it
+/// here: a remote record's from its server.
+type Outliner = Box<dyn FnOnce() -> Option<(Vec<[f32; 2]>, u64)> + Send>;
 
 pub struct Engine {
     shared: Arc<Shared>,
@@ -429,6 +432,7 @@ impl Engine {
         self.load_with(
             path,
             Box::new(move || RecordStream::open(&opened, &ring)),
+            None,
             play,
         );
     }
@@ -437,16 +441,24 @@ impl Engine {
     /// soon as its first piece has come. `remote:NAME` stands for it where a path would.
     pub fn load_remote(&self, archive: Arc<RemoteArchive>, name: &str, play: bool) {
         let label = PathBuf::from(format!("remote:{name}"));
-        let name = name.to_string();
+        let (name, outline_name, outline_archive) =
+            (name.to_string(), name.to_string(), archive.clone());
+        // the server draws the waveform: the record is not downloaded a second time
+        let outline: Outliner = Box::new(move || {
+            outline_archive
+                .waveform(&outline_name, WAVEFORM_COLUMNS)
+                .ok()
+        });
         self.load_with(
             label,
             Box::new(move || RecordStream::open_remote(&archive, &name)),
+            Some(outline),
             play,
         );
     }
 
     /// Loads what `open` opens, on a loader thread; `path` names it.
-    fn load_with(&self, path: PathBuf, open: Opener, play: bool) {
+    fn load_with(&self, path: PathBuf, open: Opener, outline: Option<Outliner>, play: bool) {
         let (generation, record) = {
             let _switching = self.shared.lock();
             self.next_record()
@@ -457,8 +469,9 @@ impl Engine {
         *shared.error.lock().unwrap_or_else(|e| e.into_inner()) = None;
         let commands = self.commands.clone();
         std::thread::spawn(move || {
+            let scan_here = outline.is_none();
             let opened = open().and_then(|s| {
-                let scan = s.reopen()?;
+                let scan = if scan_here { Some(s.reopen()?) } else { None };
                 Ok((s, scan))
             });
             let mut scan = {
@@ -485,7 +498,14 @@ impl Engine {
                     }
                 }
             };
-            let (envelope, frames) = waveform(&mut scan, WAVEFORM_COLUMNS);
+            let outlined = match (scan.as_mut(), outline) {
+                (Some(scan), _) => Some(waveform(scan, WAVEFORM_COLUMNS)),
+                (None, Some(outline)) => outline(),
+                (None, None) => None,
+            };
+            let Some((envelope, frames)) = outlined else {
+                return;
+            };
             let _switching = shared.lock();
             if shared.record.load(Ordering::Acquire) == record {
                 *shared.waveform.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(envelope);

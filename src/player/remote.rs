@@ -193,6 +193,83 @@ impl RemoteArchive {
         Ok(answer.commands)
     }
 
+    /// The record's waveform as the server computes it: per column the peak of each
+    /// channel, and the record's length in frames (no audio is downloaded for it).
+    pub fn waveform(
+        &self,
+        name: &str,
+        columns: usize,
+    ) -> Result<(Vec<[f32; 2]>, u64), RemoteError> {
+        #[derive(Deserialize)]
+        struct Waveform {
+            frames: u64,
+            peaks: Vec<[f32; 2]>,
+        }
+        let (_, _, body) = self.send(
+            self.get(&format!(
+                "/api/v1/records/{}/waveform?columns={columns}",
+                encode(name)
+            )),
+            Duration::from_secs(60),
+        )?;
+        let answer: Waveform = serde_json::from_slice(&body)
+            .map_err(|e| RemoteError::Answer(200, format!("not a waveform: {e}")))?;
+        Ok((answer.peaks, answer.frames))
+    }
+
+    /// Copies the record in the clear into `dir` (its audio, and its metadata as plain
+    /// XML), as the local copy-out does; the server logs it as copied. Returns the
+    /// files written.
+    pub fn copy_to(
+        &self,
+        name: &str,
+        dir: &std::path::Path,
+    ) -> Result<Vec<std::path::PathBuf>, RemoteError> {
+        let failed =
+            |e: std::io::Error| RemoteError::Answer(0, format!("cannot write the copy: {e}"));
+        std::fs::create_dir_all(dir).map_err(failed)?;
+        let mut written = Vec::new();
+        for (what, file) in [
+            ("copy", name.to_string()),
+            (
+                "metadata",
+                std::path::Path::new(name)
+                    .with_extension("xml")
+                    .display()
+                    .to_string(),
+            ),
+        ] {
+            let (_, _, body) = self.send(
+                self.get(&format!("/api/v1/records/{}/{what}", encode(name))),
+                Duration::from_secs(600),
+            )?;
+            let target = dir.join(&file);
+            crate::archive::store::write_atomic(&target, &body).map_err(failed)?;
+            written.push(target);
+        }
+        Ok(written)
+    }
+
+    /// Moves the record out of the archive into `dir`: a copy, then the record is
+    /// removed on the server (logged as moved); needs the copy and delete rights.
+    pub fn move_to(
+        &self,
+        name: &str,
+        dir: &std::path::Path,
+    ) -> Result<Vec<std::path::PathBuf>, RemoteError> {
+        let written = self.copy_to(name, dir)?;
+        let request = self
+            .client
+            .delete(format!(
+                "{}/api/v1/records/{}?moved=1",
+                self.base,
+                encode(name)
+            ))
+            .basic_auth(&self.account.0, Some(&self.account.1));
+        self.send(request, Duration::from_secs(30))?;
+        Ok(written)
+    }
+
     /// A record's audio, to be read as it is played.
     pub fn audio(self: &Arc<Self>, name: &str) -> Result<RemoteAudio, RemoteError> {
         let mut audio = RemoteAudio {

@@ -1,0 +1,221 @@
+//! What a Player takes away from a record: its waveform (drawn without downloading
+//! the audio), and, with the `copy` right, the record in the clear — the audio
+//! decrypted and the metadata as plain XML, as `callrec`'s local copy-out writes them —
+//! each copy a `copied` line in the activity log under `player:NAME`. A Player that
+//! moves a record copies it and then deletes it with `?moved=1`, which logs `moved`.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::FileServer;
+use super::records::{find, refuse};
+use crate::archive::accounts::Account;
+use crate::archive::audio_crypt::{DecryptingReader, is_encrypted};
+use crate::archive::audit::Action;
+use crate::archive::identity::TrustedKeys;
+use crate::archive::ops::{self, OpError};
+use crate::archive::sidecar::check_sidecar;
+use crate::archive::store::hash_file;
+use crate::archive::verify::Found;
+use crate::player::stream::{RecordStream, waveform};
+
+/// Columns a waveform may have, at most (a wide screen's pixels).
+const MAX_COLUMNS: usize = 4000;
+
+/// `GET /api/v1/records/NAME/waveform?columns=N`: per column the peak of each channel
+/// (0–1), and the record's length in frames and its rate.
+pub async fn record_waveform(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let columns = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "columns")
+        .map(|(_, v)| v.parse::<usize>());
+    let columns = match columns {
+        None => 1000,
+        Some(Ok(n)) if (1..=MAX_COLUMNS).contains(&n) => n,
+        Some(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                &format!("columns= is 1 to {MAX_COLUMNS}"),
+            );
+        }
+    };
+    let answer = tokio::task::spawn_blocking(move || {
+        let audio = find(&server, &account, &name).ok_or(StatusCode::NOT_FOUND)?;
+        let mut stream = RecordStream::open(&audio, &server.ring)
+            .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)?;
+        let rate = crate::player::stream::FrameSource::rate(&stream);
+        let (peaks, frames) = waveform(&mut stream, columns);
+        Ok::<_, StatusCode>(serde_json::json!({
+            "rate": rate,
+            "frames": frames,
+            "peaks": peaks,
+        }))
+    })
+    .await;
+    match answer {
+        Ok(Ok(json)) => axum::Json(json).into_response(),
+        Ok(Err(StatusCode::NOT_FOUND)) => refuse(StatusCode::NOT_FOUND, "no such record"),
+        Ok(Err(_)) => refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the record's audio cannot be decoded",
+        ),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the waveform failed"),
+    }
+}
+
+/// The record `name` for a copy: refused without the `copy` right or when the account
+/// may not see it.
+fn for_copy(
+    server: &FileServer,
+    account: &Account,
+    name: &str,
+) -> Result<std::path::PathBuf, Response> {
+    if !account.rights.copy {
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            "this account may not copy records",
+        ));
+    }
+    find(server, account, name).ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no such record"))
+}
+
+fn attachment(file_name: &str, content_type: &'static str, body: Body) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// `GET /api/v1/records/NAME/copy`: the audio in the clear, whole, logged `copied`.
+pub async fn copy_audio(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+) -> Response {
+    let done = tokio::task::spawn_blocking(move || {
+        let audio = for_copy(&server, &account, &name)?;
+        let mut file = std::fs::File::open(&audio)
+            .map_err(|_| refuse(StatusCode::NOT_FOUND, "no such record"))?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .map_err(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))?;
+        if is_encrypted(&bytes) {
+            let mut clear = Vec::new();
+            DecryptingReader::new(std::io::Cursor::new(bytes), &server.ring)
+                .and_then(|mut r| r.read_to_end(&mut clear).map_err(Into::into))
+                .map_err(|_| {
+                    refuse(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "the record cannot be decrypted with this server's keys",
+                    )
+                })?;
+            bytes = clear;
+        }
+        let record = server.store.relative_path(&audio).unwrap_or(name.clone());
+        server
+            .act_as(&account, |actor| {
+                actor.log(Action::Copied, &record, "to=the Player's PC")
+            })
+            .map_err(|e| {
+                refuse(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &format!("the activity log cannot be written: {e}"),
+                )
+            })?;
+        Ok::<_, Response>(attachment(&name, "audio/wav", Body::from(bytes)))
+    })
+    .await;
+    match done {
+        Ok(Ok(r)) | Ok(Err(r)) => r,
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the copy failed"),
+    }
+}
+
+/// `GET /api/v1/records/NAME/metadata`: the sidecar's metadata as plain XML (opened
+/// here when it is sealed), for a copy; the signature is checked first and a sidecar
+/// that does not verify is refused, never passed off as the record's.
+pub async fn copy_metadata(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+) -> Response {
+    let done = tokio::task::spawn_blocking(move || {
+        let audio = for_copy(&server, &account, &name)?;
+        let sidecar = audio.with_extension("xml");
+        let bytes = std::fs::read(&sidecar)
+            .map_err(|_| refuse(StatusCode::NOT_FOUND, "the record has no sidecar"))?;
+        let trusted = TrustedKeys::load_dir(&server.store.keys_dir());
+        let check = check_sidecar(
+            &bytes,
+            || hash_file(&audio).map(Some),
+            &server.ring,
+            &trusted,
+        );
+        let Some(metadata) = check.metadata else {
+            return Err(refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("the sidecar cannot be read: {}", check.reason),
+            ));
+        };
+        let file = sidecar
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok::<_, Response>(attachment(
+            &file,
+            "application/xml",
+            Body::from(metadata.to_xml()),
+        ))
+    })
+    .await;
+    match done {
+        Ok(Ok(r)) | Ok(Err(r)) => r,
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the copy failed"),
+    }
+}
+
+/// `DELETE /api/v1/records/NAME?moved=1` after a copy: the record leaves the archive,
+/// logged `moved` (to the Player's PC) rather than `deleted`; needs both rights.
+pub async fn moved(server: Arc<FileServer>, account: Account, name: String) -> Response {
+    if !(account.rights.copy && account.rights.delete) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "this account may not move records (it needs the copy and delete rights)",
+        );
+    }
+    let done = tokio::task::spawn_blocking(move || {
+        let audio =
+            find(&server, &account, &name).ok_or(OpError::Refused("no such record".into()))?;
+        let sidecar = audio.with_extension("xml");
+        let found = Found {
+            label: name.clone(),
+            audio: Some(audio.clone()),
+            sidecar: sidecar.is_file().then_some(sidecar),
+        };
+        let result = server.act_as(&account, |actor| {
+            ops::remove_record(actor, &found, Action::Moved, "to=the Player's PC")
+        });
+        server.reread(&audio);
+        result
+    })
+    .await;
+    match done {
+        Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
+        Ok(Err(OpError::Refused(why))) => refuse(StatusCode::NOT_FOUND, &why),
+        Ok(Err(e)) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the move failed"),
+    }
+}
