@@ -79,14 +79,25 @@ fn for_copy(
     server: &FileServer,
     account: &Account,
     name: &str,
-) -> Result<std::path::PathBuf, Response> {
+) -> Result<std::path::PathBuf, Refusal> {
     if !account.rights.copy {
-        return Err(refuse(
+        return Err((
             StatusCode::FORBIDDEN,
-            "this account may not copy records",
+            "this account may not copy records".into(),
         ));
     }
-    find(server, account, name).ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no such record"))
+    find(server, account, name).ok_or((StatusCode::NOT_FOUND, "no such record".into()))
+}
+
+/// A refusal's status and words.
+type Refusal = (StatusCode, String);
+
+fn answer(done: Result<Result<Response, Refusal>, tokio::task::JoinError>) -> Response {
+    match done {
+        Ok(Ok(r)) => r,
+        Ok(Err((status, why))) => refuse(status, &why),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the copy failed"),
+    }
 }
 
 fn attachment(file_name: &str, content_type: &'static str, body: Body) -> Response {
@@ -108,18 +119,18 @@ pub async fn copy_audio(
     let done = tokio::task::spawn_blocking(move || {
         let audio = for_copy(&server, &account, &name)?;
         let mut file = std::fs::File::open(&audio)
-            .map_err(|_| refuse(StatusCode::NOT_FOUND, "no such record"))?;
+            .map_err(|_| (StatusCode::NOT_FOUND, "no such record".to_string()))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
-            .map_err(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))?;
+            .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
         if is_encrypted(&bytes) {
             let mut clear = Vec::new();
             DecryptingReader::new(std::io::Cursor::new(bytes), &server.ring)
                 .and_then(|mut r| r.read_to_end(&mut clear).map_err(Into::into))
                 .map_err(|_| {
-                    refuse(
+                    (
                         StatusCode::UNPROCESSABLE_ENTITY,
-                        "the record cannot be decrypted with this server's keys",
+                        "the record cannot be decrypted with this server's keys".to_string(),
                     )
                 })?;
             bytes = clear;
@@ -130,18 +141,15 @@ pub async fn copy_audio(
                 actor.log(Action::Copied, &record, "to=the Player's PC")
             })
             .map_err(|e| {
-                refuse(
+                (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    &format!("the activity log cannot be written: {e}"),
+                    format!("the activity log cannot be written: {e}"),
                 )
             })?;
-        Ok::<_, Response>(attachment(&name, "audio/wav", Body::from(bytes)))
+        Ok(attachment(&name, "audio/wav", Body::from(bytes)))
     })
     .await;
-    match done {
-        Ok(Ok(r)) | Ok(Err(r)) => r,
-        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the copy failed"),
-    }
+    answer(done)
 }
 
 /// `GET /api/v1/records/NAME/metadata`: the sidecar's metadata as plain XML (opened
@@ -155,8 +163,12 @@ pub async fn copy_metadata(
     let done = tokio::task::spawn_blocking(move || {
         let audio = for_copy(&server, &account, &name)?;
         let sidecar = audio.with_extension("xml");
-        let bytes = std::fs::read(&sidecar)
-            .map_err(|_| refuse(StatusCode::NOT_FOUND, "the record has no sidecar"))?;
+        let bytes = std::fs::read(&sidecar).map_err(|_| {
+            (
+                StatusCode::NOT_FOUND,
+                "the record has no sidecar".to_string(),
+            )
+        })?;
         let trusted = TrustedKeys::load_dir(&server.store.keys_dir());
         let check = check_sidecar(
             &bytes,
@@ -165,26 +177,23 @@ pub async fn copy_metadata(
             &trusted,
         );
         let Some(metadata) = check.metadata else {
-            return Err(refuse(
+            return Err((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &format!("the sidecar cannot be read: {}", check.reason),
+                format!("the sidecar cannot be read: {}", check.reason),
             ));
         };
         let file = sidecar
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        Ok::<_, Response>(attachment(
+        Ok(attachment(
             &file,
             "application/xml",
             Body::from(metadata.to_xml()),
         ))
     })
     .await;
-    match done {
-        Ok(Ok(r)) | Ok(Err(r)) => r,
-        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "the copy failed"),
-    }
+    answer(done)
 }
 
 /// `DELETE /api/v1/records/NAME?moved=1` after a copy: the record leaves the archive,
