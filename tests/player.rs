@@ -13,7 +13,7 @@ use callrec::archive::store::Store;
 use callrec::media::synth::{CallScript, PartyScript, SynthCodec};
 use callrec::player::engine::OutputKind;
 use callrec::player::session::Session;
-use callrec::ui::player_view::PlayerView;
+use callrec::ui::player::PlayerView;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -583,7 +583,7 @@ fn memory_positions_and_audio_settings_are_kept_between_runs() {
 
 #[test]
 fn the_delta_meter_points_at_the_louder_side() {
-    use callrec::ui::player_view::delta_db;
+    use callrec::ui::player::delta_db;
     assert!((delta_db(0.5, 0.25) - 6.02).abs() < 0.05);
     assert!((delta_db(0.25, 0.5) + 6.02).abs() < 0.05);
     assert_eq!(delta_db(0.0, 0.0), 0.0, "silence on both sides");
@@ -596,7 +596,7 @@ fn the_delta_meter_points_at_the_louder_side() {
 
 #[test]
 fn marked_and_last_played_records_can_be_listed_and_marks_for_all_are_shared() {
-    use callrec::ui::player_view::ShowOnly;
+    use callrec::ui::player::ShowOnly;
     let (_dir, store, mut h) = player_on_archive();
     h.get_by_label("0301111").click();
     settle_details(&mut h);

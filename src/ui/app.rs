@@ -12,7 +12,7 @@ use crate::player::session::Session;
 use crate::recorder::status::{AlarmState, StatusBoard};
 
 use super::close_guard::{CloseGuard, OnClose};
-use super::player_view::PlayerView;
+use super::player::PlayerView;
 use super::recorder_panel::RecorderPanel;
 use super::setup_dialog::{NativeFolderPicker, SetupDialog};
 

@@ -3,8 +3,7 @@
 
 pub mod app;
 pub mod close_guard;
-pub mod player_view;
+pub mod player;
 pub mod players_tab;
 pub mod recorder_panel;
-pub mod remote_commands;
 pub mod setup_dialog;

@@ -5,7 +5,7 @@
 
 use egui::{Color32, RichText};
 
-use super::player_view::PlayerView;
+use super::PlayerView;
 use crate::archive::RecordName;
 use crate::archive::control_command::ControlCommand;
 use crate::player::remote_control::LinkState;

@@ -1,0 +1,99 @@
+//! The list of records: one row a record, newest or oldest first, click to select and
+//! play, Ctrl/Shift-click to choose several.
+
+use crate::archive::name::Direction;
+use egui_extras::{Column, TableBuilder};
+
+use super::PlayerView;
+
+impl PlayerView {
+    pub(super) fn show_table(&mut self, ui: &mut egui::Ui) {
+        let rows = self.rows.clone();
+        let mut clicked = None;
+        // selectable text would take the click that should select the row
+        ui.style_mut().interaction.selectable_labels = false;
+        TableBuilder::new(ui)
+            .striped(true)
+            .sense(egui::Sense::click())
+            .column(Column::auto().at_least(120.0))
+            .column(Column::auto().at_least(60.0))
+            .column(Column::auto().at_least(20.0))
+            .column(Column::auto().at_least(110.0))
+            .column(Column::auto().at_least(40.0))
+            .column(Column::auto().at_least(60.0))
+            .column(Column::auto().at_least(50.0))
+            .column(Column::remainder())
+            .header(20.0, |mut h| {
+                for title in [
+                    "Date", "Internal", "", "External", "Ring", "Size", "TAN", "Mark",
+                ] {
+                    h.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(20.0, rows.len(), |mut row| {
+                    let index = rows[row.index()];
+                    let e = &self.catalog.entries[index];
+                    row.set_selected(
+                        self.selected == Some(index)
+                            || self.chosen.contains(&self.catalog.entries[index].audio()),
+                    );
+                    let n = e.name();
+                    row.col(|ui| {
+                        ui.label(format!(
+                            "{:04}-{:02}-{:02} {:02}:{:02}",
+                            n.start.year, n.start.month, n.start.day, n.start.hour, n.start.minute
+                        ));
+                    });
+                    row.col(|ui| {
+                        ui.label(&n.internal);
+                    });
+                    row.col(|ui| {
+                        let lock = if e.encrypted() { " (enc)" } else { "" };
+                        ui.label(format!(
+                            "{}{lock}",
+                            if n.direction == Direction::Incoming {
+                                "in"
+                            } else {
+                                "out"
+                            }
+                        ));
+                    });
+                    row.col(|ui| {
+                        ui.label(&n.external);
+                    });
+                    row.col(|ui| {
+                        ui.label(format!("{} s", n.time_to_answer_s));
+                    });
+                    row.col(|ui| {
+                        ui.label(format!("{:.1} MB", e.size as f64 / 1e6));
+                    });
+                    row.col(|ui| {
+                        ui.label(n.tan.as_deref().unwrap_or(""));
+                    });
+                    let name = self.session.relative(&e.audio());
+                    let mark = match (
+                        self.prefs.marked.contains(&name),
+                        self.shared_marks.names.contains(&name),
+                    ) {
+                        (true, true) => "here, all",
+                        (true, false) => "here",
+                        (false, true) => "all",
+                        (false, false) => "",
+                    };
+                    row.col(|ui| {
+                        ui.label(mark);
+                    });
+                    if row.response().clicked() {
+                        clicked = Some((row.index(), index));
+                    }
+                });
+            });
+        let modifiers = ui.input(|i| i.modifiers);
+        if let Some((position, index)) = clicked {
+            self.click_row(position, index, modifiers);
+        }
+    }
+}
