@@ -2,18 +2,28 @@
 
 use super::args::{Args, UsageError, runtime_failure};
 use super::context::{identity, key_ring, load_setup, require_store, setup_key_names};
+use std::sync::Arc;
+
 use crate::archive::control_command::AllowList;
+use crate::archive::keyring::KeyRing;
 use crate::archive::setup::Setup;
+use crate::archive::store::Store;
 use crate::player::permissions::Permissions;
 use crate::player::remote::RemoteArchive;
+use crate::player::remote_catalog::root_for;
 use crate::player::remote_control::RemoteSetup;
 use crate::player::session::Session;
 
 pub fn player(args: &Args) -> Result<i32, UsageError> {
-    let mut allowed = vec!["recpath", "seconds"];
+    let mut allowed = vec![
+        "recpath", "seconds", "server", "account", "password", "cert",
+    ];
     allowed.extend(setup_key_names());
     args.only(&allowed)?;
     let setup = load_setup(args)?;
+    if let Some(server) = remote_archive(args, &setup)? {
+        return remote_player(args, &setup, server);
+    }
     let store = require_store(&setup)?;
     let ring = key_ring(&setup)?;
     let close_after = args.choice("seconds", None, |v| {
@@ -27,6 +37,70 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
     session.backup = (!backup.is_empty()).then(|| std::path::PathBuf::from(backup));
     let remote = remote_setup(&setup)?;
     match crate::ui::app::run_window(session, None, remote, close_after) {
+        Ok(()) => Ok(0),
+        Err(e) => Ok(runtime_failure(format!(
+            "the Player window cannot open: {e}"
+        ))),
+    }
+}
+
+/// The server a remote Player shows: `server=` `account=` `password=` [`cert=`] on the
+/// command line, or, in a setup without a store of its own, `playerserver`,
+/// `playername`, `playerpassword`, `playercert`.
+fn remote_archive(args: &Args, setup: &Setup) -> Result<Option<Arc<RemoteArchive>>, UsageError> {
+    let (server, account, password, cert) = match args.get("server") {
+        Some(server) => (
+            server.to_string(),
+            args.get("account")
+                .ok_or_else(|| UsageError("server= needs account=NAME".into()))?
+                .to_string(),
+            args.get("password")
+                .ok_or_else(|| UsageError("server= needs password=PW".into()))?
+                .to_string(),
+            args.get("cert").unwrap_or_default().to_string(),
+        ),
+        None if setup.get("store").is_empty() && !setup.get("playerserver").is_empty() => (
+            setup.get("playerserver"),
+            setup.get("playername"),
+            setup.get("playerpassword"),
+            setup.get("playercert"),
+        ),
+        None => return Ok(None),
+    };
+    if !server.starts_with("https://") && !server.starts_with("http://") {
+        return Err(UsageError(format!(
+            "server={server} is not an https:// (or http://) address"
+        )));
+    }
+    let cert = if cert.is_empty() {
+        None
+    } else {
+        Some(std::fs::read(&cert).map_err(|e| UsageError(format!("cert={cert}: {e}")))?)
+    };
+    RemoteArchive::new(server.trim(), &account, &password, cert.as_deref())
+        .map(Some)
+        .map_err(|e| UsageError(format!("server={server}: {e}")))
+}
+
+/// The Player window on a server's archive: what the account may see, played over the
+/// network; the server's commands for this account's Player come over the same link.
+fn remote_player(
+    args: &Args,
+    setup: &Setup,
+    server: Arc<RemoteArchive>,
+) -> Result<i32, UsageError> {
+    let close_after = args.choice("seconds", None, |v| {
+        v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
+    })?;
+    let account = server.account().to_string();
+    let store = Store::new(root_for(server.base()));
+    let mut session = Session::new(store, KeyRing::default(), identity(setup)?, account);
+    session.start_in_sos = setup.get("sosstart") == "on";
+    session.state_dir = Some(setup.dir.clone());
+    let mut remote = remote_setup(setup)?;
+    // the server's commands for this Player come over the same link and account
+    remote.link = Some(server.clone());
+    match crate::ui::app::run_remote_window(session, server, remote, close_after) {
         Ok(()) => Ok(0),
         Err(e) => Ok(runtime_failure(format!(
             "the Player window cannot open: {e}"

@@ -69,9 +69,11 @@ pub const MODES: &[Mode] = &[
     },
     Mode {
         name: "player",
-        usage: "player [recpath=DIR] [store=DIR] [seconds=N]",
+        usage: "player [recpath=DIR] [store=DIR] [seconds=N] | player server=https://HOST:PORT account=NAME password=PW [cert=PEM]",
         help: "Open the Player window on the archive: filters, the list of calls, Play with level meters, \
-               loops, and SOS mode (newest call on top, one large Play). seconds=N closes it after N seconds.",
+               loops, and SOS mode (newest call on top, one large Play). seconds=N closes it after N seconds. \
+               With server=, the archive of a recorder or fileserver on another PC (docs/API.md): what the \
+               account may see, played over the network; cert= pins the server's certificate.",
     },
     Mode {
         name: "simulate",
@@ -185,6 +187,16 @@ pub const KEYS: &[Key] = &[
         name: "account",
         values: "a name",
         help: "setup: the network Player account to add or change (see setup).",
+    },
+    Key {
+        name: "server",
+        values: "https://HOST:PORT",
+        help: "player: the recorder or fileserver whose archive the Player shows (with account= and password=).",
+    },
+    Key {
+        name: "cert",
+        values: "a PEM file",
+        help: "player server=: accept exactly this server certificate (a recorder's own, self-signed one).",
     },
     Key {
         name: "rights",

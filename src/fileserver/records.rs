@@ -306,6 +306,10 @@ struct DetailsAnswer {
     notes: String,
     /// Marked for every Player on the store.
     marked: bool,
+    /// Who signed the sidecar (the key's id), when it verified.
+    signer: Option<String>,
+    /// The sidecar's metadata as plain XML (parties, times, CDRs), when it could be read.
+    metadata: Option<String>,
 }
 
 /// `GET /api/v1/records/NAME`: the record with its verdict (checked here, with the
@@ -343,6 +347,8 @@ pub async fn details(
             encrypted,
             notes: std::fs::read_to_string(audio.with_extension("txt")).unwrap_or_default(),
             marked: super::changes::is_marked(&server, &audio),
+            signer: check.signer.clone(),
+            metadata: check.metadata.as_ref().map(|m| m.to_xml()),
         })
     })
     .await;

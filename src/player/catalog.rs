@@ -16,6 +16,9 @@ use rustc_hash::FxHashSet;
 
 pub use super::catalog_entry::Entry;
 use super::catalog_index;
+use super::remote::RemoteArchive;
+use super::remote_catalog::{RemoteFeed, root_for};
+use super::remote_control::LinkState;
 use crate::archive::store::Store;
 use crate::archive::verify::month_folders;
 
@@ -54,14 +57,18 @@ impl Source {
     }
 }
 
-/// The records of one store (or of the backup folder), oldest first.
-#[derive(Debug, Default)]
+/// The records of one store (or of the backup folder, or of a server), oldest first.
+#[derive(Default)]
 pub struct Catalog {
     pub entries: Vec<Entry>,
     source: Option<Source>,
     folders: Vec<Folder>,
     /// Where the month indexes live; none: no index is read or written.
     index_dir: Option<PathBuf>,
+    /// A server's records instead of a folder's (a remote Player).
+    remote: Option<RemoteFeed>,
+    /// The link to that server, as last reported.
+    remote_link: LinkState,
 }
 
 const AUDIO: [&str; 3] = ["wav", "mp3", "pcap"];
@@ -166,6 +173,62 @@ impl Catalog {
         matches!(self.source, Some(Source::Flat(_)))
     }
 
+    /// The records of a recorder or fileserver on another PC: empty at first, filled
+    /// by a thread that lists them and then waits for new ones (`wake` asks the window
+    /// to look); [`Catalog::refresh`] takes what came.
+    pub fn open_remote(archive: Arc<RemoteArchive>, wake: Arc<dyn Fn() + Send + Sync>) -> Catalog {
+        let root = root_for(archive.base());
+        Catalog {
+            remote: Some(RemoteFeed::start(archive, root, wake)),
+            remote_link: LinkState::Down("connecting…".into()),
+            ..Catalog::default()
+        }
+    }
+
+    /// The server of a remote Player's catalog.
+    pub fn remote(&self) -> Option<&Arc<RemoteArchive>> {
+        self.remote.as_ref().map(|r| &r.archive)
+    }
+
+    /// The link to the server of a remote catalog; none for a folder's.
+    pub fn remote_link(&self) -> Option<&LinkState> {
+        self.remote.as_ref().map(|_| &self.remote_link)
+    }
+
+    /// Takes what the remote feed found: a whole new list, new records, the link.
+    fn refresh_remote(&mut self) -> bool {
+        let Some(feed) = &self.remote else {
+            return false;
+        };
+        let taken = feed.take();
+        if let Some(link) = taken.link {
+            self.remote_link = link;
+        }
+        let mut changed = false;
+        if let Some(all) = taken.all {
+            self.entries = all;
+            changed = true;
+        }
+        if !taken.new.is_empty() {
+            let known: FxHashSet<u64> = self
+                .entries
+                .iter()
+                .map(|e| name_key(e.file_name()))
+                .collect();
+            self.entries.extend(
+                taken
+                    .new
+                    .into_iter()
+                    .filter(|e| !known.contains(&name_key(e.file_name()))),
+            );
+            changed = true;
+        }
+        if changed {
+            self.sort();
+        }
+        changed
+    }
+
     /// Reads every month folder of the store, several folders at a time, without index.
     pub fn open(store: &Store) -> Catalog {
         Catalog::open_indexed(store, None)
@@ -204,6 +267,7 @@ impl Catalog {
             source: Some(source),
             folders,
             index_dir,
+            ..Catalog::default()
         };
         catalog.sort();
         catalog
@@ -280,6 +344,9 @@ impl Catalog {
     /// settled when last read). One `stat` per month folder when nothing changed, so it
     /// is cheap enough to run every second. Returns whether any record came or went.
     pub fn refresh(&mut self) -> bool {
+        if self.remote.is_some() {
+            return self.refresh_remote();
+        }
         let Some(source) = &self.source else {
             return false;
         };
@@ -335,6 +402,10 @@ impl Catalog {
 
     /// Reads every folder again, ignoring the indexes (the Player's "reload").
     pub fn reload(&mut self) {
+        if let Some(feed) = &self.remote {
+            feed.reload();
+            return;
+        }
         let now = SystemTime::now();
         for at in 0..self.folders.len() {
             self.reread(at, now);
@@ -357,6 +428,9 @@ impl Catalog {
 
     /// When the newest record was written (for "new call" highlighting).
     pub fn newest_modified(&self) -> Option<SystemTime> {
+        if self.remote.is_some() {
+            return self.entries.last().map(Entry::modified);
+        }
         self.entries
             .last()
             .and_then(|e| std::fs::metadata(e.audio()).and_then(|m| m.modified()).ok())

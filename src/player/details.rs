@@ -5,9 +5,10 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use super::remote::RemoteArchive;
 use crate::archive::identity::TrustedKeys;
 use crate::archive::keyring::KeyRing;
-use crate::archive::sidecar::Check;
+use crate::archive::sidecar::{Check, Verdict};
 use crate::archive::verify::{Found, check_found};
 
 /// One record's details.
@@ -39,6 +40,40 @@ impl DetailsLoader {
             };
             let (check, _) = check_found(&found, &ring, &trusted);
             let notes = std::fs::read_to_string(audio.with_extension("txt")).unwrap_or_default();
+            if this
+                .wanted
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+                == Some(&audio)
+            {
+                *this.slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(Details {
+                    audio,
+                    check,
+                    notes,
+                });
+            }
+        });
+    }
+
+    /// Starts fetching the details of the server's record `name`, which the catalog
+    /// knows as `audio` (the server checks it: keys never leave it).
+    pub fn request_remote(&self, audio: PathBuf, archive: Arc<RemoteArchive>, name: String) {
+        *self.wanted.lock().unwrap_or_else(|e| e.into_inner()) = Some(audio.clone());
+        let this = self.clone();
+        std::thread::spawn(move || {
+            let (check, notes) = archive.details(&name).unwrap_or_else(|e| {
+                (
+                    Check {
+                        verdict: Verdict::Unknown,
+                        reason: format!("the details could not be fetched: {e}"),
+                        signer: None,
+                        audio_encryption: None,
+                        metadata: None,
+                    },
+                    String::new(),
+                )
+            });
             if this
                 .wanted
                 .lock()

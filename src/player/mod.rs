@@ -13,6 +13,7 @@ pub mod permissions;
 pub mod playlist;
 pub mod preferences;
 pub mod remote;
+pub mod remote_catalog;
 pub mod remote_control;
 pub mod session;
 pub mod stream;

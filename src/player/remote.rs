@@ -96,6 +96,16 @@ impl RemoteArchive {
         }))
     }
 
+    /// The account this client logs in with.
+    pub fn account(&self) -> &str {
+        &self.account.0
+    }
+
+    /// The server's address as given (`https://HOST:PORT`).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     fn get(&self, path: &str) -> reqwest::RequestBuilder {
         self.client
             .get(format!("{}{path}", self.base))
@@ -174,6 +184,45 @@ impl RemoteArchive {
             wait.as_secs()
         );
         self.page(&query, wait + Duration::from_secs(15))
+    }
+
+    /// A record's details as the server checked them: the verdict with its reason, the
+    /// signer, the metadata (parties, CDRs); and the notes.
+    pub fn details(
+        &self,
+        name: &str,
+    ) -> Result<(crate::archive::sidecar::Check, String), RemoteError> {
+        use crate::archive::sidecar::{Check, Verdict};
+        #[derive(Deserialize)]
+        struct Answer {
+            verdict: String,
+            reason: String,
+            notes: String,
+            signer: Option<String>,
+            metadata: Option<String>,
+        }
+        let (_, _, body) = self.send(
+            self.get(&format!("/api/v1/records/{}", encode(name))),
+            Duration::from_secs(60),
+        )?;
+        let answer: Answer = serde_json::from_slice(&body)
+            .map_err(|e| RemoteError::Answer(200, format!("not a record's details: {e}")))?;
+        let verdict = match answer.verdict.as_str() {
+            "original" => Verdict::Original,
+            "manipulated" => Verdict::Manipulated,
+            "unsigned" => Verdict::Unsigned,
+            _ => Verdict::Unknown,
+        };
+        let check = Check {
+            verdict,
+            reason: answer.reason,
+            signer: answer.signer,
+            audio_encryption: None,
+            metadata: answer
+                .metadata
+                .and_then(|m| crate::archive::metadata::RecordMetadata::from_xml(&m).ok()),
+        };
+        Ok((check, answer.notes))
     }
 
     /// Waits up to `wait` (at most 30 s) for commands the recorder holds for this

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::archive::setup::Setup;
 use crate::player::engine::OutputKind;
+use crate::player::remote::RemoteArchive;
 use crate::player::remote_control::{RemoteControl, RemoteSetup};
 use crate::player::session::Session;
 use crate::recorder::status::{AlarmState, StatusBoard};
@@ -172,7 +173,27 @@ pub fn run_window(
     remote: RemoteSetup,
     close_after_s: Option<f64>,
 ) -> Result<(), String> {
-    let mut view = PlayerView::new(session, OutputKind::SoundCard);
+    let view = PlayerView::new(session, OutputKind::SoundCard);
+    open_window(view, recorder, remote, close_after_s)
+}
+
+/// The Player window on `server`'s archive (a recorder or fileserver on another PC).
+pub fn run_remote_window(
+    session: Session,
+    server: Arc<RemoteArchive>,
+    remote: RemoteSetup,
+    close_after_s: Option<f64>,
+) -> Result<(), String> {
+    let view = PlayerView::new_remote(session, server, OutputKind::SoundCard);
+    open_window(view, None, remote, close_after_s)
+}
+
+fn open_window(
+    mut view: PlayerView,
+    recorder: Option<RecorderLink>,
+    remote: RemoteSetup,
+    close_after_s: Option<f64>,
+) -> Result<(), String> {
     view.popup = remote.popup;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -109,6 +109,11 @@ impl PlayerView {
         self.apply_filter();
     }
 
+    /// Whether the selected record's details (verdict, parties, notes) are there.
+    pub fn details_loaded(&self) -> bool {
+        self.details.current().is_some()
+    }
+
     /// Selects a catalog entry and starts playing it.
     pub fn play_entry(&mut self, index: usize) {
         self.remote_play = false;
@@ -119,19 +124,32 @@ impl PlayerView {
                 return;
             }
             self.selected = Some(index);
-            self.engine
-                .load(entry.audio(), self.session.ring.clone(), true);
-            self.details.request(
-                entry.audio(),
-                self.session.ring.clone(),
-                self.session.trusted.clone(),
-            );
+            if let Some(server) = self.catalog.remote() {
+                // the server decrypts, checks and logs "played" under this account
+                self.engine
+                    .load_remote(server.clone(), entry.file_name(), true);
+                self.details.request_remote(
+                    entry.audio(),
+                    server.clone(),
+                    entry.file_name().into(),
+                );
+            } else {
+                self.engine
+                    .load(entry.audio(), self.session.ring.clone(), true);
+                self.details.request(
+                    entry.audio(),
+                    self.session.ring.clone(),
+                    self.session.trusted.clone(),
+                );
+            }
             self.note_edit = None;
             self.confirm_delete = false;
             let name = self.session.relative(&entry.audio());
             self.prefs.played(&name);
             self.prefs_dirty.get_or_insert_with(Instant::now);
-            if let Err(e) = self.session.log(Action::Played, &entry.audio(), "") {
+            if self.catalog.remote().is_none()
+                && let Err(e) = self.session.log(Action::Played, &entry.audio(), "")
+            {
                 self.message = Some(format!("the activity log could not be written: {e}"));
             }
         }
@@ -359,7 +377,8 @@ impl PlayerView {
                 self.shared_marks = marks;
                 self.apply_filter();
             }
-            let live = self.prefs.live || self.sos;
+            // a remote Player's list is kept current by the server's answers
+            let live = self.prefs.live || self.sos || self.catalog.remote().is_some();
             if live && self.catalog.refresh() {
                 // indexes shift when records arrive: keep the selection on its record
                 let selected = self

@@ -27,9 +27,11 @@ use crate::player::filter::Filter;
 use crate::player::marks::SharedMarks;
 use crate::player::playlist::Playlist;
 use crate::player::preferences::Preferences;
+use crate::player::remote::RemoteArchive;
 use crate::player::remote_control::RemoteControl;
 use crate::player::session::Session;
 use egui::{Color32, RichText};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Which records the list shows, besides the filter.
@@ -177,6 +179,20 @@ impl PlayerView {
         if view.session.start_in_sos {
             view.set_sos(true);
         }
+        view
+    }
+
+    /// The Player on a recorder's or fileserver's archive on another PC: its records
+    /// as the server lists them for `session`'s account, played over the network.
+    pub fn new_remote(
+        session: Session,
+        server: Arc<RemoteArchive>,
+        output: OutputKind,
+    ) -> PlayerView {
+        let mut view = PlayerView::new(session, output);
+        // the list is taken from the feed at the next frames (they come every 50 ms)
+        view.catalog = Catalog::open_remote(server, Arc::new(|| {}));
+        view.apply_filter();
         view
     }
 

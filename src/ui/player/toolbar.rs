@@ -5,6 +5,7 @@ use crate::player::engine::OutputKind;
 use egui::{Color32, RichText};
 
 use super::PlayerView;
+use crate::player::remote_control::LinkState;
 
 impl PlayerView {
     /// The top bar: SOS, the archive shown, counts, Reload, the remote-control state.
@@ -65,6 +66,38 @@ impl PlayerView {
                 ui.label(RichText::new("no audio device").color(Color32::GRAY));
             }
             self.show_remote_status(ui);
+            self.show_server_link(ui);
         });
+    }
+
+    /// A remote Player's link to its server: a lamp, green while the server answers,
+    /// red with the reason in words while it does not (the list stays meanwhile).
+    fn show_server_link(&self, ui: &mut egui::Ui) {
+        let (Some(link), Some(server)) = (self.catalog.remote_link(), self.catalog.remote()) else {
+            return;
+        };
+        let (colour, text) = match link {
+            LinkState::Up => (
+                Color32::from_rgb(40, 170, 60),
+                format!("LINK: connected to {}", server.base()),
+            ),
+            LinkState::Down(why) => (
+                Color32::from_rgb(220, 40, 40),
+                format!(
+                    "LINK down ({}): {why}; the list stays, trying again",
+                    server.base()
+                ),
+            ),
+            LinkState::None => return,
+        };
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+        ui.painter().circle_filled(rect.center(), 6.0, colour);
+        let spoken = text.clone();
+        ui.label("LINK")
+            .on_hover_text(&text)
+            .widget_info(move || egui::WidgetInfo::labeled(egui::Role::Label, true, &spoken));
+        if let LinkState::Down(why) = link {
+            ui.label(RichText::new(format!("server not reachable: {why}")).color(colour));
+        }
     }
 }

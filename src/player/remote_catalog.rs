@@ -1,0 +1,202 @@
+//! The records of a recorder or fileserver on another PC, as the catalog of a remote
+//! Player holds them: a thread lists them once (the account's view: the server leaves
+//! out what it may not see) and then waits at the server for new ones, so the window's
+//! thread only takes what has come. While the server cannot be reached the list stays,
+//! the link's state says why in words, and the thread tries again with a growing
+//! pause; after a reconnect it lists everything again (records may have gone meanwhile).
+//!
+//! Entries live in virtual month folders under `remote:BASE` (`remote:BASE/2026_12`),
+//! so that everything the Player keys by a record's path (memories, marks, the
+//! selection) works unchanged; nothing is ever read at those paths.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use super::catalog::Entry;
+use super::filter::Filter;
+use super::remote::{RemoteArchive, RemoteError, RemoteRecord};
+use super::remote_control::LinkState;
+
+/// What the thread found since the window last looked.
+#[derive(Default)]
+struct Found {
+    /// Every record, after a (re)listing: replaces the catalog's.
+    all: Option<Vec<Entry>>,
+    /// Records written since.
+    new: Vec<Entry>,
+    link: LinkState,
+    /// The link state changed since the window last looked.
+    link_changed: bool,
+}
+
+pub struct RemoteFeed {
+    pub archive: Arc<RemoteArchive>,
+    /// `remote:BASE`: the root of the virtual month folders.
+    pub root: PathBuf,
+    found: Arc<Mutex<Found>>,
+    /// Ends the thread that lists and waits (a reload starts a new one).
+    stop: Mutex<Arc<AtomicBool>>,
+    /// Asks the window to look (it then calls [`RemoteFeed::take`]).
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+/// What [`RemoteFeed::take`] hands over.
+pub struct Taken {
+    pub all: Option<Vec<Entry>>,
+    pub new: Vec<Entry>,
+    pub link: Option<LinkState>,
+}
+
+impl Drop for RemoteFeed {
+    fn drop(&mut self) {
+        self.stop
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .store(true, Ordering::Relaxed);
+    }
+}
+
+/// The virtual root for a server's records.
+pub fn root_for(base: &str) -> PathBuf {
+    PathBuf::from(format!("remote:{}", base.trim_end_matches('/')))
+}
+
+fn entry_of(root: &Path, record: &RemoteRecord, now: SystemTime) -> Option<Entry> {
+    // a month name from the server is used as a folder name only when it is one
+    let month = &record.month;
+    if month.len() != 7 || !month.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        return None;
+    }
+    let folder: Arc<Path> = Arc::from(root.join(month));
+    Entry::new(folder, &record.name, record.size, now, true)
+}
+
+impl RemoteFeed {
+    /// Starts listing `archive` and waiting for new records.
+    pub fn start(
+        archive: Arc<RemoteArchive>,
+        root: PathBuf,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> RemoteFeed {
+        let feed = RemoteFeed {
+            archive,
+            root,
+            found: Arc::new(Mutex::new(Found {
+                link: LinkState::Down("connecting…".into()),
+                link_changed: true,
+                ..Found::default()
+            })),
+            stop: Mutex::new(Arc::new(AtomicBool::new(false))),
+            wake,
+        };
+        feed.spawn();
+        feed
+    }
+
+    /// Starts the thread that lists and then waits; one started before ends at its
+    /// next answer and hands nothing more over.
+    fn spawn(&self) {
+        let stop = Arc::new(AtomicBool::new(false));
+        let before = std::mem::replace(
+            &mut *self.stop.lock().unwrap_or_else(|e| e.into_inner()),
+            stop.clone(),
+        );
+        before.store(true, Ordering::Relaxed);
+        let (archive, root, found, wake) = (
+            self.archive.clone(),
+            self.root.clone(),
+            self.found.clone(),
+            self.wake.clone(),
+        );
+        let _ = std::thread::Builder::new()
+            .name("callrec-remote-list".into())
+            .spawn(move || watch(&archive, &root, &found, &stop, &*wake));
+    }
+
+    /// Lists everything again (the Player's Reload).
+    pub fn reload(&self) {
+        self.spawn();
+    }
+
+    /// What came since the last call.
+    pub fn take(&self) -> Taken {
+        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        let link = found.link_changed.then(|| found.link.clone());
+        found.link_changed = false;
+        Taken {
+            all: found.all.take(),
+            new: std::mem::take(&mut found.new),
+            link,
+        }
+    }
+}
+
+/// Lists, then waits for new records, until `stop`.
+fn watch(
+    archive: &RemoteArchive,
+    root: &Path,
+    found: &Mutex<Found>,
+    stop: &AtomicBool,
+    wake: &(dyn Fn() + Send + Sync),
+) {
+    let mut cursor: Option<String> = None;
+    let mut pause = Duration::from_secs(1);
+    let set_link = |state: LinkState| {
+        let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
+        if f.link != state {
+            f.link = state;
+            f.link_changed = true;
+        }
+    };
+    while !stop.load(Ordering::Relaxed) {
+        let filter = Filter::default();
+        let answer = match &cursor {
+            None => archive.list(&filter),
+            Some(c) => archive.wait_for_new(&filter, c, Duration::from_secs(25)),
+        };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        match answer {
+            Ok(page) => {
+                pause = Duration::from_secs(1);
+                let now = SystemTime::now();
+                let entries: Vec<Entry> = page
+                    .records
+                    .iter()
+                    .filter_map(|r| entry_of(root, r, now))
+                    .collect();
+                {
+                    let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
+                    if cursor.is_none() {
+                        f.all = Some(entries);
+                        f.new.clear();
+                    } else {
+                        f.new.extend(entries);
+                    }
+                }
+                cursor = Some(page.cursor);
+                set_link(LinkState::Up);
+                wake();
+            }
+            Err(e) => {
+                set_link(LinkState::Down(match e {
+                    RemoteError::Refused => {
+                        "the server refused this Player's account name or password".into()
+                    }
+                    other => other.to_string(),
+                }));
+                wake();
+                // everything is listed again once the server answers
+                cursor = None;
+                let until = std::time::Instant::now() + pause;
+                while std::time::Instant::now() < until && !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                pause = (pause * 2).min(Duration::from_secs(30));
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The Player window on another PC's archive (egui_kittest, null sink): a real
+//! `callrec service` process over HTTPS with its own certificate (pinned by the Player),
+//! the PBX simulator playing calls into it. The window lists what the account may see,
+//! plays it with the verdict, shows a new call as it is archived, keeps its list and
+//! says so while the recorder is killed, and is back when the recorder is.
+
+mod common;
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use callrec::archive::identity::Identity;
+use callrec::archive::keyring::KeyRing;
+use callrec::archive::store::Store;
+use callrec::player::engine::OutputKind;
+use callrec::player::remote::RemoteArchive;
+use callrec::player::remote_catalog::root_for;
+use callrec::player::session::Session;
+use callrec::simulator::{Fault, Simulator, scripted_calls};
+use callrec::ui::player::PlayerView;
+use common::wait_until;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn wait(
+    h: &mut Harness<'static, PlayerView>,
+    what: &str,
+    mut done: impl FnMut(&PlayerView) -> bool,
+) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if done(h.state()) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn link_says(h: &Harness<'static, PlayerView>, text: &str) -> bool {
+    h.query_by_label_contains(text).is_some()
+}
+
+#[test]
+fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_away() {
+    // the window is driven on this thread; the simulator's calls run on a runtime
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let Some((cert, key)) = common::test_certificate(dir.path()) else {
+        return;
+    };
+    let (store, setup) = (dir.path().join("store"), dir.path().join("setup"));
+    let recpath = format!("recpath={}", setup.display());
+    let (code, _, err) = common::callrec(&[
+        "setup",
+        &recpath,
+        &format!("store={}", store.display()),
+        "show=text",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = common::callrec(&[
+        "setup",
+        &recpath,
+        "account=desk22",
+        "password=desk22-password",
+        "extensions=22",
+        "rights=notes",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let port = common::free_port();
+    let args = [
+        format!("tlscert={}", cert.display()),
+        format!("tlskey={}", key.display()),
+        "httpauth=device:device-secret".to_string(),
+        "cdrwait=1".to_string(),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let recorder = common::RecorderProcess::start(&store, &setup, port, &args);
+    let base = format!("https://127.0.0.1:{port}");
+    let sim = Simulator::new_trusting(
+        &base,
+        Some(("device".into(), "device-secret".into())),
+        &fs::read(&cert).unwrap(),
+    )
+    .unwrap();
+    rt.block_on(wait_until(
+        "the recorder",
+        Duration::from_secs(20),
+        async || sim.status().await.is_ok(),
+    ));
+    let now = jiff::Timestamp::now().as_second();
+    let mut calls = scripted_calls(3, 4.0, now - 120, 9);
+    for (call, agent) in calls.iter_mut().zip(["21", "22", "22"]) {
+        call.internal = agent.into();
+        call.fault = Fault::None;
+    }
+    for call in &calls[..2] {
+        rt.block_on(sim.play(call)).unwrap();
+    }
+    rt.block_on(wait_until(
+        "two records",
+        Duration::from_secs(30),
+        async || common::stored_records(&store).len() == 2,
+    ));
+
+    let pem = fs::read(&cert).unwrap();
+    let server = RemoteArchive::new(&base, "desk22", "desk22-password", Some(&pem)).unwrap();
+    let session = Session::new(
+        Store::new(root_for(&base)),
+        KeyRing::default(),
+        Identity::generate(),
+        "desk22".into(),
+    );
+    let view = PlayerView::new_remote(session, server, OutputKind::Null);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 700.0))
+        .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
+    // only the desk's own call is listed: the server leaves out agent 21's
+    wait(&mut h, "the list", |v| v.catalog.len() == 1);
+    assert!(link_says(&h, "LINK"));
+    assert_eq!(h.state().catalog.entries[0].internal(), "22");
+    // it plays over the network, with the server's verdict
+    h.state_mut().play_entry(0);
+    wait(&mut h, "playing", |v| {
+        v.shown.playing && v.shown.position_s > 0.3
+    });
+    wait(&mut h, "the verdict", PlayerView::details_loaded);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("original").is_some(),
+        "the verdict is shown"
+    );
+
+    // a new call of the desk appears while the window is open
+    rt.block_on(sim.play(&calls[2])).unwrap();
+    wait(&mut h, "the new call", |v| v.catalog.len() == 2);
+
+    // the recorder goes away: the list stays, the link says so in words
+    recorder.kill();
+    {
+        let start = Instant::now();
+        while !link_says(&h, "server not reachable") {
+            assert!(
+                start.elapsed() < Duration::from_secs(40),
+                "no word of the lost link"
+            );
+            h.step();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(h.state().catalog.len(), 2, "the list stays");
+    }
+    // and is back with it
+    let _recorder = common::RecorderProcess::start(&store, &setup, port, &args);
+    {
+        let start = Instant::now();
+        while link_says(&h, "server not reachable") {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the link did not come back"
+            );
+            h.step();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        wait(&mut h, "the list again", |v| v.catalog.len() == 2);
+    }
+}
