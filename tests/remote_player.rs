@@ -134,6 +134,19 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
         h.query_by_label("original").is_some(),
         "the verdict is shown"
     );
+    // the window offers what the server allows this account: notes, not delete
+    let permissions = &h.state().session.permissions;
+    assert!(permissions.notes && !permissions.delete && !permissions.copy);
+    assert!(h.query_by_label("Delete").is_none());
+    h.get_by_label("Save notes").click();
+    wait(&mut h, "the notes", |v| v.message.is_some());
+    assert_eq!(h.state().message.as_deref(), Some("notes saved"));
+    let log = fs::read_to_string(Store::new(&store).audit_log()).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("note") && l.contains("player:desk22")),
+        "{log}"
+    );
 
     // a new call of the desk appears while the window is open
     rt.block_on(sim.play(&calls[2])).unwrap();

@@ -618,6 +618,21 @@ pub async fn switch_alarm(
     }
 }
 
+/// `GET /api/v1/me`: this account's name, rights and extension limit, so that a
+/// Player offers only what the server will allow.
+pub async fn me(Extension(account): Extension<Account>) -> Response {
+    let r = account.rights;
+    axum::Json(serde_json::json!({
+        "name": account.name,
+        "rights": {
+            "copy": r.copy, "delete": r.delete, "tan": r.tan, "notes": r.notes,
+            "alarm": r.alarm, "control": r.control,
+        },
+        "extensions": account.extensions,
+    }))
+    .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

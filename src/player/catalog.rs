@@ -16,6 +16,8 @@ use rustc_hash::FxHashSet;
 
 pub use super::catalog_entry::Entry;
 use super::catalog_index;
+use super::permissions::Permissions;
+use super::record_ops::After;
 use super::remote::RemoteArchive;
 use super::remote_catalog::{RemoteFeed, root_for};
 use super::remote_control::LinkState;
@@ -69,6 +71,8 @@ pub struct Catalog {
     remote: Option<RemoteFeed>,
     /// The link to that server, as last reported.
     remote_link: LinkState,
+    /// What the server said the account may do, not yet taken by the window.
+    remote_permissions: Option<Permissions>,
 }
 
 const AUDIO: [&str; 3] = ["wav", "mp3", "pcap"];
@@ -190,6 +194,12 @@ impl Catalog {
         self.remote.as_ref().map(|r| &r.archive)
     }
 
+    /// What the server last said this account may do (once; then none until it says
+    /// it again).
+    pub fn take_remote_permissions(&mut self) -> Option<Permissions> {
+        self.remote_permissions.take()
+    }
+
     /// The link to the server of a remote catalog; none for a folder's.
     pub fn remote_link(&self) -> Option<&LinkState> {
         self.remote.as_ref().map(|_| &self.remote_link)
@@ -201,6 +211,9 @@ impl Catalog {
             return false;
         };
         let taken = feed.take();
+        if taken.permissions.is_some() {
+            self.remote_permissions = taken.permissions;
+        }
         if let Some(link) = taken.link {
             self.remote_link = link;
         }
@@ -227,6 +240,39 @@ impl Catalog {
             self.sort();
         }
         changed
+    }
+
+    /// Brings the catalog up to date after this Player changed the record at `audio`;
+    /// returns the record's path now (none when it left the archive).
+    pub fn after_change(&mut self, audio: &Path, after: &After) -> Option<PathBuf> {
+        let now = match after {
+            After::Same => Some(audio.to_path_buf()),
+            After::Renamed(name) => Some(audio.with_file_name(name)),
+            After::Gone => None,
+        };
+        if self.remote.is_none() {
+            self.reread_folder_of(audio);
+            return now;
+        }
+        let Some(at) = self.position(audio) else {
+            return now;
+        };
+        match after {
+            After::Same => {}
+            After::Gone => {
+                self.entries.remove(at);
+            }
+            After::Renamed(name) => {
+                let old = &self.entries[at];
+                if let Some(new) =
+                    Entry::new(old.folder().clone(), name, old.size, old.modified(), true)
+                {
+                    self.entries[at] = new;
+                    self.sort();
+                }
+            }
+        }
+        now
     }
 
     /// Reads every month folder of the store, several folders at a time, without index.

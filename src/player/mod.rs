@@ -12,6 +12,7 @@ pub mod marks;
 pub mod permissions;
 pub mod playlist;
 pub mod preferences;
+pub mod record_ops;
 pub mod remote;
 pub mod remote_catalog;
 pub mod remote_control;

@@ -96,6 +96,74 @@ impl RemoteArchive {
         }))
     }
 
+    /// What this account may do and see, as the server says.
+    pub fn permissions(&self) -> Result<super::permissions::Permissions, RemoteError> {
+        #[derive(Deserialize)]
+        struct Rights {
+            copy: bool,
+            delete: bool,
+            tan: bool,
+            notes: bool,
+        }
+        #[derive(Deserialize)]
+        struct Me {
+            rights: Rights,
+            extensions: Vec<String>,
+        }
+        let (_, _, body) = self.send(self.get("/api/v1/me"), Duration::from_secs(30))?;
+        let me: Me = serde_json::from_slice(&body)
+            .map_err(|e| RemoteError::Answer(200, format!("not an account: {e}")))?;
+        Ok(super::permissions::Permissions {
+            copy: me.rights.copy,
+            delete: me.rights.delete,
+            tan: me.rights.tan,
+            notes: me.rights.notes,
+            extensions: me.extensions,
+        })
+    }
+
+    fn change(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: String,
+    ) -> Result<Vec<u8>, RemoteError> {
+        let request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .basic_auth(&self.account.0, Some(&self.account.1))
+            .body(body);
+        self.send(request, Duration::from_secs(30))
+            .map(|(_, _, b)| b)
+    }
+
+    /// Writes the record's notes on the server (logged there under this account).
+    pub fn write_notes(&self, name: &str, text: &str) -> Result<(), RemoteError> {
+        let path = format!("/api/v1/records/{}/notes", encode(name));
+        self.change(reqwest::Method::PUT, &path, text.to_string())
+            .map(|_| ())
+    }
+
+    /// Sets the record's TAN; the answer is the record's new name.
+    pub fn set_tan(&self, name: &str, tan: &str) -> Result<String, RemoteError> {
+        #[derive(Deserialize)]
+        struct Renamed {
+            name: String,
+        }
+        let path = format!("/api/v1/records/{}/tan", encode(name));
+        let body = self.change(reqwest::Method::PUT, &path, tan.to_string())?;
+        serde_json::from_slice::<Renamed>(&body)
+            .map(|r| r.name)
+            .map_err(|e| RemoteError::Answer(200, format!("not a record name: {e}")))
+    }
+
+    /// Deletes the record on the server (logged there under this account).
+    pub fn delete(&self, name: &str) -> Result<(), RemoteError> {
+        let path = format!("/api/v1/records/{}", encode(name));
+        self.change(reqwest::Method::DELETE, &path, String::new())
+            .map(|_| ())
+    }
+
     /// The account this client logs in with.
     pub fn account(&self) -> &str {
         &self.account.0

@@ -16,6 +16,7 @@ use std::time::{Duration, SystemTime};
 
 use super::catalog::Entry;
 use super::filter::Filter;
+use super::permissions::Permissions;
 use super::remote::{RemoteArchive, RemoteError, RemoteRecord};
 use super::remote_control::LinkState;
 
@@ -29,6 +30,8 @@ struct Found {
     link: LinkState,
     /// The link state changed since the window last looked.
     link_changed: bool,
+    /// What the account may do, as the server said at the last listing.
+    permissions: Option<Permissions>,
 }
 
 pub struct RemoteFeed {
@@ -44,6 +47,7 @@ pub struct RemoteFeed {
 
 /// What [`RemoteFeed::take`] hands over.
 pub struct Taken {
+    pub permissions: Option<Permissions>,
     pub all: Option<Vec<Entry>>,
     pub new: Vec<Entry>,
     pub link: Option<LinkState>,
@@ -126,6 +130,7 @@ impl RemoteFeed {
         let link = found.link_changed.then(|| found.link.clone());
         found.link_changed = false;
         Taken {
+            permissions: found.permissions.take(),
             all: found.all.take(),
             new: std::mem::take(&mut found.new),
             link,
@@ -153,7 +158,10 @@ fn watch(
     while !stop.load(Ordering::Relaxed) {
         let filter = Filter::default();
         let answer = match &cursor {
-            None => archive.list(&filter),
+            None => archive.permissions().and_then(|permissions| {
+                found.lock().unwrap_or_else(|e| e.into_inner()).permissions = Some(permissions);
+                archive.list(&filter)
+            }),
             Some(c) => archive.wait_for_new(&filter, c, Duration::from_secs(25)),
         };
         if stop.load(Ordering::Relaxed) {

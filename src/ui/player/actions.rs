@@ -10,6 +10,7 @@ use crate::player::playlist::Playlist;
 use std::time::{Duration, Instant};
 
 use super::{BEEP_S, MEMORY_SPAN, PlayerView, REFRESH, ShowOnly};
+use crate::player::record_ops::RecordOps;
 
 impl PlayerView {
     pub fn apply_filter(&mut self) {
@@ -107,6 +108,14 @@ impl PlayerView {
         self.chosen.clear();
         self.anchor = None;
         self.apply_filter();
+    }
+
+    /// Where this Player's changes to records are made: the store, or the server.
+    pub(super) fn record_ops(&self) -> RecordOps<'_> {
+        match self.catalog.remote() {
+            Some(server) => RecordOps::Remote(server),
+            None => RecordOps::Local(&self.session),
+        }
     }
 
     /// Whether the selected record's details (verdict, parties, notes) are there.
@@ -379,7 +388,13 @@ impl PlayerView {
             }
             // a remote Player's list is kept current by the server's answers
             let live = self.prefs.live || self.sos || self.catalog.remote().is_some();
-            if live && self.catalog.refresh() {
+            let changed = live && self.catalog.refresh();
+            if let Some(permissions) = self.catalog.take_remote_permissions() {
+                // a remote Player offers what the server will allow this account
+                self.session.permissions = permissions;
+                self.apply_filter();
+            }
+            if changed {
                 // indexes shift when records arrive: keep the selection on its record
                 let selected = self
                     .selected

@@ -1,13 +1,12 @@
 //! The selected record's details: verdict, parties, CDRs, marks, notes, TAN, copy,
 //! move and delete (each only with the Player's permission, each logged).
 
-use crate::archive::audit::Action;
 use crate::archive::name::Direction;
-use crate::archive::ops::{self, Actor};
 use crate::archive::sidecar::Verdict;
 use egui::{Color32, RichText};
 
-use super::{PlayerView, found};
+use super::PlayerView;
+use crate::player::record_ops::After;
 
 impl PlayerView {
     /// Verdict, parties and notes of the selected record, and what may be done with it.
@@ -107,7 +106,6 @@ impl PlayerView {
                 self.note_edit = Some((entry.audio(), text));
             }
         }
-        let actor_name = self.session.user.clone();
         ui.horizontal(|ui| {
             if let Some((_, text)) = &mut self.note_edit {
                 ui.label("Notes");
@@ -122,17 +120,11 @@ impl PlayerView {
                 && ui.button("Save notes").clicked()
                 && let Some((_, text)) = &self.note_edit
             {
-                let actor = Actor {
-                    store: &self.session.store,
-                    identity: &self.session.identity,
-                    name: &actor_name,
-                };
-                self.message = Some(
-                    match ops::write_note(&actor, &found(&entry.audio()), text) {
-                        Ok(_) => "notes saved".into(),
-                        Err(e) => format!("notes not saved: {e}"),
-                    },
-                );
+                let saved = self.record_ops().write_notes(&entry, text);
+                self.message = Some(match saved {
+                    Ok(_) => "notes saved".into(),
+                    Err(e) => format!("notes not saved: {e}"),
+                });
             }
             if !self.may_change().tan {
                 return;
@@ -148,20 +140,17 @@ impl PlayerView {
                 .on_hover_text("a TAN can be changed, not removed")
                 .clicked()
             {
-                let actor = Actor {
-                    store: &self.session.store,
-                    identity: &self.session.identity,
-                    name: &actor_name,
-                };
-                match ops::set_tan(&actor, &found(&entry.audio()), self.tan_edit.trim()) {
-                    Ok(new) => {
+                let set = self.record_ops().set_tan(&entry, self.tan_edit.trim());
+                match set {
+                    Ok(after) => {
+                        let new = self.catalog.after_change(&entry.audio(), &after);
+                        let shown = new.as_ref().and_then(|p| p.file_name());
                         self.message = Some(format!(
                             "TAN set: {}",
-                            new.file_name().unwrap_or_default().to_string_lossy()
+                            shown.unwrap_or_default().to_string_lossy()
                         ));
-                        self.catalog.reread_folder_of(&new);
                         self.apply_filter();
-                        self.selected = self.catalog.position(&new);
+                        self.selected = new.and_then(|p| self.catalog.position(&p));
                     }
                     Err(e) => self.message = Some(format!("TAN not set: {e}")),
                 }
@@ -173,7 +162,7 @@ impl PlayerView {
         }
         ui.horizontal(|ui| {
             if !permissions.copy {
-                return self.show_delete(ui, &entry, &actor_name);
+                return self.show_delete(ui, &entry);
             }
             ui.label("Copy to");
             ui.add(
@@ -187,24 +176,9 @@ impl PlayerView {
                 .clicked()
             {
                 let target = std::path::PathBuf::from(self.copy_to.trim());
-                let result = crate::archive::export::copy_out(
-                    &found(&entry.audio()),
-                    &target,
-                    &self.session.ring,
-                    &self.session.trusted,
-                )
-                .map_err(|e| e.to_string())
-                .and_then(|_| {
-                    self.session
-                        .log(
-                            Action::Copied,
-                            &entry.audio(),
-                            &format!("to={}", target.display()),
-                        )
-                        .map_err(|e| e.to_string())
-                });
+                let result = self.record_ops().copy(&entry, &target);
                 self.message = Some(match result {
-                    Ok(()) => format!("copied to {}", target.display()),
+                    Ok(_) => format!("copied to {}", target.display()),
                     Err(e) => format!("not copied: {e}"),
                 });
             }
@@ -217,41 +191,35 @@ impl PlayerView {
                     )
                     .clicked()
                 {
-                    self.move_record(&entry, &actor_name);
+                    self.move_record(&entry);
                 }
-                self.show_delete(ui, &entry, &actor_name);
+                self.show_delete(ui, &entry);
             }
         });
     }
 
     /// Moves the record into the "Copy to" folder, out of the archive.
-    pub(super) fn move_record(&mut self, entry: &crate::player::catalog::Entry, actor_name: &str) {
+    pub(super) fn move_record(&mut self, entry: &crate::player::catalog::Entry) {
         let target = std::path::PathBuf::from(self.copy_to.trim());
         if self.shown.loaded.as_deref() == Some(entry.audio().as_path()) {
             self.engine.eject();
         }
-        let actor = Actor {
-            store: &self.session.store,
-            identity: &self.session.identity,
-            name: actor_name,
+        let moved = self.record_ops().move_out(entry, &target);
+        self.message = Some(match &moved {
+            Ok(moved) => format!("moved to {}", moved.display()),
+            Err(e) => format!("not moved: {e}"),
+        });
+        let after = if moved.is_ok() {
+            After::Gone
+        } else {
+            After::Same
         };
-        self.message = Some(
-            match ops::move_record(&actor, &found(&entry.audio()), &target) {
-                Ok(moved) => format!("moved to {}", moved.display()),
-                Err(e) => format!("not moved: {e}"),
-            },
-        );
-        self.catalog.reread_folder_of(&entry.audio());
+        self.catalog.after_change(&entry.audio(), &after);
         self.apply_filter();
         self.selected = None;
     }
 
-    pub(super) fn show_delete(
-        &mut self,
-        ui: &mut egui::Ui,
-        entry: &crate::player::catalog::Entry,
-        actor_name: &str,
-    ) {
+    pub(super) fn show_delete(&mut self, ui: &mut egui::Ui, entry: &crate::player::catalog::Entry) {
         let delete_label = if self.confirm_delete {
             "Really delete?"
         } else {
@@ -260,16 +228,13 @@ impl PlayerView {
         if ui.button(delete_label).clicked() {
             if self.confirm_delete {
                 self.engine.eject();
-                let actor = Actor {
-                    store: &self.session.store,
-                    identity: &self.session.identity,
-                    name: actor_name,
-                };
-                self.message = Some(match ops::delete_record(&actor, &found(&entry.audio())) {
-                    Ok(()) => "deleted".into(),
+                let deleted = self.record_ops().delete(entry);
+                self.message = Some(match &deleted {
+                    Ok(_) => "deleted".into(),
                     Err(e) => format!("not deleted: {e}"),
                 });
-                self.catalog.reread_folder_of(&entry.audio());
+                let after = deleted.unwrap_or(After::Same);
+                self.catalog.after_change(&entry.audio(), &after);
                 self.apply_filter();
                 self.selected = None;
                 self.confirm_delete = false;

@@ -19,7 +19,6 @@ mod widgets;
 
 pub use widgets::delta_db;
 
-use crate::archive::verify::Found;
 use crate::player::catalog::Catalog;
 use crate::player::details::DetailsLoader;
 use crate::player::engine::{Engine, OutputKind, Snapshot};
@@ -221,15 +220,5 @@ impl PlayerView {
         ui.separator();
         self.show_table(ui);
         ui.ctx().request_repaint_after(Duration::from_millis(50));
-    }
-}
-
-/// The files of the record whose audio is `audio`.
-fn found(audio: &std::path::Path) -> Found {
-    let sidecar = audio.with_extension("xml");
-    Found {
-        label: audio.display().to_string(),
-        audio: Some(audio.to_path_buf()),
-        sidecar: sidecar.is_file().then_some(sidecar),
     }
 }
