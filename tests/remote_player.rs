@@ -148,6 +148,54 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
         "{log}"
     );
 
+    // the recorder's lamps and alarm as the server reports them; RESET is refused to
+    // an account without the alarm right, in words
+    {
+        use callrec::ui::recorder_panel::RecorderPanel;
+        use callrec::ui::remote_recorder::RemoteRecorder;
+        let remote = RemoteRecorder::start(
+            RemoteArchive::new(
+                &base,
+                "desk22",
+                "desk22-password",
+                Some(&fs::read(&cert).unwrap()),
+            )
+            .unwrap(),
+        );
+        let start = Instant::now();
+        while !remote.seen() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "no recorder status"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut panel = Harness::builder()
+            .with_size(egui::vec2(1000.0, 300.0))
+            .build_ui_state(
+                |ui, panel: &mut RecorderPanel| panel.show(ui),
+                RecorderPanel::remote(remote),
+            );
+        panel.run_steps(2);
+        assert!(panel.query_by_label_contains("PCAP").is_some());
+        assert!(
+            panel.state().shown.counters.archived >= 2,
+            "the recorder's counters"
+        );
+        panel.get_by_label("RESET").click();
+        let start = Instant::now();
+        while panel.state().remote_notice.is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "no answer to RESET"
+            );
+            panel.step();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let notice = panel.state().remote_notice.clone().unwrap();
+        assert!(notice.contains("may not reset"), "{notice}");
+    }
+
     // a new call of the desk appears while the window is open
     rt.block_on(sim.play(&calls[2])).unwrap();
     wait(&mut h, "the new call", |v| v.catalog.len() == 2);

@@ -137,6 +137,33 @@ impl RemoteArchive {
             .map(|(_, _, b)| b)
     }
 
+    /// The recorder's status document (lamps, alarm, counters, events) as JSON; none
+    /// from a fileserver, where no recorder runs.
+    pub fn recorder_status(&self) -> Result<Option<Vec<u8>>, RemoteError> {
+        match self.send(self.get("/api/v1/recorder"), Duration::from_secs(10)) {
+            Ok((_, _, body)) => Ok(Some(body)),
+            Err(RemoteError::Answer(404, _)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// RESET of the recorder's master alarm (the account needs the `alarm` right).
+    pub fn reset_alarm(&self) -> Result<(), RemoteError> {
+        self.change(
+            reqwest::Method::POST,
+            "/api/v1/recorder/reset",
+            String::new(),
+        )
+        .map(|_| ())
+    }
+
+    /// The recorder's master alarm switched off (the seed's OFF) or on again.
+    pub fn switch_alarm(&self, off: bool) -> Result<(), RemoteError> {
+        let body = if off { "off" } else { "on" };
+        self.change(reqwest::Method::POST, "/api/v1/recorder/alarm", body.into())
+            .map(|_| ())
+    }
+
     /// Writes the record's notes on the server (logged there under this account).
     pub fn write_notes(&self, name: &str, text: &str) -> Result<(), RemoteError> {
         let path = format!("/api/v1/records/{}/notes", encode(name));

@@ -6,13 +6,13 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 /// How many recent events are kept.
 const RECENT: usize = 50;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Lamp {
     /// Not configured or nothing seen yet.
@@ -23,7 +23,7 @@ pub enum Lamp {
     Red,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Lamps {
     /// Live link to the PBX (SOAP); grey until that link exists.
     pub pbx: Lamp,
@@ -43,7 +43,7 @@ pub struct Lamps {
 }
 
 /// A capture that waits for its CDR.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Waiting {
     pub capture: String,
     /// Seconds it has waited.
@@ -52,7 +52,7 @@ pub struct Waiting {
     pub countdown: String,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Counters {
     pub captures_received: u64,
     pub partial_uploads: u64,
@@ -70,7 +70,7 @@ pub struct Counters {
 }
 
 /// A call being recorded: an upload in progress, or a file still growing at a pull source.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Recording {
     pub capture: String,
     pub since_utc: String,
@@ -88,8 +88,37 @@ pub struct Event {
     pub text: String,
 }
 
+/// An event as another recorder reported it (a remote Player's mirror); its level
+/// becomes one of the three this board writes.
+#[derive(Deserialize)]
+struct EventWire {
+    utc: String,
+    level: String,
+    text: String,
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Event, D::Error> {
+        EventWire::deserialize(d).map(Event::from)
+    }
+}
+
+impl From<EventWire> for Event {
+    fn from(wire: EventWire) -> Event {
+        Event {
+            utc: wire.utc,
+            level: match wire.level.as_str() {
+                "error" => "error",
+                "warning" => "warning",
+                _ => "info",
+            },
+            text: wire.text,
+        }
+    }
+}
+
 /// The master alarm: latches on the first error once armed, stays until RESET.
-#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum AlarmState {
     /// The first seconds after start: errors show, but do not latch yet.
@@ -103,7 +132,7 @@ pub enum AlarmState {
 }
 
 /// The whole picture at one moment.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Status {
     pub started_utc: String,
     pub listen: String,
@@ -159,6 +188,11 @@ impl StatusBoard {
             changed: watch::channel(0).0,
             armed_at: Instant::now() + arming,
         }
+    }
+
+    /// Shows another recorder's status as it reported it (a remote Player's panel).
+    pub fn mirror(&self, status: Status) {
+        self.update(|s| *s = status);
     }
 
     /// Changes the status and tells watchers.

@@ -15,6 +15,7 @@ use crate::recorder::status::{AlarmState, StatusBoard};
 use super::close_guard::{CloseGuard, OnClose};
 use super::player::PlayerView;
 use super::recorder_panel::RecorderPanel;
+use super::remote_recorder::RemoteRecorder;
 use super::setup_dialog::{NativeFolderPicker, SetupDialog};
 
 /// The recorder running in this process, as the window sees it.
@@ -34,6 +35,8 @@ struct App {
     title: String,
     /// Asks before a close stops the recorder; none without a recorder.
     close_guard: Option<CloseGuard>,
+    /// A remote Player's recorder, until its first status has come (then its panel).
+    remote_recorder: Option<RemoteRecorder>,
 }
 
 impl App {
@@ -86,6 +89,14 @@ impl eframe::App for App {
         }
         if let Some(guard) = &mut self.close_guard {
             guard.show(ui.ctx());
+        }
+        if self
+            .remote_recorder
+            .as_ref()
+            .is_some_and(RemoteRecorder::seen)
+            && let Some(remote) = self.remote_recorder.take()
+        {
+            self.recorder = Some(RecorderPanel::remote(remote));
         }
         egui::CentralPanel::default().show(ui, |ui| {
             if let Some(panel) = &mut self.recorder {
@@ -174,7 +185,7 @@ pub fn run_window(
     close_after_s: Option<f64>,
 ) -> Result<(), String> {
     let view = PlayerView::new(session, OutputKind::SoundCard);
-    open_window(view, recorder, remote, close_after_s)
+    open_window(view, recorder, remote, close_after_s, None)
 }
 
 /// The Player window on `server`'s archive (a recorder or fileserver on another PC).
@@ -184,8 +195,14 @@ pub fn run_remote_window(
     remote: RemoteSetup,
     close_after_s: Option<f64>,
 ) -> Result<(), String> {
-    let view = PlayerView::new_remote(session, server, OutputKind::SoundCard);
-    open_window(view, None, remote, close_after_s)
+    let view = PlayerView::new_remote(session, server.clone(), OutputKind::SoundCard);
+    open_window(
+        view,
+        None,
+        remote,
+        close_after_s,
+        Some(RemoteRecorder::start(server)),
+    )
 }
 
 fn open_window(
@@ -193,6 +210,7 @@ fn open_window(
     recorder: Option<RecorderLink>,
     remote: RemoteSetup,
     close_after_s: Option<f64>,
+    remote_recorder: Option<RemoteRecorder>,
 ) -> Result<(), String> {
     view.popup = remote.popup;
     let options = eframe::NativeOptions {
@@ -225,6 +243,7 @@ fn open_window(
                 close_after,
                 title: "callrec".into(),
                 close_guard,
+                remote_recorder,
             }))
         }),
     )

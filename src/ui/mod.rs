@@ -6,4 +6,5 @@ pub mod close_guard;
 pub mod player;
 pub mod players_tab;
 pub mod recorder_panel;
+pub mod remote_recorder;
 pub mod setup_dialog;

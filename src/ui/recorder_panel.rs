@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use egui::{Color32, RichText};
 
+use super::remote_recorder::RemoteRecorder;
 use crate::recorder::status::{AlarmState, Lamp, Status, StatusBoard};
 
 pub struct RecorderPanel {
@@ -27,6 +28,10 @@ pub struct RecorderPanel {
     pub wants_setup: bool,
     /// Why the log folder could not be opened.
     pub open_failure: Option<String>,
+    /// The recorder is on another PC (a remote Player): RESET and OFF go to it.
+    pub remote: Option<RemoteRecorder>,
+    /// What the remote recorder said to the last RESET or OFF.
+    pub remote_notice: Option<String>,
 }
 
 /// Errors read back from the log for the error pane (the seed's "last 30").
@@ -53,6 +58,17 @@ impl RecorderPanel {
             from_log: None,
             wants_setup: false,
             open_failure: None,
+            remote: None,
+            remote_notice: None,
+        }
+    }
+
+    /// The panel of a recorder on another PC, as a remote Player shows it.
+    pub fn remote(remote: RemoteRecorder) -> RecorderPanel {
+        let board = remote.board.clone();
+        RecorderPanel {
+            remote: Some(remote),
+            ..RecorderPanel::new(board)
         }
     }
 
@@ -184,7 +200,10 @@ impl RecorderPanel {
                 .on_hover_text("clear the latched alarm")
                 .clicked()
             {
-                self.board.reset_alarm();
+                match &self.remote {
+                    Some(remote) => remote.alarm(None),
+                    None => self.board.reset_alarm(),
+                }
             }
             let off = s.alarm == AlarmState::Off;
             if ui
@@ -192,7 +211,22 @@ impl RecorderPanel {
                 .on_hover_text("switch the master alarm off or on again")
                 .clicked()
             {
-                self.board.set_alarm_off(!off);
+                match &self.remote {
+                    Some(remote) => remote.alarm(Some(!off)),
+                    None => self.board.set_alarm_off(!off),
+                }
+            }
+            if let Some(remote) = &self.remote
+                && let Some(outcome) = remote
+                    .outcome
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take()
+            {
+                self.remote_notice = Some(outcome);
+            }
+            if let Some(notice) = &self.remote_notice {
+                ui.label(RichText::new(notice).color(Color32::LIGHT_BLUE));
             }
             if self.log_dir.is_some() {
                 ui.separator();
