@@ -229,3 +229,101 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
         wait(&mut h, "the list again", |v| v.catalog.len() == 2);
     }
 }
+
+#[test]
+fn the_real_remote_window_opens_under_xvfb_with_its_link_lamp() {
+    for tool in ["xvfb-run", "import", "convert"] {
+        if !common::have(tool) {
+            common::skip(&format!(
+                "{tool} is not installed (apt install xvfb imagemagick)"
+            ));
+            return;
+        }
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let Some((cert, key)) = common::test_certificate(dir.path()) else {
+        return;
+    };
+    let (store, setup) = (dir.path().join("store"), dir.path().join("setup"));
+    let recpath = format!("recpath={}", setup.display());
+    let store_arg = format!("store={}", store.display());
+    for args in [
+        vec!["setup", &recpath, &store_arg, "show=text"],
+        vec![
+            "setup",
+            &recpath,
+            "account=supervisor",
+            "password=supervisor-password",
+            "rights=notes,tan,alarm",
+        ],
+    ] {
+        let (code, _, err) = common::callrec(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    let port = common::free_port();
+    let _recorder = common::RecorderProcess::start(
+        &store,
+        &setup,
+        port,
+        &[
+            &format!("tlscert={}", cert.display()),
+            &format!("tlskey={}", key.display()),
+            "cdrwait=1",
+        ],
+    );
+    let base = format!("https://127.0.0.1:{port}");
+    let sim = Simulator::new_trusting(&base, None, &fs::read(&cert).unwrap()).unwrap();
+    rt.block_on(wait_until(
+        "the recorder",
+        Duration::from_secs(20),
+        async || sim.status().await.is_ok(),
+    ));
+    let now = jiff::Timestamp::now().as_second();
+    let mut calls = scripted_calls(4, 3.0, now - 300, 5);
+    for (call, agent) in calls.iter_mut().zip(["21", "22", "23", "22"]) {
+        call.internal = agent.into();
+        call.fault = Fault::None;
+    }
+    for call in &calls {
+        rt.block_on(sim.play(call)).unwrap();
+    }
+    rt.block_on(wait_until(
+        "the records",
+        Duration::from_secs(30),
+        async || common::stored_records(&store).len() == 4,
+    ));
+    let shot = dir.path().join("remote.png");
+    let desk = dir.path().join("desk");
+    let script = format!(
+        "'{bin}' player recpath='{desk}' server={base} account=supervisor \
+         password=supervisor-password cert='{cert}' seconds=8 2>/dev/null & \
+         sleep 6; import -window root '{shot}'; wait",
+        bin = env!("CARGO_BIN_EXE_callrec"),
+        desk = desk.display(),
+        cert = cert.display(),
+        shot = shot.display()
+    );
+    let run = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1024x768x24", "bash", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    if let Ok(keep) = std::env::var("CALLREC_SCREENSHOTS") {
+        let _ = fs::copy(&shot, std::path::Path::new(&keep).join("remote-player.png"));
+    }
+    let colours = std::process::Command::new("convert")
+        .arg(&shot)
+        .args(["-format", "%k", "info:"])
+        .output()
+        .unwrap();
+    let colours: u32 = String::from_utf8_lossy(&colours.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0);
+    assert!(colours > 20, "the window looks blank ({colours} colours)");
+}
