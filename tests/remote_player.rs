@@ -327,3 +327,80 @@ fn the_real_remote_window_opens_under_xvfb_with_its_link_lamp() {
         .unwrap_or(0);
     assert!(colours > 20, "the window looks blank ({colours} colours)");
 }
+
+#[test]
+fn a_self_signed_server_is_pinned_only_after_its_fingerprint_is_confirmed() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let Some((cert, key)) = common::test_certificate(dir.path()) else {
+        return;
+    };
+    let (store, setup) = (dir.path().join("store"), dir.path().join("setup"));
+    let recpath = format!("recpath={}", setup.display());
+    let store_arg = format!("store={}", store.display());
+    for args in [
+        vec!["setup", &recpath, &store_arg, "show=text"],
+        vec!["setup", &recpath, "account=desk", "password=desk-password"],
+    ] {
+        let (code, _, err) = common::callrec(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    let port = common::free_port();
+    let _recorder = common::RecorderProcess::start(
+        &store,
+        &setup,
+        port,
+        &[
+            &format!("tlscert={}", cert.display()),
+            &format!("tlskey={}", key.display()),
+        ],
+    );
+    let base = format!("https://127.0.0.1:{port}");
+    let sim = Simulator::new_trusting(&base, None, &fs::read(&cert).unwrap()).unwrap();
+    rt.block_on(wait_until(
+        "the recorder",
+        Duration::from_secs(20),
+        async || sim.status().await.is_ok(),
+    ));
+    let right = callrec::recorder::http_client::pem_fingerprint(&fs::read(&cert).unwrap()).unwrap();
+    let desk = format!("recpath={}", dir.path().join("desk").display());
+    let player = |extra: &[&str]| {
+        let mut args = vec![
+            "player",
+            &desk,
+            "account=desk",
+            "password=desk-password",
+            "seconds=1",
+        ];
+        let server = format!("server={base}");
+        args.push(&server);
+        args.extend(extra);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
+            .args(&args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // first contact: refused, with the fingerprint to compare
+    let (code, err) = player(&[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no authority") && err.contains(&right),
+        "{err}"
+    );
+    // a wrong fingerprint pins nothing
+    let (code, err) = player(&["trust=00:11:22"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not pinned"), "{err}");
+    // the right one is pinned and used from then on
+    let trust = format!("trust={right}");
+    let (_, err) = player(&[&trust]);
+    assert!(err.contains("is pinned"), "{err}");
+    let (_, err) = player(&[]);
+    assert!(!err.contains("no authority"), "{err}");
+}

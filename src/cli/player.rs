@@ -13,10 +13,11 @@ use crate::player::remote::RemoteArchive;
 use crate::player::remote_catalog::root_for;
 use crate::player::remote_control::RemoteSetup;
 use crate::player::session::Session;
+use crate::recorder::http_client;
 
 pub fn player(args: &Args) -> Result<i32, UsageError> {
     let mut allowed = vec![
-        "recpath", "seconds", "server", "account", "password", "cert",
+        "recpath", "seconds", "server", "account", "password", "cert", "trust",
     ];
     allowed.extend(setup_key_names());
     args.only(&allowed)?;
@@ -72,14 +73,124 @@ fn remote_archive(args: &Args, setup: &Setup) -> Result<Option<Arc<RemoteArchive
             "server={server} is not an https:// (or http://) address"
         )));
     }
+    let server = server.trim();
     let cert = if cert.is_empty() {
-        None
+        pinned_certificate(args, setup, server)?
     } else {
         Some(std::fs::read(&cert).map_err(|e| UsageError(format!("cert={cert}: {e}")))?)
     };
-    RemoteArchive::new(server.trim(), &account, &password, cert.as_deref())
+    RemoteArchive::new(server, &account, &password, cert.as_deref())
         .map(Some)
         .map_err(|e| UsageError(format!("server={server}: {e}")))
+}
+
+/// `HOST` and `PORT` of an `https://HOST:PORT/…` address.
+fn host_port(server: &str) -> Option<(String, u16)> {
+    let rest = server.strip_prefix("https://")?;
+    let authority = rest.split('/').next()?;
+    match authority.rsplit_once(':') {
+        Some((host, port)) => Some((
+            host.trim_matches(['[', ']']).to_string(),
+            port.parse().ok()?,
+        )),
+        None => Some((authority.to_string(), 443)),
+    }
+}
+
+/// Where a server's certificate, once trusted here, is kept: in the Player's setup
+/// folder, one file a server.
+fn pin_file(setup: &Setup, host: &str, port: u16) -> std::path::PathBuf {
+    let safe: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    setup.dir.join(format!("server-{safe}-{port}.pem"))
+}
+
+fn small_runtime() -> Result<tokio::runtime::Runtime, UsageError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| UsageError(e.to_string()))
+}
+
+/// The certificate to pin for an HTTPS server without `cert=`: the one trusted here
+/// before; or, with `trust=FINGERPRINT`, the server's own when its fingerprint is that
+/// one (then kept for next time); or none when the system's authorities vouch for
+/// it. A self-signed server with neither is refused with its fingerprint, for the
+/// operator to compare with the recorder's (trust on first use, with a person's check).
+fn pinned_certificate(
+    args: &Args,
+    setup: &Setup,
+    server: &str,
+) -> Result<Option<Vec<u8>>, UsageError> {
+    let Some((host, port)) = host_port(server) else {
+        return Ok(None); // plain http: nothing to pin
+    };
+    let file = pin_file(setup, &host, port);
+    if let Ok(pem) = std::fs::read(&file) {
+        return Ok(Some(pem));
+    }
+    let presented = || -> Result<Vec<u8>, UsageError> {
+        small_runtime()?
+            .block_on(http_client::server_certificate(&host, port))
+            .map_err(UsageError)
+    };
+    if let Some(wanted) = args.get("trust") {
+        let der = presented()?;
+        let seen = http_client::fingerprint(&der);
+        let normal = |f: &str| f.replace(':', "").to_ascii_uppercase();
+        if normal(wanted) != normal(&seen) {
+            return Err(UsageError(format!(
+                "the server at {host}:{port} presents a certificate with the fingerprint {seen}, \
+                 not the one given: it is not pinned (is it the right server?)"
+            )));
+        }
+        let pem = http_client::to_pem(&der);
+        std::fs::create_dir_all(&setup.dir)
+            .and_then(|()| crate::archive::store::write_atomic(&file, pem.as_bytes()))
+            .map_err(|e| {
+                UsageError(format!(
+                    "cannot keep the certificate in {}: {e}",
+                    file.display()
+                ))
+            })?;
+        eprintln!(
+            "callrec: the certificate of {host}:{port} is pinned ({}); it is used from now on",
+            file.display()
+        );
+        return Ok(Some(pem.into_bytes()));
+    }
+    // do the system's authorities vouch for it? A HEAD request tells
+    let probe = http_client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .build()
+        .map_err(|e| UsageError(e.to_string()))?;
+    let checked = small_runtime()?.block_on(probe.head(server).send());
+    match checked {
+        Ok(_) => Ok(None),
+        Err(e)
+            if format!("{e:?}")
+                .to_ascii_lowercase()
+                .contains("certificate") =>
+        {
+            let seen = http_client::fingerprint(&presented()?);
+            Err(UsageError(format!(
+                "the server at {host}:{port} has its own certificate, which no authority on \
+                 this PC vouches for. Its SHA-256 fingerprint is\n  {seen}\nCompare it with the \
+                 recorder's (it shows it when it starts, and in its events). If they are the \
+                 same, start again with trust={seen} to pin it (or give cert=FILE)."
+            )))
+        }
+        // not reachable now: the window opens and its LINK lamp tells
+        Err(_) => Ok(None),
+    }
 }
 
 /// The Player window on a server's archive: what the account may see, played over the

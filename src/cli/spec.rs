@@ -199,6 +199,11 @@ pub const KEYS: &[Key] = &[
         help: "player server=: accept exactly this server certificate (a recorder's own, self-signed one).",
     },
     Key {
+        name: "trust",
+        values: "a SHA-256 fingerprint (AB:CD:…)",
+        help: "player server=: pin the server's own certificate when its fingerprint is this one (it is kept for next time).",
+    },
+    Key {
         name: "rights",
         values: "copy,delete,tan,notes,alarm,control|none",
         help: "setup account=: what the account may do besides listening.",

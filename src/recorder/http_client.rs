@@ -42,18 +42,29 @@ pub fn pinned_builder(pem: &[u8]) -> Result<reqwest::ClientBuilder, String> {
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(Pinned { pinned, provider }))
+        .with_custom_certificate_verifier(Arc::new(OwnCertificate {
+            rule: Rule::Pinned(pinned),
+            provider,
+        }))
         .with_no_client_auth();
     Ok(builder().tls_backend_preconfigured(config))
 }
 
+/// A server's own certificate instead of the authorities': exactly the pinned one, or
+/// (to show a person its fingerprint) whichever it presents, kept.
 #[derive(Debug)]
-struct Pinned {
-    pinned: CertificateDer<'static>,
+struct OwnCertificate {
+    rule: Rule,
     provider: Arc<CryptoProvider>,
 }
 
-impl ServerCertVerifier for Pinned {
+#[derive(Debug)]
+enum Rule {
+    Pinned(CertificateDer<'static>),
+    Capture(Arc<std::sync::Mutex<Option<Vec<u8>>>>),
+}
+
+impl ServerCertVerifier for OwnCertificate {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -62,12 +73,17 @@ impl ServerCertVerifier for Pinned {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if end_entity.as_ref() == self.pinned.as_ref() {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::InvalidCertificate(
+        match &self.rule {
+            Rule::Pinned(pinned) if end_entity.as_ref() == pinned.as_ref() => {
+                Ok(ServerCertVerified::assertion())
+            }
+            Rule::Pinned(_) => Err(rustls::Error::InvalidCertificate(
                 CertificateError::ApplicationVerificationFailure,
-            ))
+            )),
+            Rule::Capture(kept) => {
+                *kept.lock().unwrap_or_else(|e| e.into_inner()) = Some(end_entity.to_vec());
+                Ok(ServerCertVerified::assertion())
+            }
         }
     }
 
@@ -106,4 +122,74 @@ impl ServerCertVerifier for Pinned {
             .signature_verification_algorithms
             .supported_schemes()
     }
+}
+
+/// A certificate's SHA-256 fingerprint as people compare them: `AB:CD:…` (32 pairs).
+pub fn fingerprint(der: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// The fingerprint of the first certificate in `pem`.
+pub fn pem_fingerprint(pem: &[u8]) -> Option<String> {
+    CertificateDer::from_pem_slice(pem)
+        .ok()
+        .map(|der| fingerprint(der.as_ref()))
+}
+
+/// A certificate as PEM text.
+pub fn to_pem(der: &[u8]) -> String {
+    use base64::Engine as _;
+    let text = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = text
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
+}
+
+/// The certificate a TLS server at `host:port` presents, whoever signed it (nothing
+/// is sent over the connection): for a person to compare its fingerprint before
+/// pinning it. The handshake's signature is still checked, so the server holds the
+/// certificate's key.
+pub async fn server_certificate(host: &str, port: u16) -> Result<Vec<u8>, String> {
+    let captured: Arc<std::sync::Mutex<Option<Vec<u8>>>> = Arc::default();
+    let provider = provider();
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(OwnCertificate {
+            rule: Rule::Capture(captured.clone()),
+            provider,
+        }))
+        .with_no_client_auth();
+    let tcp = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        tokio::net::TcpStream::connect((host, port)),
+    )
+    .await
+    .map_err(|_| format!("{host}:{port} did not answer within 5 s"))?
+    .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
+    let name = ServerName::try_from(host.to_string()).map_err(|e| e.to_string())?;
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp),
+    )
+    .await
+    .map_err(|_| format!("{host}:{port} did not finish TLS within 5 s"))?
+    .map_err(|e| format!("TLS with {host}:{port} failed: {e}"))?;
+    captured
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .ok_or_else(|| format!("{host}:{port} presented no certificate"))
 }

@@ -150,6 +150,16 @@ impl Service {
             ),
         );
         let local = self.local_addr();
+        if let Some(https) = &self.https
+            && let Some(fingerprint) = super::http_client::pem_fingerprint(&https.cert_pem)
+        {
+            // Players pin a self-signed certificate after comparing this with theirs
+            status.event(
+                "info",
+                format!("HTTPS certificate SHA-256 fingerprint {fingerprint}"),
+            );
+            eprintln!("callrec: HTTPS certificate SHA-256 fingerprint {fingerprint}");
+        }
         if !local.ip().is_loopback() && self.receiver.basic_auth.is_none() {
             status.update(|s| s.lamps.software = super::status::Lamp::Yellow);
             status.event(
