@@ -166,10 +166,25 @@ fn main() {
     let ready = t.elapsed();
     assert_eq!(all.records.len(), n + 1);
     println!(
-        "whole list at the remote Player: {} records in {:.2} s",
+        "whole list as JSON (pages of 5000): {} records in {:.2} s",
         all.records.len(),
         ready.as_secs_f64()
     );
+    // what the Player window does: the compact list, then its catalog from the names
+    let t = Instant::now();
+    let catalog = callrec::player::catalog::Catalog::open_remote(remote.clone(), Arc::new(|| {}));
+    let mut catalog = catalog;
+    while catalog.len() < n + 1 {
+        catalog.refresh();
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(t.elapsed() < Duration::from_secs(120), "the remote catalog");
+    }
+    println!(
+        "remote Player ready (compact list, pages of 100 000, catalog built): {} records in {:.2} s",
+        catalog.len(),
+        t.elapsed().as_secs_f64()
+    );
+    drop(catalog);
     let mut changes = Vec::new();
     for internal in ["21", "3*", "2?", ""] {
         let filter = Filter {

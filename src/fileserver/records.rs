@@ -90,7 +90,13 @@ struct Page {
     since: Option<u64>,
     /// How long to wait for such records when there are none yet.
     wait: Duration,
+    /// `format=lines`: a line a record (`MONTH/NAME<TAB>SIZE`) instead of JSON, for
+    /// Players that list everything (the name carries what the list shows).
+    lines: bool,
 }
+
+/// Records a `format=lines` page may hold.
+const MAX_LINES_PAGE: usize = 100_000;
 
 /// The longest a Player may wait for new records in one request.
 const MAX_WAIT: Duration = Duration::from_secs(30);
@@ -167,11 +173,23 @@ fn filter_of(query: &str) -> Result<(Filter, Page), String> {
                 page.limit = value
                     .parse::<usize>()
                     .ok()
-                    .filter(|n| (1..=MAX_PAGE).contains(n))
-                    .ok_or(format!("limit= is 1 to {MAX_PAGE}"))?
+                    .filter(|n| (1..=MAX_LINES_PAGE).contains(n))
+                    .ok_or(format!(
+                        "limit= is 1 to {MAX_PAGE} (with format=lines, 1 to {MAX_LINES_PAGE})"
+                    ))?
+            }
+            "format" => {
+                page.lines = match &*value {
+                    "lines" => true,
+                    "json" => false,
+                    _ => return Err("format= is json or lines".into()),
+                }
             }
             other => return Err(format!("unknown parameter {other}=")),
         }
+    }
+    if !page.lines && page.limit > MAX_PAGE {
+        return Err(format!("limit= is 1 to {MAX_PAGE}"));
     }
     Ok((filter, page))
 }
@@ -184,7 +202,7 @@ fn answer(
     filter: &Filter,
     limits: &Permissions,
     page: Page,
-) -> ListAnswer {
+) -> Listed {
     let since = page.since;
     let pick = |catalog: &Catalog| -> Vec<usize> {
         match since {
@@ -210,13 +228,34 @@ fn answer(
     };
     let key = since.is_none().then_some(key);
     server.with_rows(key, pick, |catalog, shown| {
-        let newest = shown
-            .iter()
-            .map(|&i| written_ns(&catalog.entries[i]))
-            .max()
-            .or(page.since)
-            .unwrap_or(0);
-        ListAnswer {
+        // the cursor is worked out for the first page only (a Player keeps the first
+        // page's): not once more for each of a large list's pages
+        let newest = if page.offset == 0 {
+            shown
+                .iter()
+                .map(|&i| written_ns(&catalog.entries[i]))
+                .max()
+                .or(page.since)
+                .unwrap_or(0)
+        } else {
+            page.since.unwrap_or(0)
+        };
+        if page.lines {
+            let mut text = format!("{}\t{newest}\n", shown.len());
+            for &i in shown.iter().skip(page.offset).take(page.limit) {
+                let e = &catalog.entries[i];
+                use std::fmt::Write as _;
+                let _ = writeln!(
+                    text,
+                    "{}/{}\t{}",
+                    e.start().month_folder(),
+                    e.file_name(),
+                    e.size
+                );
+            }
+            return Listed::Lines(text);
+        }
+        Listed::Json(ListAnswer {
             total: shown.len(),
             offset: page.offset,
             records: shown
@@ -226,8 +265,36 @@ fn answer(
                 .map(|&i| RecordItem::of(&catalog.entries[i]))
                 .collect(),
             cursor: newest.to_string(),
-        }
+        })
     })
+}
+
+/// A list page as JSON, or as lines (`format=lines`).
+enum Listed {
+    Json(ListAnswer),
+    Lines(String),
+}
+
+impl Listed {
+    fn total(&self) -> usize {
+        match self {
+            Listed::Json(a) => a.total,
+            Listed::Lines(text) => text
+                .split('\t')
+                .next()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Listed::Json(a) => axum::Json(a).into_response(),
+            Listed::Lines(text) => {
+                ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+            }
+        }
+    }
 }
 
 /// `GET /api/v1/records?month=&day=&internal=&external=&direction=&tan=&newest=&offset=&limit=`,
@@ -257,16 +324,16 @@ pub async fn list(
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the list failed");
         };
         let Some(waiting) = changes.as_mut() else {
-            return axum::Json(found).into_response();
+            return found.into_response();
         };
-        if found.total > 0 || tokio::time::Instant::now() >= deadline {
-            return axum::Json(found).into_response();
+        if found.total() > 0 || tokio::time::Instant::now() >= deadline {
+            return found.into_response();
         }
         if tokio::time::timeout_at(deadline, waiting.changed())
             .await
             .is_err()
         {
-            return axum::Json(found).into_response();
+            return found.into_response();
         }
     }
 }

@@ -264,6 +264,41 @@ impl RemoteArchive {
         Ok(all)
     }
 
+    /// Every record the account may see that passes `filter`, as (`MONTH/NAME`, size)
+    /// in the filter's order, and the cursor for [`RemoteArchive::wait_for_new`]: the
+    /// compact list (`format=lines`, 100 000 a page) a Player's catalog is built from.
+    pub fn list_names(&self, filter: &Filter) -> Result<(Vec<(String, u64)>, String), RemoteError> {
+        let query = query_of(filter);
+        let mut names = Vec::new();
+        let mut cursor = None;
+        loop {
+            let path = format!(
+                "/api/v1/records?{query}&format=lines&limit=100000&offset={}",
+                names.len()
+            );
+            let (_, _, body) = self.send(self.get(&path), Duration::from_secs(60))?;
+            let text = String::from_utf8(body)
+                .map_err(|_| RemoteError::Answer(200, "the list is not text".into()))?;
+            let mut lines = text.lines();
+            let head = lines.next().unwrap_or_default();
+            let (total, first_cursor) = head
+                .split_once('\t')
+                .and_then(|(t, c)| Some((t.parse::<usize>().ok()?, c.to_string())))
+                .ok_or_else(|| RemoteError::Answer(200, "not a record list".into()))?;
+            cursor.get_or_insert(first_cursor);
+            let before = names.len();
+            for line in lines {
+                if let Some((name, size)) = line.split_once('\t') {
+                    names.push((name.to_string(), size.parse().unwrap_or(0)));
+                }
+            }
+            if names.len() >= total || names.len() == before {
+                break;
+            }
+        }
+        Ok((names, cursor.unwrap_or_default()))
+    }
+
     /// Waits up to `wait` (at most 30 s) for records written after `cursor` that pass
     /// `filter`; an empty page when none came.
     pub fn wait_for_new(

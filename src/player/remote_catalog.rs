@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime};
 use super::catalog::Entry;
 use super::filter::Filter;
 use super::permissions::Permissions;
-use super::remote::{RemoteArchive, RemoteError, RemoteRecord};
+use super::remote::{RemoteArchive, RemoteError};
 use super::remote_control::LinkState;
 
 /// What the thread found since the window last looked.
@@ -67,14 +67,29 @@ pub fn root_for(base: &str) -> PathBuf {
     PathBuf::from(format!("remote:{}", base.trim_end_matches('/')))
 }
 
-fn entry_of(root: &Path, record: &RemoteRecord, now: SystemTime) -> Option<Entry> {
-    // a month name from the server is used as a folder name only when it is one
-    let month = &record.month;
+/// The entry for the server's record `name` in `month`; a month from the server is used
+/// as a folder name only when it is one. Entries of one month share their folder.
+fn entry_of(
+    root: &Path,
+    folders: &mut Vec<Arc<Path>>,
+    month: &str,
+    name: &str,
+    size: u64,
+    now: SystemTime,
+) -> Option<Entry> {
     if month.len() != 7 || !month.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
         return None;
     }
-    let folder: Arc<Path> = Arc::from(root.join(month));
-    Entry::new(folder, &record.name, record.size, now, true)
+    let path = root.join(month);
+    let folder = match folders.iter().find(|f| f.as_ref() == path.as_path()) {
+        Some(f) => f.clone(),
+        None => {
+            let f: Arc<Path> = Arc::from(path);
+            folders.push(f.clone());
+            f
+        }
+    };
+    Entry::new(folder, name, size, now, true)
 }
 
 impl RemoteFeed {
@@ -157,24 +172,37 @@ fn watch(
     };
     while !stop.load(Ordering::Relaxed) {
         let filter = Filter::default();
+        // a listing (compact: names and sizes), then the new records as they come
         let answer = match &cursor {
             None => archive.permissions().and_then(|permissions| {
                 found.lock().unwrap_or_else(|e| e.into_inner()).permissions = Some(permissions);
-                archive.list(&filter)
+                archive.list_names(&filter)
             }),
-            Some(c) => archive.wait_for_new(&filter, c, Duration::from_secs(25)),
+            Some(c) => archive
+                .wait_for_new(&filter, c, Duration::from_secs(25))
+                .map(|page| {
+                    let names = page
+                        .records
+                        .iter()
+                        .map(|r| (format!("{}/{}", r.month, r.name), r.size))
+                        .collect();
+                    (names, page.cursor)
+                }),
         };
         if stop.load(Ordering::Relaxed) {
             return;
         }
         match answer {
-            Ok(page) => {
+            Ok((names, next)) => {
                 pause = Duration::from_secs(1);
                 let now = SystemTime::now();
-                let entries: Vec<Entry> = page
-                    .records
+                let mut folders = Vec::new();
+                let entries: Vec<Entry> = names
                     .iter()
-                    .filter_map(|r| entry_of(root, r, now))
+                    .filter_map(|(path, size)| {
+                        let (month, name) = path.split_once('/')?;
+                        entry_of(root, &mut folders, month, name, *size, now)
+                    })
                     .collect();
                 {
                     let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
@@ -185,7 +213,7 @@ fn watch(
                         f.new.extend(entries);
                     }
                 }
-                cursor = Some(page.cursor);
+                cursor = Some(next);
                 set_link(LinkState::Up);
                 wake();
             }
