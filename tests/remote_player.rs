@@ -147,6 +147,12 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
             .any(|l| l.contains("note") && l.contains("player:desk22")),
         "{log}"
     );
+    // a mark for everyone goes to the server's store
+    h.state_mut().set_mark(true, true);
+    h.run_steps(2);
+    let marks = callrec::player::marks::SharedMarks::load(&Store::new(&store));
+    assert_eq!(marks.names.len(), 1, "{:?}", h.state().message);
+    assert_eq!(h.state().shared_marks.names, marks.names);
 
     // the recorder's lamps and alarm as the server reports them; RESET is refused to
     // an account without the alarm right, in words

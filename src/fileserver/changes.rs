@@ -172,6 +172,28 @@ pub async fn unmark(
     set_mark(server, account, name, false).await
 }
 
+/// `GET /api/v1/marks`: the records marked for everyone (`YYYY_MM/NAME`) that this
+/// account may see.
+pub async fn marks(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+) -> Response {
+    let names = tokio::task::spawn_blocking(move || {
+        crate::player::marks::SharedMarks::load(&server.store)
+            .names
+            .into_iter()
+            .filter(|record| {
+                record
+                    .rsplit_once('/')
+                    .is_some_and(|(_, name)| find(&server, &account, name).is_some())
+            })
+            .collect::<Vec<String>>()
+    })
+    .await
+    .unwrap_or_default();
+    axum::Json(serde_json::json!({ "marks": names })).into_response()
+}
+
 /// Whether the record at `audio` is marked for everyone.
 pub fn is_marked(server: &FileServer, audio: &std::path::Path) -> bool {
     let Some(record) = server.store.relative_path(audio) else {

@@ -239,6 +239,7 @@ pub fn router(server: Arc<FileServer>) -> Router {
     Router::new()
         .route("/api/v1/records", get(records::list))
         .route("/api/v1/me", get(records::me))
+        .route("/api/v1/marks", get(changes::marks))
         .route(
             "/api/v1/records/{name}",
             get(records::details).delete(changes::delete),

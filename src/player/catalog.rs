@@ -73,6 +73,8 @@ pub struct Catalog {
     remote_link: LinkState,
     /// What the server said the account may do, not yet taken by the window.
     remote_permissions: Option<Permissions>,
+    /// The server's marks for everyone, not yet taken by the window.
+    remote_marks: Option<Vec<String>>,
 }
 
 const AUDIO: [&str; 3] = ["wav", "mp3", "pcap"];
@@ -200,6 +202,11 @@ impl Catalog {
         self.remote_permissions.take()
     }
 
+    /// The server's marks for everyone, when they came since the last call.
+    pub fn take_remote_marks(&mut self) -> Option<Vec<String>> {
+        self.remote_marks.take()
+    }
+
     /// The link to the server of a remote catalog; none for a folder's.
     pub fn remote_link(&self) -> Option<&LinkState> {
         self.remote.as_ref().map(|_| &self.remote_link)
@@ -213,6 +220,9 @@ impl Catalog {
         let taken = feed.take();
         if taken.permissions.is_some() {
             self.remote_permissions = taken.permissions;
+        }
+        if taken.marks.is_some() {
+            self.remote_marks = taken.marks;
         }
         if let Some(link) = taken.link {
             self.remote_link = link;

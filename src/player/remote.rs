@@ -184,6 +184,29 @@ impl RemoteArchive {
             .map_err(|e| RemoteError::Answer(200, format!("not a record name: {e}")))
     }
 
+    /// The records marked for everyone that this account may see (`YYYY_MM/NAME`).
+    pub fn marks(&self) -> Result<Vec<String>, RemoteError> {
+        #[derive(Deserialize)]
+        struct Marks {
+            marks: Vec<String>,
+        }
+        let (_, _, body) = self.send(self.get("/api/v1/marks"), Duration::from_secs(30))?;
+        serde_json::from_slice::<Marks>(&body)
+            .map(|m| m.marks)
+            .map_err(|e| RemoteError::Answer(200, format!("not a list of marks: {e}")))
+    }
+
+    /// Marks (or unmarks) the record for every Player on the server's store.
+    pub fn set_mark(&self, name: &str, marked: bool) -> Result<(), RemoteError> {
+        let method = if marked {
+            reqwest::Method::PUT
+        } else {
+            reqwest::Method::DELETE
+        };
+        let path = format!("/api/v1/records/{}/mark", encode(name));
+        self.change(method, &path, String::new()).map(|_| ())
+    }
+
     /// Deletes the record on the server (logged there under this account).
     pub fn delete(&self, name: &str) -> Result<(), RemoteError> {
         let path = format!("/api/v1/records/{}", encode(name));

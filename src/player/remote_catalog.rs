@@ -32,6 +32,8 @@ struct Found {
     link_changed: bool,
     /// What the account may do, as the server said at the last listing.
     permissions: Option<Permissions>,
+    /// The records marked for everyone, as the server said last.
+    marks: Option<Vec<String>>,
 }
 
 pub struct RemoteFeed {
@@ -48,6 +50,7 @@ pub struct RemoteFeed {
 /// What [`RemoteFeed::take`] hands over.
 pub struct Taken {
     pub permissions: Option<Permissions>,
+    pub marks: Option<Vec<String>>,
     pub all: Option<Vec<Entry>>,
     pub new: Vec<Entry>,
     pub link: Option<LinkState>,
@@ -146,6 +149,7 @@ impl RemoteFeed {
         found.link_changed = false;
         Taken {
             permissions: found.permissions.take(),
+            marks: found.marks.take(),
             all: found.all.take(),
             new: std::mem::take(&mut found.new),
             link,
@@ -214,6 +218,10 @@ fn watch(
                     }
                 }
                 cursor = Some(next);
+                // marks change without a new record: looked at with every answer
+                if let Ok(marks) = archive.marks() {
+                    found.lock().unwrap_or_else(|e| e.into_inner()).marks = Some(marks);
+                }
                 set_link(LinkState::Up);
                 wake();
             }

@@ -48,8 +48,25 @@ impl PlayerView {
         };
         let name = self.session.relative(&entry.audio());
         if everyone {
-            if let Err(e) = self.shared_marks.set(&name, marked) {
-                self.message = Some(format!("the mark could not be saved: {e}"));
+            let saved = match self.catalog.remote() {
+                Some(server) => server
+                    .set_mark(entry.file_name(), marked)
+                    .map_err(|e| e.to_string()),
+                None => self
+                    .shared_marks
+                    .set(&name, marked)
+                    .map_err(|e| e.to_string()),
+            };
+            match saved {
+                Ok(()) if self.catalog.remote().is_some() => {
+                    if marked {
+                        self.shared_marks.names.insert(name);
+                    } else {
+                        self.shared_marks.names.remove(&name);
+                    }
+                }
+                Ok(()) => {}
+                Err(e) => self.message = Some(format!("the mark could not be saved: {e}")),
             }
         } else {
             if marked {
@@ -380,15 +397,24 @@ impl PlayerView {
     pub(super) fn refresh(&mut self) {
         if self.last_refresh.elapsed() >= REFRESH {
             self.last_refresh = Instant::now();
-            // marks set by other Players on the store
-            let marks = SharedMarks::load(&self.session.store);
-            if marks.names != self.shared_marks.names {
-                self.shared_marks = marks;
-                self.apply_filter();
+            // marks set by other Players on the store (a server's come with its answers)
+            if self.catalog.remote().is_none() {
+                let marks = SharedMarks::load(&self.session.store);
+                if marks.names != self.shared_marks.names {
+                    self.shared_marks = marks;
+                    self.apply_filter();
+                }
             }
             // a remote Player's list is kept current by the server's answers
             let live = self.prefs.live || self.sos || self.catalog.remote().is_some();
             let changed = live && self.catalog.refresh();
+            if let Some(marks) = self.catalog.take_remote_marks() {
+                let names = marks.into_iter().collect();
+                if names != self.shared_marks.names {
+                    self.shared_marks.names = names;
+                    self.apply_filter();
+                }
+            }
             if let Some(permissions) = self.catalog.take_remote_permissions() {
                 // a remote Player offers what the server will allow this account
                 self.session.permissions = permissions;
