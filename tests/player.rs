@@ -276,18 +276,6 @@ fn sos_puts_the_newest_call_on_top_with_one_large_play_and_sees_new_calls() {
 
 #[test]
 fn the_real_window_opens_under_xvfb_and_shows_the_list() {
-    for tool in ["xvfb-run", "import", "convert"] {
-        if Command::new("which")
-            .arg(tool)
-            .output()
-            .map_or(true, |o| !o.status.success())
-        {
-            common::skip(&format!(
-                "{tool} is not installed (apt install xvfb xauth imagemagick)"
-            ));
-            return;
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
     let store = archive(dir.path());
     let shot = dir.path().join("player.png");
@@ -298,24 +286,9 @@ fn the_real_window_opens_under_xvfb_and_shows_the_list() {
         setup = dir.path().join("setup").display(),
         shot = shot.display()
     );
-    let run = Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1024x768x24", "bash", "-c", &script])
-        .output()
-        .unwrap();
-    assert!(
-        shot.exists(),
-        "no screenshot: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let colours = Command::new("convert")
-        .arg(&shot)
-        .args(["-format", "%k", "info:"])
-        .output()
-        .unwrap();
-    let colours: u32 = String::from_utf8_lossy(&colours.stdout)
-        .trim()
-        .parse()
-        .unwrap_or(0);
+    let Some(colours) = common::colours_under_xvfb(&script, &shot) else {
+        return;
+    };
     assert!(colours > 20, "the window looks blank ({colours} colours)");
 }
 
@@ -910,14 +883,6 @@ fn remote_commands_play_pause_stop_and_eject_only_what_the_player_may_play() {
 
 #[test]
 fn the_real_window_plays_a_record_sent_to_its_control_port() {
-    for tool in ["xvfb-run", "import"] {
-        if !common::have(tool) {
-            common::skip(&format!(
-                "{tool} is not installed (apt install xvfb imagemagick)"
-            ));
-            return;
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
     let store = archive(dir.path());
     let track = track_of(&store, "0302222");
@@ -932,15 +897,9 @@ fn the_real_window_plays_a_record_sent_to_its_control_port() {
         setup = dir.path().join("setup").display(),
         shot = shot.display()
     );
-    let run = Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1024x768x24", "bash", "-c", &script])
-        .output()
-        .unwrap();
-    assert!(
-        shot.exists(),
-        "no screenshot: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    if common::colours_under_xvfb(&script, &shot).is_none() {
+        return;
+    }
     if let Ok(keep) = std::env::var("CALLREC_SCREENSHOTS") {
         let _ = std::fs::copy(&shot, Path::new(&keep).join("player-remote-control.png"));
     }

@@ -355,43 +355,6 @@ async fn while_the_setup_is_open_calls_are_kept_but_not_archived() {
     service.stop().await;
 }
 
-/// Runs `script` (which must write `shot`) under Xvfb and counts the screenshot's
-/// colours; `None` (with a "skipped" message) where the tools are missing.
-fn colours_under_xvfb(script: &str, shot: &Path) -> Option<u32> {
-    for tool in ["xvfb-run", "import", "convert"] {
-        let found = std::process::Command::new("which")
-            .arg(tool)
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !found {
-            common::skip(&format!(
-                "{tool} is not installed (apt install xvfb xauth imagemagick)"
-            ));
-            return None;
-        }
-    }
-    let run = std::process::Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1100x800x24", "bash", "-c", script])
-        .output()
-        .unwrap();
-    assert!(
-        shot.exists(),
-        "no screenshot: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let colours = std::process::Command::new("convert")
-        .arg(shot)
-        .args(["-format", "%k", "info:"])
-        .output()
-        .unwrap();
-    Some(
-        String::from_utf8_lossy(&colours.stdout)
-            .trim()
-            .parse()
-            .unwrap_or(0),
-    )
-}
-
 #[test]
 fn the_setup_window_and_the_recorder_window_open_under_xvfb() {
     let dir = tempfile::tempdir().unwrap();
@@ -413,7 +376,7 @@ fn the_setup_window_and_the_recorder_window_open_under_xvfb() {
         setup = setup.display(),
         shot = shot.display()
     );
-    let Some(colours) = colours_under_xvfb(&script, &shot) else {
+    let Some(colours) = common::colours_under_xvfb(&script, &shot) else {
         return;
     };
     assert!(
@@ -427,7 +390,7 @@ fn the_setup_window_and_the_recorder_window_open_under_xvfb() {
         setup = setup.display(),
         shot = shot.display()
     );
-    let colours = colours_under_xvfb(&script, &shot).unwrap_or(0);
+    let colours = common::colours_under_xvfb(&script, &shot).unwrap_or(0);
     assert!(
         colours > 20,
         "the app window looks blank ({colours} colours)"

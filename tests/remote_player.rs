@@ -45,67 +45,117 @@ fn link_says(h: &Harness<'static, PlayerView>, text: &str) -> bool {
     h.query_by_label_contains(text).is_some()
 }
 
+/// A recorder process over HTTPS with its own certificate and one Player account
+/// (`account` are the `setup` arguments that make it), answering; the simulator plays
+/// devices and the PBX into it.
+struct Site {
+    dir: tempfile::TempDir,
+    store: std::path::PathBuf,
+    setup: std::path::PathBuf,
+    cert: std::path::PathBuf,
+    port: u16,
+    base: String,
+    /// The recorder's arguments, to start it again after a kill.
+    args: Vec<String>,
+    recorder: Option<common::RecorderProcess>,
+    sim: Simulator,
+}
+
+impl Site {
+    fn start(rt: &tokio::runtime::Runtime, account: &[&str]) -> Option<Site> {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = common::test_certificate(dir.path())?;
+        let (store, setup) = (dir.path().join("store"), dir.path().join("setup"));
+        let recpath = format!("recpath={}", setup.display());
+        let store_arg = format!("store={}", store.display());
+        let mut with_account = vec!["setup", recpath.as_str()];
+        with_account.extend(account);
+        for args in [
+            vec!["setup", &recpath, &store_arg, "show=text"],
+            with_account,
+        ] {
+            let (code, _, err) = common::callrec(&args);
+            assert_eq!(code, 0, "{err}");
+        }
+        let port = common::free_port();
+        let args = vec![
+            format!("tlscert={}", cert.display()),
+            format!("tlskey={}", key.display()),
+            "cdrwait=1".to_string(),
+        ];
+        let base = format!("https://127.0.0.1:{port}");
+        let sim = Simulator::new_trusting(&base, None, &fs::read(&cert).unwrap()).unwrap();
+        let mut site = Site {
+            dir,
+            store,
+            setup,
+            cert,
+            port,
+            base,
+            args,
+            recorder: None,
+            sim,
+        };
+        site.restart(rt);
+        Some(site)
+    }
+
+    /// Starts the recorder (again) and waits until it answers.
+    fn restart(&mut self, rt: &tokio::runtime::Runtime) {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.recorder = Some(common::RecorderProcess::start(
+            &self.store,
+            &self.setup,
+            self.port,
+            &args,
+        ));
+        rt.block_on(wait_until(
+            "the recorder",
+            Duration::from_secs(20),
+            async || self.sim.status().await.is_ok(),
+        ));
+    }
+
+    fn kill(&mut self) {
+        if let Some(recorder) = self.recorder.take() {
+            recorder.kill();
+        }
+    }
+
+    /// Plays calls of these agents and waits until the store holds `total` records.
+    fn calls(&self, rt: &tokio::runtime::Runtime, agents: &[&str], seed: u64, total: usize) {
+        let now = jiff::Timestamp::now().as_second();
+        let mut calls = scripted_calls(agents.len(), 3.0, now - 300, seed);
+        for (call, agent) in calls.iter_mut().zip(agents) {
+            call.internal = (*agent).into();
+            call.fault = Fault::None;
+        }
+        for call in &calls {
+            rt.block_on(self.sim.play(call)).unwrap();
+        }
+        rt.block_on(wait_until(
+            "the records",
+            Duration::from_secs(30),
+            async || common::stored_records(&self.store).len() == total,
+        ));
+    }
+}
+
 #[test]
 fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_away() {
     // the window is driven on this thread; the simulator's calls run on a runtime
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let Some((cert, key)) = common::test_certificate(dir.path()) else {
-        return;
-    };
-    let (store, setup) = (dir.path().join("store"), dir.path().join("setup"));
-    let recpath = format!("recpath={}", setup.display());
-    let (code, _, err) = common::callrec(&[
-        "setup",
-        &recpath,
-        &format!("store={}", store.display()),
-        "show=text",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = common::callrec(&[
-        "setup",
-        &recpath,
+    let account = [
         "account=desk22",
         "password=desk22-password",
         "extensions=22",
         "rights=notes",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let port = common::free_port();
-    let args = [
-        format!("tlscert={}", cert.display()),
-        format!("tlskey={}", key.display()),
-        "httpauth=device:device-secret".to_string(),
-        "cdrwait=1".to_string(),
     ];
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let recorder = common::RecorderProcess::start(&store, &setup, port, &args);
-    let base = format!("https://127.0.0.1:{port}");
-    let sim = Simulator::new_trusting(
-        &base,
-        Some(("device".into(), "device-secret".into())),
-        &fs::read(&cert).unwrap(),
-    )
-    .unwrap();
-    rt.block_on(wait_until(
-        "the recorder",
-        Duration::from_secs(20),
-        async || sim.status().await.is_ok(),
-    ));
-    let now = jiff::Timestamp::now().as_second();
-    let mut calls = scripted_calls(3, 4.0, now - 120, 9);
-    for (call, agent) in calls.iter_mut().zip(["21", "22", "22"]) {
-        call.internal = agent.into();
-        call.fault = Fault::None;
-    }
-    for call in &calls[..2] {
-        rt.block_on(sim.play(call)).unwrap();
-    }
-    rt.block_on(wait_until(
-        "two records",
-        Duration::from_secs(30),
-        async || common::stored_records(&store).len() == 2,
-    ));
+    let Some(mut site) = Site::start(&rt, &account) else {
+        return;
+    };
+    site.calls(&rt, &["21", "22"], 9, 2);
+    let (base, store, cert) = (site.base.clone(), site.store.clone(), site.cert.clone());
 
     let pem = fs::read(&cert).unwrap();
     let server = RemoteArchive::new(&base, "desk22", "desk22-password", Some(&pem)).unwrap();
@@ -203,11 +253,11 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
     }
 
     // a new call of the desk appears while the window is open
-    rt.block_on(sim.play(&calls[2])).unwrap();
+    site.calls(&rt, &["22"], 10, 3);
     wait(&mut h, "the new call", |v| v.catalog.len() == 2);
 
     // the recorder goes away: the list stays, the link says so in words
-    recorder.kill();
+    site.kill();
     {
         let start = Instant::now();
         while !link_says(&h, "server not reachable") {
@@ -221,7 +271,7 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
         assert_eq!(h.state().catalog.len(), 2, "the list stays");
     }
     // and is back with it
-    let _recorder = common::RecorderProcess::start(&store, &setup, port, &args);
+    site.restart(&rt);
     {
         let start = Instant::now();
         while link_says(&h, "server not reachable") {
@@ -238,69 +288,19 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
 
 #[test]
 fn the_real_remote_window_opens_under_xvfb_with_its_link_lamp() {
-    for tool in ["xvfb-run", "import", "convert"] {
-        if !common::have(tool) {
-            common::skip(&format!(
-                "{tool} is not installed (apt install xvfb imagemagick)"
-            ));
-            return;
-        }
-    }
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let Some((cert, key)) = common::test_certificate(dir.path()) else {
+    let account = [
+        "account=supervisor",
+        "password=supervisor-password",
+        "rights=notes,tan,alarm",
+    ];
+    let Some(site) = Site::start(&rt, &account) else {
         return;
     };
-    let (store, setup) = (dir.path().join("store"), dir.path().join("setup"));
-    let recpath = format!("recpath={}", setup.display());
-    let store_arg = format!("store={}", store.display());
-    for args in [
-        vec!["setup", &recpath, &store_arg, "show=text"],
-        vec![
-            "setup",
-            &recpath,
-            "account=supervisor",
-            "password=supervisor-password",
-            "rights=notes,tan,alarm",
-        ],
-    ] {
-        let (code, _, err) = common::callrec(&args);
-        assert_eq!(code, 0, "{err}");
-    }
-    let port = common::free_port();
-    let _recorder = common::RecorderProcess::start(
-        &store,
-        &setup,
-        port,
-        &[
-            &format!("tlscert={}", cert.display()),
-            &format!("tlskey={}", key.display()),
-            "cdrwait=1",
-        ],
-    );
-    let base = format!("https://127.0.0.1:{port}");
-    let sim = Simulator::new_trusting(&base, None, &fs::read(&cert).unwrap()).unwrap();
-    rt.block_on(wait_until(
-        "the recorder",
-        Duration::from_secs(20),
-        async || sim.status().await.is_ok(),
-    ));
-    let now = jiff::Timestamp::now().as_second();
-    let mut calls = scripted_calls(4, 3.0, now - 300, 5);
-    for (call, agent) in calls.iter_mut().zip(["21", "22", "23", "22"]) {
-        call.internal = agent.into();
-        call.fault = Fault::None;
-    }
-    for call in &calls {
-        rt.block_on(sim.play(call)).unwrap();
-    }
-    rt.block_on(wait_until(
-        "the records",
-        Duration::from_secs(30),
-        async || common::stored_records(&store).len() == 4,
-    ));
-    let shot = dir.path().join("remote.png");
-    let desk = dir.path().join("desk");
+    site.calls(&rt, &["21", "22", "23", "22"], 5, 4);
+    let (dir, base, cert) = (site.dir.path(), &site.base, &site.cert);
+    let shot = dir.join("remote.png");
+    let desk = dir.join("desk");
     let script = format!(
         "'{bin}' player recpath='{desk}' server={base} account=supervisor \
          password=supervisor-password cert='{cert}' seconds=8 2>/dev/null & \
@@ -310,66 +310,24 @@ fn the_real_remote_window_opens_under_xvfb_with_its_link_lamp() {
         cert = cert.display(),
         shot = shot.display()
     );
-    let run = std::process::Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1024x768x24", "bash", "-c", &script])
-        .output()
-        .unwrap();
-    assert!(
-        shot.exists(),
-        "no screenshot: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let Some(colours) = common::colours_under_xvfb(&script, &shot) else {
+        return;
+    };
     if let Ok(keep) = std::env::var("CALLREC_SCREENSHOTS") {
         let _ = fs::copy(&shot, std::path::Path::new(&keep).join("remote-player.png"));
     }
-    let colours = std::process::Command::new("convert")
-        .arg(&shot)
-        .args(["-format", "%k", "info:"])
-        .output()
-        .unwrap();
-    let colours: u32 = String::from_utf8_lossy(&colours.stdout)
-        .trim()
-        .parse()
-        .unwrap_or(0);
     assert!(colours > 20, "the window looks blank ({colours} colours)");
 }
 
 #[test]
 fn a_self_signed_server_is_pinned_only_after_its_fingerprint_is_confirmed() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let Some((cert, key)) = common::test_certificate(dir.path()) else {
+    let Some(site) = Site::start(&rt, &["account=desk", "password=desk-password"]) else {
         return;
     };
-    let (store, setup) = (dir.path().join("store"), dir.path().join("setup"));
-    let recpath = format!("recpath={}", setup.display());
-    let store_arg = format!("store={}", store.display());
-    for args in [
-        vec!["setup", &recpath, &store_arg, "show=text"],
-        vec!["setup", &recpath, "account=desk", "password=desk-password"],
-    ] {
-        let (code, _, err) = common::callrec(&args);
-        assert_eq!(code, 0, "{err}");
-    }
-    let port = common::free_port();
-    let _recorder = common::RecorderProcess::start(
-        &store,
-        &setup,
-        port,
-        &[
-            &format!("tlscert={}", cert.display()),
-            &format!("tlskey={}", key.display()),
-        ],
-    );
-    let base = format!("https://127.0.0.1:{port}");
-    let sim = Simulator::new_trusting(&base, None, &fs::read(&cert).unwrap()).unwrap();
-    rt.block_on(wait_until(
-        "the recorder",
-        Duration::from_secs(20),
-        async || sim.status().await.is_ok(),
-    ));
-    let right = callrec::recorder::http_client::pem_fingerprint(&fs::read(&cert).unwrap()).unwrap();
-    let desk = format!("recpath={}", dir.path().join("desk").display());
+    let (dir, base, cert) = (site.dir.path(), &site.base, &site.cert);
+    let right = callrec::recorder::http_client::pem_fingerprint(&fs::read(cert).unwrap()).unwrap();
+    let desk = format!("recpath={}", dir.join("desk").display());
     let player = |extra: &[&str]| {
         let mut args = vec![
             "player",

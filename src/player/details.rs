@@ -40,19 +40,11 @@ impl DetailsLoader {
             };
             let (check, _) = check_found(&found, &ring, &trusted);
             let notes = std::fs::read_to_string(audio.with_extension("txt")).unwrap_or_default();
-            if this
-                .wanted
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_ref()
-                == Some(&audio)
-            {
-                *this.slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(Details {
-                    audio,
-                    check,
-                    notes,
-                });
-            }
+            this.deliver(Details {
+                audio,
+                check,
+                notes,
+            });
         });
     }
 
@@ -74,20 +66,20 @@ impl DetailsLoader {
                     String::new(),
                 )
             });
-            if this
-                .wanted
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_ref()
-                == Some(&audio)
-            {
-                *this.slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(Details {
-                    audio,
-                    check,
-                    notes,
-                });
-            }
+            this.deliver(Details {
+                audio,
+                check,
+                notes,
+            });
         });
+    }
+
+    /// Keeps `details` when they are still the ones wanted (the user may have moved on).
+    fn deliver(&self, details: Details) {
+        let wanted = self.wanted.lock().unwrap_or_else(|e| e.into_inner());
+        if wanted.as_ref() == Some(&details.audio) {
+            *self.slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(details);
+        }
     }
 
     /// The details of the requested record, once loaded.

@@ -37,17 +37,20 @@ pub fn pinned_builder(pem: &[u8]) -> Result<reqwest::ClientBuilder, String> {
     let pinned = CertificateDer::from_pem_slice(pem)
         .map_err(|e| format!("the certificate is not PEM: {e}"))?
         .into_owned();
+    Ok(builder().tls_backend_preconfigured(own_certificate(Rule::Pinned(pinned))?))
+}
+
+/// A TLS client configuration that checks the server's certificate by `rule`.
+fn own_certificate(rule: Rule) -> Result<rustls::ClientConfig, String> {
     let provider = provider();
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(OwnCertificate {
-            rule: Rule::Pinned(pinned),
-            provider,
-        }))
-        .with_no_client_auth();
-    Ok(builder().tls_backend_preconfigured(config))
+    Ok(
+        rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(OwnCertificate { rule, provider }))
+            .with_no_client_auth(),
+    )
 }
 
 /// A server's own certificate instead of the authorities': exactly the pinned one, or
@@ -162,16 +165,7 @@ pub fn to_pem(der: &[u8]) -> String {
 /// certificate's key.
 pub async fn server_certificate(host: &str, port: u16) -> Result<Vec<u8>, String> {
     let captured: Arc<std::sync::Mutex<Option<Vec<u8>>>> = Arc::default();
-    let provider = provider();
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(OwnCertificate {
-            rule: Rule::Capture(captured.clone()),
-            provider,
-        }))
-        .with_no_client_auth();
+    let config = own_certificate(Rule::Capture(captured.clone()))?;
     let tcp = tokio::time::timeout(
         std::time::Duration::from_secs(5),
         tokio::net::TcpStream::connect((host, port)),

@@ -383,3 +383,40 @@ impl Drop for RecorderProcess {
         let _ = self.0.wait();
     }
 }
+
+/// Runs `script` (which must write `shot`) under Xvfb and counts the screenshot's
+/// colours; `None` (with a "skipped" message) where the tools are missing.
+pub fn colours_under_xvfb(script: &str, shot: &std::path::Path) -> Option<u32> {
+    for tool in ["xvfb-run", "import", "convert"] {
+        let found = std::process::Command::new("which")
+            .arg(tool)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !found {
+            skip(&format!(
+                "{tool} is not installed (apt install xvfb xauth imagemagick)"
+            ));
+            return None;
+        }
+    }
+    let run = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1100x800x24", "bash", "-c", script])
+        .output()
+        .unwrap();
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let colours = std::process::Command::new("convert")
+        .arg(shot)
+        .args(["-format", "%k", "info:"])
+        .output()
+        .unwrap();
+    Some(
+        String::from_utf8_lossy(&colours.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0),
+    )
+}
