@@ -172,6 +172,14 @@ fn main() {
     );
     // what the Player window does: the compact list, then its catalog from the names
     let t = Instant::now();
+    let (names, _) = remote.list_names(&Filter::default()).expect("names");
+    println!(
+        "compact list alone (format=lines, pages of 100 000): {} names in {:.2} s",
+        names.len(),
+        t.elapsed().as_secs_f64()
+    );
+    drop(names);
+    let t = Instant::now();
     let catalog = callrec::player::catalog::Catalog::open_remote(remote.clone(), Arc::new(|| {}));
     let mut catalog = catalog;
     while catalog.len() < n + 1 {
@@ -184,6 +192,39 @@ fn main() {
         catalog.len(),
         t.elapsed().as_secs_f64()
     );
+    // a filter change in the remote Player's window runs on its own catalog
+    for (what, filter) in [
+        (
+            "month 2025_03 + internal 21",
+            Filter {
+                month: "2025_03".into(),
+                internal: "21".into(),
+                ..Filter::default()
+            },
+        ),
+        (
+            "external 0301*",
+            Filter {
+                external: "0301*".into(),
+                ..Filter::default()
+            },
+        ),
+        (
+            "newest first, no filter (SOS)",
+            Filter {
+                newest_first: true,
+                ..Filter::default()
+            },
+        ),
+    ] {
+        let t = Instant::now();
+        let rows = filter.apply(&catalog.entries);
+        println!(
+            "filter change in the remote Player ({what}): {} rows in {:.1} ms",
+            rows.len(),
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
     drop(catalog);
     let mut changes = Vec::new();
     for internal in ["21", "3*", "2?", ""] {

@@ -291,14 +291,24 @@ impl RemoteArchive {
     /// in the filter's order, and the cursor for [`RemoteArchive::wait_for_new`]: the
     /// compact list (`format=lines`, 100 000 a page) a Player's catalog is built from.
     pub fn list_names(&self, filter: &Filter) -> Result<(Vec<(String, u64)>, String), RemoteError> {
-        let query = query_of(filter);
         let mut names = Vec::new();
+        let cursor = self.list_names_by_page(filter, |page| names.extend(page))?;
+        Ok((names, cursor))
+    }
+
+    /// [`RemoteArchive::list_names`] a page at a time: `on_page` gets each page as it
+    /// comes (while the next is fetched, a caller can work on it); the cursor is the
+    /// answer.
+    pub fn list_names_by_page(
+        &self,
+        filter: &Filter,
+        mut on_page: impl FnMut(Vec<(String, u64)>),
+    ) -> Result<String, RemoteError> {
+        let query = query_of(filter);
+        let mut listed = 0;
         let mut cursor = None;
         loop {
-            let path = format!(
-                "/api/v1/records?{query}&format=lines&limit=100000&offset={}",
-                names.len()
-            );
+            let path = format!("/api/v1/records?{query}&format=lines&limit=100000&offset={listed}");
             let (_, _, body) = self.send(self.get(&path), Duration::from_secs(60))?;
             let text = String::from_utf8(body)
                 .map_err(|_| RemoteError::Answer(200, "the list is not text".into()))?;
@@ -309,17 +319,22 @@ impl RemoteArchive {
                 .and_then(|(t, c)| Some((t.parse::<usize>().ok()?, c.to_string())))
                 .ok_or_else(|| RemoteError::Answer(200, "not a record list".into()))?;
             cursor.get_or_insert(first_cursor);
-            let before = names.len();
-            for line in lines {
-                if let Some((name, size)) = line.split_once('\t') {
-                    names.push((name.to_string(), size.parse().unwrap_or(0)));
-                }
+            let page: Vec<(String, u64)> = lines
+                .filter_map(|line| {
+                    let (name, size) = line.split_once('\t')?;
+                    Some((name.to_string(), size.parse().unwrap_or(0)))
+                })
+                .collect();
+            if page.is_empty() {
+                break;
             }
-            if names.len() >= total || names.len() == before {
+            listed += page.len();
+            on_page(page);
+            if listed >= total {
                 break;
             }
         }
-        Ok((names, cursor.unwrap_or_default()))
+        Ok(cursor.unwrap_or_default())
     }
 
     /// Waits up to `wait` (at most 30 s) for records written after `cursor` that pass

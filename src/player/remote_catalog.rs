@@ -157,6 +157,44 @@ impl RemoteFeed {
     }
 }
 
+/// Catalog entries for `MONTH/NAME` and size pairs; `folders` keeps one path per month.
+fn entries_of(root: &Path, folders: &mut Vec<Arc<Path>>, names: &[(String, u64)]) -> Vec<Entry> {
+    let now = SystemTime::now();
+    names
+        .iter()
+        .filter_map(|(path, size)| {
+            let (month, name) = path.split_once('/')?;
+            entry_of(root, folders, month, name, *size, now)
+        })
+        .collect()
+}
+
+/// Everything the account may see, as entries: each page is turned into entries on a
+/// second thread while the next is fetched.
+fn list_all(
+    archive: &RemoteArchive,
+    root: &Path,
+    filter: &Filter,
+) -> Result<(Vec<Entry>, String), RemoteError> {
+    let (pages, arriving) = std::sync::mpsc::channel::<Vec<(String, u64)>>();
+    std::thread::scope(|scope| {
+        let builder = scope.spawn(move || {
+            let mut folders = Vec::new();
+            let mut entries = Vec::new();
+            for page in arriving {
+                entries.extend(entries_of(root, &mut folders, &page));
+            }
+            entries
+        });
+        let listed = archive.list_names_by_page(filter, |page| {
+            let _ = pages.send(page);
+        });
+        drop(pages);
+        let entries = builder.join().unwrap_or_default();
+        listed.map(|cursor| (entries, cursor))
+    })
+}
+
 /// Lists, then waits for new records, until `stop`.
 fn watch(
     archive: &RemoteArchive,
@@ -180,34 +218,25 @@ fn watch(
         let answer = match &cursor {
             None => archive.permissions().and_then(|permissions| {
                 found.lock().unwrap_or_else(|e| e.into_inner()).permissions = Some(permissions);
-                archive.list_names(&filter)
+                list_all(archive, root, &filter)
             }),
             Some(c) => archive
                 .wait_for_new(&filter, c, Duration::from_secs(25))
                 .map(|page| {
-                    let names = page
+                    let names: Vec<(String, u64)> = page
                         .records
                         .iter()
                         .map(|r| (format!("{}/{}", r.month, r.name), r.size))
                         .collect();
-                    (names, page.cursor)
+                    (entries_of(root, &mut Vec::new(), &names), page.cursor)
                 }),
         };
         if stop.load(Ordering::Relaxed) {
             return;
         }
         match answer {
-            Ok((names, next)) => {
+            Ok((entries, next)) => {
                 pause = Duration::from_secs(1);
-                let now = SystemTime::now();
-                let mut folders = Vec::new();
-                let entries: Vec<Entry> = names
-                    .iter()
-                    .filter_map(|(path, size)| {
-                        let (month, name) = path.split_once('/')?;
-                        entry_of(root, &mut folders, month, name, *size, now)
-                    })
-                    .collect();
                 {
                     let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
                     if cursor.is_none() {

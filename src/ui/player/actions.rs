@@ -2,15 +2,16 @@
 //! SOS, the backup folder, playing a record, memories, the playlist and "continue",
 //! looking for new records, and clicks on the list's rows.
 
+use std::time::{Duration, Instant};
+
 use crate::archive::audit::Action;
 use crate::player::catalog::Catalog;
 use crate::player::filter::Filter;
 use crate::player::marks::SharedMarks;
 use crate::player::playlist::Playlist;
-use std::time::{Duration, Instant};
+use crate::player::record_ops::RecordOps;
 
 use super::{BEEP_S, MEMORY_SPAN, PlayerView, REFRESH, ShowOnly};
-use crate::player::record_ops::RecordOps;
 
 impl PlayerView {
     pub fn apply_filter(&mut self) {

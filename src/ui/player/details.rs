@@ -1,12 +1,13 @@
 //! The selected record's details: verdict, parties, CDRs, marks, notes, TAN, copy,
 //! move and delete (each only with the Player's permission, each logged).
 
-use crate::archive::name::Direction;
-use crate::archive::sidecar::Verdict;
 use egui::{Color32, RichText};
 
-use super::PlayerView;
+use crate::archive::name::Direction;
+use crate::archive::sidecar::Verdict;
 use crate::player::record_ops::After;
+
+use super::PlayerView;
 
 impl PlayerView {
     /// Verdict, parties and notes of the selected record, and what may be done with it.

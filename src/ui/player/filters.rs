@@ -1,8 +1,9 @@
 //! The filter row: month, day, numbers with wildcards, TAN, direction, order, what is
 //! shown, online search.
 
-use crate::archive::name::Direction;
 use std::time::Instant;
+
+use crate::archive::name::Direction;
 
 use super::{PlayerView, ShowOnly};
 

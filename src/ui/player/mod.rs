@@ -19,6 +19,11 @@ mod widgets;
 
 pub use widgets::delta_db;
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::{Color32, RichText};
+
 use crate::player::catalog::Catalog;
 use crate::player::details::DetailsLoader;
 use crate::player::engine::{Engine, OutputKind, Snapshot};
@@ -29,9 +34,6 @@ use crate::player::preferences::Preferences;
 use crate::player::remote::RemoteArchive;
 use crate::player::remote_control::RemoteControl;
 use crate::player::session::Session;
-use egui::{Color32, RichText};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 /// Which records the list shows, besides the filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

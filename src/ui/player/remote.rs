@@ -5,10 +5,11 @@
 
 use egui::{Color32, RichText};
 
-use super::PlayerView;
 use crate::archive::RecordName;
 use crate::archive::control_command::ControlCommand;
 use crate::player::remote_control::LinkState;
+
+use super::PlayerView;
 
 impl PlayerView {
     /// Carries out the commands that came since the last frame.

@@ -1,8 +1,9 @@
 //! SOS (rescue) mode's part of the window: the newest call on top and one large Play.
 
+use egui::RichText;
+
 use crate::archive::name::Direction;
 use crate::player::engine::Snapshot;
-use egui::RichText;
 
 use super::PlayerView;
 

@@ -1,8 +1,9 @@
 //! The list of records: one row a record, newest or oldest first, click to select and
 //! play, Ctrl/Shift-click to choose several.
 
-use crate::archive::name::Direction;
 use egui_extras::{Column, TableBuilder};
+
+use crate::archive::name::Direction;
 
 use super::PlayerView;
 

@@ -1,11 +1,12 @@
 //! The Player's top bar: the SOS switch, store or backup, how many records are listed,
 //! Reload, and whether an audio device and remote control are there.
 
-use crate::player::engine::OutputKind;
 use egui::{Color32, RichText};
 
-use super::PlayerView;
+use crate::player::engine::OutputKind;
 use crate::player::remote_control::LinkState;
+
+use super::PlayerView;
 
 impl PlayerView {
     /// The top bar: SOS, the archive shown, counts, Reload, the remote-control state.

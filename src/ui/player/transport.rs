@@ -1,10 +1,12 @@
 //! The transport: Stop/Play/Pause, skips, playlist, loops, memories, the waveform and
 //! the level meters with the audio settings.
 
+use std::time::{Duration, Instant};
+
+use egui::Color32;
+
 use crate::player::engine::Snapshot;
 use crate::player::preferences::MEMORIES;
-use egui::Color32;
-use std::time::{Duration, Instant};
 
 use super::PlayerView;
 use super::widgets::{clock, delta_db, delta_meter, meter, waveform};
