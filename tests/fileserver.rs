@@ -489,6 +489,23 @@ async fn a_remote_player_plays_and_seeks_a_record_exactly_as_the_local_one() {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+        // an A–B loop over the network: the position comes back to A after B
+        engine.seek_s(1.0);
+        engine.set_ab(Some((1.0, 1.8)));
+        let start = std::time::Instant::now();
+        let mut came_back = false;
+        let mut last = 0.0;
+        while start.elapsed() < Duration::from_secs(5) {
+            let at = engine.snapshot().position_s;
+            assert!(at < 2.3, "the loop let it run on to {at} s");
+            if at < last - 0.3 {
+                came_back = true;
+            }
+            last = at;
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(came_back, "the loop never went back to A");
+        engine.set_ab(None);
         // the engine's waveform came from the server, and equals the local one
         let (local_peaks, local_frames) = callrec::player::stream::waveform(
             &mut RecordStream::open(&local, &ring).unwrap(),

@@ -70,29 +70,23 @@ pub fn root_for(base: &str) -> PathBuf {
     PathBuf::from(format!("remote:{}", base.trim_end_matches('/')))
 }
 
-/// The entry for the server's record `name` in `month`; a month from the server is used
-/// as a folder name only when it is one. Entries of one month share their folder.
-fn entry_of(
-    root: &Path,
-    folders: &mut Vec<Arc<Path>>,
-    month: &str,
-    name: &str,
-    size: u64,
-    now: SystemTime,
-) -> Option<Entry> {
+/// The virtual folder of `month` (kept in `folders`, so entries of one month share
+/// it); a month from the server is used as a folder name only when it is one.
+fn entry_folder(root: &Path, folders: &mut Vec<Arc<Path>>, month: &str) -> Option<Arc<Path>> {
     if month.len() != 7 || !month.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
         return None;
     }
     let path = root.join(month);
-    let folder = match folders.iter().find(|f| f.as_ref() == path.as_path()) {
-        Some(f) => f.clone(),
-        None => {
-            let f: Arc<Path> = Arc::from(path);
-            folders.push(f.clone());
-            f
-        }
-    };
-    Entry::new(folder, name, size, now, true)
+    Some(
+        match folders.iter().find(|f| f.as_ref() == path.as_path()) {
+            Some(f) => f.clone(),
+            None => {
+                let f: Arc<Path> = Arc::from(path);
+                folders.push(f.clone());
+                f
+            }
+        },
+    )
 }
 
 impl RemoteFeed {
@@ -157,14 +151,24 @@ impl RemoteFeed {
     }
 }
 
-/// Catalog entries for `MONTH/NAME` and size pairs; `folders` keeps one path per month.
+/// Catalog entries for `MONTH/NAME` and size pairs, parsed on every core; `folders`
+/// keeps one path per month.
 fn entries_of(root: &Path, folders: &mut Vec<Arc<Path>>, names: &[(String, u64)]) -> Vec<Entry> {
+    use rayon::prelude::*;
     let now = SystemTime::now();
+    // the months' folders first (few), then the names in parallel
+    for (path, _) in names {
+        if let Some((month, _)) = path.split_once('/') {
+            let _ = entry_folder(root, folders, month);
+        }
+    }
+    let folders: &[Arc<Path>] = folders;
     names
-        .iter()
+        .par_iter()
         .filter_map(|(path, size)| {
             let (month, name) = path.split_once('/')?;
-            entry_of(root, folders, month, name, *size, now)
+            let folder = folders.iter().find(|f| f.ends_with(month))?.clone();
+            Entry::new(folder, name, *size, now, true)
         })
         .collect()
 }
