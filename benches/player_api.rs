@@ -188,7 +188,7 @@ fn main() {
         assert!(t.elapsed() < Duration::from_secs(120), "the remote catalog");
     }
     println!(
-        "remote Player ready (compact list, pages of 100 000, catalog built): {} records in {:.2} s",
+        "remote Player ready (the catalog's own entries, format=entries, pages of 100 000): {} records in {:.2} s",
         catalog.len(),
         t.elapsed().as_secs_f64()
     );

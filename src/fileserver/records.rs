@@ -93,6 +93,9 @@ struct Page {
     /// `format=lines`: a line a record (`MONTH/NAME<TAB>SIZE`) instead of JSON, for
     /// Players that list everything (the name carries what the list shows).
     lines: bool,
+    /// `format=entries`: the catalog's own binary entries (the month index's encoding),
+    /// which the Player window reads without parsing a name.
+    entries: bool,
 }
 
 /// Records a `format=lines` page may hold.
@@ -179,16 +182,17 @@ fn filter_of(query: &str) -> Result<(Filter, Page), String> {
                     ))?
             }
             "format" => {
-                page.lines = match &*value {
-                    "lines" => true,
-                    "json" => false,
-                    _ => return Err("format= is json or lines".into()),
+                (page.lines, page.entries) = match &*value {
+                    "lines" => (true, false),
+                    "entries" => (false, true),
+                    "json" => (false, false),
+                    _ => return Err("format= is json, lines or entries".into()),
                 }
             }
             other => return Err(format!("unknown parameter {other}=")),
         }
     }
-    if !page.lines && page.limit > MAX_PAGE {
+    if !page.lines && !page.entries && page.limit > MAX_PAGE {
         return Err(format!("limit= is 1 to {MAX_PAGE}"));
     }
     Ok((filter, page))
@@ -240,6 +244,32 @@ fn answer(
         } else {
             page.since.unwrap_or(0)
         };
+        if page.entries {
+            // ENTRIES1, total, cursor; then runs of one month: its name (length byte),
+            // how many, and the entries as the month index encodes them
+            let mut out = b"ENTRIES1".to_vec();
+            out.extend_from_slice(&(shown.len() as u64).to_le_bytes());
+            out.extend_from_slice(&newest.to_le_bytes());
+            let rows: Vec<usize> = shown
+                .iter()
+                .skip(page.offset)
+                .take(page.limit)
+                .copied()
+                .collect();
+            for run in rows.chunk_by(|&a, &b| {
+                catalog.entries[a].start().month_folder()
+                    == catalog.entries[b].start().month_folder()
+            }) {
+                let month = catalog.entries[run[0]].start().month_folder();
+                out.push(month.len() as u8);
+                out.extend_from_slice(month.as_bytes());
+                out.extend_from_slice(&(run.len() as u32).to_le_bytes());
+                for &i in run {
+                    catalog.entries[i].encode(&mut out);
+                }
+            }
+            return Listed::Entries(out);
+        }
         if page.lines {
             let mut text = format!("{}\t{newest}\n", shown.len());
             for &i in shown.iter().skip(page.offset).take(page.limit) {
@@ -273,6 +303,7 @@ fn answer(
 enum Listed {
     Json(ListAnswer),
     Lines(String),
+    Entries(Vec<u8>),
 }
 
 impl Listed {
@@ -284,6 +315,10 @@ impl Listed {
                 .next()
                 .and_then(|t| t.parse().ok())
                 .unwrap_or(0),
+            Listed::Entries(bytes) => bytes
+                .get(8..16)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, |b| u64::from_le_bytes(b) as usize),
         }
     }
 
@@ -292,6 +327,9 @@ impl Listed {
             Listed::Json(a) => axum::Json(a).into_response(),
             Listed::Lines(text) => {
                 ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+            }
+            Listed::Entries(bytes) => {
+                ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
             }
         }
     }

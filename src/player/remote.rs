@@ -17,6 +17,10 @@ use symphonia::core::io::MediaSource;
 use super::filter::Filter;
 use crate::archive::name::Direction;
 
+/// The largest answer taken from a server (a page of 100 000 records is about 13 MB;
+/// a copy of a 4-hour call about 230 MB).
+const MAX_ANSWER: usize = 512 << 20;
+
 /// How much audio one request fetches ahead: about 4 s of stereo A-law.
 const READ_AHEAD: u64 = 64 * 1024;
 
@@ -244,10 +248,22 @@ impl RemoteArchive {
                 .map_err(|e| RemoteError::Unreachable(e.to_string()))?;
             let status = answer.status().as_u16();
             let headers = answer.headers().clone();
-            let body = answer
-                .bytes()
+            // a server's answer is read up to a bound, never as much as it sends
+            let mut answer = answer;
+            let mut body = Vec::new();
+            while let Some(chunk) = answer
+                .chunk()
                 .await
-                .map_err(|e| RemoteError::Unreachable(e.to_string()))?;
+                .map_err(|e| RemoteError::Unreachable(e.to_string()))?
+            {
+                if body.len() + chunk.len() > MAX_ANSWER {
+                    return Err(RemoteError::Answer(
+                        status,
+                        format!("the answer is larger than {} MB", MAX_ANSWER >> 20),
+                    ));
+                }
+                body.extend_from_slice(&chunk);
+            }
             match status {
                 401 => Err(RemoteError::Refused),
                 429 => Err(RemoteError::Wait(
@@ -335,6 +351,17 @@ impl RemoteArchive {
             }
         }
         Ok(cursor.unwrap_or_default())
+    }
+
+    /// One page of the list in the catalog's own encoding (`format=entries`) for the
+    /// records that pass `filter`, from `offset`; the bytes as the server sent them.
+    pub fn entries_page(&self, filter: &Filter, offset: usize) -> Result<Vec<u8>, RemoteError> {
+        let path = format!(
+            "/api/v1/records?{}&format=entries&limit=100000&offset={offset}",
+            query_of(filter)
+        );
+        self.send(self.get(&path), Duration::from_secs(60))
+            .map(|(_, _, body)| body)
     }
 
     /// Waits up to `wait` (at most 30 s) for records written after `cursor` that pass
@@ -444,6 +471,13 @@ impl RemoteArchive {
     ) -> Result<Vec<std::path::PathBuf>, RemoteError> {
         let failed =
             |e: std::io::Error| RemoteError::Answer(0, format!("cannot write the copy: {e}"));
+        // the name becomes a file in `dir`: a plain file name only, never a path
+        if name.contains(['/', '\\']) || name.starts_with('.') || name.contains("..") {
+            return Err(RemoteError::Answer(
+                0,
+                format!("'{name}' is not a record name"),
+            ));
+        }
         std::fs::create_dir_all(dir).map_err(failed)?;
         let mut written = Vec::new();
         for (what, file) in [

@@ -173,30 +173,58 @@ fn entries_of(root: &Path, folders: &mut Vec<Arc<Path>>, names: &[(String, u64)]
         .collect()
 }
 
-/// Everything the account may see, as entries: each page is turned into entries on a
-/// second thread while the next is fetched.
+/// Everything the account may see, as entries, in the catalog's own encoding
+/// (`format=entries`: no name is parsed again). What the server sends is checked: an
+/// entry whose name is not a plain file name (a separator, `..`) or that does not
+/// decode ends the listing with an error, never a path of the server's choosing.
 fn list_all(
     archive: &RemoteArchive,
     root: &Path,
     filter: &Filter,
 ) -> Result<(Vec<Entry>, String), RemoteError> {
-    let (pages, arriving) = std::sync::mpsc::channel::<Vec<(String, u64)>>();
-    std::thread::scope(|scope| {
-        let builder = scope.spawn(move || {
-            let mut folders = Vec::new();
-            let mut entries = Vec::new();
-            for page in arriving {
-                entries.extend(entries_of(root, &mut folders, &page));
+    let bad = |what: &str| RemoteError::Answer(200, format!("not a record list: {what}"));
+    let mut folders = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut cursor = None;
+    loop {
+        let body = archive.entries_page(filter, entries.len())?;
+        let mut bytes: &[u8] = &body;
+        let head = bytes.get(..24).ok_or_else(|| bad("too short"))?;
+        if &head[..8] != b"ENTRIES1" {
+            return Err(bad("unknown encoding"));
+        }
+        let total = u64::from_le_bytes(head[8..16].try_into().unwrap_or_default()) as usize;
+        cursor.get_or_insert(u64::from_le_bytes(
+            head[16..24].try_into().unwrap_or_default(),
+        ));
+        bytes = &bytes[24..];
+        let before = entries.len();
+        while !bytes.is_empty() {
+            let len = usize::from(bytes[0]);
+            let month = bytes
+                .get(1..1 + len)
+                .and_then(|m| std::str::from_utf8(m).ok())
+                .ok_or_else(|| bad("a month"))?;
+            let folder = entry_folder(root, &mut folders, month).ok_or_else(|| bad(month))?;
+            let count = bytes
+                .get(1 + len..5 + len)
+                .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
+                .ok_or_else(|| bad("a count"))?;
+            bytes = &bytes[5 + len..];
+            for _ in 0..count {
+                let entry = Entry::decode(&mut bytes, &folder).ok_or_else(|| bad("an entry"))?;
+                let name = entry.file_name();
+                if name.contains(['/', '\\']) || name.contains("..") || name.starts_with('.') {
+                    return Err(bad("a name that is a path"));
+                }
+                entries.push(entry);
             }
-            entries
-        });
-        let listed = archive.list_names_by_page(filter, |page| {
-            let _ = pages.send(page);
-        });
-        drop(pages);
-        let entries = builder.join().unwrap_or_default();
-        listed.map(|cursor| (entries, cursor))
-    })
+        }
+        if entries.len() >= total || entries.len() == before {
+            break;
+        }
+    }
+    Ok((entries, cursor.unwrap_or(0).to_string()))
 }
 
 /// Lists, then waits for new records, until `stop`.
