@@ -94,23 +94,8 @@ fn player_on_archive() -> (tempfile::TempDir, Store, Harness<'static, PlayerView
     (dir, store, h)
 }
 
-fn wait(
-    h: &mut Harness<'static, PlayerView>,
-    what: &str,
-    mut done: impl FnMut(&PlayerView) -> bool,
-) {
-    let start = Instant::now();
-    loop {
-        h.step();
-        if done(h.state()) {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn wait(h: &mut Harness<'static, PlayerView>, what: &str, done: impl FnMut(&PlayerView) -> bool) {
+    common::step_until(h, what, Duration::from_secs(10), done);
 }
 
 /// Waits until the selected record's details (verdict line) are shown: they sit above

@@ -22,23 +22,8 @@ use common::wait_until;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn wait(
-    h: &mut Harness<'static, PlayerView>,
-    what: &str,
-    mut done: impl FnMut(&PlayerView) -> bool,
-) {
-    let start = Instant::now();
-    loop {
-        h.step();
-        if done(h.state()) {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn wait(h: &mut Harness<'static, PlayerView>, what: &str, done: impl FnMut(&PlayerView) -> bool) {
+    common::step_until(h, what, Duration::from_secs(30), done);
 }
 
 fn link_says(h: &Harness<'static, PlayerView>, text: &str) -> bool {

@@ -420,3 +420,21 @@ pub fn colours_under_xvfb(script: &str, shot: &std::path::Path) -> Option<u32> {
             .unwrap_or(0),
     )
 }
+
+/// Steps the window until `done` holds for its state; fails the test after `limit`.
+pub fn step_until<S>(
+    h: &mut egui_kittest::Harness<'static, S>,
+    what: &str,
+    limit: std::time::Duration,
+    mut done: impl FnMut(&S) -> bool,
+) {
+    let start = std::time::Instant::now();
+    loop {
+        h.step();
+        if done(h.state()) {
+            return;
+        }
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
