@@ -896,3 +896,37 @@ fn the_real_window_plays_a_record_sent_to_its_control_port() {
         "no 'played' line for {track}:\n{log}"
     );
 }
+
+#[test]
+fn an_idle_player_window_uses_less_than_one_percent_of_a_core() {
+    if !common::have("xvfb-run") {
+        common::skip("xvfb-run is not installed (apt install xvfb xauth)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    // the window's process time (user + system) between its 5th and 10th second
+    let script = format!(
+        "'{bin}' player store='{store}' recpath='{setup}' seconds=12 2>/dev/null & pid=$!; \
+         sleep 5; a=$(awk '{{print $14+$15}}' /proc/$pid/stat); sleep 5; \
+         b=$(awk '{{print $14+$15}}' /proc/$pid/stat); echo \"$((b-a)) $(getconf CLK_TCK)\"; wait",
+        bin = env!("CARGO_BIN_EXE_callrec"),
+        store = store.root.display(),
+        setup = dir.path().join("setup").display(),
+    );
+    let run = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1100x800x24", "bash", "-c", &script])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&run.stdout);
+    let mut numbers = out.split_whitespace().filter_map(|n| n.parse::<f64>().ok());
+    let (Some(ticks), Some(per_second)) = (numbers.next(), numbers.next()) else {
+        panic!(
+            "no measurement: {out} {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    };
+    let share = ticks / per_second / 5.0 * 100.0;
+    eprintln!("idle Player window: {share:.2} % of one core over 5 s");
+    assert!(share < 1.0, "the idle window used {share:.2} % of a core");
+}

@@ -191,6 +191,14 @@ impl Catalog {
         }
     }
 
+    /// Asks `wake` to be called when a remote catalog's feed has something (the window
+    /// then draws and takes it); nothing for a folder's catalog.
+    pub fn set_remote_wake(&self, wake: Arc<dyn Fn() + Send + Sync>) {
+        if let Some(feed) = &self.remote {
+            feed.set_wake(wake);
+        }
+    }
+
     /// The server of a remote Player's catalog.
     pub fn remote(&self) -> Option<&Arc<RemoteArchive>> {
         self.remote.as_ref().map(|r| &r.archive)

@@ -214,8 +214,14 @@ struct Feeder {
 impl Feeder {
     fn run(mut self, commands: Receiver<Command>) {
         loop {
-            let idle = self.source.is_none() || self.done || self.ring.is_full();
-            let command = if idle {
+            // nothing loaded, or all of it in the ring: nothing to do until told (an
+            // idle Player costs no wake-ups); a full ring is looked at again soon
+            let command = if self.source.is_none() || self.done {
+                match commands.recv() {
+                    Ok(c) => Some(c),
+                    Err(_) => return,
+                }
+            } else if self.ring.is_full() {
                 match commands.recv_timeout(Duration::from_millis(5)) {
                     Ok(c) => Some(c),
                     Err(RecvTimeoutError::Timeout) => None,
@@ -711,7 +717,13 @@ fn null_sink(shared: &Arc<Shared>, mut ring: rtrb::Consumer<Item>) {
         let mut last = Instant::now();
         let mut carry = 0.0f64;
         while let Some(shared) = weak.upgrade() {
-            std::thread::sleep(Duration::from_millis(10));
+            // at the real pace while it plays; seldom while it does not
+            let pause = if shared.playing.load(Ordering::Relaxed) {
+                10
+            } else {
+                100
+            };
+            std::thread::sleep(Duration::from_millis(pause));
             let now = Instant::now();
             let rate = f64::from(shared.rate.load(Ordering::Relaxed));
             carry += now.duration_since(last).as_secs_f64() * rate;

@@ -16,9 +16,14 @@ pub struct SharedMarks {
 }
 
 impl SharedMarks {
+    /// Where a store keeps its marks for everyone.
+    pub fn path(store: &Store) -> PathBuf {
+        store.tmp().join(FILE)
+    }
+
     /// Reads the store's marks (none yet: empty).
     pub fn load(store: &Store) -> SharedMarks {
-        let path = store.tmp().join(FILE);
+        let path = SharedMarks::path(store);
         let names = std::fs::read_to_string(&path)
             .map(|t| {
                 t.lines()

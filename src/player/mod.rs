@@ -17,4 +17,5 @@ pub mod remote;
 pub mod remote_catalog;
 pub mod remote_control;
 pub mod session;
+pub mod store_watch;
 pub mod stream;

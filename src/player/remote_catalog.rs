@@ -43,9 +43,13 @@ pub struct RemoteFeed {
     found: Arc<Mutex<Found>>,
     /// Ends the thread that lists and waits (a reload starts a new one).
     stop: Mutex<Arc<AtomicBool>>,
-    /// Asks the window to look (it then calls [`RemoteFeed::take`]).
-    wake: Arc<dyn Fn() + Send + Sync>,
+    /// Asks the window to look (it then calls [`RemoteFeed::take`]); the window sets
+    /// it once it exists.
+    wake: Waker,
 }
+
+/// A wake-up the window can set after the feed started.
+type Waker = Arc<std::sync::RwLock<Arc<dyn Fn() + Send + Sync>>>;
 
 /// What [`RemoteFeed::take`] hands over.
 pub struct Taken {
@@ -105,7 +109,7 @@ impl RemoteFeed {
                 ..Found::default()
             })),
             stop: Mutex::new(Arc::new(AtomicBool::new(false))),
-            wake,
+            wake: Arc::new(std::sync::RwLock::new(wake)),
         };
         feed.spawn();
         feed
@@ -128,7 +132,15 @@ impl RemoteFeed {
         );
         let _ = std::thread::Builder::new()
             .name("callrec-remote-list".into())
-            .spawn(move || watch(&archive, &root, &found, &stop, &*wake));
+            .spawn(move || {
+                let wake = move || (wake.read().unwrap_or_else(|e| e.into_inner()))();
+                watch(&archive, &root, &found, &stop, &wake)
+            });
+    }
+
+    /// Wakes `wake` whenever something comes (the window, once it exists).
+    pub fn set_wake(&self, wake: Arc<dyn Fn() + Send + Sync>) {
+        *self.wake.write().unwrap_or_else(|e| e.into_inner()) = wake;
     }
 
     /// Lists everything again (the Player's Reload).

@@ -317,6 +317,11 @@ impl StatusBoard {
         s.clone()
     }
 
+    /// Counts the changes so far (a watcher compares it with the count it saw).
+    pub fn version(&self) -> u64 {
+        *self.changed.borrow()
+    }
+
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.changed.subscribe()
     }

@@ -14,7 +14,7 @@ use crate::recorder::status::{AlarmState, StatusBoard};
 
 use super::close_guard::{CloseGuard, OnClose};
 use super::player::PlayerView;
-use super::recorder_panel::RecorderPanel;
+use super::recorder_panel::{RecorderPanel, repaint_on_changes};
 use super::remote_recorder::RemoteRecorder;
 use super::setup_dialog::{NativeFolderPicker, SetupDialog};
 
@@ -37,6 +37,8 @@ struct App {
     close_guard: Option<CloseGuard>,
     /// A remote Player's recorder, until its first status has come (then its panel).
     remote_recorder: Option<RemoteRecorder>,
+    /// Ends the threads that wake the window on the recorder's changes.
+    watching: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -86,6 +88,10 @@ impl eframe::App for App {
             // a timed close (screenshots, smoke tests) asks nobody
             self.close_guard = None;
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        } else if let Some(t) = self.close_after {
+            // an idle window draws seldom: wake up when it is time to close
+            ui.ctx()
+                .request_repaint_after(t.saturating_duration_since(std::time::Instant::now()));
         }
         if let Some(guard) = &mut self.close_guard {
             guard.show(ui.ctx());
@@ -169,6 +175,8 @@ impl Drop for App {
         if let Some(panel) = &self.recorder {
             panel.board.set_paused(false);
         }
+        self.watching
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -227,6 +235,15 @@ fn open_window(
         "callrec",
         options,
         Box::new(move |cc| {
+            let watching = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let boards = recorder
+                .as_ref()
+                .map(|r| r.board.clone())
+                .into_iter()
+                .chain(remote_recorder.as_ref().map(|r| r.board.clone()));
+            for board in boards {
+                repaint_on_changes(board, cc.egui_ctx.clone(), watching.clone());
+            }
             if !remote.is_empty() {
                 let ctx = cc.egui_ctx.clone();
                 let (control, problem) =
@@ -244,6 +261,7 @@ fn open_window(
                 title: "callrec".into(),
                 close_guard,
                 remote_recorder,
+                watching,
             }))
         }),
     )

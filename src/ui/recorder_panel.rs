@@ -398,3 +398,34 @@ mod tests {
         assert_eq!(RecorderPanel::status_line(&s), "Normal operation");
     }
 }
+
+/// Draws the window again when the recorder's status changes, and once a second while
+/// its panel shows something that runs (calls in recording, captures waiting, the
+/// arming time, the blinking OFF): an idle window otherwise draws only when woken.
+/// The thread ends when `stop` is set.
+pub fn repaint_on_changes(
+    board: Arc<StatusBoard>,
+    ctx: egui::Context,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) {
+    let _ = std::thread::Builder::new()
+        .name("callrec-panel-watch".into())
+        .spawn(move || {
+            let mut seen = board.version();
+            let mut last = std::time::Instant::now();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(250));
+                let now = board.version();
+                let running = board.read(|s| {
+                    !s.recording.is_empty()
+                        || !s.waiting.is_empty()
+                        || matches!(s.alarm, AlarmState::Arming | AlarmState::Off)
+                });
+                if now != seen || (running && last.elapsed().as_secs() >= 1) {
+                    seen = now;
+                    last = std::time::Instant::now();
+                    ctx.request_repaint();
+                }
+            }
+        });
+}

@@ -396,7 +396,10 @@ impl PlayerView {
     }
 
     pub(super) fn refresh(&mut self) {
-        if self.last_refresh.elapsed() >= REFRESH {
+        let woken = self
+            .store_changed
+            .swap(false, std::sync::atomic::Ordering::Relaxed);
+        if woken || self.last_refresh.elapsed() >= REFRESH {
             self.last_refresh = Instant::now();
             // marks set by other Players on the store (a server's come with its answers)
             if self.catalog.remote().is_none() {

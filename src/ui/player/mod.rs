@@ -34,6 +34,7 @@ use crate::player::preferences::Preferences;
 use crate::player::remote::RemoteArchive;
 use crate::player::remote_control::RemoteControl;
 use crate::player::session::Session;
+use crate::player::store_watch::StoreWatch;
 
 /// Which records the list shows, besides the filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +63,8 @@ const MEMORY_SPAN: Duration = Duration::from_secs(4);
 
 /// How often the list looks for new records.
 const REFRESH: Duration = Duration::from_millis(500);
+/// How often an idle window draws when nothing wakes it.
+const IDLE_LOOK: Duration = Duration::from_secs(30);
 
 pub struct PlayerView {
     pub catalog: Catalog,
@@ -124,6 +127,11 @@ pub struct PlayerView {
     pub remote_play: bool,
     /// Front on a remote play, minimised on a remote eject.
     pub popup: bool,
+    /// What wakes an idle window when the records change: the store's watch (none
+    /// for a remote catalog, whose feed wakes it); unset until the first frame.
+    watch: Option<Option<StoreWatch>>,
+    /// Set by that wake: the list looks at once, not at its next half second.
+    store_changed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl PlayerView {
@@ -169,6 +177,8 @@ impl PlayerView {
             remote: None,
             remote_play: false,
             popup: false,
+            watch: None,
+            store_changed: Arc::default(),
         };
         view.prefs = Preferences::load(view.session.state_dir.as_deref());
         view.engine.set_volume(view.prefs.volume);
@@ -221,6 +231,41 @@ impl PlayerView {
         }
         ui.separator();
         self.show_table(ui);
-        ui.ctx().request_repaint_after(Duration::from_millis(50));
+        self.schedule_repaint(ui.ctx(), &snapshot);
+    }
+
+    /// Draws again soon while something moves (playing, loading, a beep, details or a
+    /// waveform on their way, a link connecting); otherwise only when woken — by the
+    /// store's watch, a remote list's news, a remote command — or after [`IDLE_LOOK`].
+    fn schedule_repaint(&mut self, ctx: &egui::Context, s: &Snapshot) {
+        if self.watch.is_none() {
+            let (flag, waker) = (self.store_changed.clone(), ctx.clone());
+            let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                waker.request_repaint();
+            });
+            if self.catalog.remote().is_some() {
+                self.catalog.set_remote_wake(wake);
+                self.watch = Some(None);
+            } else {
+                self.watch = Some(Some(StoreWatch::start(self.session.store.clone(), wake)));
+            }
+        }
+        let busy = s.playing
+            || s.loading
+            || self.beep_then.is_some()
+            || self.memory_tour.is_some()
+            || self.prefs_dirty.is_some()
+            || (self.selected.is_some() && !self.details_loaded())
+            || (s.loaded.is_some() && self.engine.waveform().is_empty())
+            || self
+                .catalog
+                .remote_link()
+                .is_some_and(|l| *l != crate::player::remote_control::LinkState::Up);
+        ctx.request_repaint_after(if busy {
+            Duration::from_millis(50)
+        } else {
+            IDLE_LOOK
+        });
     }
 }
