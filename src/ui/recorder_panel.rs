@@ -369,36 +369,6 @@ fn clock(utc: &str) -> &str {
     utc.get(11..19).unwrap_or(utc)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_status_line_names_every_red_and_yellow_lamp_even_with_the_alarm_off() {
-        let mut s = Status {
-            alarm: AlarmState::Off,
-            ..Status::default()
-        };
-        s.lamps.software = Lamp::Red;
-        s.lamps.pbx = Lamp::Red;
-        let line = RecorderPanel::status_line(&s);
-        assert!(
-            line.contains("PBX link") && line.contains("SOFTWARE"),
-            "{line}"
-        );
-        assert!(!line.contains("Normal"), "{line}");
-        s.lamps = Default::default();
-        s.lamps.cdr = Lamp::Yellow;
-        assert_eq!(
-            RecorderPanel::status_line(&s),
-            "Warning: CDR feed (alarm switched OFF)"
-        );
-        s.lamps = Default::default();
-        s.alarm = AlarmState::Ok;
-        assert_eq!(RecorderPanel::status_line(&s), "Normal operation");
-    }
-}
-
 /// Draws the window again when the recorder's status changes, and once a second while
 /// its panel shows something that runs (calls in recording, captures waiting, the
 /// arming time, the blinking OFF): an idle window otherwise draws only when woken.
@@ -428,4 +398,34 @@ pub fn repaint_on_changes(
                 }
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_line_names_every_red_and_yellow_lamp_even_with_the_alarm_off() {
+        let mut s = Status {
+            alarm: AlarmState::Off,
+            ..Status::default()
+        };
+        s.lamps.software = Lamp::Red;
+        s.lamps.pbx = Lamp::Red;
+        let line = RecorderPanel::status_line(&s);
+        assert!(
+            line.contains("PBX link") && line.contains("SOFTWARE"),
+            "{line}"
+        );
+        assert!(!line.contains("Normal"), "{line}");
+        s.lamps = Default::default();
+        s.lamps.cdr = Lamp::Yellow;
+        assert_eq!(
+            RecorderPanel::status_line(&s),
+            "Warning: CDR feed (alarm switched OFF)"
+        );
+        s.lamps = Default::default();
+        s.alarm = AlarmState::Ok;
+        assert_eq!(RecorderPanel::status_line(&s), "Normal operation");
+    }
 }
