@@ -930,3 +930,25 @@ fn an_idle_player_window_uses_less_than_one_percent_of_a_core() {
     eprintln!("idle Player window: {share:.2} % of one core over 5 s");
     assert!(share < 1.0, "the idle window used {share:.2} % of a core");
 }
+
+#[test]
+fn the_time_switches_between_elapsed_and_count_down_with_a_click() {
+    let (_dir, _store, mut h) = player_on_archive();
+    h.state_mut().play_entry(0);
+    wait(&mut h, "playing", |v| {
+        v.shown.playing && v.shown.position_s > 0.5
+    });
+    h.state_mut().engine.pause();
+    wait(&mut h, "the pause", |v| !v.shown.playing);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains(" / 0:0").is_some(), "the time");
+    assert!(h.query_by_label_contains("-0:0").is_none(), "elapsed first");
+    h.get_by_label_contains(" / 0:0").click();
+    h.run_steps(2);
+    assert!(h.state().prefs.count_down);
+    assert!(h.query_by_label_contains("-0:0").is_some(), "a count-down");
+    // back
+    h.get_by_label_contains(" / 0:0").click();
+    h.run_steps(2);
+    assert!(!h.state().prefs.count_down);
+}

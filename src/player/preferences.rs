@@ -34,6 +34,10 @@ pub struct Preferences {
     /// the list changes only when the user searches (the seed: "can be switched off").
     #[serde(default = "on")]
     pub live: bool,
+    /// The time shows what is left of the record (a count-down) instead of what has
+    /// played (the seed's elapsed ↔ count-down switch).
+    #[serde(default)]
+    pub count_down: bool,
     /// Seconds into the record, by the record's store-relative path.
     pub memories: BTreeMap<String, [Option<f64>; MEMORIES]>,
     #[serde(skip)]
@@ -54,6 +58,7 @@ impl Default for Preferences {
             marked: std::collections::BTreeSet::new(),
             last_played: Vec::new(),
             live: true,
+            count_down: false,
             memories: BTreeMap::new(),
             path: None,
         }

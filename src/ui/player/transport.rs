@@ -123,7 +123,29 @@ impl PlayerView {
                         .set_ab(Some((s.position_s, (s.position_s + 5.0).min(s.duration_s)))),
                 }
             }
-            ui.label(format!("{} / {}", clock(s.position_s), clock(s.duration_s)));
+            // elapsed or count-down, switched with a click (kept between runs)
+            let time = if self.prefs.count_down {
+                format!(
+                    "-{} / {}",
+                    clock((s.duration_s - s.position_s).max(0.0)),
+                    clock(s.duration_s)
+                )
+            } else {
+                format!("{} / {}", clock(s.position_s), clock(s.duration_s))
+            };
+            let switch = if self.prefs.count_down {
+                "time left of the record; click for the time played"
+            } else {
+                "time played; click for the time left of the record (count-down)"
+            };
+            if ui
+                .add(egui::Button::new(time).frame(false))
+                .on_hover_text(switch)
+                .clicked()
+            {
+                self.prefs.count_down = !self.prefs.count_down;
+                self.prefs_dirty.get_or_insert_with(Instant::now);
+            }
             if s.loading {
                 ui.spinner();
             }
