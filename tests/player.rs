@@ -952,3 +952,16 @@ fn the_time_switches_between_elapsed_and_count_down_with_a_click() {
     h.run_steps(2);
     assert!(!h.state().prefs.count_down);
 }
+
+#[test]
+fn the_list_shows_each_calls_id() {
+    let (_dir, _store, mut h) = player_on_archive();
+    h.run_steps(2);
+    assert!(h.query_by_label("Call ID").is_some(), "the column");
+    // the archive's calls have the conference ids 0x301… as 32 hex digits
+    let uid = format!("{:032x}", 0x303_u128);
+    assert!(
+        h.query_by_label(&uid[24..]).is_some(),
+        "the id's last 8 digits are listed"
+    );
+}

@@ -23,10 +23,11 @@ impl PlayerView {
             .column(Column::auto().at_least(40.0))
             .column(Column::auto().at_least(60.0))
             .column(Column::auto().at_least(50.0))
+            .column(Column::auto().at_least(80.0))
             .column(Column::remainder())
             .header(20.0, |mut h| {
                 for title in [
-                    "Date", "Internal", "", "External", "Ring", "Size", "TAN", "Mark",
+                    "Date", "Internal", "", "External", "Ring", "Size", "TAN", "Call ID", "Mark",
                 ] {
                     h.col(|ui| {
                         ui.strong(title);
@@ -73,6 +74,17 @@ impl PlayerView {
                     });
                     row.col(|ui| {
                         ui.label(n.tan.as_deref().unwrap_or(""));
+                    });
+                    // the call's id (the PBX's conference id): its last 8 digits, the whole
+                    // on hover
+                    row.col(|ui| {
+                        let uid = e.uid();
+                        let short = uid
+                            .char_indices()
+                            .rev()
+                            .nth(7)
+                            .map_or(uid, |(at, _)| &uid[at..]);
+                        ui.label(short).on_hover_text(format!("call ID {uid}"));
                     });
                     let name = self.session.relative(&e.audio());
                     let mark = match (
