@@ -21,7 +21,8 @@ use crate::archive::control_command::{ControlCommand, MAX_LINE};
 /// The longest a Player may wait for commands in one request.
 const MAX_WAIT: Duration = Duration::from_secs(30);
 
-fn query_value(query: Option<&str>, key: &str) -> Option<String> {
+/// The value of `key` in a request's query string, decoded.
+pub(super) fn query_value(query: Option<&str>, key: &str) -> Option<String> {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned())

@@ -4,7 +4,6 @@
 //! each copy a `copied` line in the activity log under `player:NAME`. A Player that
 //! moves a record copies it and then deletes it with `?moved=1`, which logs `moved`.
 
-use std::io::Read;
 use std::sync::Arc;
 
 use axum::Extension;
@@ -14,9 +13,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::FileServer;
-use super::records::{find, refuse};
+use super::control::query_value;
+use super::records::{Plain, find, refuse};
 use crate::archive::accounts::Account;
-use crate::archive::audio_crypt::{DecryptingReader, is_encrypted};
 use crate::archive::audit::Action;
 use crate::archive::identity::TrustedKeys;
 use crate::archive::ops::{self, OpError};
@@ -36,9 +35,7 @@ pub async fn record_waveform(
     Path(name): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let columns = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == "columns")
-        .map(|(_, v)| v.parse::<usize>());
+    let columns = query_value(query.as_deref(), "columns").map(|v| v.parse::<usize>());
     let columns = match columns {
         None => 1000,
         Some(Ok(n)) if (1..=MAX_COLUMNS).contains(&n) => n,
@@ -118,23 +115,19 @@ pub async fn copy_audio(
 ) -> Response {
     let done = tokio::task::spawn_blocking(move || {
         let audio = for_copy(&server, &account, &name)?;
-        let mut file = std::fs::File::open(&audio)
-            .map_err(|_| (StatusCode::NOT_FOUND, "no such record".to_string()))?;
+        // decrypted as the audio endpoint sends it
+        let undecryptable = |why: String| {
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("the record cannot be read in the clear: {why}"),
+            )
+        };
+        let mut plain = Plain::open(&audio, &server).map_err(undecryptable)?;
         let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
-            .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-        if is_encrypted(&bytes) {
-            let mut clear = Vec::new();
-            DecryptingReader::new(std::io::Cursor::new(bytes), &server.ring)
-                .and_then(|mut r| r.read_to_end(&mut clear).map_err(Into::into))
-                .map_err(|_| {
-                    (
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "the record cannot be decrypted with this server's keys".to_string(),
-                    )
-                })?;
-            bytes = clear;
-        }
+        plain
+            .reader()
+            .read_to_end(&mut bytes)
+            .map_err(|e| undecryptable(e.to_string()))?;
         let record = server.store.relative_path(&audio).unwrap_or(name.clone());
         server
             .act_as(&account, |actor| {

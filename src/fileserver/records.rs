@@ -465,13 +465,13 @@ pub async fn details(
 }
 
 /// A record's audio as plain bytes: decrypted here when it is encrypted.
-enum Plain {
+pub(super) enum Plain {
     File(std::fs::File, u64),
     Decrypted(Box<DecryptingReader<std::fs::File>>),
 }
 
 impl Plain {
-    fn open(path: &std::path::Path, server: &FileServer) -> Result<Plain, String> {
+    pub(super) fn open(path: &std::path::Path, server: &FileServer) -> Result<Plain, String> {
         let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
         let mut head = [0u8; 16];
         let n = file.read(&mut head).map_err(|e| e.to_string())?;
@@ -493,7 +493,7 @@ impl Plain {
         }
     }
 
-    fn reader(&mut self) -> &mut dyn ReadSeek {
+    pub(super) fn reader(&mut self) -> &mut dyn ReadSeek {
         match self {
             Plain::File(f, _) => f,
             Plain::Decrypted(r) => r.as_mut(),
@@ -501,7 +501,7 @@ impl Plain {
     }
 }
 
-trait ReadSeek: Read + Seek + Send {}
+pub(super) trait ReadSeek: Read + Seek + Send {}
 impl<T: Read + Seek + Send> ReadSeek for T {}
 
 /// `bytes=A-B`, `bytes=A-`, `bytes=-N` of a `len`-byte body: the first and last byte.

@@ -509,15 +509,8 @@ impl RemoteArchive {
         dir: &std::path::Path,
     ) -> Result<Vec<std::path::PathBuf>, RemoteError> {
         let written = self.copy_to(name, dir)?;
-        let request = self
-            .client
-            .delete(format!(
-                "{}/api/v1/records/{}?moved=1",
-                self.base,
-                encode(name)
-            ))
-            .basic_auth(&self.account.0, Some(&self.account.1));
-        self.send(request, Duration::from_secs(30))?;
+        let path = format!("/api/v1/records/{}?moved=1", encode(name));
+        self.change(reqwest::Method::DELETE, &path, String::new())?;
         Ok(written)
     }
 
