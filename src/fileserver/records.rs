@@ -268,7 +268,10 @@ fn answer(
                     catalog.entries[i].encode(&mut out);
                 }
             }
-            return Listed::Entries(out);
+            return Listed {
+                total: shown.len(),
+                body: ListBody::Entries(out),
+            };
         }
         if page.lines {
             let mut text = format!("{}\t{newest}\n", shown.len());
@@ -283,52 +286,50 @@ fn answer(
                     e.size
                 );
             }
-            return Listed::Lines(text);
+            return Listed {
+                total: shown.len(),
+                body: ListBody::Lines(text),
+            };
         }
-        Listed::Json(ListAnswer {
+        Listed {
             total: shown.len(),
-            offset: page.offset,
-            records: shown
-                .iter()
-                .skip(page.offset)
-                .take(page.limit)
-                .map(|&i| RecordItem::of(&catalog.entries[i]))
-                .collect(),
-            cursor: newest.to_string(),
-        })
+            body: ListBody::Json(ListAnswer {
+                total: shown.len(),
+                offset: page.offset,
+                records: shown
+                    .iter()
+                    .skip(page.offset)
+                    .take(page.limit)
+                    .map(|&i| RecordItem::of(&catalog.entries[i]))
+                    .collect(),
+                cursor: newest.to_string(),
+            }),
+        }
     })
 }
 
-/// A list page as JSON, or as lines (`format=lines`).
-enum Listed {
+/// A list page, in the format asked for, and how many records pass in all.
+struct Listed {
+    total: usize,
+    body: ListBody,
+}
+
+enum ListBody {
     Json(ListAnswer),
+    /// `format=lines`.
     Lines(String),
+    /// `format=entries`.
     Entries(Vec<u8>),
 }
 
 impl Listed {
-    fn total(&self) -> usize {
-        match self {
-            Listed::Json(a) => a.total,
-            Listed::Lines(text) => text
-                .split('\t')
-                .next()
-                .and_then(|t| t.parse().ok())
-                .unwrap_or(0),
-            Listed::Entries(bytes) => bytes
-                .get(8..16)
-                .and_then(|b| b.try_into().ok())
-                .map_or(0, |b| u64::from_le_bytes(b) as usize),
-        }
-    }
-
     fn into_response(self) -> Response {
-        match self {
-            Listed::Json(a) => axum::Json(a).into_response(),
-            Listed::Lines(text) => {
+        match self.body {
+            ListBody::Json(a) => axum::Json(a).into_response(),
+            ListBody::Lines(text) => {
                 ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
             }
-            Listed::Entries(bytes) => {
+            ListBody::Entries(bytes) => {
                 ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
             }
         }
@@ -364,7 +365,7 @@ pub async fn list(
         let Some(waiting) = changes.as_mut() else {
             return found.into_response();
         };
-        if found.total() > 0 || tokio::time::Instant::now() >= deadline {
+        if found.total > 0 || tokio::time::Instant::now() >= deadline {
             return found.into_response();
         }
         if tokio::time::timeout_at(deadline, waiting.changed())

@@ -127,9 +127,11 @@ pub struct PlayerView {
     pub remote_play: bool,
     /// Front on a remote play, minimised on a remote eject.
     pub popup: bool,
-    /// What wakes an idle window when the records change: the store's watch (none
-    /// for a remote catalog, whose feed wakes it); unset until the first frame.
-    watch: Option<Option<StoreWatch>>,
+    /// The window's wake-up is handed to what tells of new records (done at the
+    /// first frame, when the window exists).
+    wake_set: bool,
+    /// The store's watch (a remote catalog's feed wakes the window instead).
+    store_watch: Option<StoreWatch>,
     /// Set by that wake: the list looks at once, not at its next half second.
     store_changed: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -177,7 +179,8 @@ impl PlayerView {
             remote: None,
             remote_play: false,
             popup: false,
-            watch: None,
+            wake_set: false,
+            store_watch: None,
             store_changed: Arc::default(),
         };
         view.prefs = Preferences::load(view.session.state_dir.as_deref());
@@ -238,7 +241,8 @@ impl PlayerView {
     /// waveform on their way, a link connecting); otherwise only when woken — by the
     /// store's watch, a remote list's news, a remote command — or after [`IDLE_LOOK`].
     fn schedule_repaint(&mut self, ctx: &egui::Context, s: &Snapshot) {
-        if self.watch.is_none() {
+        if !self.wake_set {
+            self.wake_set = true;
             let (flag, waker) = (self.store_changed.clone(), ctx.clone());
             let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
                 flag.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -246,9 +250,8 @@ impl PlayerView {
             });
             if self.catalog.remote().is_some() {
                 self.catalog.set_remote_wake(wake);
-                self.watch = Some(None);
             } else {
-                self.watch = Some(Some(StoreWatch::start(self.session.store.clone(), wake)));
+                self.store_watch = Some(StoreWatch::start(self.session.store.clone(), wake));
             }
         }
         let busy = s.playing
