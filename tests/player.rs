@@ -76,7 +76,7 @@ fn supervisor(store: &Store) -> Session {
 /// The Player of `session` on the null sink, in a window of 1000 × 700.
 fn harness_for(session: Session) -> Harness<'static, PlayerView> {
     let view = PlayerView::new(session, OutputKind::Null);
-    Harness::builder()
+    common::kittest()
         .with_size(egui::vec2(1000.0, 700.0))
         .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view)
 }
@@ -228,11 +228,17 @@ fn sos_puts_the_newest_call_on_top_with_one_large_play_and_sees_new_calls() {
         "0403333",
         "newest on top"
     );
-    assert!(
-        h.query_by_label("Month").is_none(),
-        "filters hidden in SOS mode"
-    );
-    assert!(h.query_by_label("Month").is_none());
+    for hidden in [
+        "Month", "Eject", "Reload", "loop", "All", "Set A", "volume", "Date",
+    ] {
+        assert!(
+            h.query_by_label(hidden).is_none(),
+            "{hidden} is hidden in SOS mode"
+        );
+    }
+    for kept in ["Stop", "-5 s", "+5 s", "SOS off"] {
+        assert!(h.query_by_label(kept).is_some(), "{kept} stays in SOS mode");
+    }
     h.get_by_label("Play last call").click();
     wait(&mut h, "the newest call to play", |v| v.shown.playing);
     assert_eq!(h.state().selected, Some(top));
@@ -250,13 +256,22 @@ fn sos_puts_the_newest_call_on_top_with_one_large_play_and_sees_new_calls() {
             .is_some_and(|&i| v.catalog.entries[i].external() == "0509999")
     });
 
-    h.get_by_label("SOS off").click();
+    // one key leaves SOS mode (and enters it again)
+    h.key_press(egui::Key::F12);
     h.run_steps(2);
+    assert!(!h.state().sos, "F12 leaves SOS mode");
     assert_eq!(
         h.state().filter.internal,
         "22",
         "the previous filter returns"
     );
+    assert!(h.query_by_label("Month").is_some(), "the filters are back");
+    h.key_press(egui::Key::F12);
+    h.run_steps(2);
+    assert!(h.state().sos, "F12 enters SOS mode");
+    h.get_by_label("SOS off").click();
+    h.run_steps(2);
+    assert!(!h.state().sos);
 }
 
 #[test]
@@ -286,7 +301,7 @@ fn the_recorder_panel_shows_the_alarm_until_reset_and_off_silences_it() {
         false,
         Duration::ZERO,
     ));
-    let mut h = Harness::builder()
+    let mut h = common::kittest()
         .with_size(egui::vec2(1000.0, 300.0))
         .build_ui_state(
             |ui, panel: &mut RecorderPanel| panel.show(ui),
@@ -445,7 +460,7 @@ fn chosen_records_play_as_a_playlist_with_a_beep_between() {
     });
     assert_eq!(h.state().beeps, 1);
     assert!(
-        h.query_by_label("2/2").is_some(),
+        h.query_by_label("record 2 of 2").is_some(),
         "position in the playlist"
     );
     // Prev goes back within the playlist, not to the record above in the list

@@ -33,7 +33,7 @@ impl FolderPicker for ScriptedPicker {
 }
 
 fn dialog_harness(setup: Setup, picked: PathBuf) -> Harness<'static, SetupDialog> {
-    Harness::builder()
+    common::kittest()
         .with_size(egui::vec2(900.0, 700.0))
         .build_ui_state(
             |ui, dialog: &mut SetupDialog| dialog.show(ui),
@@ -226,7 +226,7 @@ fn service_config() -> ServiceConfig {
 }
 
 fn panel_harness(board: Arc<StatusBoard>, log_dir: PathBuf) -> Harness<'static, RecorderPanel> {
-    Harness::builder()
+    common::kittest()
         .with_size(egui::vec2(1100.0, 400.0))
         .build_ui_state(
             |ui, panel: &mut RecorderPanel| panel.show(ui),
@@ -494,7 +494,7 @@ fn commands<S>(h: &Harness<'static, S>) -> Vec<egui::ViewportCommand> {
 
 #[test]
 fn closing_the_window_while_it_records_asks_and_stops_only_when_confirmed() {
-    let mut h = Harness::builder()
+    let mut h = common::kittest()
         .with_size(egui::vec2(900.0, 500.0))
         .build_ui_state(
             |ui, guard: &mut CloseGuard| guard.show(ui.ctx()),
@@ -534,7 +534,7 @@ fn closing_the_window_while_it_records_asks_and_stops_only_when_confirmed() {
 
 #[test]
 fn with_keep_recording_the_window_closes_without_asking() {
-    let mut h = Harness::builder()
+    let mut h = common::kittest()
         .with_size(egui::vec2(900.0, 500.0))
         .build_ui_state(
             |ui, guard: &mut CloseGuard| guard.show(ui.ctx()),

@@ -151,7 +151,7 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
         "desk22".into(),
     );
     let view = PlayerView::new_remote(session, server, OutputKind::Null);
-    let mut h = Harness::builder()
+    let mut h = common::kittest()
         .with_size(egui::vec2(1000.0, 700.0))
         .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
     // only the desk's own call is listed: the server leaves out agent 21's
@@ -211,7 +211,7 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        let mut panel = Harness::builder()
+        let mut panel = common::kittest()
             .with_size(egui::vec2(1000.0, 300.0))
             .build_ui_state(
                 |ui, panel: &mut RecorderPanel| panel.show(ui),

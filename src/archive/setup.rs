@@ -42,6 +42,22 @@ fn any(_: &str) -> Result<(), String> {
     Ok(())
 }
 
+fn contrast(v: &str) -> Result<(), String> {
+    match v {
+        "normal" | "high" => Ok(()),
+        _ => Err("normal or high".into()),
+    }
+}
+
+fn language(v: &str) -> Result<(), String> {
+    match v {
+        "auto" => Ok(()),
+        other => crate::lang::Language::parse(other)
+            .map(|_| ())
+            .ok_or_else(|| "auto, en or de".into()),
+    }
+}
+
 fn on_off(v: &str) -> Result<(), String> {
     match v {
         "on" | "off" => Ok(()),
@@ -725,6 +741,22 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         secret: false,
         help: "Start the Player in SOS (rescue) mode: filters off, newest call on top, one large Play. For emergency desks.",
         check: on_off,
+    },
+    SetupKey {
+        name: "contrast",
+        values: "normal|high",
+        default: "normal",
+        secret: false,
+        help: "The windows' look: high is black and white with a yellow focus, for control rooms; the Player's toolbar switches it too.",
+        check: contrast,
+    },
+    SetupKey {
+        name: "language",
+        values: "auto|en|de",
+        default: "auto",
+        secret: false,
+        help: "The language of every window, message and help: auto follows the system's locale (LANG).",
+        check: language,
     },
     SetupKey {
         name: "customerkey",

@@ -26,6 +26,7 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     )
     .with_permissions(Permissions::from_setup(&setup));
     session.start_in_sos = setup.get("sosstart") == "on";
+    session.high_contrast = setup.get("contrast") == "high";
     session.state_dir = Some(setup.dir.clone());
     let backup = setup.get("backup");
     session.backup = (!backup.is_empty()).then(|| std::path::PathBuf::from(backup));

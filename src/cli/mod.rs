@@ -37,6 +37,10 @@ pub fn run(words: &[String]) -> i32 {
             return 2;
         }
     };
+    if let Err(e) = choose_language(&args) {
+        eprintln!("callrec: {e}");
+        return 2;
+    }
     let result = match args.mode.as_deref() {
         None if !args.values.is_empty() => app::app(&args),
         None | Some("help") => {
@@ -65,4 +69,26 @@ pub fn run(words: &[String]) -> i32 {
             2
         }
     }
+}
+
+/// The language of every text: `language=` on the command line, else the setup's
+/// (when it can be read), else the system's locale.
+fn choose_language(args: &Args) -> Result<(), UsageError> {
+    use crate::lang::{Language, set_language};
+    let given = args.get("language").map(str::to_string).or_else(|| {
+        let dir = context::setup_dir(args);
+        crate::archive::setup::Setup::load(&dir)
+            .ok()
+            .map(|setup| setup.get("language"))
+    });
+    let language = match given.as_deref() {
+        None | Some("" | "auto") => Language::from_environment(),
+        Some(code) => Language::parse(code).ok_or_else(|| {
+            UsageError(format!(
+                "language '{code}' is not available (auto, en or de)"
+            ))
+        })?,
+    };
+    set_language(language);
+    Ok(())
 }

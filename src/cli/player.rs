@@ -33,6 +33,7 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
     let mut session = Session::new(store, ring, identity(&setup)?, setup.get("recorder"))
         .with_permissions(Permissions::from_setup(&setup));
     session.start_in_sos = setup.get("sosstart") == "on";
+    session.high_contrast = setup.get("contrast") == "high";
     session.state_dir = Some(setup.dir.clone());
     let backup = setup.get("backup");
     session.backup = (!backup.is_empty()).then(|| std::path::PathBuf::from(backup));
@@ -207,6 +208,7 @@ fn remote_player(
     let store = Store::new(root_for(server.base()));
     let mut session = Session::new(store, KeyRing::default(), identity(setup)?, account);
     session.start_in_sos = setup.get("sosstart") == "on";
+    session.high_contrast = setup.get("contrast") == "high";
     session.state_dir = Some(setup.dir.clone());
     let mut remote = remote_setup(setup)?;
     // the server's commands for this Player come over the same link and account

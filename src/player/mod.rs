@@ -19,3 +19,4 @@ pub mod remote_control;
 pub mod session;
 pub mod store_watch;
 pub mod stream;
+pub mod wall_clock;

@@ -14,6 +14,17 @@ use crate::archive::store::write_atomic;
 pub const LAST_PLAYED: usize = 20;
 /// Memory positions per record.
 pub const MEMORIES: usize = 4;
+/// Stored audio settings ("Audio setup can be stored and recalled").
+pub const AUDIO_SLOTS: usize = 3;
+
+/// One stored audio setup: what the volume, mute, attenuation and meter controls show.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AudioSetting {
+    pub volume: f32,
+    pub muted: bool,
+    pub gains: [f32; 2],
+    pub sensitive: bool,
+}
 const FILE: &str = "player-state.json";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +49,13 @@ pub struct Preferences {
     /// played (the seed's elapsed ↔ count-down switch).
     #[serde(default)]
     pub count_down: bool,
+    /// The high-contrast theme for control rooms (the setup's `contrast=high` starts
+    /// with it; the toolbar switches it).
+    #[serde(default)]
+    pub high_contrast: bool,
+    /// Audio setups stored with S1–S3, recalled with a click.
+    #[serde(default)]
+    pub audio_slots: [Option<AudioSetting>; AUDIO_SLOTS],
     /// Seconds into the record, by the record's store-relative path.
     pub memories: BTreeMap<String, [Option<f64>; MEMORIES]>,
     #[serde(skip)]
@@ -58,6 +76,8 @@ impl Default for Preferences {
             marked: std::collections::BTreeSet::new(),
             last_played: Vec::new(),
             live: true,
+            high_contrast: false,
+            audio_slots: [None; AUDIO_SLOTS],
             count_down: false,
             memories: BTreeMap::new(),
             path: None,
@@ -103,6 +123,35 @@ impl Preferences {
         self.last_played.truncate(LAST_PLAYED);
     }
 
+    /// The audio settings in use.
+    pub fn audio(&self) -> AudioSetting {
+        AudioSetting {
+            volume: self.volume,
+            muted: self.muted,
+            gains: self.gains,
+            sensitive: self.sensitive,
+        }
+    }
+
+    /// Puts stored (or the maximum) audio settings in use.
+    pub fn set_audio(&mut self, audio: AudioSetting) {
+        self.volume = audio.volume;
+        self.muted = audio.muted;
+        self.gains = audio.gains;
+        self.sensitive = audio.sensitive;
+    }
+
+    /// "Audio level at maximum": full volume, no attenuation, not muted (the meter's
+    /// sensitivity stays as it is).
+    pub fn audio_at_maximum(&self) -> AudioSetting {
+        AudioSetting {
+            volume: 1.0,
+            muted: false,
+            gains: [1.0, 1.0],
+            sensitive: self.sensitive,
+        }
+    }
+
     pub fn memories_of(&self, record: &str) -> [Option<f64>; MEMORIES] {
         self.memories.get(record).copied().unwrap_or_default()
     }
@@ -123,6 +172,22 @@ impl Preferences {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_audio_setup_is_recalled_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Preferences::load(Some(dir.path()));
+        p.volume = 0.4;
+        p.gains = [0.5, 0.9];
+        p.audio_slots[1] = Some(p.audio());
+        p.set_audio(p.audio_at_maximum());
+        assert_eq!((p.volume, p.gains), (1.0, [1.0, 1.0]));
+        p.save().unwrap();
+        let mut again = Preferences::load(Some(dir.path()));
+        let stored = again.audio_slots[1].expect("slot 2 kept");
+        again.set_audio(stored);
+        assert_eq!((again.volume, again.gains), (0.4, [0.5, 0.9]));
+    }
 
     #[test]
     fn settings_and_memories_survive_a_restart_and_damage_is_a_fresh_start() {

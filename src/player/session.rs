@@ -19,6 +19,8 @@ pub struct Session {
     pub permissions: Permissions,
     /// Open in SOS (rescue) mode: an emergency desk's Player.
     pub start_in_sos: bool,
+    /// Open with the high-contrast theme (setup `contrast=high`).
+    pub high_contrast: bool,
     /// Where this Player keeps its own state (audio settings, memory positions): the
     /// setup folder; none: nothing is kept.
     pub state_dir: Option<std::path::PathBuf>,
@@ -39,6 +41,7 @@ impl Session {
             user,
             permissions: Permissions::default(),
             start_in_sos: false,
+            high_contrast: false,
             state_dir: None,
             backup: None,
         }

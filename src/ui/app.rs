@@ -96,6 +96,7 @@ impl eframe::App for App {
         if let Some(guard) = &mut self.close_guard {
             guard.show(ui.ctx());
         }
+        super::help::show_window(ui.ctx());
         if self
             .remote_recorder
             .as_ref()
@@ -275,6 +276,7 @@ struct SetupApp {
 
 impl eframe::App for SetupApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        super::help::show_window(ui.ctx());
         egui::CentralPanel::default().show(ui, |ui| self.dialog.show(ui));
         let expired = self
             .close_after

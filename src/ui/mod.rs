@@ -3,8 +3,10 @@
 
 pub mod app;
 pub mod close_guard;
+pub mod help;
 pub mod player;
 pub mod players_tab;
 pub mod recorder_panel;
 pub mod remote_recorder;
 pub mod setup_dialog;
+pub mod theme;

@@ -86,7 +86,14 @@ impl Tab {
     /// The setup keys on this tab.
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            Tab::General => &["recorder", "keeprecording", "trace", "logmb", "clockskew"],
+            Tab::General => &[
+                "recorder",
+                "language",
+                "keeprecording",
+                "trace",
+                "logmb",
+                "clockskew",
+            ],
             Tab::Pbx => &[
                 "pbx",
                 "pbxuser",
@@ -132,6 +139,7 @@ impl Tab {
             Tab::Players => &["players"],
             Tab::Player => &[
                 "sosstart",
+                "contrast",
                 "playername",
                 "playerserver",
                 "playerpassword",
@@ -204,6 +212,8 @@ pub fn caption(key: &str) -> &str {
         "extensions" => "Shows calls of",
         "players" => "Network Player accounts",
         "sosstart" => "Start in SOS mode",
+        "contrast" => "Look",
+        "language" => "Language",
         "playername" => "Player name",
         "playerserver" => "Recorder (link for commands)",
         "playerpassword" => "Player password",

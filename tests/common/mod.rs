@@ -438,3 +438,11 @@ pub fn step_until<S>(
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// A kittest harness builder whose texts are English (the tests find controls by
+/// their English names, whatever the machine's locale).
+#[allow(dead_code)]
+pub fn kittest<S>() -> egui_kittest::HarnessBuilder<S> {
+    callrec::lang::set_language(callrec::lang::Language::English);
+    egui_kittest::Harness::builder()
+}

@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::archive::audit::Action;
+use crate::lang::{Arg, t, tr};
 use crate::player::catalog::Catalog;
 use crate::player::filter::Filter;
 use crate::player::marks::SharedMarks;
@@ -67,7 +68,12 @@ impl PlayerView {
                     }
                 }
                 Ok(()) => {}
-                Err(e) => self.message = Some(format!("the mark could not be saved: {e}")),
+                Err(e) => {
+                    self.message = Some(tr(
+                        "msg-mark-not-saved",
+                        &[("why", Arg::from(e.to_string()))],
+                    ))
+                }
             }
         } else {
             if marked {
@@ -89,9 +95,12 @@ impl PlayerView {
         if on {
             // rescue mode is about the calls just made: those are in the store
             self.set_backup(false);
-            self.saved_filter = Some(std::mem::replace(&mut self.filter, Filter::sos()));
-        } else if let Some(previous) = self.saved_filter.take() {
-            self.filter = previous;
+            let filter = std::mem::replace(&mut self.filter, Filter::sos());
+            let show_only = std::mem::replace(&mut self.show_only, ShowOnly::All);
+            self.saved_filter = Some((filter, show_only));
+        } else if let Some((filter, show_only)) = self.saved_filter.take() {
+            self.filter = filter;
+            self.show_only = show_only;
         }
         self.apply_filter();
     }
@@ -146,8 +155,7 @@ impl PlayerView {
         self.remote_play = false;
         if let Some(entry) = self.catalog.entries.get(index) {
             if !self.session.permissions.shows(entry) {
-                self.message =
-                    Some("this call belongs to an extension this Player may not play".into());
+                self.message = Some(t("msg-not-permitted"));
                 return;
             }
             self.selected = Some(index);
@@ -177,7 +185,10 @@ impl PlayerView {
             if self.catalog.remote().is_none()
                 && let Err(e) = self.session.log(Action::Played, &entry.audio(), "")
             {
-                self.message = Some(format!("the activity log could not be written: {e}"));
+                self.message = Some(tr(
+                    "msg-log-not-written",
+                    &[("why", Arg::from(e.to_string()))],
+                ));
             }
         }
     }
@@ -208,7 +219,10 @@ impl PlayerView {
         {
             self.prefs_dirty = None;
             if let Err(e) = self.prefs.save() {
-                self.message = Some(format!("the Player settings could not be saved: {e}"));
+                self.message = Some(tr(
+                    "msg-settings-not-saved",
+                    &[("why", Arg::from(e.to_string()))],
+                ));
             }
         }
     }
@@ -241,7 +255,10 @@ impl PlayerView {
         // stored at once: a memory is a deliberate act, not a slider drag
         self.prefs_dirty = None;
         if let Err(e) = self.prefs.save() {
-            self.message = Some(format!("the memory could not be saved: {e}"));
+            self.message = Some(tr(
+                "msg-memory-not-saved",
+                &[("why", Arg::from(e.to_string()))],
+            ));
         }
     }
 

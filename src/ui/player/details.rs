@@ -5,7 +5,9 @@ use egui::{Color32, RichText};
 
 use crate::archive::name::Direction;
 use crate::archive::sidecar::Verdict;
+use crate::lang::{Arg, t, tr};
 use crate::player::record_ops::After;
+use crate::ui::help::Tip;
 
 use super::PlayerView;
 
@@ -22,15 +24,16 @@ impl PlayerView {
         ui.horizontal_wrapped(|ui| match &details {
             None => {
                 ui.spinner();
-                ui.label("checking…");
+                ui.label(t("details-checking"));
             }
             Some(d) => {
                 let (text, colour) = match d.check.verdict {
-                    Verdict::Original => ("original", Color32::from_rgb(40, 170, 60)),
-                    Verdict::Manipulated => ("MANIPULATED", Color32::from_rgb(210, 40, 40)),
-                    Verdict::Unsigned => ("unsigned", Color32::GRAY),
-                    Verdict::Unknown => ("unknown", Color32::from_rgb(220, 160, 0)),
+                    Verdict::Original => ("verdict-original", Color32::from_rgb(40, 170, 60)),
+                    Verdict::Manipulated => ("verdict-manipulated", Color32::from_rgb(210, 40, 40)),
+                    Verdict::Unsigned => ("verdict-unsigned", Color32::GRAY),
+                    Verdict::Unknown => ("verdict-unknown", Color32::from_rgb(220, 160, 0)),
                 };
+                let text = t(text);
                 ui.label(RichText::new(text).strong().color(colour))
                     .on_hover_text(&d.check.reason);
                 if let Some(m) = &d.check.metadata {
@@ -38,19 +41,20 @@ impl PlayerView {
                         Some(n) => format!("{} ({n})", p.number),
                         None => p.number.clone(),
                     };
-                    ui.label(format!(
-                        "{} {} {}  ·  started {} ({})  ·  ring {} s  ·  {} s",
-                        name(&m.internal),
+                    ui.label(tr(
                         if m.call.direction == Direction::Incoming {
-                            "from"
+                            "details-line-in"
                         } else {
-                            "to"
+                            "details-line-out"
                         },
-                        name(&m.external),
-                        m.call.start_local.replace('T', " "),
-                        m.call.time_zone,
-                        m.call.time_to_answer_s,
-                        m.call.duration_ms / 1000
+                        &[
+                            ("internal", Arg::from(name(&m.internal))),
+                            ("external", Arg::from(name(&m.external))),
+                            ("start", Arg::from(m.call.start_local.replace('T', " "))),
+                            ("zone", Arg::from(m.call.time_zone.as_str())),
+                            ("ring", Arg::from(u64::from(m.call.time_to_answer_s))),
+                            ("seconds", Arg::from(m.call.duration_ms / 1000)),
+                        ],
                     ));
                     let codecs: Vec<String> = m
                         .streams
@@ -66,28 +70,31 @@ impl PlayerView {
             && let Some(m) = &d.check.metadata
             && !m.cdrs.items.is_empty()
         {
-            egui::CollapsingHeader::new(format!("CDRs ({})", m.cdrs.items.len()))
-                .id_salt("cdrs")
-                .show(ui, |ui| {
-                    for cdr in &m.cdrs.items {
-                        ui.monospace(&cdr.text);
-                    }
-                });
+            egui::CollapsingHeader::new(tr(
+                "details-cdrs",
+                &[("n", Arg::from(m.cdrs.items.len()))],
+            ))
+            .id_salt("cdrs")
+            .show(ui, |ui| {
+                for cdr in &m.cdrs.items {
+                    ui.monospace(&cdr.text);
+                }
+            });
         }
         ui.horizontal(|ui| {
             let name = self.session.relative(&entry.audio());
             let mut mine = self.prefs.marked.contains(&name);
             let mut everyone = self.shared_marks.names.contains(&name);
             if ui
-                .checkbox(&mut mine, "marked here")
-                .on_hover_text("a mark on this Player only")
+                .checkbox(&mut mine, t("details-marked-here"))
+                .tip("details-marked-here")
                 .changed()
             {
                 self.set_mark(false, mine);
             }
             if ui
-                .checkbox(&mut everyone, "marked for all")
-                .on_hover_text("a mark every Player on this store sees (STORE/TMP)")
+                .checkbox(&mut everyone, t("details-marked-all"))
+                .tip("details-marked-all")
                 .changed()
             {
                 self.set_mark(true, everyone);
@@ -109,36 +116,39 @@ impl PlayerView {
         }
         ui.horizontal(|ui| {
             if let Some((_, text)) = &mut self.note_edit {
-                ui.label("Notes");
-                ui.add(
-                    egui::TextEdit::singleline(text)
-                        .hint_text("notes")
-                        .desired_width(300.0),
-                );
+                let label = ui.label(t("details-notes"));
+                ui.add(egui::TextEdit::singleline(text).desired_width(300.0))
+                    .labelled_by(label.id)
+                    .tip("details-notes");
             }
             let may_note = self.may_change().notes;
             if may_note
-                && ui.button("Save notes").clicked()
+                && ui
+                    .button(t("details-save-notes"))
+                    .tip("details-save-notes")
+                    .clicked()
                 && let Some((_, text)) = &self.note_edit
             {
                 let saved = self.record_ops().write_notes(&entry, text);
                 self.message = Some(match saved {
-                    Ok(_) => "notes saved".into(),
-                    Err(e) => format!("notes not saved: {e}"),
+                    Ok(_) => t("msg-notes-saved"),
+                    Err(e) => tr("msg-notes-not-saved", &[("why", Arg::from(e.to_string()))]),
                 });
             }
             if !self.may_change().tan {
                 return;
             }
-            ui.label("TAN");
+            let label = ui.label(t("filter-tan"));
             ui.add(
                 egui::TextEdit::singleline(&mut self.tan_edit)
-                    .hint_text("6 digits")
+                    .hint_text(t("details-tan-hint"))
                     .desired_width(70.0),
-            );
+            )
+            .labelled_by(label.id)
+            .tip("details-set-tan");
             if ui
-                .button("Set TAN")
-                .on_hover_text("a TAN can be changed, not removed")
+                .button(t("details-set-tan"))
+                .tip("details-set-tan")
                 .clicked()
             {
                 let set = self.record_ops().set_tan(&entry, self.tan_edit.trim());
@@ -146,14 +156,20 @@ impl PlayerView {
                     Ok(after) => {
                         let new = self.catalog.after_change(&entry.audio(), &after);
                         let shown = new.as_ref().and_then(|p| p.file_name());
-                        self.message = Some(format!(
-                            "TAN set: {}",
-                            shown.unwrap_or_default().to_string_lossy()
+                        self.message = Some(tr(
+                            "msg-tan-set",
+                            &[(
+                                "name",
+                                Arg::from(shown.unwrap_or_default().to_string_lossy().to_string()),
+                            )],
                         ));
                         self.apply_filter();
                         self.selected = new.and_then(|p| self.catalog.position(&p));
                     }
-                    Err(e) => self.message = Some(format!("TAN not set: {e}")),
+                    Err(e) => {
+                        self.message =
+                            Some(tr("msg-tan-not-set", &[("why", Arg::from(e.to_string()))]))
+                    }
                 }
             }
         });
@@ -165,33 +181,23 @@ impl PlayerView {
             if !permissions.copy {
                 return self.show_delete(ui, &entry);
             }
-            ui.label("Copy to");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.copy_to)
-                    .hint_text("folder")
-                    .desired_width(260.0),
-            );
-            if ui
-                .button("Copy")
-                .on_hover_text("a clear copy: decrypted audio, sidecar as plain XML")
-                .clicked()
-            {
+            let label = ui.label(t("details-copy-to"));
+            ui.add(egui::TextEdit::singleline(&mut self.copy_to).desired_width(260.0))
+                .labelled_by(label.id)
+                .tip("details-copy-to");
+            if ui.button(t("details-copy")).tip("details-copy").clicked() {
                 let target = std::path::PathBuf::from(self.copy_to.trim());
                 let result = self.record_ops().copy(&entry, &target);
                 self.message = Some(match result {
-                    Ok(_) => format!("copied to {}", target.display()),
-                    Err(e) => format!("not copied: {e}"),
+                    Ok(_) => tr(
+                        "msg-copied",
+                        &[("folder", Arg::from(target.display().to_string()))],
+                    ),
+                    Err(e) => tr("msg-not-copied", &[("why", Arg::from(e.to_string()))]),
                 });
             }
             if permissions.delete {
-                if ui
-                    .button("Move")
-                    .on_hover_text(
-                        "move the record's files (as stored: signed, encrypted if they are) \
-                         out of the archive into this folder; logged in the activity log",
-                    )
-                    .clicked()
-                {
+                if ui.button(t("details-move")).tip("details-move").clicked() {
                     self.move_record(&entry);
                 }
                 self.show_delete(ui, &entry);
@@ -207,8 +213,11 @@ impl PlayerView {
         }
         let moved = self.record_ops().move_out(entry, &target);
         self.message = Some(match &moved {
-            Ok(moved) => format!("moved to {}", moved.display()),
-            Err(e) => format!("not moved: {e}"),
+            Ok(moved) => tr(
+                "msg-moved",
+                &[("folder", Arg::from(moved.display().to_string()))],
+            ),
+            Err(e) => tr("msg-not-moved", &[("why", Arg::from(e.to_string()))]),
         });
         let after = if moved.is_ok() {
             After::Gone
@@ -222,17 +231,17 @@ impl PlayerView {
 
     pub(super) fn show_delete(&mut self, ui: &mut egui::Ui, entry: &crate::player::catalog::Entry) {
         let delete_label = if self.confirm_delete {
-            "Really delete?"
+            t("details-really-delete")
         } else {
-            "Delete"
+            t("details-delete")
         };
-        if ui.button(delete_label).clicked() {
+        if ui.button(delete_label).tip("details-delete").clicked() {
             if self.confirm_delete {
                 self.engine.eject();
                 let deleted = self.record_ops().delete(entry);
                 self.message = Some(match &deleted {
-                    Ok(_) => "deleted".into(),
-                    Err(e) => format!("not deleted: {e}"),
+                    Ok(_) => t("msg-deleted"),
+                    Err(e) => tr("msg-not-deleted", &[("why", Arg::from(e.to_string()))]),
                 });
                 let after = deleted.unwrap_or(After::Same);
                 self.catalog.after_change(&entry.audio(), &after);

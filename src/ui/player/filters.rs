@@ -4,6 +4,8 @@
 use std::time::Instant;
 
 use crate::archive::name::Direction;
+use crate::lang::t;
+use crate::ui::help::Tip;
 
 use super::{PlayerView, ShowOnly};
 
@@ -11,16 +13,17 @@ impl PlayerView {
     pub(super) fn show_filters(&mut self, ui: &mut egui::Ui) {
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label("Month");
+            let label = ui.label(t("filter-month"));
             changed |= ui
                 .add(
                     egui::TextEdit::singleline(&mut self.filter.month)
-                        .hint_text("YYYY_MM")
+                        .hint_text(t("filter-month-hint"))
                         .desired_width(70.0),
                 )
                 .labelled_by(label.id)
+                .tip("filter-month")
                 .changed();
-            let label = ui.label("Day");
+            let label = ui.label(t("filter-day"));
             if ui
                 .add(
                     egui::TextEdit::singleline(&mut self.day_text)
@@ -28,12 +31,13 @@ impl PlayerView {
                         .desired_width(30.0),
                 )
                 .labelled_by(label.id)
+                .tip("filter-day")
                 .changed()
             {
                 self.filter.day = self.day_text.trim().parse().ok();
                 changed = true;
             }
-            let label = ui.label("Internal");
+            let label = ui.label(t("filter-internal"));
             changed |= ui
                 .add(
                     egui::TextEdit::singleline(&mut self.filter.internal)
@@ -41,9 +45,9 @@ impl PlayerView {
                         .desired_width(70.0),
                 )
                 .labelled_by(label.id)
-                .on_hover_text("* any digits, ? one digit; a plain number matches as a prefix")
+                .tip("filter-internal")
                 .changed();
-            let label = ui.label("External");
+            let label = ui.label(t("filter-external"));
             changed |= ui
                 .add(
                     egui::TextEdit::singleline(&mut self.filter.external)
@@ -51,46 +55,48 @@ impl PlayerView {
                         .desired_width(100.0),
                 )
                 .labelled_by(label.id)
-                .on_hover_text("* any digits, ? one digit; a plain number matches as a prefix")
+                .tip("filter-external")
                 .changed();
-            let label = ui.label("TAN");
+            let label = ui.label(t("filter-tan"));
             changed |= ui
                 .add(
                     egui::TextEdit::singleline(&mut self.filter.tan)
-                        .hint_text("digits")
+                        .hint_text(t("filter-tan-hint"))
                         .desired_width(60.0),
                 )
                 .labelled_by(label.id)
+                .tip("filter-tan")
                 .changed();
-            egui::ComboBox::from_label("direction")
+            egui::ComboBox::from_label(t("filter-direction"))
                 .selected_text(match self.filter.direction {
-                    None => "in + out",
-                    Some(Direction::Incoming) => "incoming",
-                    Some(Direction::Outgoing) => "outgoing",
+                    None => t("filter-both"),
+                    Some(Direction::Incoming) => t("filter-incoming"),
+                    Some(Direction::Outgoing) => t("filter-outgoing"),
                 })
                 .show_ui(ui, |ui| {
                     changed |= ui
-                        .selectable_value(&mut self.filter.direction, None, "in + out")
+                        .selectable_value(&mut self.filter.direction, None, t("filter-both"))
                         .changed();
                     changed |= ui
                         .selectable_value(
                             &mut self.filter.direction,
                             Some(Direction::Incoming),
-                            "incoming",
+                            t("filter-incoming"),
                         )
                         .changed();
                     changed |= ui
                         .selectable_value(
                             &mut self.filter.direction,
                             Some(Direction::Outgoing),
-                            "outgoing",
+                            t("filter-outgoing"),
                         )
                         .changed();
                 });
             changed |= ui
-                .checkbox(&mut self.filter.newest_first, "newest on top")
+                .checkbox(&mut self.filter.newest_first, t("filter-newest"))
+                .tip("filter-newest")
                 .changed();
-            egui::ComboBox::from_label("show")
+            egui::ComboBox::from_label(t("filter-show"))
                 .selected_text(self.show_only.label())
                 .show_ui(ui, |ui| {
                     for choice in [ShowOnly::All, ShowOnly::Marked, ShowOnly::LastPlayed] {
@@ -99,19 +105,16 @@ impl PlayerView {
                             .changed();
                     }
                 });
-            let live = ui.checkbox(&mut self.prefs.live, "live").on_hover_text(
-                "online search: the list follows each key typed and shows new calls as \
-                     they arrive; off: the list stays until you search (Enter)",
-            );
+            let live = ui
+                .checkbox(&mut self.prefs.live, t("filter-live"))
+                .tip("filter-live");
             if live.changed() {
                 self.prefs_dirty.get_or_insert_with(Instant::now);
                 changed |= self.prefs.live;
             }
             if !self.prefs.live {
                 let enter = self.search_pending && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                let search = ui
-                    .button("Search")
-                    .on_hover_text("show the records that match now, new calls included (Enter)");
+                let search = ui.button(t("filter-search")).tip("filter-search");
                 if search.clicked() || enter {
                     self.catalog.refresh();
                     self.search_pending = false;

@@ -35,6 +35,7 @@ use crate::player::remote::RemoteArchive;
 use crate::player::remote_control::RemoteControl;
 use crate::player::session::Session;
 use crate::player::store_watch::StoreWatch;
+use crate::ui::help;
 
 /// Which records the list shows, besides the filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,12 +48,12 @@ pub enum ShowOnly {
 }
 
 impl ShowOnly {
-    fn label(self) -> &'static str {
-        match self {
-            ShowOnly::All => "all records",
-            ShowOnly::Marked => "marked",
-            ShowOnly::LastPlayed => "last played",
-        }
+    fn label(self) -> String {
+        crate::lang::t(match self {
+            ShowOnly::All => "filter-show-all",
+            ShowOnly::Marked => "filter-show-marked",
+            ShowOnly::LastPlayed => "filter-show-last",
+        })
     }
 }
 
@@ -69,8 +70,8 @@ const IDLE_LOOK: Duration = Duration::from_secs(30);
 pub struct PlayerView {
     pub catalog: Catalog,
     pub filter: Filter,
-    /// The filter in use before SOS mode switched it off.
-    saved_filter: Option<Filter>,
+    /// The filter and list choice in use before SOS mode switched them off.
+    saved_filter: Option<(Filter, ShowOnly)>,
     pub sos: bool,
     /// Rows shown, as indexes into the catalog.
     pub rows: Vec<usize>,
@@ -85,6 +86,8 @@ pub struct PlayerView {
     /// The folder Copy and Move put records in.
     pub copy_to: String,
     confirm_delete: bool,
+    /// Where the A–B selection starts (set with A; the loop plays once B is set).
+    loop_a: Option<f64>,
     /// The outcome of the last file operation, for the status line.
     pub message: Option<String>,
     last_refresh: Instant,
@@ -156,6 +159,7 @@ impl PlayerView {
                 .display()
                 .to_string(),
             confirm_delete: false,
+            loop_a: None,
             message: None,
             session,
             last_refresh: Instant::now(),
@@ -184,11 +188,9 @@ impl PlayerView {
             store_changed: Arc::default(),
         };
         view.prefs = Preferences::load(view.session.state_dir.as_deref());
-        view.engine.set_volume(view.prefs.volume);
-        view.engine.set_muted(view.prefs.muted);
-        for (ch, gain) in view.prefs.gains.into_iter().enumerate() {
-            view.engine.set_channel_gain(ch, gain);
-        }
+        view.prefs.high_contrast |= view.session.high_contrast;
+        view.apply_audio();
+        view.prefs_dirty = None;
         view.apply_filter();
         if view.session.start_in_sos {
             view.set_sos(true);
@@ -218,22 +220,28 @@ impl PlayerView {
         self.run_memory_tour();
         self.save_prefs_when_due();
         let snapshot = self.shown.clone();
+        crate::ui::theme::apply(ui.ctx(), self.prefs.high_contrast);
+        let sos_key = ui.input(|i| i.key_pressed(egui::Key::F12));
+        if sos_key {
+            self.set_sos(!self.sos);
+        }
+        let top = ui.max_rect();
+        help::part(ui, top, if self.sos { "help-sos" } else { "help-player" });
         self.show_toolbar(ui);
         if self.sos {
+            // rescue mode: the newest calls, one large Play, Stop, ±5 s and the meters
             self.show_sos(ui, &snapshot);
         } else {
             self.show_filters(ui);
-        }
-        ui.separator();
-        self.show_transport(ui, &snapshot);
-        if !self.sos {
+            ui.separator();
+            self.show_transport(ui, &snapshot);
             self.show_details(ui);
+            if let Some(m) = &self.message {
+                ui.label(RichText::new(m).color(Color32::LIGHT_BLUE));
+            }
+            ui.separator();
+            self.show_table(ui);
         }
-        if let Some(m) = &self.message {
-            ui.label(RichText::new(m).color(Color32::LIGHT_BLUE));
-        }
-        ui.separator();
-        self.show_table(ui);
         self.schedule_repaint(ui.ctx(), &snapshot);
     }
 

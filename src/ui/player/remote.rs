@@ -7,7 +7,9 @@ use egui::{Color32, RichText};
 
 use crate::archive::RecordName;
 use crate::archive::control_command::ControlCommand;
+use crate::lang::{Arg, t, tr};
 use crate::player::remote_control::LinkState;
+use crate::ui::help::Tip;
 
 use super::PlayerView;
 
@@ -30,15 +32,19 @@ impl PlayerView {
                 Some(index) => {
                     self.play_entry(index);
                     self.remote_play = true;
-                    self.message = Some(format!("remote control: playing {track}"));
+                    self.message = Some(tr(
+                        "remote-playing",
+                        &[("track", Arg::from(track.as_str()))],
+                    ));
                     if self.popup {
                         ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
                         ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
                     }
                 }
                 None => {
-                    self.message = Some(format!(
-                        "remote control: {track} is not among the records this Player may play"
+                    self.message = Some(tr(
+                        "remote-not-permitted",
+                        &[("track", Arg::from(track.as_str()))],
                     ));
                 }
             },
@@ -90,7 +96,7 @@ impl PlayerView {
                     .strong()
                     .color(Color32::from_rgb(40, 170, 60)),
             )
-            .on_hover_text("this record was started by remote control");
+            .tip("remote-rc");
         }
     }
 
@@ -100,24 +106,24 @@ impl PlayerView {
             return;
         };
         if let Some(port) = remote.port {
-            ui.label(RichText::new("RC on").color(Color32::from_rgb(40, 170, 60)))
-                .on_hover_text(format!("remote control port open on {port}"));
+            ui.label(RichText::new(t("remote-rc-on")).color(Color32::from_rgb(40, 170, 60)))
+                .on_hover_text(tr(
+                    "remote-rc-port",
+                    &[("port", Arg::from(port.to_string()))],
+                ));
         }
         let (colour, text) = match &remote.link {
             LinkState::None => return,
-            LinkState::Up => (
-                Color32::from_rgb(40, 170, 60),
-                "RC link: the recorder's commands for this Player arrive".to_string(),
-            ),
+            LinkState::Up => (Color32::from_rgb(40, 170, 60), t("remote-link-up")),
             LinkState::Down(why) => (
                 Color32::from_rgb(220, 40, 40),
-                format!("RC link down: {why}"),
+                tr("remote-link-down", &[("why", Arg::from(why.as_str()))]),
             ),
         };
         let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
         ui.painter().circle_filled(rect.center(), 6.0, colour);
         let spoken = text.clone();
-        ui.label("RC link")
+        ui.label(t("remote-link"))
             .on_hover_text(text)
             .widget_info(move || egui::WidgetInfo::labeled(egui::Role::Label, true, &spoken));
     }

@@ -4,6 +4,7 @@
 use egui_extras::{Column, TableBuilder};
 
 use crate::archive::name::Direction;
+use crate::lang::{Arg, t, tr};
 
 use super::PlayerView;
 
@@ -27,10 +28,20 @@ impl PlayerView {
             .column(Column::remainder())
             .header(20.0, |mut h| {
                 for title in [
-                    "Date", "Internal", "", "External", "Ring", "Size", "TAN", "Call ID", "Mark",
+                    "column-date",
+                    "column-internal",
+                    "",
+                    "column-external",
+                    "column-ring",
+                    "column-size",
+                    "column-tan",
+                    "column-call-id",
+                    "column-mark",
                 ] {
                     h.col(|ui| {
-                        ui.strong(title);
+                        if !title.is_empty() {
+                            ui.strong(t(title));
+                        }
                     });
                 }
             })
@@ -53,15 +64,17 @@ impl PlayerView {
                         ui.label(&n.internal);
                     });
                     row.col(|ui| {
-                        let lock = if e.encrypted() { " (enc)" } else { "" };
-                        ui.label(format!(
-                            "{}{lock}",
-                            if n.direction == Direction::Incoming {
-                                "in"
-                            } else {
-                                "out"
-                            }
-                        ));
+                        let direction = t(if n.direction == Direction::Incoming {
+                            "column-in"
+                        } else {
+                            "column-out"
+                        });
+                        let lock = if e.encrypted() {
+                            t("column-encrypted")
+                        } else {
+                            String::new()
+                        };
+                        ui.label(format!("{direction}{lock}"));
                     });
                     row.col(|ui| {
                         ui.label(&n.external);
@@ -84,17 +97,18 @@ impl PlayerView {
                             .rev()
                             .nth(7)
                             .map_or(uid, |(at, _)| &uid[at..]);
-                        ui.label(short).on_hover_text(format!("call ID {uid}"));
+                        ui.label(short)
+                            .on_hover_text(tr("column-call-id-full", &[("id", Arg::from(uid))]));
                     });
                     let name = self.session.relative(&e.audio());
                     let mark = match (
                         self.prefs.marked.contains(&name),
                         self.shared_marks.names.contains(&name),
                     ) {
-                        (true, true) => "here, all",
-                        (true, false) => "here",
-                        (false, true) => "all",
-                        (false, false) => "",
+                        (true, true) => t("column-mark-both"),
+                        (true, false) => t("column-mark-here"),
+                        (false, true) => t("column-mark-all"),
+                        (false, false) => String::new(),
                     };
                     row.col(|ui| {
                         ui.label(mark);

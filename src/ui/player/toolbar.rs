@@ -3,8 +3,10 @@
 
 use egui::{Color32, RichText};
 
+use crate::lang::{Arg, t, tr};
 use crate::player::engine::OutputKind;
 use crate::player::remote_control::LinkState;
+use crate::ui::help::{self, Tip};
 
 use super::PlayerView;
 
@@ -12,62 +14,46 @@ impl PlayerView {
     /// The top bar: SOS, the archive shown, counts, Reload, the remote-control state.
     pub(super) fn show_toolbar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            let sos_label = if self.sos { "SOS off" } else { "SOS" };
+            let sos_label = if self.sos { t("sos-off") } else { t("sos-on") };
             let sos = egui::Button::new(RichText::new(sos_label).strong().color(Color32::WHITE))
                 .fill(if self.sos {
                     Color32::DARK_GRAY
                 } else {
                     Color32::from_rgb(190, 30, 30)
                 });
-            if ui
-                .add(sos)
-                .on_hover_text("Rescue mode: filters off, newest call on top, one large Play")
-                .clicked()
-            {
+            if ui.add(sos).tip("sos-on").clicked() {
                 self.set_sos(!self.sos);
             }
             if self.session.backup.is_some() && !self.sos {
                 let mut backup = self.catalog.is_backup();
-                let label = ui.label("archive");
+                let label = ui.label(t("player-archive"));
                 let choice = egui::ComboBox::from_id_salt("archive")
-                    .selected_text(if backup { "backup" } else { "store" })
+                    .selected_text(if backup {
+                        t("player-backup")
+                    } else {
+                        t("player-store")
+                    })
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut backup, false, "store")
-                            .on_hover_text("the records in the store");
-                        ui.selectable_value(&mut backup, true, "backup")
-                            .on_hover_text(
-                                "the backup folder: also the records retention removed from \
-                                     the store; read only",
-                            );
+                        ui.selectable_value(&mut backup, false, t("player-store"))
+                            .tip("player-store");
+                        ui.selectable_value(&mut backup, true, t("player-backup"))
+                            .tip("player-backup");
                     });
                 choice.response.labelled_by(label.id);
                 if backup != self.catalog.is_backup() {
                     self.set_backup(backup);
                 }
             }
-            ui.label(format!(
-                "{} records, {} shown",
-                self.catalog.len(),
-                self.rows.len()
-            ));
-            if !self.sos
-                && ui
-                    .small_button("Reload")
-                    .on_hover_text(
-                        "read every folder again, not trusting the index files (after \
-                             files were changed behind the Player's back)",
-                    )
-                    .clicked()
-            {
-                self.catalog.reload();
-                self.selected = None;
-                self.apply_filter();
+            if !self.sos {
+                self.show_counts_and_reload(ui);
             }
             if self.engine.output == OutputKind::Null {
-                ui.label(RichText::new("no audio device").color(Color32::GRAY));
+                ui.label(RichText::new(t("player-no-audio")).color(Color32::GRAY))
+                    .tip("player-no-audio");
             }
             self.show_remote_status(ui);
             self.show_server_link(ui);
+            self.show_view_switches(ui);
         });
     }
 
@@ -80,13 +66,16 @@ impl PlayerView {
         let (colour, text) = match link {
             LinkState::Up => (
                 Color32::from_rgb(40, 170, 60),
-                format!("LINK: connected to {}", server.base()),
+                tr("player-link-up", &[("server", Arg::from(server.base()))]),
             ),
             LinkState::Down(why) => (
                 Color32::from_rgb(220, 40, 40),
-                format!(
-                    "LINK down ({}): {why}; the list stays, trying again",
-                    server.base()
+                tr(
+                    "player-link-down",
+                    &[
+                        ("server", Arg::from(server.base())),
+                        ("why", Arg::from(why.as_str())),
+                    ],
                 ),
             ),
             LinkState::None => return,
@@ -98,7 +87,50 @@ impl PlayerView {
             .on_hover_text(&text)
             .widget_info(move || egui::WidgetInfo::labeled(egui::Role::Label, true, &spoken));
         if let LinkState::Down(why) = link {
-            ui.label(RichText::new(format!("server not reachable: {why}")).color(colour));
+            ui.label(
+                RichText::new(tr(
+                    "player-unreachable",
+                    &[("why", Arg::from(why.as_str()))],
+                ))
+                .color(colour),
+            );
+        }
+    }
+
+    /// High contrast and help, at the right end of the bar.
+    fn show_view_switches(&mut self, ui: &mut egui::Ui) {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t("help-button")).tip("help-button").clicked() {
+                help::open(ui.ctx(), if self.sos { "help-sos" } else { "help-player" });
+            }
+            if ui
+                .selectable_label(self.prefs.high_contrast, t("player-contrast"))
+                .tip("player-contrast")
+                .clicked()
+            {
+                self.prefs.high_contrast = !self.prefs.high_contrast;
+                self.prefs_dirty.get_or_insert_with(std::time::Instant::now);
+            }
+        });
+    }
+
+    /// How many records there are and are shown, and Reload (not in SOS mode).
+    fn show_counts_and_reload(&mut self, ui: &mut egui::Ui) {
+        ui.label(tr(
+            "player-count",
+            &[
+                ("total", Arg::from(self.catalog.len())),
+                ("shown", Arg::from(self.rows.len())),
+            ],
+        ));
+        if ui
+            .small_button(t("player-reload"))
+            .tip("player-reload")
+            .clicked()
+        {
+            self.catalog.reload();
+            self.selected = None;
+            self.apply_filter();
         }
     }
 }

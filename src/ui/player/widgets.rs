@@ -2,22 +2,60 @@
 
 use egui::Color32;
 
+use crate::lang::{Arg, t, tr};
+use crate::ui::help::Tip;
+
 pub(super) fn clock(seconds: f64) -> String {
     let s = seconds.max(0.0) as u64;
     format!("{}:{:02}", s / 60, s % 60)
 }
 
+/// What the user did on the waveform, as fractions (0..=1) of the record.
+pub(super) enum WaveformInput {
+    None,
+    /// A click: play from there.
+    Seek(f64),
+    /// A drag from one place to another: loop between them (A–B).
+    Select(f64, f64),
+}
+
 /// Draws the waveform: each column the peak of the left channel upwards and of the
 /// right channel downwards from the middle, the played part brighter, a line at the
-/// position. Returns where (0..=1) it was clicked.
-pub(super) fn waveform(ui: &mut egui::Ui, envelope: &[[f32; 2]], at: f64) -> Option<f64> {
+/// position, the A–B selection shaded. A click seeks, a drag selects a loop.
+pub(super) fn waveform(
+    ui: &mut egui::Ui,
+    envelope: &[[f32; 2]],
+    at: f64,
+    selection: Option<(f64, f64)>,
+) -> WaveformInput {
     let width = (ui.available_width() - 80.0).max(100.0);
-    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 44.0), egui::Sense::click());
-    let response =
-        response.on_hover_text("waveform: left channel above, right below; click to go there");
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, "waveform"));
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(width, 44.0), egui::Sense::click_and_drag());
+    let response = response.tip("player-waveform");
+    let name = t("player-waveform");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &name));
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 2.0, Color32::from_gray(28));
+    let fraction_at = |x: f32| f64::from(((x - rect.left()) / rect.width()).clamp(0.0, 1.0));
+    let x_of = |f: f64| rect.left() + rect.width() * f.clamp(0.0, 1.0) as f32;
+    // where a drag began (the pointer's press origin is gone by the frame it ends)
+    let origin_id = response.id.with("drag-origin");
+    if response.drag_started()
+        && let Some(p) = ui.input(|i| i.pointer.press_origin())
+    {
+        ui.data_mut(|d| d.insert_temp(origin_id, fraction_at(p.x)));
+    }
+    let origin: Option<f64> = ui.data(|d| d.get_temp(origin_id));
+    let pointer = ui
+        .input(|i| i.pointer.latest_pos())
+        .map(|p| fraction_at(p.x));
+    let span = origin.zip(pointer).map(|(a, b)| (a.min(b), a.max(b)));
+    // a drag under way shows the selection it will make
+    let dragging = span.filter(|_| response.dragged());
+    if let Some((a, b)) = dragging.or(selection) {
+        let shade = egui::Rect::from_x_y_ranges(x_of(a)..=x_of(b), rect.y_range());
+        painter.rect_filled(shade, 0.0, Color32::from_rgba_unmultiplied(255, 220, 0, 40));
+    }
     let middle = rect.center().y;
     let half = rect.height() / 2.0 - 1.0;
     let played_x = rect.left() + rect.width() * at.clamp(0.0, 1.0) as f32;
@@ -71,11 +109,24 @@ pub(super) fn waveform(ui: &mut egui::Ui, envelope: &[[f32; 2]], at: f64) -> Opt
         ],
         (1.5, Color32::WHITE),
     );
-    let clicked = response.clicked() || response.dragged();
-    clicked
+    if response.drag_stopped() {
+        ui.data_mut(|d| d.remove::<f64>(origin_id));
+        if let Some((a, b)) = span {
+            // a drag of a few pixels is a click that moved
+            if (b - a) * f64::from(rect.width()) >= 4.0 {
+                return WaveformInput::Select(a, b);
+            }
+            return pointer.map_or(WaveformInput::None, WaveformInput::Seek);
+        }
+    }
+    match response
+        .clicked()
         .then(|| response.interact_pointer_pos())
         .flatten()
-        .map(|p| f64::from(((p.x - rect.left()) / rect.width()).clamp(0.0, 1.0)))
+    {
+        Some(p) => WaveformInput::Seek(fraction_at(p.x)),
+        None => WaveformInput::None,
+    }
 }
 
 /// How much louder the left (external) side is than the right, in dB (negative: the
@@ -90,7 +141,7 @@ pub fn delta_db(left: f32, right: f32) -> f32 {
 
 /// The delta meter (L−R / R−L): a bar from the middle towards the louder side.
 pub(super) fn delta_meter(ui: &mut egui::Ui, db: f32) {
-    let text = format!("delta L-R {db:+.0} dB");
+    let text = tr("player-delta", &[("db", Arg::from(format!("{db:+.0}")))]);
     ui.label(format!("{:>10}", "L-R"))
         .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
     let (rect, response) = ui.allocate_exact_size(egui::vec2(300.0, 12.0), egui::Sense::hover());
@@ -139,7 +190,7 @@ pub(super) fn meter(ui: &mut egui::Ui, name: &str, level: f32, hold: f32, overfl
             (2.0, Color32::WHITE),
         );
         if overflow {
-            ui.colored_label(Color32::RED, "OVER");
+            ui.colored_label(Color32::RED, t("player-over"));
         }
     });
 }
