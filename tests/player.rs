@@ -15,7 +15,7 @@ use callrec::player::engine::OutputKind;
 use callrec::player::session::Session;
 use callrec::ui::player::PlayerView;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{By, NodeT, Queryable};
 
 /// An archive of three calls: agent 21 with 0301111, agent 22 with 0302222 (outgoing),
 /// agent 21 with 0403333; each a 3 s tone (440 Hz internal, 660 Hz external).
@@ -78,7 +78,14 @@ fn harness_for(session: Session) -> Harness<'static, PlayerView> {
     let view = PlayerView::new(session, OutputKind::Null);
     common::kittest()
         .with_size(egui::vec2(1000.0, 700.0))
-        .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view)
+        .build_ui_state(
+            |ui, view: &mut PlayerView| {
+                // as the window's shell does: F1 opens help for what the view reported
+                callrec::ui::help::show_window(ui.ctx());
+                view.show(ui)
+            },
+            view,
+        )
 }
 
 fn harness(store: &Store) -> Harness<'static, PlayerView> {
@@ -978,5 +985,256 @@ fn the_list_shows_each_calls_id() {
     assert!(
         h.query_by_label(&uid[24..]).is_some(),
         "the id's last 8 digits are listed"
+    );
+}
+
+/// Plays the first record of the list and waits until it is past `seconds`.
+fn play_first_until(h: &mut Harness<'static, PlayerView>, seconds: f64) {
+    h.get_by_label("Play").click();
+    wait(h, "the record to play", |v| v.shown.playing);
+    wait(h, "the play position", |v| v.shown.position_s >= seconds);
+}
+
+#[test]
+fn a_free_selection_loop_is_set_with_the_a_and_b_keys_and_cleared_with_x() {
+    let (_dir, _store, mut h) = player_on_archive();
+    play_first_until(&mut h, 0.6);
+    h.key_press(egui::Key::A);
+    h.run_steps(1);
+    wait(&mut h, "the play position past A", |v| {
+        v.shown.position_s >= 1.6
+    });
+    h.key_press(egui::Key::B);
+    wait(&mut h, "the loop to start", |v| v.shown.ab.is_some());
+    let (a, b) = h.state().shown.ab.unwrap();
+    assert!(a >= 0.5 && a < 1.3, "A where the key was pressed: {a}");
+    assert!(b > a + 0.3 && b < 2.6, "B where the key was pressed: {b}");
+    assert!(
+        h.query_by_label_contains("loop 0:0").is_some(),
+        "the loop is shown"
+    );
+    // the loop plays A..B again and again: the position never passes B by much
+    let until = Instant::now() + Duration::from_millis(1800);
+    while Instant::now() < until {
+        h.step();
+        assert!(h.state().shown.position_s <= b + 0.3, "stays in the loop");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        h.state().shown.playing,
+        "still playing after the record's end time"
+    );
+    h.key_press(egui::Key::X);
+    wait(&mut h, "the loop to end", |v| v.shown.ab.is_none());
+}
+
+#[test]
+fn a_drag_on_the_waveform_selects_the_loop() {
+    let (_dir, _store, mut h) = player_on_archive();
+    play_first_until(&mut h, 0.2);
+    wait(&mut h, "the waveform", |v| !v.engine.waveform().is_empty());
+    h.run_steps(2);
+    let rect = h.get_by_label("waveform").rect();
+    let at = |fraction: f32| egui::pos2(rect.left() + rect.width() * fraction, rect.center().y);
+    let press = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    h.event(egui::Event::PointerMoved(at(0.25)));
+    h.event(press(at(0.25), true));
+    h.step();
+    for f in [0.3, 0.4, 0.5, 0.6] {
+        h.event(egui::Event::PointerMoved(at(f)));
+        h.step();
+    }
+    h.event(press(at(0.6), false));
+    h.run_steps(2);
+    let (a, b) = h.state().shown.ab.expect("the drag selected a loop");
+    let d = h.state().shown.duration_s;
+    assert!(
+        (a / d - 0.25).abs() < 0.05,
+        "A at the drag's start: {a} of {d}"
+    );
+    assert!(
+        (b / d - 0.6).abs() < 0.05,
+        "B at the drag's end: {b} of {d}"
+    );
+}
+
+#[test]
+fn the_calls_original_time_runs_beside_the_play_position() {
+    let (_dir, _store, mut h) = player_on_archive();
+    let first = h.state().rows[0];
+    let start = h.state().catalog.entries[first].name().start;
+    h.get_by_label("Play").click();
+    settle_details(&mut h);
+    // the call's own clock, to the second: a label of its own, "HH:MM:SS", in the
+    // minute the call began (the list and the details show minutes or dates with it)
+    let minute = format!("{:02}:{:02}:", start.hour, start.minute);
+    let is_clock = |text: &str| {
+        text.len() == 8
+            && text.starts_with(&minute)
+            && text[6..].chars().all(|c| c.is_ascii_digit())
+    };
+    let began = Instant::now();
+    loop {
+        let found = h
+            .query_all(
+                By::new().predicate(|n| n.label().or(n.value()).is_some_and(|l| is_clock(&l))),
+            )
+            .next()
+            .is_some();
+        if found {
+            break;
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(10),
+            "no original time shown"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_audio_setup_is_stored_recalled_and_the_level_set_to_maximum() {
+    let (_dir, _store, mut h) = player_on_archive();
+    h.state_mut().prefs.volume = 0.3;
+    h.state_mut().prefs.gains = [0.5, 0.8];
+    h.get_by_label("S1").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("S1 •").is_some(),
+        "the slot shows it is stored"
+    );
+    h.get_by_label("Max").click();
+    h.run_steps(2);
+    assert_eq!(h.state().prefs.volume, 1.0);
+    assert_eq!(h.state().prefs.gains, [1.0, 1.0]);
+    h.get_by_label("S1 •").click();
+    h.run_steps(2);
+    assert_eq!(h.state().prefs.volume, 0.3, "the stored setup comes back");
+    assert_eq!(h.state().prefs.gains, [0.5, 0.8]);
+}
+
+#[test]
+fn f1_opens_the_help_of_the_control_under_the_pointer_in_the_players_language() {
+    let (_dir, _store, mut h) = player_on_archive();
+    h.get_by_label("Eject").hover();
+    h.run_steps(2);
+    h.key_press(egui::Key::F1);
+    h.run_steps(2);
+    assert_eq!(
+        callrec::ui::help::shown(&h.ctx).as_deref(),
+        Some("player-eject")
+    );
+    // the help window shows the same text as the tooltip
+    assert!(h.query_all_by_label("Unload the record (E).").count() >= 1);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert_eq!(
+        callrec::ui::help::shown(&h.ctx),
+        None,
+        "Esc closes the help"
+    );
+    // the Player's own page from its button
+    h.get_by_label("? Help").click();
+    h.run_steps(2);
+    assert_eq!(
+        callrec::ui::help::shown(&h.ctx).as_deref(),
+        Some("help-player")
+    );
+}
+
+#[test]
+fn a_german_speaking_supervisor_reads_the_player_and_its_help_in_german() {
+    use callrec::lang::{Language, with_language};
+    let dir = tempfile::tempdir().unwrap();
+    let store = archive(dir.path());
+    with_language(Language::German, || {
+        let view = PlayerView::new(supervisor(&store), OutputKind::Null);
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1000.0, 700.0))
+            .build_ui_state(
+                |ui, view: &mut PlayerView| {
+                    callrec::ui::help::show_window(ui.ctx());
+                    view.show(ui)
+                },
+                view,
+            );
+        h.run_steps(2);
+        for german in [
+            "Monat",
+            "Abspielen",
+            "Stopp",
+            "Auswerfen",
+            "Datum",
+            "Schleife",
+        ] {
+            assert!(h.query_by_label(german).is_some(), "{german} is shown");
+        }
+        assert!(h.query_by_label("3 Aufnahmen, 3 angezeigt").is_some());
+        h.get_by_label("Auswerfen").hover();
+        h.run_steps(2);
+        h.key_press(egui::Key::F1);
+        h.run_steps(2);
+        assert!(h.query_all_by_label("Die Aufnahme entladen (E).").count() >= 1);
+        h.key_press(egui::Key::F12);
+        h.run_steps(2);
+        assert!(h.query_by_label("Letztes Gespräch abspielen").is_some());
+        assert!(h.query_by_label("SOS aus").is_some());
+    });
+}
+
+#[test]
+fn an_operator_without_a_mouse_uses_sos_play_skip_and_stop_by_keys() {
+    let (_dir, _store, mut h) = player_on_archive();
+    h.key_press(egui::Key::F12);
+    h.run_steps(2);
+    assert!(h.state().sos);
+    h.key_press(egui::Key::Space);
+    wait(&mut h, "the last call to play", |v| v.shown.playing);
+    let newest = h.state().rows[0];
+    assert_eq!(h.state().selected, Some(newest), "the newest call plays");
+    h.key_press(egui::Key::Space);
+    wait(&mut h, "pause", |v| !v.shown.playing);
+    let paused_at = h.state().shown.position_s;
+    h.key_press(egui::Key::ArrowRight);
+    wait(&mut h, "5 s on (or the end)", |v| {
+        v.shown.position_s > paused_at
+    });
+    h.key_press(egui::Key::Escape);
+    wait(&mut h, "stop", |v| {
+        v.shown.position_s == 0.0 && !v.shown.playing
+    });
+    h.key_press(egui::Key::F12);
+    h.run_steps(2);
+    assert!(!h.state().sos);
+    // Tab moves a visible focus through the controls
+    h.key_press(egui::Key::Tab);
+    h.run_steps(2);
+    assert!(
+        h.ctx.memory(|m| m.focused()).is_some(),
+        "Tab gives a control the focus"
+    );
+}
+
+#[test]
+fn the_high_contrast_theme_is_switched_in_the_toolbar_and_kept() {
+    let (_dir, _store, mut h) = player_on_archive();
+    h.get_by_label("High contrast").click();
+    h.run_steps(2);
+    assert!(h.state().prefs.high_contrast);
+    assert_eq!(
+        h.ctx.global_style().visuals.panel_fill,
+        egui::Color32::BLACK
+    );
+    h.get_by_label("High contrast").click();
+    h.run_steps(2);
+    assert_ne!(
+        h.ctx.global_style().visuals.panel_fill,
+        egui::Color32::BLACK
     );
 }
