@@ -15,7 +15,7 @@ use callrec::player::engine::OutputKind;
 use callrec::player::session::Session;
 use callrec::ui::player::PlayerView;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, NodeT, Queryable};
+use egui_kittest::kittest::{By, Queryable};
 
 /// An archive of three calls: agent 21 with 0301111, agent 22 with 0302222 (outgoing),
 /// agent 21 with 0403333; each a 3 s tone (440 Hz internal, 660 Hz external).
@@ -1007,7 +1007,7 @@ fn a_free_selection_loop_is_set_with_the_a_and_b_keys_and_cleared_with_x() {
     h.key_press(egui::Key::B);
     wait(&mut h, "the loop to start", |v| v.shown.ab.is_some());
     let (a, b) = h.state().shown.ab.unwrap();
-    assert!(a >= 0.5 && a < 1.3, "A where the key was pressed: {a}");
+    assert!((0.5..1.3).contains(&a), "A where the key was pressed: {a}");
     assert!(b > a + 0.3 && b < 2.6, "B where the key was pressed: {b}");
     assert!(
         h.query_by_label_contains("loop 0:0").is_some(),
