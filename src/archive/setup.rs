@@ -28,13 +28,14 @@ const SETUP_VERSION: u32 = 1;
 const SETUP_KEY: [u8; 32] = *b"callrec setup secrets key v1...!";
 const SECRET_AAD: &[u8] = b"callrec-setup-secret-v1";
 
-/// One setting.
+/// One setting. Its caption and help are texts (`setting-NAME` in `locales/*.ftl`), so
+/// the setup dialog, its tooltips and F1 pages, `callrec help` and docs/CONFIG.md say
+/// the same in each language.
 pub struct SetupKey {
     pub name: &'static str,
     pub values: &'static str,
     pub default: &'static str,
     pub secret: bool,
-    pub help: &'static str,
     pub check: fn(&str) -> Result<(), String>,
 }
 
@@ -260,7 +261,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a folder",
         default: "",
         secret: false,
-        help: "Archive root: records go to STORE/YYYY_MM/, the activity log and keys to STORE/TMP/.",
         check: folder,
     },
     SetupKey {
@@ -268,7 +268,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a folder, or empty",
         default: "",
         secret: false,
-        help: "Second copy of every record in one flat folder (no month folders); empty: no backup.",
         check: folder,
     },
     SetupKey {
@@ -276,7 +275,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a name",
         default: "callrec",
         secret: false,
-        help: "Name of this installation in sidecars and the activity log.",
         check: name,
     },
     SetupKey {
@@ -284,7 +282,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "off",
         secret: false,
-        help: "Closing the window of `callrec recpath=DIR` leaves the recorder running (until Ctrl-C or SIGTERM). Off: closing asks, then stops the recording.",
         check: on_off,
     },
     SetupKey {
@@ -292,7 +289,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "alaw|ulaw|pcm|mp3|pcap",
         default: "alaw",
         secret: false,
-        help: "How records are stored (see convert).",
         check: format,
     },
     SetupKey {
@@ -300,7 +296,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "auto|phone|gateway|swap",
         default: "auto",
         secret: false,
-        help: "Which party is external, for captures that do not say (see convert).",
         check: map,
     },
     SetupKey {
@@ -308,7 +303,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "on",
         secret: false,
-        help: "Seal sidecar metadata with AES-256-GCM (the seed encrypts the .xml). Signatures are made either way.",
         check: on_off,
     },
     SetupKey {
@@ -316,7 +310,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "off",
         secret: false,
-        help: "Encrypt the audio files too (chunked AES-256-GCM, under 0.1 % larger); only callrec can play them then.",
         check: on_off,
     },
     SetupKey {
@@ -324,9 +317,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "ADDRESS:PORT",
         default: "127.0.0.1:8090",
         secret: false,
-        help: "Where the recorder service listens: devices PUT captures to http://ADDRESS:PORT/rec/, \
-               the PBX sends CDRs to http://ADDRESS:PORT/cdr, status at /status. Use 0.0.0.0:PORT for the LAN \
-               (with httpauth set, or allowopen=on).",
         check: socket,
     },
     SetupKey {
@@ -334,7 +324,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a PEM file, or empty",
         default: "",
         secret: false,
-        help: "Serve HTTPS with this certificate (chain, PEM) instead of plain HTTP: devices then record to https://RECORDER:PORT/rec/ and the PBX posts CDRs to https://RECORDER:PORT/cdr. Needs tlskey.",
         check: folder,
     },
     SetupKey {
@@ -342,7 +331,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a PEM file, or empty",
         default: "",
         secret: false,
-        help: "The private key of tlscert (PEM). Keep the file readable by the recorder only.",
         check: folder,
     },
     SetupKey {
@@ -350,9 +338,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "user:password, or empty",
         default: "",
         secret: true,
-        help: "The login devices and the PBX must present, with HTTP Digest (SHA-256 or MD5) or \
-               Basic (Basic only over HTTPS or a trusted LAN); empty: none. Needed to listen \
-               beyond this PC (see allowopen).",
         check: credentials,
     },
     SetupKey {
@@ -360,9 +345,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "off",
         secret: false,
-        help: "Listen beyond this PC without a login (httpauth empty). Off: the recorder refuses \
-               to start so, since anyone on the network could upload captures and CDRs. On: it \
-               starts, with the SOFTWARE lamp yellow and a warning.",
         check: on_off,
     },
     SetupKey {
@@ -370,7 +352,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "1 to 4096",
         default: "1024",
         secret: false,
-        help: "Largest capture accepted, in MB (a 4-hour G.711 call is about 330 MB).",
         check: max_capture,
     },
     SetupKey {
@@ -378,7 +359,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "http(s)://HOST/PATH/, a folder, or empty",
         default: "",
         secret: false,
-        help: "Also fetch captures from here, as the seed does: a gateway's CF or a WebDAV server (PROPFIND, or a web server's index page) or a local folder. A file is fetched once its size stays the same for one poll, and deleted there only after the record is safely archived. Empty: devices upload (PUT) to this recorder only.",
         check: source,
     },
     SetupKey {
@@ -386,7 +366,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "user:password, or empty",
         default: "",
         secret: true,
-        help: "Login at the pull source: sent only when asked, as Digest when the source offers it, else Basic.",
         check: credentials,
     },
     SetupKey {
@@ -394,7 +373,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a PEM file, or empty",
         default: "",
         secret: false,
-        help: "For an https:// pull source: accept exactly this server certificate (pinned; a gateway's own, often self-signed one) instead of one from the system's certificate authorities.",
         check: folder,
     },
     SetupKey {
@@ -402,7 +380,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "1 to 300 seconds",
         default: "5",
         secret: false,
-        help: "How often the pull source is looked at (the seed: every 5 s); an unreachable source is retried less often, up to once a minute.",
         check: poll,
     },
     SetupKey {
@@ -410,7 +387,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "http(s)://PBX/PBX0/user.soap, or empty",
         default: "",
         secret: false,
-        help: "The PBX's SOAP API: the recorder keeps a link to it (PBX lamp green while it is up) and lists each call of the monitored users while it runs. Empty: no link (the PBX lamp stays grey; recording works from captures and CDRs alone).",
         check: http_url,
     },
     SetupKey {
@@ -418,7 +394,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a PBX user's long name",
         default: "callrec",
         secret: false,
-        help: "The PBX user the link logs in as (Initialize): its groups set which users are monitored, e.g. an 'API' user that is an active member of the recording group.",
         check: any,
     },
     SetupKey {
@@ -426,7 +401,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "user:password, or empty",
         default: "",
         secret: true,
-        help: "HTTP login at the PBX for the SOAP API: answered with Digest (the PBX's default) or Basic, as the PBX asks.",
         check: credentials,
     },
     SetupKey {
@@ -434,7 +408,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "extensions, comma-separated",
         default: "",
         secret: false,
-        help: "Users whose calls are recorded. With neither agents nor group set, every call is kept.",
         check: extensions,
     },
     SetupKey {
@@ -442,7 +415,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a PBX group name, or empty",
         default: "",
         secret: false,
-        help: "Members of this PBX group (the CDR's <grp> list) are agents too.",
         check: name,
     },
     SetupKey {
@@ -450,7 +422,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "digits, or empty",
         default: "",
         secret: false,
-        help: "The number of the PBX object agents dial, followed by the 6-digit TAN, during a call (the seed's TAN prefix): the recorder finds that short call in the CDRs and puts the TAN into the record's name and sidecar. Empty: TANs only from the Player.",
         check: digits_or_empty,
     },
     SetupKey {
@@ -458,7 +429,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "0 to 100000",
         default: "0",
         secret: false,
-        help: "At most this many agents are recorded, in the order they are first recorded (kept across restarts). Calls of further agents are not recorded: logged, with the SOFTWARE lamp red and the master alarm (the seed's licence overflow). 0: no limit.",
         check: licence_count,
     },
     SetupKey {
@@ -466,7 +436,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "1 to 9999",
         default: "60",
         secret: false,
-        help: "How many 5-second steps a capture waits for its CDR (the seed's countdown, shown as P<n>).",
         check: cdr_wait,
     },
     SetupKey {
@@ -474,7 +443,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "keep|delete",
         default: "keep",
         secret: false,
-        help: "A capture whose CDR never came: keep (archive it, flagged as orphan) or delete (logged).",
         check: keep_delete,
     },
     SetupKey {
@@ -482,7 +450,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "on",
         secret: false,
-        help: "Alarm if no CDR ticket found: a capture that reaches its CDR deadline turns the CDR lamp red and raises the alarm. Off: the lamp turns yellow with a warning (for sites where some devices record without CDRs).",
         check: on_off,
     },
     SetupKey {
@@ -490,7 +457,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "0 to 1440 (minutes)",
         default: "15",
         secret: false,
-        help: "No CDR for this many minutes while captures arrive: the CDR feed is broken (CDR lamp red, alarm). 0: not watched.",
         check: minutes,
     },
     SetupKey {
@@ -498,7 +464,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "0 to 86400 (seconds)",
         default: "60",
         secret: false,
-        help: "The PBX's clock may differ from this PC's by this much (read from CDR posts, CDR end times and SOAP answers); beyond it the CLOCK lamp turns red and the alarm rises. 0: not checked.",
         check: skew_seconds,
     },
     SetupKey {
@@ -506,7 +471,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "HOST:PORT, or empty",
         default: "",
         secret: false,
-        help: "An external application's server (booking, ticketing, dispatch) to tell of every agent's call: !FRST! with the call's UID when it starts, !LAST! with the record's name when it is stored; it may send commands for named Players back (docs/INTERFACES.md). Messages wait on disk while it is down. Empty: none.",
         check: host_port,
     },
     SetupKey {
@@ -514,7 +478,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "0 to 3600 (seconds)",
         default: "30",
         secret: false,
-        help: "Send !KEEP! to the AppServer after this many seconds in which nothing else was sent or received. 0: never.",
         check: keepalive_seconds,
     },
     SetupKey {
@@ -522,7 +485,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "off",
         secret: false,
-        help: "The AppServer answers every message with !ACKN!: a message counts as delivered only then (else: once the connection stayed up a moment after it). On gives exactly-once delivery across AppServer restarts, if the AppServer supports it.",
         check: on_off,
     },
     SetupKey {
@@ -530,7 +492,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a name (letters, digits, space . _ -)",
         default: "",
         secret: false,
-        help: "This Player's name (the seed's naming of Players): its account at the recorder and the name an external application uses to make it play a record. Empty: not linked to a recorder for commands.",
         check: player_name,
     },
     SetupKey {
@@ -538,7 +499,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "https://HOST:PORT, or empty",
         default: "",
         secret: false,
-        help: "The recorder this Player links to (its Player API): commands for this Player's name come from there. Empty: none.",
         check: http_url,
     },
     SetupKey {
@@ -546,7 +506,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a PEM file, or empty",
         default: "",
         secret: false,
-        help: "The certificate of playerserver (PEM) to accept exactly: a recorder's own, often self-signed one. Empty: checked against the system's certificate authorities.",
         check: folder,
     },
     SetupKey {
@@ -554,7 +513,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "the account's password",
         default: "",
         secret: true,
-        help: "The password of the Player's account (playername) at the recorder.",
         check: any,
     },
     SetupKey {
@@ -562,7 +520,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "0 to 65535",
         default: "0",
         secret: false,
-        help: "A port this Player listens on for direct remote control: lines such as !PLAY!RECORD over TCP, or a browser's GET http://PC:PORT/!PLAY!RECORD (docs/INTERFACES.md); 'RC on' shows in the status line. 0: off.",
         check: port,
     },
     SetupKey {
@@ -570,7 +527,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "addresses or networks (10.0.0.0/8), comma-separated",
         default: "127.0.0.1,::1",
         secret: false,
-        help: "Who may use the control port; anyone else is refused at once.",
         check: networks,
     },
     SetupKey {
@@ -578,7 +534,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "off",
         secret: false,
-        help: "Bring the Player's window to the front when a remote play arrives, and minimise it on a remote eject (for agents who work in their application).",
         check: on_off,
     },
     SetupKey {
@@ -586,8 +541,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "std|tcr",
         default: "std",
         secret: false,
-        help: "std: every call the rules keep is stored; tcr (threat call recording): only calls the agent \
-               marked (GET /mark?agent=N, or a file TMP/TCR-<agent>.txt) during the call or within tcrwindow after it.",
         check: std_tcr,
     },
     SetupKey {
@@ -595,7 +548,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "0 to 1440 minutes",
         default: "5",
         secret: false,
-        help: "How long after a call the agent may still mark it (tcr mode).",
         check: minutes,
     },
     SetupKey {
@@ -603,7 +555,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "0 to 1000",
         default: "0",
         secret: false,
-        help: "Random recording: keep only every N-th call of the whole system (0 or 1: all).",
         check: every_nth,
     },
     SetupKey {
@@ -611,7 +562,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "0 to 1000",
         default: "0",
         secret: false,
-        help: "Random recording: keep only every N-th call of each agent (0 or 1: all).",
         check: every_nth,
     },
     SetupKey {
@@ -619,7 +569,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "0, or 2 to 99",
         default: "0",
         secret: false,
-        help: "Delete records older than this many months (each deletion logged; the backup folder is kept). 0: keep for ever.",
         check: months,
     },
     SetupKey {
@@ -627,7 +576,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "off",
         secret: false,
-        help: "Write every recorder operation to the trace log iREC_sys_log.txt in the setup folder (errors always go to iREC_err_log.txt). For the first days and for trouble-shooting.",
         check: on_off,
     },
     SetupKey {
@@ -635,7 +583,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "1 to 1000",
         default: "10",
         secret: false,
-        help: "Size cap of each log file in MB; a full log is renamed to .1 (then .2, .3) and a new one started, so logs never fill the disk.",
         check: log_mb,
     },
     SetupKey {
@@ -643,7 +590,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "HOST:PORT, or empty",
         default: "",
         secret: false,
-        help: "Mail server for alarm e-mails; empty: no e-mail.",
         check: host_port,
     },
     SetupKey {
@@ -651,7 +597,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "none|starttls|tls",
         default: "starttls",
         secret: false,
-        help: "How the connection to the mail server is protected: starttls (port 587; the server must offer it, or nothing is sent), tls (port 465) or none (a relay on this machine or a closed network).",
         check: security,
     },
     SetupKey {
@@ -659,7 +604,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a PEM file, or empty",
         default: "",
         secret: false,
-        help: "Trust this certificate (PEM) for the mail server besides the public roots: the company CA that signed the server's certificate (or a self-signed server certificate not marked as a CA). The server's name in smtp= must match the server's certificate.",
         check: folder,
     },
     SetupKey {
@@ -667,7 +611,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "user:password, or empty",
         default: "",
         secret: true,
-        help: "Login at the mail server; empty: none.",
         check: credentials,
     },
     SetupKey {
@@ -675,7 +618,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "an e-mail address",
         default: "callrec@localhost",
         secret: false,
-        help: "Sender of alarm e-mails.",
         check: addresses,
     },
     SetupKey {
@@ -683,7 +625,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "e-mail addresses, comma-separated",
         default: "",
         secret: false,
-        help: "Who receives alarm e-mails (the administrator).",
         check: addresses,
     },
     SetupKey {
@@ -691,7 +632,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "on",
         secret: false,
-        help: "The Player may make clear copies of records (each copy is logged).",
         check: on_off,
     },
     SetupKey {
@@ -699,7 +639,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "off",
         secret: false,
-        help: "The Player may delete records (each deletion is logged in the activity log).",
         check: on_off,
     },
     SetupKey {
@@ -707,7 +646,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "on",
         secret: false,
-        help: "The Player may add and change TANs (the seed's TAN permission; a TAN can be changed, never removed).",
         check: on_off,
     },
     SetupKey {
@@ -715,7 +653,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "on",
         secret: false,
-        help: "The Player may write notes to records (logged).",
         check: on_off,
     },
     SetupKey {
@@ -723,7 +660,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "numbers with * and ?, comma-separated, or empty",
         default: "",
         secret: false,
-        help: "The Player shows only calls of these internal numbers (21 is exactly 21; 3* is every number starting with 3). Empty: every call.",
         check: any,
     },
     SetupKey {
@@ -731,7 +667,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "account lines (set with account=NAME)",
         default: "",
         secret: false,
-        help: "Player accounts for the network (Players on other PCs): one line each, NAME|ARGON2-HASH|RIGHTS|EXTENSIONS. Add or change one with `callrec setup account=NAME password=PW [rights=copy,delete,tan,notes,alarm,control|none] [extensions=21,3*]`; the server checks every request against it.",
         check: accounts,
     },
     SetupKey {
@@ -739,7 +674,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "on|off",
         default: "off",
         secret: false,
-        help: "Start the Player in SOS (rescue) mode: filters off, newest call on top, one large Play. For emergency desks.",
         check: on_off,
     },
     SetupKey {
@@ -747,7 +681,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "normal|high",
         default: "normal",
         secret: false,
-        help: "The windows' look: high is black and white with a yellow focus, for control rooms; the Player's toolbar switches it too.",
         check: contrast,
     },
     SetupKey {
@@ -755,7 +688,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "auto|en|de",
         default: "auto",
         secret: false,
-        help: "The language of every window, message and help: auto follows the system's locale (LANG).",
         check: language,
     },
     SetupKey {
@@ -763,8 +695,6 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a passphrase, or empty",
         default: "",
         secret: true,
-        help: "Seal new records with this customer key instead of the built-in one. Changing it keeps the \
-               previous key for reading (readkeys), so every period stays readable.",
         check: any,
     },
     SetupKey {
@@ -772,12 +702,28 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         values: "a passphrase",
         default: "",
         secret: true,
-        help: "Add a customer key for reading only (e.g. a Player that must open an older period). Kept in readkeys.",
         check: any,
     },
 ];
 
 /// Reads the table entry of a key (lower case).
+impl SetupKey {
+    /// The id of this key's text: its caption, with the help as `.help`.
+    pub fn text_id(&self) -> String {
+        format!("setting-{}", self.name)
+    }
+
+    /// The words a person reads for this key in the dialog.
+    pub fn caption(&self) -> String {
+        crate::lang::t(&self.text_id())
+    }
+
+    /// What the key does and which values it takes, in the chosen language.
+    pub fn help(&self) -> String {
+        crate::lang::help(&self.text_id())
+    }
+}
+
 pub fn setup_key(name: &str) -> Option<&'static SetupKey> {
     SETUP_KEYS.iter().find(|k| k.name == name)
 }

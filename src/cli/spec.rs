@@ -293,7 +293,9 @@ pub fn help_text() -> String {
         };
         out.push_str(&format!(
             "  {}=<{}>{default}\n      {}\n",
-            k.name, k.values, k.help
+            k.name,
+            k.values,
+            k.help()
         ));
     }
     out

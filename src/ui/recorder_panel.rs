@@ -4,6 +4,8 @@
 //! the error pane. Clearing a pane clears only the view; "From log" shows the last 30
 //! errors read back from the error log, and "Open log folder" opens the folder.
 
+use crate::lang::{Arg, t, tr};
+use crate::ui::help::{self, Tip};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -87,9 +89,12 @@ impl RecorderPanel {
         let Some(dir) = &self.log_dir else { return };
         self.from_log = Some(
             match crate::recorder::log_files::last_errors(dir, FROM_LOG) {
-                Ok(lines) if lines.is_empty() => vec!["(the error log is empty)".into()],
+                Ok(lines) if lines.is_empty() => vec![t("panel-error-log-empty")],
                 Ok(lines) => lines.into_iter().rev().collect(),
-                Err(e) => vec![format!("cannot read the error log: {e}")],
+                Err(e) => vec![tr(
+                    "panel-error-log-unreadable",
+                    &[("why", Arg::from(e.to_string()))],
+                )],
             },
         );
     }
@@ -107,7 +112,15 @@ impl RecorderPanel {
             .arg(dir)
             .spawn()
             .err()
-            .map(|e| format!("cannot open {}: {opener}: {e}", dir.display()));
+            .map(|e| {
+                tr(
+                    "panel-folder-not-opened",
+                    &[
+                        ("folder", Arg::from(dir.display().to_string())),
+                        ("why", Arg::from(format!("{opener}: {e}"))),
+                    ],
+                )
+            });
     }
 
     /// The status line: the alarm's cause, every red lamp, every yellow one, or
@@ -115,54 +128,62 @@ impl RecorderPanel {
     /// the line must still tell).
     pub fn status_line(s: &Status) -> String {
         if let AlarmState::Alarm(cause) = &s.alarm {
-            return format!("ALARM: {cause}");
+            return tr("panel-alarm-cause", &[("cause", Arg::from(cause.as_str()))]);
         }
         if s.paused {
-            return "Setup open: recording timers paused".into();
+            return t("panel-setup-open");
         }
         let lamps = [
-            ("PBX link", s.lamps.pbx),
-            ("CDR feed", s.lamps.cdr),
-            ("PCAP source", s.lamps.pcap),
-            ("DISK", s.lamps.disk),
-            ("BACKUP", s.lamps.backup),
-            ("SOFTWARE", s.lamps.software),
-            ("PBX clock", s.lamps.clock),
-            ("AppServer link", s.lamps.appserver),
+            ("panel-lamp-pbx", s.lamps.pbx),
+            ("panel-lamp-cdr", s.lamps.cdr),
+            ("panel-lamp-pcap", s.lamps.pcap),
+            ("panel-lamp-disk", s.lamps.disk),
+            ("panel-lamp-backup", s.lamps.backup),
+            ("panel-lamp-software", s.lamps.software),
+            ("panel-lamp-clock", s.lamps.clock),
+            ("panel-lamp-appserver", s.lamps.appserver),
         ];
-        let named = |colour: Lamp| -> Vec<&str> {
+        let named = |colour: Lamp| -> Vec<String> {
             lamps
                 .iter()
                 .filter(|(_, l)| *l == colour)
-                .map(|(n, _)| *n)
+                .map(|(n, _)| t(n))
                 .collect()
         };
         let (red, yellow) = (named(Lamp::Red), named(Lamp::Yellow));
         let off = if s.alarm == AlarmState::Off {
-            " (alarm switched OFF)"
+            t("panel-alarm-switched-off")
         } else {
-            ""
+            String::new()
         };
         if !red.is_empty() {
-            let verb = if red.len() == 1 { "fails" } else { "fail" };
-            return format!("{} {verb}{off}", red.join(", "));
+            let line = tr(
+                "panel-failing",
+                &[
+                    ("parts", Arg::from(red.join(", "))),
+                    ("n", Arg::from(red.len())),
+                ],
+            );
+            return format!("{line}{off}");
         }
         if !yellow.is_empty() {
-            return format!("Warning: {}{off}", yellow.join(", "));
+            let line = tr("panel-warning", &[("parts", Arg::from(yellow.join(", ")))]);
+            return format!("{line}{off}");
         }
         match s.alarm {
-            AlarmState::Arming => "Starting up".into(),
-            AlarmState::Off => "Normal operation (alarm switched OFF)".into(),
-            _ => "Normal operation".into(),
+            AlarmState::Arming => t("panel-starting"),
+            AlarmState::Off => format!("{}{off}", t("panel-normal")),
+            _ => t("panel-normal"),
         }
     }
 
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.shown = self.board.snapshot();
         let s = self.shown.clone();
+        help::part(ui, ui.max_rect(), "help-recorder");
         ui.horizontal(|ui| {
             let toggle = if self.extended { "<" } else { ">" };
-            if ui.button(toggle).on_hover_text("extended view").clicked() {
+            if ui.button(toggle).tip("panel-extended").clicked() {
                 self.extended = !self.extended;
             }
             for (name, lamp) in [
@@ -180,7 +201,7 @@ impl RecorderPanel {
                 ui.painter()
                     .circle_filled(rect.center(), 6.0, lamp_colour(lamp));
                 // the lamp's state is spoken too (screen readers, and tests read it)
-                let state = format!("{name} {}", lamp_name(lamp));
+                let state = format!("{name} {}", t(lamp_name(lamp)));
                 ui.label(name)
                     .on_hover_text(&state)
                     .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &state));
@@ -188,18 +209,14 @@ impl RecorderPanel {
             ui.separator();
             let blink = (ui.input(|i| i.time) * 2.0) as i64 % 2 == 0;
             let (alarm_text, colour) = match &s.alarm {
-                AlarmState::Alarm(_) => ("ALARM", Color32::from_rgb(220, 40, 40)),
-                AlarmState::Off if blink => ("alarm off", Color32::from_rgb(230, 180, 0)),
-                AlarmState::Off => ("alarm off", Color32::from_gray(90)),
-                AlarmState::Arming => ("arming", Color32::GRAY),
-                AlarmState::Ok => ("no alarm", Color32::from_rgb(40, 180, 60)),
+                AlarmState::Alarm(_) => ("panel-alarm", Color32::from_rgb(220, 40, 40)),
+                AlarmState::Off if blink => ("panel-alarm-off", Color32::from_rgb(230, 180, 0)),
+                AlarmState::Off => ("panel-alarm-off", Color32::from_gray(90)),
+                AlarmState::Arming => ("panel-arming", Color32::GRAY),
+                AlarmState::Ok => ("panel-no-alarm", Color32::from_rgb(40, 180, 60)),
             };
-            ui.label(RichText::new(alarm_text).strong().color(colour));
-            if ui
-                .button("RESET")
-                .on_hover_text("clear the latched alarm")
-                .clicked()
-            {
+            ui.label(RichText::new(t(alarm_text)).strong().color(colour));
+            if ui.button("RESET").tip("panel-reset").clicked() {
                 match &self.remote {
                     Some(remote) => remote.alarm(None),
                     None => self.board.reset_alarm(),
@@ -208,7 +225,7 @@ impl RecorderPanel {
             let off = s.alarm == AlarmState::Off;
             if ui
                 .button(if off { "ON" } else { "OFF" })
-                .on_hover_text("switch the master alarm off or on again")
+                .tip("panel-off")
                 .clicked()
             {
                 match &self.remote {
@@ -230,50 +247,53 @@ impl RecorderPanel {
             }
             if self.log_dir.is_some() {
                 ui.separator();
-                if ui
-                    .button("Setup…")
-                    .on_hover_text("open the setup; the recorder's timers stop while it is open")
-                    .clicked()
-                {
+                if ui.button(t("panel-setup")).tip("panel-setup").clicked() {
                     self.wants_setup = true;
                 }
             }
         });
         ui.horizontal(|ui| {
             ui.label(RichText::new(Self::status_line(&s)).strong());
-            ui.label(format!(
-                "·  check {:04}  ·  in recording {}  ·  archived {}  ·  not kept {}  ·  orphans {}  ·  waiting {}  ·  errors {}  ·  {}",
-                s.counters.checks,
-                s.recording.len(),
-                s.counters.archived,
-                s.counters.dropped_by_rule,
-                s.counters.orphans,
-                s.waiting.len(),
-                s.counters.errors,
-                s.listen
-            ));
+            ui.label(tr(
+                "panel-counters",
+                &[
+                    ("check", Arg::from(format!("{:04}", s.counters.checks))),
+                    ("recording", Arg::from(s.recording.len())),
+                    ("archived", Arg::from(s.counters.archived)),
+                    ("dropped", Arg::from(s.counters.dropped_by_rule)),
+                    ("orphans", Arg::from(s.counters.orphans)),
+                    ("waiting", Arg::from(s.waiting.len())),
+                    ("errors", Arg::from(s.counters.errors)),
+                    ("listen", Arg::from(s.listen.as_str())),
+                ],
+            ))
+            .tip("panel-counters");
         });
         // the seed's "channels in recording": each call with its start and running time
         for r in s.recording.iter().take(6) {
             ui.add(
-                egui::Label::new(format!(
-                    "REC  recording since {}  {}:{:02}  {}",
-                    clock(&r.since_utc),
-                    r.running_s / 60,
-                    r.running_s % 60,
-                    r.capture
+                egui::Label::new(tr(
+                    "panel-recording",
+                    &[
+                        ("since", Arg::from(clock(&r.since_utc))),
+                        (
+                            "running",
+                            Arg::from(format!("{}:{:02}", r.running_s / 60, r.running_s % 60)),
+                        ),
+                        ("capture", Arg::from(r.capture.as_str())),
+                    ],
                 ))
                 .truncate(),
             );
         }
         if s.recording.len() > 6 {
-            ui.label(format!("… and {} more", s.recording.len() - 6));
+            ui.label(tr("panel-more", &[("n", Arg::from(s.recording.len() - 6))]));
         }
         if !self.extended {
             return;
         }
         ui.columns(3, |cols| {
-            cols[0].strong("Waiting for CDR");
+            cols[0].strong(t("panel-waiting")).tip("panel-waiting");
             for w in s.waiting.iter().take(20) {
                 cols[0].add(
                     egui::Label::new(format!("{}  {} s  {}", w.countdown, w.waited_s, w.capture))
@@ -281,11 +301,18 @@ impl RecorderPanel {
                 );
             }
             for name in &s.archiving {
-                cols[0].add(egui::Label::new(format!("archiving  {name}")).truncate());
+                cols[0].add(
+                    egui::Label::new(tr("panel-archiving", &[("name", Arg::from(name.as_str()))]))
+                        .truncate(),
+                );
             }
             cols[1].horizontal(|ui| {
-                ui.strong("Status");
-                if ui.small_button("Clear").clicked() {
+                ui.strong(t("panel-status"));
+                if ui
+                    .small_button(t("panel-clear"))
+                    .tip("panel-clear")
+                    .clicked()
+                {
                     self.cleared_status = s.recent.front().map(|e| e.utc.clone());
                 }
             });
@@ -298,8 +325,12 @@ impl RecorderPanel {
                     .on_hover_text(&e.text);
             }
             cols[2].horizontal(|ui| {
-                ui.strong("Errors");
-                if ui.small_button("Clear").clicked() {
+                ui.strong(t("panel-errors"));
+                if ui
+                    .small_button(t("panel-clear"))
+                    .tip("panel-clear")
+                    .clicked()
+                {
                     self.cleared_errors = s
                         .recent
                         .iter()
@@ -309,18 +340,18 @@ impl RecorderPanel {
                 }
                 if self.log_dir.is_some() {
                     let label = if self.from_log.is_some() {
-                        "This run"
+                        t("panel-this-run")
                     } else {
-                        "From log"
+                        t("panel-from-log")
                     };
-                    if ui
-                        .small_button(label)
-                        .on_hover_text("the last 30 errors read back from the error log")
-                        .clicked()
-                    {
+                    if ui.small_button(label).tip("panel-from-log").clicked() {
                         self.toggle_from_log();
                     }
-                    if ui.small_button("Open log folder").clicked() {
+                    if ui
+                        .small_button(t("panel-open-log-folder"))
+                        .tip("panel-open-log-folder")
+                        .clicked()
+                    {
                         self.open_log_folder();
                     }
                 }
@@ -357,10 +388,10 @@ impl RecorderPanel {
 
 fn lamp_name(lamp: Lamp) -> &'static str {
     match lamp {
-        Lamp::Grey => "grey",
-        Lamp::Green => "green",
-        Lamp::Yellow => "yellow",
-        Lamp::Red => "red",
+        Lamp::Grey => "panel-grey",
+        Lamp::Green => "panel-green",
+        Lamp::Yellow => "panel-yellow",
+        Lamp::Red => "panel-red",
     }
 }
 
@@ -406,6 +437,20 @@ mod tests {
 
     #[test]
     fn the_status_line_names_every_red_and_yellow_lamp_even_with_the_alarm_off() {
+        crate::lang::with_language(crate::lang::Language::English, status_line_names_lamps);
+    }
+
+    #[test]
+    fn the_status_line_speaks_german() {
+        let mut s = Status::default();
+        s.lamps.disk = Lamp::Red;
+        let line = crate::lang::with_language(crate::lang::Language::German, || {
+            RecorderPanel::status_line(&s)
+        });
+        assert_eq!(line, "DISK gestört");
+    }
+
+    fn status_line_names_lamps() {
         let mut s = Status {
             alarm: AlarmState::Off,
             ..Status::default()

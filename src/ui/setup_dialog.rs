@@ -7,6 +7,8 @@
 //! Folder pickers go through [`FolderPicker`], so tests never open a native dialog.
 
 use super::players_tab::PlayersEditor;
+use crate::lang::{Arg, t, tr};
+use crate::ui::help::{self, Tip};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -65,21 +67,26 @@ impl Tab {
         Tab::Interfaces,
     ];
 
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> String {
+        crate::lang::t(self.text_id())
+    }
+
+    /// The id of the tab's title (its `.help` is the tab's F1 page).
+    pub fn text_id(self) -> &'static str {
         match self {
-            Tab::General => "General",
-            Tab::Pbx => "PBX",
-            Tab::Reporting => "CDR/Reporting",
-            Tab::PcapSource => "PCAP source",
-            Tab::Storage => "Storage & backup",
-            Tab::Retention => "Retention",
-            Tab::Modes => "Modes/TCR",
-            Tab::Encryption => "Encryption & keys",
-            Tab::Email => "E-mail",
-            Tab::Permissions => "Permissions",
-            Tab::Players => "Network Players",
-            Tab::Player => "Player",
-            Tab::Interfaces => "External applications",
+            Tab::General => "tab-general",
+            Tab::Pbx => "tab-pbx",
+            Tab::Reporting => "tab-reporting",
+            Tab::PcapSource => "tab-pcap",
+            Tab::Storage => "tab-storage",
+            Tab::Retention => "tab-retention",
+            Tab::Modes => "tab-modes",
+            Tab::Encryption => "tab-encryption",
+            Tab::Email => "tab-email",
+            Tab::Permissions => "tab-permissions",
+            Tab::Players => "tab-players",
+            Tab::Player => "tab-player",
+            Tab::Interfaces => "tab-interfaces",
         }
     }
 
@@ -157,77 +164,6 @@ impl Tab {
     }
 }
 
-/// The words a person reads for a setup key (the key itself is in the tooltip, for
-/// the command line and `docs/CONFIG.md`).
-pub fn caption(key: &str) -> &str {
-    match key {
-        "recorder" => "Installation name",
-        "trace" => "Trace log",
-        "logmb" => "Log size cap (MB)",
-        "pbx" => "PBX SOAP URL",
-        "pbxuser" => "Monitoring user",
-        "pbxauth" => "PBX login",
-        "agents" => "Agents (extensions)",
-        "group" => "Recording group",
-        "licences" => "Licences (agents)",
-        "tanprefix" => "TAN prefix",
-        "cdrwait" => "CDR wait (5 s steps)",
-        "orphans" => "Capture without CDR",
-        "cdralarm" => "Alarm if no CDR ticket found",
-        "cdrsilence" => "Alarm if no CDR for (min)",
-        "keeprecording" => "Keep recording when the window closes",
-        "clockskew" => "PBX clock may differ by (s)",
-        "listen" => "Listen on",
-        "tlscert" => "HTTPS certificate",
-        "tlskey" => "HTTPS key",
-        "source" => "Pull source",
-        "sourceauth" => "Pull source login",
-        "sourcecert" => "Pull source certificate",
-        "poll" => "Poll every (s)",
-        "httpauth" => "Upload login",
-        "maxpcapmb" => "Largest capture (MB)",
-        "map" => "Channel map",
-        "store" => "Store folder",
-        "backup" => "Backup folder",
-        "format" => "Audio format",
-        "keepmonths" => "Keep months",
-        "mode" => "Recording mode",
-        "tcrwindow" => "TCR window (min)",
-        "randomsystem" => "Every n-th call",
-        "randomagent" => "Every n-th per agent",
-        "encryptmetadata" => "Seal metadata",
-        "encryptaudio" => "Encrypt audio",
-        "customerkey" => "Customer key",
-        "readkey" => "Add a read key",
-        "smtp" => "SMTP server",
-        "smtpsecurity" => "SMTP security",
-        "smtpauth" => "SMTP login",
-        "smtpcert" => "SMTP server certificate",
-        "mailfrom" => "Mail from",
-        "mailto" => "Alarm mail to",
-        "allowcopy" => "May copy",
-        "allowdelete" => "May delete",
-        "allowtan" => "May set TANs",
-        "allownotes" => "May write notes",
-        "extensions" => "Shows calls of",
-        "players" => "Network Player accounts",
-        "sosstart" => "Start in SOS mode",
-        "contrast" => "Look",
-        "language" => "Language",
-        "playername" => "Player name",
-        "playerserver" => "Recorder (link for commands)",
-        "playerpassword" => "Player password",
-        "playercert" => "Recorder certificate",
-        "popup" => "Pop up on remote play",
-        "appserver" => "AppServer (HOST:PORT)",
-        "appserverkeepalive" => "Keep-alive every (s)",
-        "appserverack" => "AppServer acknowledges",
-        "controlport" => "Remote control port",
-        "controlallow" => "Remote control from",
-        other => other,
-    }
-}
-
 /// Keys whose value is a folder: they get a "Browse…" button.
 const FOLDER_KEYS: [&str; 2] = ["store", "backup"];
 
@@ -299,7 +235,7 @@ impl SetupDialog {
             .filter_map(|k| self.problem(k.name).map(|p| format!("{}: {p}", k.name)))
             .collect();
         if self.new_password != self.repeat_password {
-            all.push("the new password and its repetition differ".into());
+            all.push(t("setup-passwords-differ"));
         }
         all
     }
@@ -309,9 +245,9 @@ impl SetupDialog {
         match self.setup.check_password(Some(&self.password)) {
             Ok(()) => {
                 self.locked = false;
-                self.message = Some((false, "Unlocked.".into()));
+                self.message = Some((false, t("setup-unlocked")));
             }
-            Err(_) => self.message = Some((true, "Wrong password.".into())),
+            Err(_) => self.message = Some((true, t("setup-wrong-password"))),
         }
     }
 
@@ -347,19 +283,28 @@ impl SetupDialog {
                 self.saved = true;
                 self.message = Some((
                     false,
-                    format!(
-                        "Saved in {}. A running recorder uses the new setup after its next start.",
-                        self.setup.dir.display()
+                    tr(
+                        "setup-saved",
+                        &[("folder", Arg::from(self.setup.dir.display().to_string()))],
                     ),
                 ));
             }
-            Err(e) => self.message = Some((true, format!("Not saved: {e}"))),
+            Err(e) => {
+                self.message = Some((
+                    true,
+                    tr("setup-not-saved", &[("why", Arg::from(e.to_string()))]),
+                ))
+            }
         }
     }
 
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        help::part(ui, ui.max_rect(), self.tab.text_id());
         ui.horizontal(|ui| {
-            ui.heading(format!("callrec setup  {}", env!("CARGO_PKG_VERSION")));
+            ui.heading(tr(
+                "setup-heading",
+                &[("version", Arg::from(env!("CARGO_PKG_VERSION")))],
+            ));
             ui.label(RichText::new(self.setup.dir.display().to_string()).weak());
         });
         if self.locked {
@@ -368,7 +313,8 @@ impl SetupDialog {
         }
         ui.horizontal_wrapped(|ui| {
             for tab in Tab::ALL {
-                ui.selectable_value(&mut self.tab, tab, tab.title());
+                ui.selectable_value(&mut self.tab, tab, tab.title())
+                    .tip(tab.text_id());
             }
         });
         ui.separator();
@@ -393,9 +339,9 @@ impl SetupDialog {
     }
 
     fn show_lock(&mut self, ui: &mut egui::Ui) {
-        ui.label("This setup is protected. Give the setup password (or the store's central password) to change it.");
+        ui.label(t("setup-protected"));
         ui.horizontal(|ui| {
-            let label = ui.label("Password");
+            let label = ui.label(t("setup-password"));
             let field = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.password)
@@ -404,10 +350,10 @@ impl SetupDialog {
                 )
                 .labelled_by(label.id);
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if ui.button("Unlock").clicked() || entered {
+            if ui.button(t("setup-unlock")).clicked() || entered {
                 self.unlock();
             }
-            if ui.button("Close").clicked() {
+            if ui.button(t("setup-close")).tip("setup-close").clicked() {
                 self.closed = true;
             }
         });
@@ -423,9 +369,10 @@ impl SetupDialog {
             let label = ui
                 .add_sized(
                     [170.0, 20.0],
-                    egui::Label::new(RichText::new(caption(key)).strong()),
+                    egui::Label::new(RichText::new(spec.caption()).strong()),
                 )
-                .on_hover_text(format!("{key}={}\n{}", spec.values, spec.help));
+                .on_hover_text(format!("{key}={}\n{}", spec.values, spec.help()))
+                .tip(&spec.text_id());
             let value = self.values.entry(key).or_default();
             let choices: Vec<&str> = spec.values.split('|').collect();
             if choices.len() > 1 && !spec.values.contains(' ') {
@@ -438,7 +385,7 @@ impl SetupDialog {
                     })
                     .response
                     .labelled_by(label.id)
-                    .on_hover_text(spec.help);
+                    .tip(&spec.text_id());
             } else {
                 ui.add(
                     egui::TextEdit::singleline(value)
@@ -447,13 +394,13 @@ impl SetupDialog {
                         .desired_width(320.0),
                 )
                 .labelled_by(label.id)
-                .on_hover_text(spec.help);
+                .tip(&spec.text_id());
             }
             if FOLDER_KEYS.contains(&key)
                 && ui
-                    .button("Browse…")
+                    .button(t("setup-browse"))
                     .labelled_by(label.id)
-                    .on_hover_text(format!("choose the {key} folder"))
+                    .tip(&spec.text_id())
                     .clicked()
             {
                 let start = PathBuf::from(value.as_str());
@@ -465,18 +412,14 @@ impl SetupDialog {
                 ui.label(RichText::new(problem).color(Color32::from_rgb(220, 60, 60)));
             }
         });
-        ui.label(RichText::new(spec.help).weak());
+        ui.label(RichText::new(spec.help()).weak());
         ui.add_space(4.0);
     }
 
     fn show_permissions(&mut self, ui: &mut egui::Ui) {
-        ui.label(
-            "The setup password protects this dialog. Saving with a new password also \
-             sets the central password of the store (STORE/TMP/SPlayer.xml): any other \
-             installation that points at the same store needs it before it may save.",
-        );
+        ui.label(t("setup-password-explained"));
         ui.horizontal(|ui| {
-            let label = ui.add_sized([170.0, 20.0], egui::Label::new("New password"));
+            let label = ui.add_sized([170.0, 20.0], egui::Label::new(t("setup-new-password")));
             ui.add(
                 egui::TextEdit::singleline(&mut self.new_password)
                     .password(true)
@@ -485,7 +428,7 @@ impl SetupDialog {
             .labelled_by(label.id);
         });
         ui.horizontal(|ui| {
-            let label = ui.add_sized([170.0, 20.0], egui::Label::new("Repeat"));
+            let label = ui.add_sized([170.0, 20.0], egui::Label::new(t("setup-repeat")));
             ui.add(
                 egui::TextEdit::singleline(&mut self.repeat_password)
                     .password(true)
@@ -493,7 +436,7 @@ impl SetupDialog {
             )
             .labelled_by(label.id);
             if self.new_password != self.repeat_password {
-                ui.label(RichText::new("does not match").color(Color32::from_rgb(220, 60, 60)));
+                ui.label(RichText::new(t("setup-no-match")).color(Color32::from_rgb(220, 60, 60)));
             }
         });
         ui.add_space(8.0);
@@ -509,7 +452,7 @@ impl SetupDialog {
                     .filter(|s| !s.is_empty())
                     .is_some_and(|s| Store::new(s).central_password().exists());
             if needs {
-                let label = ui.label("Password");
+                let label = ui.label(t("setup-password"));
                 ui.add(
                     egui::TextEdit::singleline(&mut self.password)
                         .password(true)
@@ -518,21 +461,17 @@ impl SetupDialog {
                 .labelled_by(label.id);
             }
             let save = ui
-                .add_enabled(problems.is_empty(), egui::Button::new("Save"))
-                .on_hover_text("check and save every tab");
+                .add_enabled(problems.is_empty(), egui::Button::new(t("setup-save")))
+                .tip("setup-save");
             if save.clicked() {
                 self.save();
             }
-            if ui
-                .button("Close")
-                .on_hover_text("leave the setup; unsaved changes are dropped")
-                .clicked()
-            {
+            if ui.button(t("setup-close")).tip("setup-close").clicked() {
                 self.closed = true;
             }
             if !problems.is_empty() {
                 ui.label(
-                    RichText::new(format!("{} value(s) to correct", problems.len()))
+                    RichText::new(tr("setup-to-correct", &[("n", Arg::from(problems.len()))]))
                         .color(Color32::from_rgb(220, 60, 60)),
                 )
                 .on_hover_text(problems.join("\n"));
@@ -556,6 +495,22 @@ impl SetupDialog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_setup_key_and_tab_has_a_caption_and_help_in_both_languages() {
+        use crate::lang::{Language, has_help, with_language};
+        for language in Language::ALL {
+            with_language(language, || {
+                for key in SETUP_KEYS {
+                    assert!(has_help(&key.text_id()), "{} has no help", key.name);
+                    assert_ne!(key.caption(), key.text_id(), "{} has no caption", key.name);
+                }
+                for tab in Tab::ALL {
+                    assert!(has_help(tab.text_id()), "{tab:?} has no help");
+                }
+            });
+        }
+    }
 
     #[test]
     fn every_setup_key_is_on_exactly_one_tab() {
