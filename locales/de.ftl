@@ -469,3 +469,58 @@ setting-customerkey = Kundenschlüssel
     .help = Neue Aufnahmen mit diesem Kundenschlüssel statt des eingebauten versiegeln. Beim Wechsel bleibt der vorige Schlüssel zum Lesen (readkeys), damit jeder Zeitraum lesbar bleibt.
 setting-readkey = Leseschlüssel hinzufügen
     .help = Einen Kundenschlüssel nur zum Lesen hinzufügen (z. B. für einen Player, der einen älteren Zeitraum öffnen muss). Wird in readkeys gespeichert.
+
+## Die Befehlszeile (callrec help)
+
+cli-mode-app = Die Anwendung: der Recorder in Hintergrundaufgaben und ein Fenster mit dem Player und der Recorder-Anzeige (Lampen, Sammelalarm mit RESET/OFF, Zähler, wartende Gespräche, Status- und Fehlerfenster).
+cli-mode-convert = Einen Gesprächsmitschnitt (pcap/pcapng) in Stereo-Audio umwandeln, externer Teilnehmer links. Mit in=ORDNER wird jeder Mitschnitt im Baum in denselben Baum unter out=ORDNER umgewandelt. Exit 0: sauber; 1: mit Warnungen geschrieben; 2: nichts Brauchbares.
+cli-mode-inspect = JSON über einen Mitschnitt ausgeben (Ströme, Codec, Verluste, Jitter, DTMF-Ziffern, Dauer, Warnungen) oder über eine Archivaufnahme (was ihr Name sagt, ihre Metadaten und ihr Urteil: original, manipuliert, nicht signiert oder unbekannt). Exit 0: sauber/original; 1: Warnungen/nicht original.
+cli-mode-import = Mitschnitte genau wie der Recorder archivieren: Stereo-Audio, signierte (und versiegelte) Begleitdatei, Protokollzeile, Sicherungskopie. Teilnehmer und Zeiten kommen aus der CDR-Datei, wenn angegeben (zugeordnet über die Konferenz-ID im Namen des Mitschnitts), sonst aus dem Mitschnitt. Denselben Mitschnitt noch einmal zu importieren ändert nichts.
+cli-mode-verify = Jede Aufnahme des Archivs (und des Sicherungsordners) prüfen: Urteil je Aufnahme, die Protokollkette, fehlende und nicht protokollierte Aufnahmen. Exit 0 nur, wenn alles original und vollständig ist.
+cli-mode-copy = Eine Aufnahme im Klartext aus dem Archiv kopieren (Audio entschlüsselt, Begleitdatei als einfaches XML), im Aktivitätsprotokoll als 'copied' vermerkt.
+cli-mode-service = Den Recorder ohne Fenster laufen lassen bis Strg-C oder SIGTERM: Geräte laden Mitschnitte per PUT nach /rec/, die PBX sendet CDRs an /cdr, jedes behaltene Gespräch wird archiviert (siehe import), Status als JSON unter /status.
+cli-mode-fileserver = Die Ablage für Player an anderen PCs bereitstellen (die Player-Schnittstelle unter /api/v1/, docs/API.md) und nichts aufzeichnen. Player melden sich mit den Konten der Einrichtung an (setup account=NAME password=PW); über diesen PC hinaus nur über HTTPS (tlscert, tlskey), außer mit allowopen=on. Der Recorder (service oder die Anwendung) bietet dieselbe Schnittstelle auf seinem Port, wenn Konten bestehen.
+cli-mode-player = Das Player-Fenster auf dem Archiv öffnen: Filter, die Liste der Gespräche, Abspielen mit Pegelanzeigen, Schleifen und SOS-Modus (neuestes Gespräch oben, eine große Abspieltaste). seconds=N schließt es nach N Sekunden. Mit server= das Archiv eines Recorders oder Fileservers an einem anderen PC (docs/API.md): was das Konto sehen darf, über das Netz abgespielt; cert= heftet das Zertifikat des Servers an.
+cli-mode-simulate = Gespräche nach Drehbuch gegen einen laufenden Recorder spielen, wie es eine innovaphone-PBX und ihre Geräte täten: Mitschnitte per PUT, CDRs in den drei Formen CDR0/CDR1. Mit soap= wird dort auch die SOAP-Schnittstelle der PBX angeboten (http://ADRESSE:PORT/PBX0/user.soap: Beginn und Ende jedes Gesprächs) und bleibt nach den Gesprächen bis Strg-C stehen. clock=SEKUNDEN stellt die Uhr der simulierten PBX so weit neben die dieses PCs (ihre CDRs, CDR-Sendungen und SOAP-Antworten), um die CLOCK-Lampe reagieren zu sehen.
+cli-mode-move = Eine Aufnahme (Audio, Begleitdatei, Notizen) verschieben, wie sie ist, verschlüsselt oder nicht; als 'moved' protokolliert.
+cli-mode-delete = Eine Aufnahme löschen; zuerst als 'deleted' protokolliert, damit verify sie nie als fehlend meldet.
+cli-mode-tan = Die TAN einer Aufnahme setzen oder ändern (1–6 Ziffern; der Name erhält _T<tan>); als 'tan' protokolliert. Eine TAN kann geändert, nicht entfernt werden.
+cli-mode-note = Die Notizen einer Aufnahme schreiben (<name>.txt); als 'note' protokolliert.
+cli-mode-setup = Das Einrichtungsfenster öffnen (Registerkarten, Hilfe, Prüfungen, Passwort; es zu verlassen beendet das Programm) oder mit show=text oder ohne Bildschirm die Einrichtung ausgeben. KEY=VALUE ändert die Einrichtung ohne Fenster. Die Einrichtungsschlüssel stehen unten; jeder davon überschreibt den gespeicherten Wert auch für einen Lauf eines beliebigen Befehls. Mit account=NAME wird stattdessen ein Netzwerk-Player-Konto hinzugefügt oder geändert: password=PW (mindestens 8 Zeichen), rights=copy,delete,tan,notes,alarm,control oder none (Standard copy,tan,notes), extensions=21,3* (Standard: jedes Gespräch); eine geschützte Einrichtung wird mit setuppassword= entsperrt.
+cli-mode-synth = Eine erzeugte Gesprächsaufnahme im innovaphone-Stil schreiben (Ports 16386/16388, Dummy-SIP): zwei Töne, Klicks alle 5 s, eine DTMF-Ziffer. Zum Ausprobieren von callrec ohne PBX.
+cli-mode-help = Diese Liste zeigen.
+cli-key-in = Der zu lesende Mitschnitt oder ein Ordner mit Mitschnitten.
+cli-key-out = Wohin geschrieben wird; ein Ordner, wenn in= ein Ordner ist.
+cli-key-format = Ausgabekodierung. alaw (Standard): WAV mit G.711 A-law, etwa 1 MB je Stereominute; ulaw: WAV µ-law; pcm: WAV 16 Bit; mp3: LAME-MP3; pcap: der Mitschnitt unverändert.
+cli-key-mix = stereo (Standard): extern links, intern rechts; mono: beide gemischt; left/right: nur ein Teilnehmer.
+cli-key-map = Welcher Teilnehmer extern ist. phone: ein innovaphone-Telefon hat aufgezeichnet (seine Seite, Port 16386, ist intern); gateway: eine Gateway-Schnittstelle hat aufgezeichnet (ihre Seite ist extern); swap: die automatische Wahl spiegeln; auto (Standard): phone für innovaphone-Dateien, die dokumentierte Regel für andere Mitschnitte.
+cli-key-codec = Codec eines erzeugten Gesprächs (synth); g729 nutzt die Stillenunterdrückung nach Annex B.
+cli-key-recpath = Einrichtungsordner (Einrichtungsdatei, Identitätsschlüssel). Standard: der Konfigurationsordner des Benutzers.
+cli-key-cdr = innovaphone-PBX-CDR-XML (ein <cdr> je Zeile, wie die PBX sie sendet) für import.
+cli-key-show = setup: das Einrichtungsfenster öffnen (Standard, wo ein Bildschirm ist) oder die Einrichtung als Text ausgeben.
+cli-key-password = Das Einrichtungspasswort (oder das zentrale Passwort der Ablage), nötig zum Speichern einer geschützten Einrichtung.
+cli-key-account = setup: das Netzwerk-Player-Konto, das hinzugefügt oder geändert wird (siehe setup).
+cli-key-server = player: der Recorder oder Fileserver, dessen Archiv der Player zeigt (mit account= und password=).
+cli-key-cert = player server=: genau dieses Serverzertifikat annehmen (das eigene, selbst signierte eines Recorders).
+cli-key-trust = player server=: das eigene Zertifikat des Servers anheften, wenn sein Fingerabdruck dieser ist (es wird für das nächste Mal behalten).
+cli-key-rights = setup account=: was das Konto außer Hören tun darf.
+cli-key-setuppassword = setup account=: das Einrichtungspasswort einer geschützten Einrichtung.
+cli-key-setpassword = Ein neues Einrichtungspasswort setzen; es wird auch das zentrale Passwort der Ablage.
+cli-key-tan = Die Vorgangsnummer für 'tan'.
+cli-key-text = Die Notizen für 'note'.
+cli-key-gap = simulate: Pause zwischen zwei Gesprächen.
+cli-key-clock = simulate: wie weit die Uhr der simulierten PBX von der dieses PCs abweicht (CDR-Zeiten, CDR-Sendungen, SOAP-Antworten).
+cli-key-soap = simulate: dort die SOAP-Schnittstelle der PBX für die PBX-Verbindung des Recorders anbieten (Einrichtungsschlüssel pbx=).
+cli-key-url = Der Recorder, gegen den simulate Gespräche spielt.
+cli-key-calls = Wie viele Gespräche simulate spielt (Standard 10).
+cli-key-fault = Was in simulierten Gesprächen schiefgeht (Standard mixed: doppelte, frühe und späte CDRs).
+cli-key-json = verify: den vollständigen Bericht als JSON ausgeben.
+cli-key-seconds = Länge eines erzeugten Gesprächs in Sekunden (synth, simulate).
+cli-intro = callrec — Gesprächsaufzeichnung und Player für Standorte mit innovaphone-PBX
+
+    Wörter und Schlüssel=Wert-Paare dürfen in beliebiger Reihenfolge stehen; /wort, -wort und wort sind gleich.
+    Bei Schlüsseln zählt Groß- und Kleinschreibung nicht, bei Werten schon.
+cli-modes = Modi
+cli-keys = Schlüssel
+cli-setup-keys = Einrichtungsschlüssel (mit 'setup' gespeichert; bei jedem anderen Befehl überschreiben sie die Einrichtung für diesen Lauf)
+cli-default = Standard { $value }

@@ -472,3 +472,58 @@ tab-player = Player
     .help = This Player: SOS start, look, and its link to a recorder for remote commands.
 tab-interfaces = External applications
     .help = The AppServer link (booking, ticketing, dispatch) and the Player's remote-control port.
+
+## The command line (callrec help)
+
+cli-mode-app = The application: the recorder on background tasks and one window with the Player and the recorder's panel (lamps, master alarm with RESET/OFF, counters, calls waiting, status and error panes).
+cli-mode-convert = Convert a call capture (pcap/pcapng) to stereo audio, external party left. With in=DIR every capture in the tree is converted into the same tree under out=DIR. Exit 0: clean; 1: written with warnings; 2: nothing usable.
+cli-mode-inspect = Print JSON about a capture (streams, codec, loss, jitter, DTMF digits, duration, warnings), or about an archive record (what its name says, its metadata, and its verdict: original, manipulated, unsigned or unknown). Exit 0: clean/original; 1: warnings/not original.
+cli-mode-import = Archive captures exactly as the recorder does: stereo audio, signed (and sealed) sidecar, audit line, backup copy. Parties and times come from the CDR file when given (matched by the conference id in the capture's name), otherwise from the capture. Importing the same capture again changes nothing.
+cli-mode-verify = Check every record of the archive (and the backup folder): verdict per record, the audit chain, missing and unlogged records. Exit 0 only if everything is original and complete.
+cli-mode-copy = Copy a record out of the archive in the clear (audio decrypted, sidecar as plain XML), logged as 'copied' in the activity log.
+cli-mode-service = Run the recorder headless until Ctrl-C or SIGTERM: devices PUT captures to /rec/, the PBX sends CDRs to /cdr, every kept call is archived (see import), status as JSON at /status.
+cli-mode-fileserver = Serve the store to Players on other PCs (the Player API under /api/v1/, docs/API.md) and record nothing. Players log in with the accounts of the setup (setup account=NAME password=PW); beyond loopback only over HTTPS (tlscert, tlskey) unless allowopen=on. The recorder (service, or the app) serves the same API on its port when accounts exist.
+cli-mode-player = Open the Player window on the archive: filters, the list of calls, Play with level meters, loops, and SOS mode (newest call on top, one large Play). seconds=N closes it after N seconds. With server=, the archive of a recorder or fileserver on another PC (docs/API.md): what the account may see, played over the network; cert= pins the server's certificate.
+cli-mode-simulate = Play scripted calls against a running recorder as an innovaphone PBX and its devices would: captures by PUT, CDRs in the three CDR0/CDR1 shapes. With soap=, the PBX's SOAP API is also served there (http://ADDRESS:PORT/PBX0/user.soap: each call's start and end), and stays up after the calls until Ctrl-C. clock=SECONDS sets the simulated PBX's clock that far off this PC's (its CDRs, CDR posts and SOAP answers), to see the CLOCK lamp react.
+cli-mode-move = Move a record (audio, sidecar, notes) as it is, encrypted or not; logged as 'moved'.
+cli-mode-delete = Delete a record; logged as 'deleted' first, so verify never calls it missing.
+cli-mode-tan = Attach or change a record's TAN (1–6 digits; the name gets _T<tan>); logged as 'tan'. A TAN can be changed, not removed.
+cli-mode-note = Write a record's notes (<name>.txt); logged as 'note'.
+cli-mode-setup = Open the setup window (tabs, help, checks, password; leaving it ends the program), or with show=text or without a display print the setup. KEY=VALUE changes the setup without a window. Setup keys are listed below; any of them also overrides the saved value for one run of any command. With account=NAME it adds or changes a network Player account instead: password=PW (at least 8 characters), rights=copy,delete,tan,notes,alarm,control or none (default copy,tan,notes), extensions=21,3* (default: every call); a protected setup is unlocked with setuppassword=.
+cli-mode-synth = Write a generated innovaphone-style call recording (ports 16386/16388, dummy SIP): two tones, clicks every 5 s, a DTMF digit. For trying callrec without a PBX.
+cli-mode-help = Show this list.
+cli-key-in = The capture to read, or a folder of captures.
+cli-key-out = Where to write; a folder when in= is a folder.
+cli-key-format = Output encoding. alaw (default): WAV with G.711 A-law, about 1 MB per stereo minute; ulaw: WAV µ-law; pcm: WAV 16-bit; mp3: LAME MP3; pcap: the capture unchanged.
+cli-key-mix = stereo (default): external left, internal right; mono: both mixed; left/right: one party only.
+cli-key-map = Which party is external. phone: an innovaphone phone recorded (its side, port 16386, is internal); gateway: a gateway interface recorded (its side is external); swap: mirror the automatic choice; auto (default): phone for innovaphone files, the documented rule for other captures.
+cli-key-codec = Codec of a generated call (synth); g729 uses Annex B silence suppression.
+cli-key-recpath = Setup folder (setup file, identity key). Default: the user's configuration folder.
+cli-key-cdr = innovaphone PBX CDR XML (one <cdr> per line, as the PBX sends them) for import.
+cli-key-show = setup: open the setup window (default where a display is) or print the setup as text.
+cli-key-password = The setup password (or the store's central password), needed to save a protected setup.
+cli-key-account = setup: the network Player account to add or change (see setup).
+cli-key-server = player: the recorder or fileserver whose archive the Player shows (with account= and password=).
+cli-key-cert = player server=: accept exactly this server certificate (a recorder's own, self-signed one).
+cli-key-trust = player server=: pin the server's own certificate when its fingerprint is this one (it is kept for next time).
+cli-key-rights = setup account=: what the account may do besides listening.
+cli-key-setuppassword = setup account=: the setup password of a protected setup.
+cli-key-setpassword = Set a new setup password; it also becomes the store's central password.
+cli-key-tan = The transaction number for 'tan'.
+cli-key-text = The notes for 'note'.
+cli-key-gap = simulate: pause between two calls.
+cli-key-clock = simulate: how far the simulated PBX's clock is off this PC's (CDR times, CDR posts, SOAP answers).
+cli-key-soap = simulate: serve the PBX's SOAP API there for the recorder's PBX link (setup key pbx=).
+cli-key-url = The recorder that simulate plays calls against.
+cli-key-calls = How many calls simulate plays (default 10).
+cli-key-fault = What goes wrong in simulated calls (default mixed: duplicate, early and late CDRs).
+cli-key-json = verify: print the full report as JSON.
+cli-key-seconds = Length of a generated call in seconds (synth, simulate).
+cli-intro = callrec — call recorder and player for innovaphone PBX sites
+
+    Words and key=value pairs may come in any order; /word, -word and word are the same.
+    Keys are case-insensitive, values are not.
+cli-modes = Modes
+cli-keys = Keys
+cli-setup-keys = Setup keys (saved by 'setup'; on any other command they override the setup for that run)
+cli-default = default { $value }

@@ -772,3 +772,29 @@ fn any_single_flipped_byte_of_a_record_is_detected() {
         )
         .unwrap();
 }
+
+#[test]
+fn the_command_lines_help_speaks_german_when_asked_and_refuses_an_unknown_language() {
+    let (code, help, _) = callrec(&["help", "language=de"]);
+    assert_eq!(code, 0);
+    for german in [
+        "Modi:",
+        "Einrichtungsschlüssel",
+        "Wurzel des Archivs",
+        "Das Player-Fenster auf dem Archiv öffnen",
+    ] {
+        assert!(help.contains(german), "German help lacks {german}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let recpath = format!("recpath={}", dir.path().display());
+    // the setup's language is used when the command line names none
+    let (code, _, err) = callrec(&["setup", &recpath, "language=de"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, help, _) = callrec(&["help", &recpath]);
+    assert!(help.contains("Modi:"), "the setup's language");
+    let (_, help, _) = callrec(&["help", &recpath, "language=en"]);
+    assert!(help.contains("Modes:"), "the command line wins");
+    let (code, _, err) = callrec(&["help", "language=fr"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("language 'fr' is not available"), "{err}");
+}
