@@ -524,3 +524,11 @@ cli-modes = Modi
 cli-keys = Schlüssel
 cli-setup-keys = Einrichtungsschlüssel (mit 'setup' gespeichert; bei jedem anderen Befehl überschreiben sie die Einrichtung für diesen Lauf)
 cli-default = Standard { $value }
+
+## Das Fenster schließen
+
+close-question = Aufzeichnung beenden?
+close-explained = Der Recorder läuft in diesem Fenster. Es zu schließen beendet die Aufzeichnung: Uploads der Geräte und CDRs der PBX werden abgewiesen, bis callrec wieder läuft. Bereits empfangene Mitschnitte bleiben im Journal und werden beim nächsten Start archiviert.
+close-how-to-keep = Um ohne Fenster weiter aufzuzeichnen, in der Einrichtung „Weiter aufzeichnen, wenn das Fenster schließt" setzen oder den Recorder als Dienst laufen lassen.
+close-keep = Weiter aufzeichnen
+close-stop = Aufzeichnung beenden und schließen

@@ -527,3 +527,11 @@ cli-modes = Modes
 cli-keys = Keys
 cli-setup-keys = Setup keys (saved by 'setup'; on any other command they override the setup for that run)
 cli-default = default { $value }
+
+## Closing the window
+
+close-question = Stop recording?
+close-explained = The recorder runs in this window. Closing it stops the recording: devices' uploads and the PBX's CDRs are refused until callrec runs again. Captures already received stay in the journal and are archived at the next start.
+close-how-to-keep = To keep recording without the window, set "Keep recording when the window closes" in the setup, or run the recorder as a service.
+close-keep = Keep recording
+close-stop = Stop recording and close
