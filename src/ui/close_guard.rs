@@ -3,6 +3,8 @@
 //! while the recorder runs is held and a dialog says what stops. With the setup's
 //! `keeprecording=on` the window closes at once and the recorder goes on without it.
 
+use crate::lang::t;
+
 /// What closing the window does to the recorder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnClose {
@@ -47,22 +49,15 @@ impl CloseGuard {
         }
         let modal = egui::Modal::new(egui::Id::unique("close the recorder")).show(ctx, |ui| {
             ui.set_max_width(440.0);
-            ui.heading("Stop recording?");
-            ui.label(
-                "The recorder runs in this window. Closing it stops the recording: devices' \
-                 uploads and the PBX's CDRs are refused until callrec runs again. Captures \
-                 already received stay in the journal and are archived at the next start.",
-            );
-            ui.label(
-                "To keep recording without the window, set \"keep recording when the window \
-                 closes\" in the setup, or run the recorder as a service.",
-            );
+            ui.heading(t("close-question"));
+            ui.label(t("close-explained"));
+            ui.label(t("close-how-to-keep"));
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                if ui.button("Keep recording").clicked() {
+                if ui.button(t("close-keep")).clicked() {
                     self.asking = false;
                 }
-                if ui.button("Stop recording and close").clicked() {
+                if ui.button(t("close-stop")).clicked() {
                     self.asking = false;
                     self.confirmed = true;
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
