@@ -532,3 +532,50 @@ close-explained = Der Recorder läuft in diesem Fenster. Es zu schließen beende
 close-how-to-keep = Um ohne Fenster weiter aufzuzeichnen, in der Einrichtung „Weiter aufzeichnen, wenn das Fenster schließt" setzen oder den Recorder als Dienst laufen lassen.
 close-keep = Weiter aufzeichnen
 close-stop = Aufzeichnung beenden und schließen
+
+## Export als Beweismittel (Gesprächsblatt und README des ZIP)
+
+evidence-title = Gesprächsaufnahme — Export als Beweismittel
+evidence-record = Aufnahme
+evidence-call = Das Gespräch
+evidence-internal = Interner Teilnehmer
+evidence-external = Externer Teilnehmer
+evidence-direction = Richtung
+evidence-start = Beginn
+evidence-ring = Klingeln
+evidence-duration = Dauer
+evidence-uid = Gesprächs-ID
+evidence-recorder = Aufgezeichnet von
+evidence-cdrs = Gesprächsverlauf (die CDRs der PBX)
+evidence-no-cdrs = Zu diesem Gespräch wurde kein CDR aufgezeichnet.
+evidence-no-metadata = Die Metadaten der Aufnahme können hier nicht gelesen werden (keine Begleitdatei, oder mit einem Schlüssel versiegelt, der dieser Installation fehlt).
+evidence-integrity = Unversehrtheit
+evidence-verdict = Urteil
+evidence-reason = Begründung
+evidence-signer = Signiert von
+evidence-stored-hash = SHA-256 wie abgelegt
+evidence-clear-hash = SHA-256 des Klartext-Audios
+evidence-how-to-check = Prüfung ohne callrec: bash verify-record.sh original/AUDIO keys — berechnet den SHA-256 des abgelegten Audios neu und prüft die Ed25519-Signatur der Begleitdatei mit OpenSSL gegen den öffentlichen Schlüssel des Unterzeichners in keys/.
+evidence-log = Aktivitätsprotokoll (jede Zeile zu diesem Gespräch, signiert und verkettet)
+evidence-no-log = Keine Zeile des Aktivitätsprotokolls nennt dieses Gespräch.
+evidence-exported = Exportiert von
+evidence-readme = Beweismittel-Export der Gesprächsaufnahme { $base }
+
+    { $audio }          das Audio des Gesprächs zum Anhören (externer Teilnehmer links, interner rechts)
+    original/         die Aufnahme genau so, wie der Recorder sie abgelegt und signiert hat
+    keys/             die öffentlichen Schlüssel des Unterzeichners und der Schreiber des Aktivitätsprotokolls
+    activity-log.txt  jede Zeile des signierten, verketteten Aktivitätsprotokolls zu diesem Gespräch
+    call-sheet.pdf    Teilnehmer, Zeiten, Gesprächsverlauf der PBX, Urteil, Prüfsummen, Unterzeichner
+
+    Prüfung der Aufnahme ohne callrec (bash, sha256sum, base64, OpenSSL 3):
+
+        bash verify-record.sh original/{ $audio } keys
+
+    Es gibt "original: signed by ed-…" aus und endet mit 0, wenn das abgelegte Audio und seine
+    Begleitdatei genau wie signiert sind; jede Änderung an einem von beiden lässt es scheitern.
+details-evidence = Beweis-ZIP
+    .help = Export als Beweismittel in den Ordner „Kopieren nach": ein ZIP mit dem Audio, der Aufnahme wie abgelegt und signiert, den öffentlichen Schlüsseln, den Zeilen des Aktivitätsprotokolls, einem PDF-Gesprächsblatt und einer Prüfung ohne callrec (protokolliert wie eine Kopie).
+msg-evidence = Beweis-ZIP geschrieben: { $file }
+msg-not-evidence = kein Beweis-ZIP: { $why }
+msg-evidence-local-only = ein Beweis-ZIP entsteht dort, wo das Archiv liegt: am PC des Recorders oder mit 'callrec evidence'
+cli-mode-evidence = Eine Aufnahme als Beweismittel exportieren: ORDNER/NAME-evidence.zip mit dem Audio im Klartext, der Aufnahme wie abgelegt und signiert, den öffentlichen Schlüsseln, den Zeilen des Aktivitätsprotokolls zu diesem Gespräch, einem PDF-Gesprächsblatt und verify-record.sh zur Prüfung ohne callrec; als 'copied' protokolliert.

@@ -535,3 +535,50 @@ close-explained = The recorder runs in this window. Closing it stops the recordi
 close-how-to-keep = To keep recording without the window, set "Keep recording when the window closes" in the setup, or run the recorder as a service.
 close-keep = Keep recording
 close-stop = Stop recording and close
+
+## Export for evidence (the ZIP's call sheet and README)
+
+evidence-title = Call record — export for evidence
+evidence-record = Record
+evidence-call = The call
+evidence-internal = Internal party
+evidence-external = External party
+evidence-direction = Direction
+evidence-start = Started
+evidence-ring = Ringing
+evidence-duration = Length
+evidence-uid = Call ID
+evidence-recorder = Recorded by
+evidence-cdrs = Call flow (the PBX's CDRs)
+evidence-no-cdrs = No CDR was recorded with this call.
+evidence-no-metadata = The record's metadata cannot be read here (no sidecar, or sealed with a key this installation lacks).
+evidence-integrity = Integrity
+evidence-verdict = Verdict
+evidence-reason = Reason
+evidence-signer = Signed by
+evidence-stored-hash = SHA-256 as stored
+evidence-clear-hash = SHA-256 of the clear audio
+evidence-how-to-check = Offline check: bash verify-record.sh original/AUDIO keys — it recomputes the stored audio's SHA-256 and checks the sidecar's Ed25519 signature with OpenSSL against the signer's public key in keys/.
+evidence-log = Activity log (every line naming this call, signed and chained)
+evidence-no-log = No line of the activity log names this call.
+evidence-exported = Exported by
+evidence-readme = Evidence export of the call record { $base }
+
+    { $audio }          the call's audio, to listen to (external party left, internal right)
+    original/         the record exactly as the recorder stored and signed it
+    keys/             the public keys of the record's signer and of the activity log's writers
+    activity-log.txt  every line of the signed, chained activity log that names this call
+    call-sheet.pdf    parties, times, the PBX's call flow, the verdict, the hashes, the signer
+
+    To check the record without callrec (bash, sha256sum, base64, OpenSSL 3):
+
+        bash verify-record.sh original/{ $audio } keys
+
+    It prints "original: signed by ed-…" and exits 0 when the stored audio and its sidecar
+    are exactly as signed; any change to either makes it fail.
+details-evidence = Evidence ZIP
+    .help = Export for evidence into the "Copy to" folder: a ZIP with the audio, the record as stored and signed, the public keys, the activity-log lines, a PDF call sheet and an offline check (logged like a copy).
+msg-evidence = evidence ZIP written: { $file }
+msg-not-evidence = no evidence ZIP: { $why }
+msg-evidence-local-only = an evidence ZIP is made where the archive is: on the recorder's PC, or with 'callrec evidence'
+cli-mode-evidence = Export a record for evidence: DIR/NAME-evidence.zip with the audio in the clear, the record as stored and signed, the public keys, the activity-log lines naming the call, a PDF call sheet and verify-record.sh to check it offline; logged as 'copied'.

@@ -2,7 +2,7 @@
 # Installs what building and testing callrec needs on Debian 12 (run as root or with sudo).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
-packages=(libasound2-dev pkg-config build-essential libbcg729-dev tshark sox ffmpeg curl openssl xvfb xauth imagemagick nginx-light libnginx-mod-http-dav-ext apache2-bin python3-aiosmtpd)
+packages=(libasound2-dev pkg-config build-essential libbcg729-dev tshark sox ffmpeg curl openssl xvfb xauth imagemagick nginx-light libnginx-mod-http-dav-ext apache2-bin python3-aiosmtpd poppler-utils unzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

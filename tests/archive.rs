@@ -798,3 +798,104 @@ fn the_command_lines_help_speaks_german_when_asked_and_refuses_an_unknown_langua
     assert_eq!(code, 2);
     assert!(err.contains("language 'fr' is not available"), "{err}");
 }
+
+#[test]
+fn an_evidence_zip_is_checkable_offline_and_its_call_sheet_names_the_call() {
+    if !common::have("pdftotext") || !common::have("unzip") || !common::have("openssl") {
+        common::skip("pdftotext, unzip or openssl is missing");
+        return;
+    }
+    let site = Site::new();
+    let conf = 0x78_u128;
+    let pcap = capture(&site.root, conf, 3.0);
+    let (code, _, err) = site.import(
+        &pcap,
+        Some(&cdr_line(conf, "0123", 1_790_000_000)),
+        &["encryptaudio=on", "encryptmetadata=on"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let record = &site.records()[0];
+    let out = site.root.join("for the court");
+    let (code, text, err) = callrec(&[
+        "evidence",
+        &arg("in", record),
+        &arg("out", &out),
+        &arg("recpath", &site.setup),
+    ]);
+    assert_eq!(code, 0, "{text}{err}");
+    let name = record.file_name().unwrap().to_string_lossy().into_owned();
+    let base = name.trim_end_matches(".wav").to_string();
+    let zip = out.join(format!("{base}-evidence.zip"));
+    assert!(text.contains(&zip.display().to_string()), "{text}");
+    let unpacked = site.root.join("unpacked");
+    let status = Command::new("unzip")
+        .arg("-q")
+        .arg(&zip)
+        .arg("-d")
+        .arg(&unpacked)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let folder = unpacked.join(&base);
+    // the clear audio plays without callrec; the original is the encrypted file as stored
+    let audio = common::read_audio(&folder.join(&name));
+    assert_eq!(audio.channels.len(), 2);
+    assert_eq!(
+        fs::read(folder.join("original").join(&name)).unwrap(),
+        fs::read(record).unwrap()
+    );
+    // the offline check passes on the export, and fails once the original is touched
+    let check = || {
+        Command::new("bash")
+            .arg("verify-record.sh")
+            .arg(format!("original/{name}"))
+            .arg("keys")
+            .current_dir(&folder)
+            .output()
+            .unwrap()
+    };
+    let good = check();
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert!(String::from_utf8_lossy(&good.stdout).starts_with("original: signed by ed-"));
+    let log = fs::read_to_string(folder.join("activity-log.txt")).unwrap();
+    assert!(log.contains("\tstored\t"), "{log}");
+    let readme = fs::read_to_string(folder.join("README.txt")).unwrap();
+    assert!(
+        readme.contains(&format!("bash verify-record.sh original/{name} keys")),
+        "{readme}"
+    );
+    // the call sheet: parties (names from the sealed metadata), verdict, hashes, CDRs
+    let sheet = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(folder.join("call-sheet.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let sheet = String::from_utf8_lossy(&sheet.stdout);
+    for expected in [
+        "Agent 24",
+        "0123",
+        "Original",
+        "SHA-256 as stored",
+        "ed-",
+        "rel-from",
+    ] {
+        assert!(
+            sheet.contains(expected),
+            "the call sheet lacks {expected}:\n{sheet}"
+        );
+    }
+    // the export is in the activity log, and the archive stays verifiable
+    let store_log = fs::read_to_string(site.store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    assert!(store_log.contains("evidence="), "{store_log}");
+    assert_eq!(site.verify().0, 0);
+    flip(&folder.join("original").join(&name), 600);
+    assert!(
+        !check().status.success(),
+        "a changed original fails the offline check"
+    );
+}

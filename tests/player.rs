@@ -1238,3 +1238,28 @@ fn the_high_contrast_theme_is_switched_in_the_toolbar_and_kept() {
         egui::Color32::BLACK
     );
 }
+
+#[test]
+fn a_supervisor_exports_a_call_for_evidence_from_the_details() {
+    let (dir, store, mut h) = player_on_archive();
+    let target = dir.path().join("for the police");
+    h.state_mut().copy_to = target.display().to_string();
+    h.get_by_label("0301111").click();
+    settle_details(&mut h);
+    h.get_by_label("Evidence ZIP").click();
+    h.run_steps(2);
+    let message = h.state().message.clone().unwrap_or_default();
+    assert!(message.starts_with("evidence ZIP written: "), "{message}");
+    let zip = std::path::PathBuf::from(message.trim_start_matches("evidence ZIP written: "));
+    assert!(
+        zip.is_file() && zip.starts_with(&target),
+        "{}",
+        zip.display()
+    );
+    let log = std::fs::read_to_string(store.audit_log()).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("\tcopied\t") && l.contains("evidence=")),
+        "the export is logged like a copy"
+    );
+}

@@ -55,6 +55,7 @@ pub fn run(words: &[String]) -> i32 {
         Some("verify") => verify::verify(&args),
         Some("setup") => setup::setup(&args),
         Some("copy") => record::copy(&args),
+        Some("evidence") => record::evidence(&args),
         Some("move" | "delete" | "tan" | "note") => ops::operate(&args),
         Some("service") => service::service(&args),
         Some("fileserver") => fileserver::fileserver(&args),

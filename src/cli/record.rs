@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::args::{Args, UsageError};
 use super::context::{identity, key_ring, load_setup, store_of_record, trusted_keys};
 use crate::archive::audit::{self, Action, Entry};
+use crate::archive::evidence::{EvidenceSource, export_evidence};
 use crate::archive::export::copy_out;
 use crate::archive::identity::TrustedKeys;
 use crate::archive::metadata::RecordMetadata;
@@ -143,37 +144,13 @@ pub fn copy(args: &Args) -> Result<i32, UsageError> {
             for p in &paths {
                 out!("copied: {}", p.display());
             }
-            if let Some(store) = store_of_record(&input) {
-                let month = input
-                    .parent()
-                    .and_then(|p| p.file_name())
-                    .map(|m| m.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let audio = found
-                    .audio
-                    .as_ref()
-                    .and_then(|a| a.file_name())
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                audit::append(
-                    &store.audit_log(),
-                    &Entry {
-                        action: Action::Copied,
-                        record: &format!("{month}/{audio}"),
-                        actor: &setup.get("recorder"),
-                        detail: &format!("to={}", out.display()),
-                    },
-                    &own,
-                )
-                .map_err(|e| {
-                    UsageError(format!(
-                        "copied, but the activity log could not be written: {e}"
-                    ))
-                })?;
-                own.public()
-                    .publish(&store.keys_dir())
-                    .map_err(|e| UsageError(e.to_string()))?;
-            }
+            log_copied(
+                &setup,
+                &own,
+                &input,
+                &found,
+                &format!("to={}", out.display()),
+            )?;
             Ok(0)
         }
         Err(e) => {
@@ -181,6 +158,94 @@ pub fn copy(args: &Args) -> Result<i32, UsageError> {
             Ok(2)
         }
     }
+}
+
+/// `callrec evidence`: an evidence ZIP of a record (`archive::evidence`), logged like
+/// a copy.
+pub fn evidence(args: &Args) -> Result<i32, UsageError> {
+    let mut allowed = vec!["in", "out", "recpath"];
+    allowed.extend(super::context::setup_key_names());
+    args.only(&allowed)?;
+    let input = PathBuf::from(args.require("in")?);
+    let out = PathBuf::from(args.require("out")?);
+    let setup = load_setup(args)?;
+    let ring = key_ring(&setup)?;
+    let own = identity(&setup)?;
+    let Some(store) = store_of_record(&input).or_else(|| setup.store()) else {
+        return Err(UsageError(format!(
+            "{} is not in a store (STORE/YYYY_MM/NAME): an evidence export needs the store's activity log and keys",
+            input.display()
+        )));
+    };
+    let trusted = trusted_keys(Some(&store), &own);
+    let found = found_for(&input)?;
+    let source = EvidenceSource {
+        found: &found,
+        store: &store,
+        ring: &ring,
+        trusted: &trusted,
+        exported_by: &setup.get("recorder"),
+    };
+    match export_evidence(&source, &out) {
+        Ok(zip) => {
+            out!("evidence: {}", zip.display());
+            log_copied(
+                &setup,
+                &own,
+                &input,
+                &found,
+                &format!("evidence={}", zip.display()),
+            )?;
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!("callrec: {}: no evidence ZIP: {e}", input.display());
+            Ok(2)
+        }
+    }
+}
+
+/// Writes the `copied` line of a copy or export of a record that is in a store.
+fn log_copied(
+    setup: &crate::archive::setup::Setup,
+    own: &crate::archive::identity::Identity,
+    input: &Path,
+    found: &Found,
+    detail: &str,
+) -> Result<(), UsageError> {
+    let Some(store) = store_of_record(input) else {
+        return Ok(());
+    };
+    let month = input
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|m| m.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let audio = found
+        .audio
+        .as_ref()
+        .and_then(|a| a.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    audit::append(
+        &store.audit_log(),
+        &Entry {
+            action: Action::Copied,
+            record: &format!("{month}/{audio}"),
+            actor: &setup.get("recorder"),
+            detail,
+        },
+        own,
+    )
+    .map_err(|e| {
+        UsageError(format!(
+            "copied, but the activity log could not be written: {e}"
+        ))
+    })?;
+    own.public()
+        .publish(&store.keys_dir())
+        .map(|_| ())
+        .map_err(|e| UsageError(e.to_string()))
 }
 
 /// The metadata types are shaped for XML (`@attribute`, `$text`, `<list><item/></list>`);

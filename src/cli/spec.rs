@@ -56,6 +56,10 @@ pub const MODES: &[Mode] = &[
         usage: "copy in=RECORD out=DIR [recpath=DIR]",
     },
     Mode {
+        name: "evidence",
+        usage: "evidence in=RECORD out=DIR [recpath=DIR]",
+    },
+    Mode {
         name: "service",
         usage: "service [recpath=DIR] [store=DIR] [listen=ADDRESS:PORT] [agents=…] [group=…]",
     },

@@ -9,6 +9,7 @@ use super::catalog::Entry;
 use super::remote::RemoteArchive;
 use super::session::Session;
 use crate::archive::audit::Action;
+use crate::archive::evidence::{EvidenceSource, export_evidence};
 use crate::archive::ops::{self, Actor};
 use crate::archive::verify::Found;
 
@@ -106,6 +107,32 @@ impl RecordOps<'_> {
                 .copy_to(entry.file_name(), dir)
                 .map(|_| After::Same)
                 .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// An evidence ZIP (`archive::evidence`) into `dir`, logged like a copy. Made only
+    /// where the store is: it holds the record as signed and the whole activity log.
+    pub fn evidence(&self, entry: &Entry, dir: &Path) -> Result<PathBuf, String> {
+        match self {
+            RecordOps::Local(session) => {
+                let source = EvidenceSource {
+                    found: &found(&entry.audio()),
+                    store: &session.store,
+                    ring: &session.ring,
+                    trusted: &session.trusted,
+                    exported_by: &session.user,
+                };
+                let zip = export_evidence(&source, dir).map_err(|e| e.to_string())?;
+                session
+                    .log(
+                        Action::Copied,
+                        &entry.audio(),
+                        &format!("evidence={}", zip.display()),
+                    )
+                    .map_err(|e| e.to_string())?;
+                Ok(zip)
+            }
+            RecordOps::Remote(_) => Err(crate::lang::t("msg-evidence-local-only")),
         }
     }
 

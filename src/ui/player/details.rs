@@ -196,6 +196,22 @@ impl PlayerView {
                     Err(e) => tr("msg-not-copied", &[("why", Arg::from(e.to_string()))]),
                 });
             }
+            if self.catalog.remote().is_none()
+                && ui
+                    .button(t("details-evidence"))
+                    .tip("details-evidence")
+                    .clicked()
+            {
+                let target = std::path::PathBuf::from(self.copy_to.trim());
+                let result = self.record_ops().evidence(&entry, &target);
+                self.message = Some(match result {
+                    Ok(zip) => tr(
+                        "msg-evidence",
+                        &[("file", Arg::from(zip.display().to_string()))],
+                    ),
+                    Err(e) => tr("msg-not-evidence", &[("why", Arg::from(e))]),
+                });
+            }
             if permissions.delete {
                 if ui.button(t("details-move")).tip("details-move").clicked() {
                     self.move_record(&entry);
