@@ -12,6 +12,7 @@ use callrec::archive::keyring::KeyRing;
 use callrec::archive::store::Store;
 use callrec::media::synth::{CallScript, PartyScript, SynthCodec};
 use callrec::player::engine::OutputKind;
+use callrec::player::model::PlayerModel;
 use callrec::player::session::Session;
 use callrec::ui::player::PlayerView;
 use egui_kittest::Harness;
@@ -101,8 +102,14 @@ fn player_on_archive() -> (tempfile::TempDir, Store, Harness<'static, PlayerView
     (dir, store, h)
 }
 
-fn wait(h: &mut Harness<'static, PlayerView>, what: &str, done: impl FnMut(&PlayerView) -> bool) {
-    common::step_until(h, what, Duration::from_secs(10), done);
+fn wait(
+    h: &mut Harness<'static, PlayerView>,
+    what: &str,
+    mut done: impl FnMut(&PlayerModel) -> bool,
+) {
+    common::step_until(h, what, Duration::from_secs(10), |v: &PlayerView| {
+        done(&v.model)
+    });
 }
 
 /// Waits until the selected record's details (verdict line) are shown: they sit above
@@ -131,18 +138,18 @@ fn wait_for_label(h: &mut Harness<'static, PlayerView>, label: &str) {
 #[test]
 fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
     let (_dir, store, mut h) = player_on_archive();
-    assert_eq!(h.state().rows.len(), 3);
+    assert_eq!(h.state().model.rows.len(), 3);
     assert!(h.query_by_label("3 records, 3 shown").is_some());
 
     // type a partial external number with a wildcard
-    h.state_mut().filter.external = "030*".into();
-    h.state_mut().apply_filter();
+    h.state_mut().model.filter.external = "030*".into();
+    h.state_mut().model.apply_filter();
     h.run_steps(2);
-    assert_eq!(h.state().rows.len(), 2);
-    h.state_mut().filter.external = "0302".into();
-    h.state_mut().apply_filter();
+    assert_eq!(h.state().model.rows.len(), 2);
+    h.state_mut().model.filter.external = "0302".into();
+    h.state_mut().model.apply_filter();
     h.run_steps(2);
-    assert_eq!(h.state().rows.len(), 1);
+    assert_eq!(h.state().model.rows.len(), 1);
     assert!(h.query_by_label("0302222").is_some());
 
     // Play starts the only row; the position advances in real time, both channels move
@@ -154,7 +161,7 @@ fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
     let start = Instant::now();
     while start.elapsed() < Duration::from_millis(400) {
         h.step();
-        for (held, now) in peaks.iter_mut().zip(h.state().shown.peaks) {
+        for (held, now) in peaks.iter_mut().zip(h.state().model.shown.peaks) {
             *held = held.max(now);
         }
         std::thread::sleep(Duration::from_millis(20));
@@ -163,7 +170,7 @@ fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
     assert!(h.query_by_label("Pause").is_some());
     h.get_by_label("Pause").click();
     h.run_steps(2);
-    assert!(!h.state().shown.playing);
+    assert!(!h.state().model.shown.playing);
 
     // the details say the record is original; playing it was logged
     wait_for_label(&mut h, "original");
@@ -174,11 +181,31 @@ fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
         "{log}"
     );
     // a TAN attached in the Player renames the record and is logged
-    h.state_mut().tan_edit = "004711".into();
+    // typed into the details' TAN field (the filter row has one too, above it)
+    let tan_field = h
+        .query_all(
+            By::new()
+                .label("TAN")
+                .role(egui::accesskit::Role::TextInput),
+        )
+        .last()
+        .expect("the details' TAN field");
+    tan_field.click();
+    h.run_steps(1);
+    h.get_all(
+        By::new()
+            .label("TAN")
+            .role(egui::accesskit::Role::TextInput),
+    )
+    .last()
+    .unwrap()
+    .type_text("004711");
+    h.run_steps(1);
     h.get_by_label("Set TAN").click();
-    h.run_steps(2);
-    let selected = h.state().selected.expect("still selected");
-    assert_eq!(h.state().catalog.entries[selected].tan(), Some("004711"));
+    wait(&mut h, "the TAN", |v| {
+        v.selected
+            .is_some_and(|i| v.catalog.entries[i].tan() == Some("004711"))
+    });
     assert!(
         std::fs::read_to_string(store.audit_log())
             .unwrap()
@@ -186,26 +213,26 @@ fn a_partial_number_finds_the_call_and_play_runs_with_both_meters() {
     );
 
     // Next and Prev walk through the list as shown; "continue" plays on at the end
-    h.state_mut().filter.external.clear();
-    h.state_mut().apply_filter();
+    h.state_mut().model.filter.external.clear();
+    h.state_mut().model.apply_filter();
     h.run_steps(2);
-    let first = h.state().rows[0];
-    h.state_mut().play_entry(first);
+    let first = h.state().model.rows[0];
+    h.state_mut().model.play_entry(first);
     h.get_by_label("Next").click();
     h.run_steps(2);
-    assert_eq!(h.state().selected, Some(h.state().rows[1]));
+    assert_eq!(h.state().model.selected, Some(h.state().model.rows[1]));
     h.get_by_label("Prev").click();
     h.run_steps(2);
-    assert_eq!(h.state().selected, Some(first));
-    h.state_mut().continuous = true;
+    assert_eq!(h.state().model.selected, Some(first));
+    h.state_mut().model.continuous = true;
     wait(&mut h, "the next record after the 3-second one ends", |v| {
         v.selected == Some(v.rows[1]) && v.shown.playing
     });
-    h.state_mut().continuous = false;
+    h.state_mut().model.continuous = false;
 
     // clicking another row of the list plays that record
-    h.state_mut().filter.external.clear();
-    h.state_mut().apply_filter();
+    h.state_mut().model.filter.external.clear();
+    h.state_mut().model.apply_filter();
     h.run_steps(2);
     h.get_by_label("0403333").click();
     wait(&mut h, "the clicked record", |v| {
@@ -220,18 +247,22 @@ fn sos_puts_the_newest_call_on_top_with_one_large_play_and_sees_new_calls() {
     let dir = tempfile::tempdir().unwrap();
     let store = archive(dir.path());
     let mut h = harness(&store);
-    h.state_mut().filter.internal = "22".into();
-    h.state_mut().apply_filter();
+    h.state_mut().model.filter.internal = "22".into();
+    h.state_mut().model.apply_filter();
     h.run_steps(2);
-    assert_eq!(h.state().rows.len(), 1);
+    assert_eq!(h.state().model.rows.len(), 1);
 
     h.get_by_label("SOS").click();
     h.run_steps(2);
-    assert!(h.state().sos);
-    assert_eq!(h.state().rows.len(), 3, "SOS switches the filters off");
-    let top = h.state().rows[0];
+    assert!(h.state().model.sos);
     assert_eq!(
-        h.state().catalog.entries[top].external(),
+        h.state().model.rows.len(),
+        3,
+        "SOS switches the filters off"
+    );
+    let top = h.state().model.rows[0];
+    assert_eq!(
+        h.state().model.catalog.entries[top].external(),
         "0403333",
         "newest on top"
     );
@@ -248,12 +279,12 @@ fn sos_puts_the_newest_call_on_top_with_one_large_play_and_sees_new_calls() {
     }
     h.get_by_label("Play last call").click();
     wait(&mut h, "the newest call to play", |v| v.shown.playing);
-    assert_eq!(h.state().selected, Some(top));
+    assert_eq!(h.state().model.selected, Some(top));
 
     // a new call arrives while SOS is on: it is on top within a second
     let newest = dir.path().join("later");
     std::fs::create_dir_all(&newest).unwrap();
-    let existing = &h.state().catalog.entries[top].audio();
+    let existing = &h.state().model.catalog.entries[top].audio();
     let month = existing.parent().unwrap();
     let name = "2026_12_31_2359_23_i_0509999_1_00000000000000000000000000000999.wav";
     std::fs::copy(existing, month.join(name)).unwrap();
@@ -266,19 +297,19 @@ fn sos_puts_the_newest_call_on_top_with_one_large_play_and_sees_new_calls() {
     // one key leaves SOS mode (and enters it again)
     h.key_press(egui::Key::F12);
     h.run_steps(2);
-    assert!(!h.state().sos, "F12 leaves SOS mode");
+    assert!(!h.state().model.sos, "F12 leaves SOS mode");
     assert_eq!(
-        h.state().filter.internal,
+        h.state().model.filter.internal,
         "22",
         "the previous filter returns"
     );
     assert!(h.query_by_label("Month").is_some(), "the filters are back");
     h.key_press(egui::Key::F12);
     h.run_steps(2);
-    assert!(h.state().sos, "F12 enters SOS mode");
+    assert!(h.state().model.sos, "F12 enters SOS mode");
     h.get_by_label("SOS off").click();
     h.run_steps(2);
-    assert!(!h.state().sos);
+    assert!(!h.state().model.sos);
 }
 
 #[test]
@@ -376,17 +407,21 @@ fn an_agents_player_shows_only_its_calls_and_changes_nothing() {
     let mut h = harness_for(session);
     h.run_steps(2);
     assert!(
-        h.state().sos,
+        h.state().model.sos,
         "an emergency desk's Player starts in SOS mode"
     );
-    assert_eq!(h.state().rows.len(), 2, "agent 21's two calls, even in SOS");
+    assert_eq!(
+        h.state().model.rows.len(),
+        2,
+        "agent 21's two calls, even in SOS"
+    );
     assert!(
         h.query_by_label("0302222").is_none(),
         "agent 22's call is not shown"
     );
     h.get_by_label("SOS off").click();
     h.run_steps(2);
-    assert_eq!(h.state().rows.len(), 2);
+    assert_eq!(h.state().model.rows.len(), 2);
     h.get_by_label("0403333").click();
     wait(&mut h, "the details", |v| v.selected.is_some());
     h.run_steps(3);
@@ -427,7 +462,7 @@ fn sos_plays_the_newest_call_the_desk_may_see_not_another_desks() {
     h.get_by_label("Play last call").click();
     wait(&mut h, "playing", |v| v.selected.is_some());
     let view = h.state();
-    let playing = &view.catalog.entries[view.selected.unwrap()];
+    let playing = &view.model.catalog.entries[view.model.selected.unwrap()];
     assert_eq!(playing.external(), "0302222", "the desk's own newest call");
 }
 
@@ -436,6 +471,7 @@ fn chosen_records_play_as_a_playlist_with_a_beep_between() {
     let (_dir, store, mut h) = player_on_archive();
     let index_of = |h: &Harness<'static, PlayerView>, external: &str| {
         h.state()
+            .model
             .catalog
             .entries
             .iter()
@@ -450,22 +486,22 @@ fn chosen_records_play_as_a_playlist_with_a_beep_between() {
     h.get_by_label("0403333")
         .click_modifiers(egui::Modifiers::COMMAND);
     h.run_steps(2);
-    assert_eq!(h.state().chosen.len(), 2);
+    assert_eq!(h.state().model.chosen.len(), 2);
     h.get_by_label("Play list (2)").click();
     h.run_steps(2);
     let first = index_of(&h, "0301111");
     let second = index_of(&h, "0403333");
     assert_eq!(
-        h.state().selected,
+        h.state().model.selected,
         Some(first),
         "the list plays in the order shown"
     );
-    assert_eq!(h.state().playlist.len(), 2);
+    assert_eq!(h.state().model.playlist.len(), 2);
     // the first record (3 s) ends, a beep sounds, the second one plays
     wait(&mut h, "the second record of the playlist", |v| {
         v.selected == Some(second) && v.shown.playing
     });
-    assert_eq!(h.state().beeps, 1);
+    assert_eq!(h.state().model.beeps, 1);
     assert!(
         h.query_by_label("record 2 of 2").is_some(),
         "position in the playlist"
@@ -473,17 +509,21 @@ fn chosen_records_play_as_a_playlist_with_a_beep_between() {
     // Prev goes back within the playlist, not to the record above in the list
     h.get_by_label("Prev").click();
     h.run_steps(2);
-    assert_eq!(h.state().selected, Some(first));
+    assert_eq!(h.state().model.selected, Some(first));
     // "Keep only this": the playlist keeps the current record alone
     h.get_by_label("Keep only this").click();
     h.run_steps(2);
-    assert_eq!(h.state().playlist.len(), 1);
+    assert_eq!(h.state().model.playlist.len(), 1);
     // Shift-click chooses a range
     settle_details(&mut h);
     h.get_by_label("0302222")
         .click_modifiers(egui::Modifiers::SHIFT);
     h.run_steps(2);
-    assert_eq!(h.state().chosen.len(), 2, "from the last click to this one");
+    assert_eq!(
+        h.state().model.chosen.len(),
+        2,
+        "from the last click to this one"
+    );
     let played = std::fs::read_to_string(store.audit_log())
         .unwrap()
         .lines()
@@ -510,16 +550,20 @@ fn memory_positions_and_audio_settings_are_kept_between_runs() {
     };
     let mut h = view_with_state();
     h.run_steps(2);
-    assert_eq!(h.state().prefs.volume, 0.3, "the volume of the last run");
-    assert_eq!(h.state().prefs.gains, [1.0, 0.6]);
+    assert_eq!(
+        h.state().model.prefs.volume,
+        0.3,
+        "the volume of the last run"
+    );
+    assert_eq!(h.state().model.prefs.gains, [1.0, 0.6]);
 
     h.get_by_label("0301111").click();
     wait(&mut h, "a second of playing", |v| v.shown.position_s >= 1.0);
     // the waveform of the record is drawn; a click in its middle goes to the middle
-    assert!(!h.state().engine.waveform().is_empty());
+    assert!(!h.state().model.engine.waveform().is_empty());
     h.get_by_label("waveform").click();
     h.run_steps(2);
-    let middle = h.state().shown.position_s;
+    let middle = h.state().model.shown.position_s;
     assert!(
         (1.3..1.8).contains(&middle),
         "a click in the middle of 3 s: {middle} s"
@@ -541,7 +585,7 @@ fn memory_positions_and_audio_settings_are_kept_between_runs() {
     // "Memories" jumps back to the first memory position
     h.get_by_label("Memories").click();
     h.run_steps(2);
-    let at = h.state().shown.position_s;
+    let at = h.state().model.shown.position_s;
     assert!((1.0..1.6).contains(&at), "playing from M1 ({at} s)");
     // right-click forgets one
     h.get_by_label_contains("M2 0:02").click_secondary();
@@ -576,17 +620,17 @@ fn the_delta_meter_points_at_the_louder_side() {
 
 #[test]
 fn marked_and_last_played_records_can_be_listed_and_marks_for_all_are_shared() {
-    use callrec::ui::player::ShowOnly;
+    use callrec::player::model::ShowOnly;
     let (_dir, store, mut h) = player_on_archive();
     h.get_by_label("0301111").click();
     settle_details(&mut h);
     h.get_by_label("0403333").click();
     settle_details(&mut h);
-    h.state_mut().show_only = ShowOnly::LastPlayed;
-    h.state_mut().apply_filter();
+    h.state_mut().model.show_only = ShowOnly::LastPlayed;
+    h.state_mut().model.apply_filter();
     h.run_steps(2);
     let externals = |h: &Harness<'static, PlayerView>| -> Vec<String> {
-        let v = h.state();
+        let v = &h.state().model;
         v.rows
             .iter()
             .map(|&i| v.catalog.entries[i].external().to_string())
@@ -602,8 +646,8 @@ fn marked_and_last_played_records_can_be_listed_and_marks_for_all_are_shared() {
     h.run_steps(2);
     let file = std::fs::read_to_string(store.tmp().join("iREC_marks.txt")).unwrap();
     assert!(file.contains("0403333"), "{file}");
-    h.state_mut().show_only = ShowOnly::Marked;
-    h.state_mut().apply_filter();
+    h.state_mut().model.show_only = ShowOnly::Marked;
+    h.state_mut().model.apply_filter();
     h.run_steps(2);
     assert_eq!(externals(&h), ["0403333"]);
     // another Player on the same store shows the mark
@@ -619,7 +663,7 @@ fn marked_and_last_played_records_can_be_listed_and_marks_for_all_are_shared() {
 fn online_search_off_holds_the_list_until_search_and_move_takes_a_record_out() {
     use egui::accesskit::Role;
     let (dir, store, mut h) = player_on_archive();
-    assert_eq!(h.state().rows.len(), 3);
+    assert_eq!(h.state().model.rows.len(), 3);
     let type_external = |h: &mut Harness<'static, PlayerView>, text: &str| {
         h.get_by_role_and_label(Role::TextInput, "External").focus();
         h.run_steps(2);
@@ -630,17 +674,21 @@ fn online_search_off_holds_the_list_until_search_and_move_takes_a_record_out() {
 
     // live (the default): typing filters at once
     type_external(&mut h, "030");
-    assert_eq!(h.state().rows.len(), 2, "filtered as typed");
+    assert_eq!(h.state().model.rows.len(), 2, "filtered as typed");
 
     // live off: typing changes nothing until Search (or Enter)
     h.get_by_label("live").click();
     h.run_steps(2);
-    assert!(!h.state().prefs.live);
+    assert!(!h.state().model.prefs.live);
     type_external(&mut h, "2");
-    assert_eq!(h.state().rows.len(), 2, "the list waits for the search");
-    assert!(h.state().search_pending);
+    assert_eq!(
+        h.state().model.rows.len(),
+        2,
+        "the list waits for the search"
+    );
+    assert!(h.state().model.search_pending);
     // a new call arriving now is not shown either
-    let existing = h.state().catalog.entries[0].audio();
+    let existing = h.state().model.catalog.entries[0].audio();
     let month = existing.parent().unwrap().to_path_buf();
     std::fs::copy(
         &existing,
@@ -653,18 +701,19 @@ fn online_search_off_holds_the_list_until_search_and_move_takes_a_record_out() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(
-        h.state().catalog.len(),
+        h.state().model.catalog.len(),
         3,
         "not looked for while live is off"
     );
     h.get_by_label("Search").click();
     h.run_steps(2);
-    assert_eq!(h.state().catalog.len(), 4);
+    assert_eq!(h.state().model.catalog.len(), 4);
     let shown: Vec<String> = h
         .state()
+        .model
         .rows
         .iter()
-        .map(|&i| h.state().catalog.entries[i].external().to_string())
+        .map(|&i| h.state().model.catalog.entries[i].external().to_string())
         .collect();
     assert_eq!(shown, ["0302222", "0302999"], "searched, with the new call");
     h.get_by_label("live").click();
@@ -675,8 +724,11 @@ fn online_search_off_holds_the_list_until_search_and_move_takes_a_record_out() {
     settle_details(&mut h);
     h.key_press(egui::Key::ArrowDown);
     h.run_steps(2);
-    let selected = h.state().selected.unwrap();
-    assert_eq!(h.state().catalog.entries[selected].external(), "0302999");
+    let selected = h.state().model.selected.unwrap();
+    assert_eq!(
+        h.state().model.catalog.entries[selected].external(),
+        "0302999"
+    );
     wait(&mut h, "playing", |v| v.shown.playing);
     h.key_press(egui::Key::Escape);
     wait(&mut h, "stopped", |v| !v.shown.playing);
@@ -687,13 +739,16 @@ fn online_search_off_holds_the_list_until_search_and_move_takes_a_record_out() {
 
     // Move takes the record's files out of the archive, with a line in the activity log
     let target = dir.path().join("moved out");
-    h.state_mut().copy_to = target.display().to_string();
+    h.state_mut().model.copy_to = target.display().to_string();
     h.get_by_label("0302222").click();
     settle_details(&mut h);
-    let moving = h.state().catalog.entries[h.state().selected.unwrap()].audio();
+    let moving = h.state().model.catalog.entries[h.state().model.selected.unwrap()].audio();
     h.get_by_label("Move").click();
-    h.run_steps(2);
-    let message = h.state().message.clone().unwrap_or_default();
+    h.run_steps(1);
+    wait(&mut h, "the move (off the window's thread)", |v| {
+        !v.jobs.running()
+    });
+    let message = h.state().model.message.clone().unwrap_or_default();
     assert!(message.starts_with("moved to"), "{message}");
     let file = moving.file_name().unwrap();
     assert!(!moving.exists() && target.join(file).is_file());
@@ -729,7 +784,7 @@ fn the_backup_folder_can_be_searched_and_played_but_not_changed() {
     session.backup = Some(backup.clone());
     let mut h = harness_for(session);
     h.run_steps(2);
-    assert_eq!(h.state().rows.len(), 2, "the store");
+    assert_eq!(h.state().model.rows.len(), 2, "the store");
     assert!(h.query_by_label("0301111").is_none());
 
     h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "archive")
@@ -737,13 +792,14 @@ fn the_backup_folder_can_be_searched_and_played_but_not_changed() {
     h.run_steps(2);
     h.get_by_label("backup").click();
     h.run_steps(2);
-    assert!(h.state().catalog.is_backup());
-    assert_eq!(h.state().rows.len(), 3, "the backup has them all");
+    assert!(h.state().model.catalog.is_backup());
+    assert_eq!(h.state().model.rows.len(), 3, "the backup has them all");
     h.get_by_label("0301111").click();
     settle_details(&mut h);
     wait(&mut h, "playing from the backup", |v| v.shown.playing);
     assert!(
         h.state()
+            .model
             .shown
             .loaded
             .as_deref()
@@ -759,8 +815,8 @@ fn the_backup_folder_can_be_searched_and_played_but_not_changed() {
     // SOS is about the newest calls: it goes back to the store
     h.get_by_label("SOS").click();
     h.run_steps(2);
-    assert!(!h.state().catalog.is_backup());
-    assert_eq!(h.state().rows.len(), 2);
+    assert!(!h.state().model.catalog.is_backup());
+    assert_eq!(h.state().model.rows.len(), 2);
 }
 
 #[test]
@@ -778,10 +834,10 @@ fn reload_finds_a_record_that_slipped_in_unnoticed() {
     age(&month);
     let mut h = harness(&store);
     h.run_steps(2);
-    assert_eq!(h.state().rows.len(), 3);
+    assert_eq!(h.state().model.rows.len(), 3);
     // a file copied in by hand, and the folder's time put back: nothing tells the
     // Player, so the list stays as it is
-    let existing = h.state().catalog.entries[0].audio();
+    let existing = h.state().model.catalog.entries[0].audio();
     std::fs::copy(
         &existing,
         month.join("2026_12_31_2359_23_i_0509999_1_00000000000000000000000000000997.wav"),
@@ -793,10 +849,14 @@ fn reload_finds_a_record_that_slipped_in_unnoticed() {
         h.step();
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(h.state().rows.len(), 3);
+    assert_eq!(h.state().model.rows.len(), 3);
     h.get_by_label("Reload").click();
     h.run_steps(2);
-    assert_eq!(h.state().rows.len(), 4, "Reload reads every folder again");
+    assert_eq!(
+        h.state().model.rows.len(),
+        4,
+        "Reload reads every folder again"
+    );
     assert!(h.query_by_label("0509999").is_some());
 }
 
@@ -836,7 +896,7 @@ fn remote_commands_play_pause_stop_and_eject_only_what_the_player_may_play() {
             Some("Rossi".into()),
         )
         .unwrap();
-    h.state_mut().remote = Some(control);
+    h.state_mut().model.remote = Some(control);
     h.run_steps(2);
     h.get_by_label("RC on");
     let mut agent = std::net::TcpStream::connect(port).unwrap();
@@ -847,18 +907,19 @@ fn remote_commands_play_pause_stop_and_eject_only_what_the_player_may_play() {
     wait(&mut h, "the refusal", |v| v.message.is_some());
     assert!(
         h.state()
+            .model
             .message
             .as_deref()
             .unwrap()
             .contains("not among the records this Player may play")
     );
-    assert!(h.state().selected.is_none());
+    assert!(h.state().model.selected.is_none());
 
     // its own record plays, with the green RC next to Play
     let own = track_of(&store, "0302222");
     send(&format!("!PLAY!Rossi!{own}"));
     wait(&mut h, "the remote play", |v| v.shown.playing);
-    assert!(h.state().remote_play);
+    assert!(h.state().model.remote_play);
     h.get_by_label("RC");
     send("!PAUS!");
     wait(&mut h, "the pause", |v| !v.shown.playing);
@@ -885,7 +946,7 @@ fn remote_commands_play_pause_stop_and_eject_only_what_the_player_may_play() {
     // a play pressed by hand is no remote play
     h.get_by_label("Pause").click();
     h.run_steps(2);
-    assert!(!h.state().remote_play);
+    assert!(!h.state().model.remote_play);
 }
 
 #[test]
@@ -956,23 +1017,23 @@ fn an_idle_player_window_uses_less_than_one_percent_of_a_core() {
 #[test]
 fn the_time_switches_between_elapsed_and_count_down_with_a_click() {
     let (_dir, _store, mut h) = player_on_archive();
-    h.state_mut().play_entry(0);
+    h.state_mut().model.play_entry(0);
     wait(&mut h, "playing", |v| {
         v.shown.playing && v.shown.position_s > 0.5
     });
-    h.state_mut().engine.pause();
+    h.state_mut().model.engine.pause();
     wait(&mut h, "the pause", |v| !v.shown.playing);
     h.run_steps(2);
     assert!(h.query_by_label_contains(" / 0:0").is_some(), "the time");
     assert!(h.query_by_label_contains("-0:0").is_none(), "elapsed first");
     h.get_by_label_contains(" / 0:0").click();
     h.run_steps(2);
-    assert!(h.state().prefs.count_down);
+    assert!(h.state().model.prefs.count_down);
     assert!(h.query_by_label_contains("-0:0").is_some(), "a count-down");
     // back
     h.get_by_label_contains(" / 0:0").click();
     h.run_steps(2);
-    assert!(!h.state().prefs.count_down);
+    assert!(!h.state().model.prefs.count_down);
 }
 
 #[test]
@@ -1006,7 +1067,7 @@ fn a_free_selection_loop_is_set_with_the_a_and_b_keys_and_cleared_with_x() {
     });
     h.key_press(egui::Key::B);
     wait(&mut h, "the loop to start", |v| v.shown.ab.is_some());
-    let (a, b) = h.state().shown.ab.unwrap();
+    let (a, b) = h.state().model.shown.ab.unwrap();
     assert!((0.5..1.3).contains(&a), "A where the key was pressed: {a}");
     assert!(b > a + 0.3 && b < 2.6, "B where the key was pressed: {b}");
     assert!(
@@ -1017,11 +1078,14 @@ fn a_free_selection_loop_is_set_with_the_a_and_b_keys_and_cleared_with_x() {
     let until = Instant::now() + Duration::from_millis(1800);
     while Instant::now() < until {
         h.step();
-        assert!(h.state().shown.position_s <= b + 0.3, "stays in the loop");
+        assert!(
+            h.state().model.shown.position_s <= b + 0.3,
+            "stays in the loop"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(
-        h.state().shown.playing,
+        h.state().model.shown.playing,
         "still playing after the record's end time"
     );
     h.key_press(egui::Key::X);
@@ -1051,8 +1115,8 @@ fn a_drag_on_the_waveform_selects_the_loop() {
     }
     h.event(press(at(0.6), false));
     h.run_steps(2);
-    let (a, b) = h.state().shown.ab.expect("the drag selected a loop");
-    let d = h.state().shown.duration_s;
+    let (a, b) = h.state().model.shown.ab.expect("the drag selected a loop");
+    let d = h.state().model.shown.duration_s;
     assert!(
         (a / d - 0.25).abs() < 0.05,
         "A at the drag's start: {a} of {d}"
@@ -1066,8 +1130,8 @@ fn a_drag_on_the_waveform_selects_the_loop() {
 #[test]
 fn the_calls_original_time_runs_beside_the_play_position() {
     let (_dir, _store, mut h) = player_on_archive();
-    let first = h.state().rows[0];
-    let start = h.state().catalog.entries[first].name().start;
+    let first = h.state().model.rows[0];
+    let start = h.state().model.catalog.entries[first].name().start;
     h.get_by_label("Play").click();
     settle_details(&mut h);
     // the call's own clock, to the second: a label of its own, "HH:MM:SS", in the
@@ -1101,8 +1165,8 @@ fn the_calls_original_time_runs_beside_the_play_position() {
 #[test]
 fn an_audio_setup_is_stored_recalled_and_the_level_set_to_maximum() {
     let (_dir, _store, mut h) = player_on_archive();
-    h.state_mut().prefs.volume = 0.3;
-    h.state_mut().prefs.gains = [0.5, 0.8];
+    h.state_mut().model.prefs.volume = 0.3;
+    h.state_mut().model.prefs.gains = [0.5, 0.8];
     h.get_by_label("S1").click();
     h.run_steps(2);
     assert!(
@@ -1111,12 +1175,16 @@ fn an_audio_setup_is_stored_recalled_and_the_level_set_to_maximum() {
     );
     h.get_by_label("Max").click();
     h.run_steps(2);
-    assert_eq!(h.state().prefs.volume, 1.0);
-    assert_eq!(h.state().prefs.gains, [1.0, 1.0]);
+    assert_eq!(h.state().model.prefs.volume, 1.0);
+    assert_eq!(h.state().model.prefs.gains, [1.0, 1.0]);
     h.get_by_label("S1 •").click();
     h.run_steps(2);
-    assert_eq!(h.state().prefs.volume, 0.3, "the stored setup comes back");
-    assert_eq!(h.state().prefs.gains, [0.5, 0.8]);
+    assert_eq!(
+        h.state().model.prefs.volume,
+        0.3,
+        "the stored setup comes back"
+    );
+    assert_eq!(h.state().model.prefs.gains, [0.5, 0.8]);
 }
 
 #[test]
@@ -1193,14 +1261,18 @@ fn an_operator_without_a_mouse_uses_sos_play_skip_and_stop_by_keys() {
     let (_dir, _store, mut h) = player_on_archive();
     h.key_press(egui::Key::F12);
     h.run_steps(2);
-    assert!(h.state().sos);
+    assert!(h.state().model.sos);
     h.key_press(egui::Key::Space);
     wait(&mut h, "the last call to play", |v| v.shown.playing);
-    let newest = h.state().rows[0];
-    assert_eq!(h.state().selected, Some(newest), "the newest call plays");
+    let newest = h.state().model.rows[0];
+    assert_eq!(
+        h.state().model.selected,
+        Some(newest),
+        "the newest call plays"
+    );
     h.key_press(egui::Key::Space);
     wait(&mut h, "pause", |v| !v.shown.playing);
-    let paused_at = h.state().shown.position_s;
+    let paused_at = h.state().model.shown.position_s;
     h.key_press(egui::Key::ArrowRight);
     wait(&mut h, "5 s on (or the end)", |v| {
         v.shown.position_s > paused_at
@@ -1211,7 +1283,7 @@ fn an_operator_without_a_mouse_uses_sos_play_skip_and_stop_by_keys() {
     });
     h.key_press(egui::Key::F12);
     h.run_steps(2);
-    assert!(!h.state().sos);
+    assert!(!h.state().model.sos);
     // Tab moves a visible focus through the controls
     h.key_press(egui::Key::Tab);
     h.run_steps(2);
@@ -1226,7 +1298,7 @@ fn the_high_contrast_theme_is_switched_in_the_toolbar_and_kept() {
     let (_dir, _store, mut h) = player_on_archive();
     h.get_by_label("High contrast").click();
     h.run_steps(2);
-    assert!(h.state().prefs.high_contrast);
+    assert!(h.state().model.prefs.high_contrast);
     assert_eq!(
         h.ctx.global_style().visuals.panel_fill,
         egui::Color32::BLACK
@@ -1243,12 +1315,15 @@ fn the_high_contrast_theme_is_switched_in_the_toolbar_and_kept() {
 fn a_supervisor_exports_a_call_for_evidence_from_the_details() {
     let (dir, store, mut h) = player_on_archive();
     let target = dir.path().join("for the police");
-    h.state_mut().copy_to = target.display().to_string();
+    h.state_mut().model.copy_to = target.display().to_string();
     h.get_by_label("0301111").click();
     settle_details(&mut h);
     h.get_by_label("Evidence ZIP").click();
-    h.run_steps(2);
-    let message = h.state().message.clone().unwrap_or_default();
+    h.run_steps(1);
+    wait(&mut h, "the export (off the window's thread)", |v| {
+        !v.jobs.running()
+    });
+    let message = h.state().model.message.clone().unwrap_or_default();
     assert!(message.starts_with("evidence ZIP written: "), "{message}");
     let zip = std::path::PathBuf::from(message.trim_start_matches("evidence ZIP written: "));
     assert!(
@@ -1262,4 +1337,62 @@ fn a_supervisor_exports_a_call_for_evidence_from_the_details() {
             .any(|l| l.contains("\tcopied\t") && l.contains("evidence=")),
         "the export is logged like a copy"
     );
+}
+
+#[test]
+fn chosen_records_are_copied_and_deleted_together_off_the_windows_thread() {
+    let (dir, store, mut h) = player_on_archive();
+    let target = dir.path().join("handed out");
+    h.state_mut().model.copy_to = target.display().to_string();
+    h.get_by_label("0301111").click();
+    settle_details(&mut h);
+    h.get_by_label("0302222")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    h.run_steps(2);
+    assert_eq!(h.state().model.chosen.len(), 2);
+    assert!(h.query_by_label("2 records chosen:").is_some());
+    h.get_by_label("Copy").click();
+    h.run_steps(1);
+    wait(&mut h, "the copies", |v| !v.jobs.running());
+    assert_eq!(
+        h.state().model.message.as_deref(),
+        Some("Copy: 2 of 2 records")
+    );
+    let copied = std::fs::read_dir(&target)
+        .unwrap()
+        .filter(|f| {
+            f.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|e| e == "wav")
+        })
+        .count();
+    assert_eq!(copied, 2);
+    // Delete asks once more, then both go (and are logged)
+    h.get_by_label("Delete").click();
+    h.run_steps(2);
+    h.get_by_label("Really delete?").click();
+    h.run_steps(1);
+    wait(&mut h, "the deletions", |v| !v.jobs.running());
+    assert_eq!(
+        h.state().model.message.as_deref(),
+        Some("Delete: 2 of 2 records")
+    );
+    wait(&mut h, "the list without them", |v| v.rows.len() == 1);
+    let log = std::fs::read_to_string(store.audit_log()).unwrap();
+    assert_eq!(log.lines().filter(|l| l.contains("\tdeleted\t")).count(), 2);
+    assert_eq!(log.lines().filter(|l| l.contains("\tcopied\t")).count(), 2);
+}
+
+#[test]
+fn the_large_details_window_shows_the_call_in_large_type() {
+    let (_dir, _store, mut h) = player_on_archive();
+    h.get_by_label("0403333").click();
+    settle_details(&mut h);
+    h.get_by_label("Large").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Call details").is_some(), "its own window");
+    assert!(h.query_all_by_label_contains("0403333").count() >= 2);
+    assert!(h.query_by_label("External party").is_some());
 }

@@ -13,6 +13,7 @@ use callrec::archive::identity::Identity;
 use callrec::archive::keyring::KeyRing;
 use callrec::archive::store::Store;
 use callrec::player::engine::OutputKind;
+use callrec::player::model::PlayerModel;
 use callrec::player::remote::RemoteArchive;
 use callrec::player::remote_catalog::root_for;
 use callrec::player::session::Session;
@@ -22,8 +23,14 @@ use common::wait_until;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn wait(h: &mut Harness<'static, PlayerView>, what: &str, done: impl FnMut(&PlayerView) -> bool) {
-    common::step_until(h, what, Duration::from_secs(30), done);
+fn wait(
+    h: &mut Harness<'static, PlayerView>,
+    what: &str,
+    mut done: impl FnMut(&PlayerModel) -> bool,
+) {
+    common::step_until(h, what, Duration::from_secs(30), |v: &PlayerView| {
+        done(&v.model)
+    });
 }
 
 fn link_says(h: &Harness<'static, PlayerView>, text: &str) -> bool {
@@ -157,25 +164,25 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
     // only the desk's own call is listed: the server leaves out agent 21's
     wait(&mut h, "the list", |v| v.catalog.len() == 1);
     assert!(link_says(&h, "LINK"));
-    assert_eq!(h.state().catalog.entries[0].internal(), "22");
+    assert_eq!(h.state().model.catalog.entries[0].internal(), "22");
     // it plays over the network, with the server's verdict
-    h.state_mut().play_entry(0);
+    h.state_mut().model.play_entry(0);
     wait(&mut h, "playing", |v| {
         v.shown.playing && v.shown.position_s > 0.3
     });
-    wait(&mut h, "the verdict", PlayerView::details_loaded);
+    wait(&mut h, "the verdict", PlayerModel::details_loaded);
     h.run_steps(2);
     assert!(
         h.query_by_label("original").is_some(),
         "the verdict is shown"
     );
     // the window offers what the server allows this account: notes, not delete
-    let permissions = &h.state().session.permissions;
+    let permissions = &h.state().model.session.permissions;
     assert!(permissions.notes && !permissions.delete && !permissions.copy);
     assert!(h.query_by_label("Delete").is_none());
     h.get_by_label("Save notes").click();
     wait(&mut h, "the notes", |v| v.message.is_some());
-    assert_eq!(h.state().message.as_deref(), Some("notes saved"));
+    assert_eq!(h.state().model.message.as_deref(), Some("notes saved"));
     let log = fs::read_to_string(Store::new(&store).audit_log()).unwrap();
     assert!(
         log.lines()
@@ -183,11 +190,11 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
         "{log}"
     );
     // a mark for everyone goes to the server's store
-    h.state_mut().set_mark(true, true);
+    h.state_mut().model.set_mark(true, true);
     h.run_steps(2);
     let marks = callrec::player::marks::SharedMarks::load(&Store::new(&store));
-    assert_eq!(marks.names.len(), 1, "{:?}", h.state().message);
-    assert_eq!(h.state().shared_marks.names, marks.names);
+    assert_eq!(marks.names.len(), 1, "{:?}", h.state().model.message);
+    assert_eq!(h.state().model.shared_marks.names, marks.names);
 
     // the recorder's lamps and alarm as the server reports them; RESET is refused to
     // an account without the alarm right, in words
@@ -253,7 +260,7 @@ fn the_remote_player_lists_plays_sees_new_calls_and_survives_the_recorder_going_
             h.step();
             std::thread::sleep(Duration::from_millis(50));
         }
-        assert_eq!(h.state().catalog.len(), 2, "the list stays");
+        assert_eq!(h.state().model.catalog.len(), 2, "the list stays");
     }
     // and is back with it
     site.restart(&rt);

@@ -8,10 +8,13 @@ use crate::archive::identity::{Identity, TrustedKeys};
 use crate::archive::keyring::KeyRing;
 use crate::archive::store::Store;
 
+/// Cloned into the threads that change records off the window's thread; the signing
+/// identity is shared, not copied.
+#[derive(Clone)]
 pub struct Session {
     pub store: Store,
     pub ring: KeyRing,
-    pub identity: Identity,
+    pub identity: std::sync::Arc<Identity>,
     pub trusted: TrustedKeys,
     /// Name in the activity log.
     pub user: String,
@@ -36,7 +39,7 @@ impl Session {
         Session {
             store,
             ring,
-            identity,
+            identity: std::sync::Arc::new(identity),
             trusted,
             user,
             permissions: Permissions::default(),

@@ -249,9 +249,9 @@ fn open_window(
                 let ctx = cc.egui_ctx.clone();
                 let (control, problem) =
                     RemoteControl::start(remote, Arc::new(move || ctx.request_repaint()));
-                view.remote = Some(control);
+                view.model.remote = Some(control);
                 if problem.is_some() {
-                    view.message = problem;
+                    view.model.message = problem;
                 }
             }
             Ok(Box::new(App {

@@ -1,22 +1,34 @@
 //! The filter row: month, day, numbers with wildcards, TAN, direction, order, what is
 //! shown, online search.
 
-use std::time::Instant;
-
 use crate::archive::name::Direction;
 use crate::lang::t;
 use crate::ui::help::Tip;
 
-use super::{PlayerView, ShowOnly};
+use crate::player::model::{PlayerModel, ShowOnly};
 
-impl PlayerView {
-    pub(super) fn show_filters(&mut self, ui: &mut egui::Ui) {
+/// The filter row; it keeps the day as typed (the filter holds it as a number).
+#[derive(Default)]
+pub(super) struct Filters {
+    day_text: String,
+}
+
+fn show_only_label(choice: ShowOnly) -> String {
+    t(match choice {
+        ShowOnly::All => "filter-show-all",
+        ShowOnly::Marked => "filter-show-marked",
+        ShowOnly::LastPlayed => "filter-show-last",
+    })
+}
+
+impl Filters {
+    pub(super) fn ui(&mut self, ui: &mut egui::Ui, model: &mut PlayerModel) {
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
             let label = ui.label(t("filter-month"));
             changed |= ui
                 .add(
-                    egui::TextEdit::singleline(&mut self.filter.month)
+                    egui::TextEdit::singleline(&mut model.filter.month)
                         .hint_text(t("filter-month-hint"))
                         .desired_width(70.0),
                 )
@@ -34,13 +46,13 @@ impl PlayerView {
                 .tip("filter-day")
                 .changed()
             {
-                self.filter.day = self.day_text.trim().parse().ok();
+                model.filter.day = self.day_text.trim().parse().ok();
                 changed = true;
             }
             let label = ui.label(t("filter-internal"));
             changed |= ui
                 .add(
-                    egui::TextEdit::singleline(&mut self.filter.internal)
+                    egui::TextEdit::singleline(&mut model.filter.internal)
                         .hint_text("24, 2*")
                         .desired_width(70.0),
                 )
@@ -50,7 +62,7 @@ impl PlayerView {
             let label = ui.label(t("filter-external"));
             changed |= ui
                 .add(
-                    egui::TextEdit::singleline(&mut self.filter.external)
+                    egui::TextEdit::singleline(&mut model.filter.external)
                         .hint_text("0123*")
                         .desired_width(100.0),
                 )
@@ -60,7 +72,7 @@ impl PlayerView {
             let label = ui.label(t("filter-tan"));
             changed |= ui
                 .add(
-                    egui::TextEdit::singleline(&mut self.filter.tan)
+                    egui::TextEdit::singleline(&mut model.filter.tan)
                         .hint_text(t("filter-tan-hint"))
                         .desired_width(60.0),
                 )
@@ -68,67 +80,60 @@ impl PlayerView {
                 .tip("filter-tan")
                 .changed();
             egui::ComboBox::from_label(t("filter-direction"))
-                .selected_text(match self.filter.direction {
+                .selected_text(match model.filter.direction {
                     None => t("filter-both"),
                     Some(Direction::Incoming) => t("filter-incoming"),
                     Some(Direction::Outgoing) => t("filter-outgoing"),
                 })
                 .show_ui(ui, |ui| {
                     changed |= ui
-                        .selectable_value(&mut self.filter.direction, None, t("filter-both"))
+                        .selectable_value(&mut model.filter.direction, None, t("filter-both"))
                         .changed();
                     changed |= ui
                         .selectable_value(
-                            &mut self.filter.direction,
+                            &mut model.filter.direction,
                             Some(Direction::Incoming),
                             t("filter-incoming"),
                         )
                         .changed();
                     changed |= ui
                         .selectable_value(
-                            &mut self.filter.direction,
+                            &mut model.filter.direction,
                             Some(Direction::Outgoing),
                             t("filter-outgoing"),
                         )
                         .changed();
                 });
             changed |= ui
-                .checkbox(&mut self.filter.newest_first, t("filter-newest"))
+                .checkbox(&mut model.filter.newest_first, t("filter-newest"))
                 .tip("filter-newest")
                 .changed();
             egui::ComboBox::from_label(t("filter-show"))
-                .selected_text(self.show_only.label())
+                .selected_text(show_only_label(model.show_only))
                 .show_ui(ui, |ui| {
                     for choice in [ShowOnly::All, ShowOnly::Marked, ShowOnly::LastPlayed] {
                         changed |= ui
-                            .selectable_value(&mut self.show_only, choice, choice.label())
+                            .selectable_value(&mut model.show_only, choice, show_only_label(choice))
                             .changed();
                     }
                 });
             let live = ui
-                .checkbox(&mut self.prefs.live, t("filter-live"))
+                .checkbox(&mut model.prefs.live, t("filter-live"))
                 .tip("filter-live");
             if live.changed() {
-                self.prefs_dirty.get_or_insert_with(Instant::now);
-                changed |= self.prefs.live;
+                model.prefs_changed();
+                changed |= model.prefs.live;
             }
-            if !self.prefs.live {
-                let enter = self.search_pending && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if !model.prefs.live {
+                let enter = model.search_pending && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 let search = ui.button(t("filter-search")).tip("filter-search");
                 if search.clicked() || enter {
-                    self.catalog.refresh();
-                    self.search_pending = false;
-                    self.apply_filter();
+                    model.search();
                 }
             }
         });
         if changed {
-            if self.prefs.live {
-                self.catalog.refresh();
-                self.apply_filter();
-            } else {
-                self.search_pending = true;
-            }
+            model.filter_changed();
         }
     }
 }

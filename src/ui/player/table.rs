@@ -6,121 +6,127 @@ use egui_extras::{Column, TableBuilder};
 use crate::archive::name::Direction;
 use crate::lang::{Arg, t, tr};
 
-use super::PlayerView;
+use crate::player::model::{Pick, PlayerModel};
 
-impl PlayerView {
-    pub(super) fn show_table(&mut self, ui: &mut egui::Ui) {
-        let rows = self.rows.clone();
-        let mut clicked = None;
-        // selectable text would take the click that should select the row
-        ui.style_mut().interaction.selectable_labels = false;
-        TableBuilder::new(ui)
-            .striped(true)
-            .sense(egui::Sense::click())
-            .column(Column::auto().at_least(120.0))
-            .column(Column::auto().at_least(60.0))
-            .column(Column::auto().at_least(20.0))
-            .column(Column::auto().at_least(110.0))
-            .column(Column::auto().at_least(40.0))
-            .column(Column::auto().at_least(60.0))
-            .column(Column::auto().at_least(50.0))
-            .column(Column::auto().at_least(80.0))
-            .column(Column::remainder())
-            .header(20.0, |mut h| {
-                for title in [
-                    "column-date",
-                    "column-internal",
-                    "",
-                    "column-external",
-                    "column-ring",
-                    "column-size",
-                    "column-tan",
-                    "column-call-id",
-                    "column-mark",
-                ] {
-                    h.col(|ui| {
-                        if !title.is_empty() {
-                            ui.strong(t(title));
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(20.0, rows.len(), |mut row| {
-                    let index = rows[row.index()];
-                    let e = &self.catalog.entries[index];
-                    row.set_selected(
-                        self.selected == Some(index)
-                            || self.chosen.contains(&self.catalog.entries[index].audio()),
-                    );
-                    let n = e.name();
-                    row.col(|ui| {
-                        ui.label(format!(
-                            "{:04}-{:02}-{:02} {:02}:{:02}",
-                            n.start.year, n.start.month, n.start.day, n.start.hour, n.start.minute
-                        ));
-                    });
-                    row.col(|ui| {
-                        ui.label(&n.internal);
-                    });
-                    row.col(|ui| {
-                        let direction = t(if n.direction == Direction::Incoming {
-                            "column-in"
-                        } else {
-                            "column-out"
-                        });
-                        let lock = if e.encrypted() {
-                            t("column-encrypted")
-                        } else {
-                            String::new()
-                        };
-                        ui.label(format!("{direction}{lock}"));
-                    });
-                    row.col(|ui| {
-                        ui.label(&n.external);
-                    });
-                    row.col(|ui| {
-                        ui.label(format!("{} s", n.time_to_answer_s));
-                    });
-                    row.col(|ui| {
-                        ui.label(format!("{:.1} MB", e.size as f64 / 1e6));
-                    });
-                    row.col(|ui| {
-                        ui.label(n.tan.as_deref().unwrap_or(""));
-                    });
-                    // the call's id (the PBX's conference id): its last 8 digits, the whole
-                    // on hover
-                    row.col(|ui| {
-                        let uid = e.uid();
-                        let short = uid
-                            .char_indices()
-                            .rev()
-                            .nth(7)
-                            .map_or(uid, |(at, _)| &uid[at..]);
-                        ui.label(short)
-                            .on_hover_text(tr("column-call-id-full", &[("id", Arg::from(uid))]));
-                    });
-                    let name = self.session.relative(&e.audio());
-                    let mark = match (
-                        self.prefs.marked.contains(&name),
-                        self.shared_marks.names.contains(&name),
-                    ) {
-                        (true, true) => t("column-mark-both"),
-                        (true, false) => t("column-mark-here"),
-                        (false, true) => t("column-mark-all"),
-                        (false, false) => String::new(),
-                    };
-                    row.col(|ui| {
-                        ui.label(mark);
-                    });
-                    if row.response().clicked() {
-                        clicked = Some((row.index(), index));
+/// The list of records.
+pub(super) fn ui(ui: &mut egui::Ui, model: &mut PlayerModel) {
+    let rows = model.rows.clone();
+    let mut clicked = None;
+    // selectable text would take the click that should select the row
+    ui.style_mut().interaction.selectable_labels = false;
+    TableBuilder::new(ui)
+        .striped(true)
+        .sense(egui::Sense::click())
+        .column(Column::auto().at_least(120.0))
+        .column(Column::auto().at_least(60.0))
+        .column(Column::auto().at_least(20.0))
+        .column(Column::auto().at_least(110.0))
+        .column(Column::auto().at_least(40.0))
+        .column(Column::auto().at_least(60.0))
+        .column(Column::auto().at_least(50.0))
+        .column(Column::auto().at_least(80.0))
+        .column(Column::remainder())
+        .header(20.0, |mut h| {
+            for title in [
+                "column-date",
+                "column-internal",
+                "",
+                "column-external",
+                "column-ring",
+                "column-size",
+                "column-tan",
+                "column-call-id",
+                "column-mark",
+            ] {
+                h.col(|ui| {
+                    if !title.is_empty() {
+                        ui.strong(t(title));
                     }
                 });
+            }
+        })
+        .body(|body| {
+            body.rows(20.0, rows.len(), |mut row| {
+                let index = rows[row.index()];
+                let e = &model.catalog.entries[index];
+                row.set_selected(
+                    model.selected == Some(index)
+                        || model.chosen.contains(&model.catalog.entries[index].audio()),
+                );
+                let n = e.name();
+                row.col(|ui| {
+                    ui.label(format!(
+                        "{:04}-{:02}-{:02} {:02}:{:02}",
+                        n.start.year, n.start.month, n.start.day, n.start.hour, n.start.minute
+                    ));
+                });
+                row.col(|ui| {
+                    ui.label(&n.internal);
+                });
+                row.col(|ui| {
+                    let direction = t(if n.direction == Direction::Incoming {
+                        "column-in"
+                    } else {
+                        "column-out"
+                    });
+                    let lock = if e.encrypted() {
+                        t("column-encrypted")
+                    } else {
+                        String::new()
+                    };
+                    ui.label(format!("{direction}{lock}"));
+                });
+                row.col(|ui| {
+                    ui.label(&n.external);
+                });
+                row.col(|ui| {
+                    ui.label(format!("{} s", n.time_to_answer_s));
+                });
+                row.col(|ui| {
+                    ui.label(format!("{:.1} MB", e.size as f64 / 1e6));
+                });
+                row.col(|ui| {
+                    ui.label(n.tan.as_deref().unwrap_or(""));
+                });
+                // the call's id (the PBX's conference id): its last 8 digits, the whole
+                // on hover
+                row.col(|ui| {
+                    let uid = e.uid();
+                    let short = uid
+                        .char_indices()
+                        .rev()
+                        .nth(7)
+                        .map_or(uid, |(at, _)| &uid[at..]);
+                    ui.label(short)
+                        .on_hover_text(tr("column-call-id-full", &[("id", Arg::from(uid))]));
+                });
+                let name = model.session.relative(&e.audio());
+                let mark = match (
+                    model.prefs.marked.contains(&name),
+                    model.shared_marks.names.contains(&name),
+                ) {
+                    (true, true) => t("column-mark-both"),
+                    (true, false) => t("column-mark-here"),
+                    (false, true) => t("column-mark-all"),
+                    (false, false) => String::new(),
+                };
+                row.col(|ui| {
+                    ui.label(mark);
+                });
+                if row.response().clicked() {
+                    clicked = Some((row.index(), index));
+                }
             });
-        let modifiers = ui.input(|i| i.modifiers);
-        if let Some((position, index)) = clicked {
-            self.click_row(position, index, modifiers);
-        }
+        });
+    let modifiers = ui.input(|i| i.modifiers);
+    if let Some((position, index)) = clicked {
+        let pick = if modifiers.command {
+            Pick::Toggle
+        } else if modifiers.shift {
+            Pick::Range
+        } else {
+            Pick::Plain
+        };
+        model.click_row(position, index, pick);
     }
 }

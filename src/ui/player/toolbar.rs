@@ -8,129 +8,126 @@ use crate::player::engine::OutputKind;
 use crate::player::remote_control::LinkState;
 use crate::ui::help::{self, Tip};
 
-use super::PlayerView;
+use crate::player::model::PlayerModel;
 
-impl PlayerView {
-    /// The top bar: SOS, the archive shown, counts, Reload, the remote-control state.
-    pub(super) fn show_toolbar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            let sos_label = if self.sos { t("sos-off") } else { t("sos-on") };
-            let sos = egui::Button::new(RichText::new(sos_label).strong().color(Color32::WHITE))
-                .fill(if self.sos {
-                    Color32::DARK_GRAY
-                } else {
-                    Color32::from_rgb(190, 30, 30)
-                });
-            if ui.add(sos).tip("sos-on").clicked() {
-                self.set_sos(!self.sos);
-            }
-            if self.session.backup.is_some() && !self.sos {
-                let mut backup = self.catalog.is_backup();
-                let label = ui.label(t("player-archive"));
-                let choice = egui::ComboBox::from_id_salt("archive")
-                    .selected_text(if backup {
-                        t("player-backup")
-                    } else {
-                        t("player-store")
-                    })
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut backup, false, t("player-store"))
-                            .tip("player-store");
-                        ui.selectable_value(&mut backup, true, t("player-backup"))
-                            .tip("player-backup");
-                    });
-                choice.response.labelled_by(label.id);
-                if backup != self.catalog.is_backup() {
-                    self.set_backup(backup);
-                }
-            }
-            if !self.sos {
-                self.show_counts_and_reload(ui);
-            }
-            if self.engine.output == OutputKind::Null {
-                ui.label(RichText::new(t("player-no-audio")).color(Color32::GRAY))
-                    .tip("player-no-audio");
-            }
-            self.show_remote_status(ui);
-            self.show_server_link(ui);
-            self.show_view_switches(ui);
-        });
-    }
-
-    /// A remote Player's link to its server: a lamp, green while the server answers,
-    /// red with the reason in words while it does not (the list stays meanwhile).
-    fn show_server_link(&self, ui: &mut egui::Ui) {
-        let (Some(link), Some(server)) = (self.catalog.remote_link(), self.catalog.remote()) else {
-            return;
-        };
-        let (colour, text) = match link {
-            LinkState::Up => (
-                Color32::from_rgb(40, 170, 60),
-                tr("player-link-up", &[("server", Arg::from(server.base()))]),
-            ),
-            LinkState::Down(why) => (
-                Color32::from_rgb(220, 40, 40),
-                tr(
-                    "player-link-down",
-                    &[
-                        ("server", Arg::from(server.base())),
-                        ("why", Arg::from(why.as_str())),
-                    ],
-                ),
-            ),
-            LinkState::None => return,
-        };
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-        ui.painter().circle_filled(rect.center(), 6.0, colour);
-        let spoken = text.clone();
-        ui.label("LINK")
-            .on_hover_text(&text)
-            .widget_info(move || egui::WidgetInfo::labeled(egui::Role::Label, true, &spoken));
-        if let LinkState::Down(why) = link {
-            ui.label(
-                RichText::new(tr(
-                    "player-unreachable",
-                    &[("why", Arg::from(why.as_str()))],
-                ))
-                .color(colour),
-            );
+/// The top bar: SOS, the archive shown, counts, Reload, the remote-control state.
+pub(super) fn ui(ui: &mut egui::Ui, model: &mut PlayerModel) {
+    ui.horizontal(|ui| {
+        let sos_label = if model.sos { t("sos-off") } else { t("sos-on") };
+        let sos = egui::Button::new(RichText::new(sos_label).strong().color(Color32::WHITE)).fill(
+            if model.sos {
+                Color32::DARK_GRAY
+            } else {
+                Color32::from_rgb(190, 30, 30)
+            },
+        );
+        if ui.add(sos).tip("sos-on").clicked() {
+            model.set_sos(!model.sos);
         }
-    }
-
-    /// High contrast and help, at the right end of the bar.
-    fn show_view_switches(&mut self, ui: &mut egui::Ui) {
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button(t("help-button")).tip("help-button").clicked() {
-                help::open(ui.ctx(), if self.sos { "help-sos" } else { "help-player" });
+        if model.session.backup.is_some() && !model.sos {
+            let mut backup = model.catalog.is_backup();
+            let label = ui.label(t("player-archive"));
+            let choice = egui::ComboBox::from_id_salt("archive")
+                .selected_text(if backup {
+                    t("player-backup")
+                } else {
+                    t("player-store")
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut backup, false, t("player-store"))
+                        .tip("player-store");
+                    ui.selectable_value(&mut backup, true, t("player-backup"))
+                        .tip("player-backup");
+                });
+            choice.response.labelled_by(label.id);
+            if backup != model.catalog.is_backup() {
+                model.set_backup(backup);
             }
-            if ui
-                .selectable_label(self.prefs.high_contrast, t("player-contrast"))
-                .tip("player-contrast")
-                .clicked()
-            {
-                self.prefs.high_contrast = !self.prefs.high_contrast;
-                self.prefs_dirty.get_or_insert_with(std::time::Instant::now);
-            }
-        });
-    }
+        }
+        if !model.sos {
+            show_counts_and_reload(ui, model);
+        }
+        if model.engine.output == OutputKind::Null {
+            ui.label(RichText::new(t("player-no-audio")).color(Color32::GRAY))
+                .tip("player-no-audio");
+        }
+        super::remote::show_remote_status(ui, model);
+        show_server_link(ui, model);
+        show_view_switches(ui, model);
+    });
+}
 
-    /// How many records there are and are shown, and Reload (not in SOS mode).
-    fn show_counts_and_reload(&mut self, ui: &mut egui::Ui) {
-        ui.label(tr(
-            "player-count",
-            &[
-                ("total", Arg::from(self.catalog.len())),
-                ("shown", Arg::from(self.rows.len())),
-            ],
-        ));
+/// A remote Player's link to its server: a lamp, green while the server answers,
+/// red with the reason in words while it does not (the list stays meanwhile).
+fn show_server_link(ui: &mut egui::Ui, model: &PlayerModel) {
+    let (Some(link), Some(server)) = (model.catalog.remote_link(), model.catalog.remote()) else {
+        return;
+    };
+    let (colour, text) = match link {
+        LinkState::Up => (
+            Color32::from_rgb(40, 170, 60),
+            tr("player-link-up", &[("server", Arg::from(server.base()))]),
+        ),
+        LinkState::Down(why) => (
+            Color32::from_rgb(220, 40, 40),
+            tr(
+                "player-link-down",
+                &[
+                    ("server", Arg::from(server.base())),
+                    ("why", Arg::from(why.as_str())),
+                ],
+            ),
+        ),
+        LinkState::None => return,
+    };
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+    ui.painter().circle_filled(rect.center(), 6.0, colour);
+    let spoken = text.clone();
+    ui.label("LINK")
+        .on_hover_text(&text)
+        .widget_info(move || egui::WidgetInfo::labeled(egui::Role::Label, true, &spoken));
+    if let LinkState::Down(why) = link {
+        ui.label(
+            RichText::new(tr(
+                "player-unreachable",
+                &[("why", Arg::from(why.as_str()))],
+            ))
+            .color(colour),
+        );
+    }
+}
+
+/// High contrast and help, at the right end of the bar.
+fn show_view_switches(ui: &mut egui::Ui, model: &mut PlayerModel) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if ui.button(t("help-button")).tip("help-button").clicked() {
+            help::open(ui.ctx(), if model.sos { "help-sos" } else { "help-player" });
+        }
         if ui
-            .small_button(t("player-reload"))
-            .tip("player-reload")
+            .selectable_label(model.prefs.high_contrast, t("player-contrast"))
+            .tip("player-contrast")
             .clicked()
         {
-            self.catalog.reload();
-            self.selected = None;
-            self.apply_filter();
+            model.prefs.high_contrast = !model.prefs.high_contrast;
+            model.prefs_changed();
         }
+    });
+}
+
+/// How many records there are and are shown, and Reload (not in SOS mode).
+fn show_counts_and_reload(ui: &mut egui::Ui, model: &mut PlayerModel) {
+    ui.label(tr(
+        "player-count",
+        &[
+            ("total", Arg::from(model.catalog.len())),
+            ("shown", Arg::from(model.rows.len())),
+        ],
+    ));
+    if ui
+        .small_button(t("player-reload"))
+        .tip("player-reload")
+        .clicked()
+    {
+        model.reload();
     }
 }
