@@ -1396,3 +1396,19 @@ fn the_large_details_window_shows_the_call_in_large_type() {
     assert!(h.query_all_by_label_contains("0403333").count() >= 2);
     assert!(h.query_by_label("External party").is_some());
 }
+
+#[test]
+fn the_list_shows_the_parties_names_beside_their_numbers() {
+    let (_dir, _store, mut h) = player_on_archive();
+    // the names come from the records' sidecars (the CDRs' names), read in the background
+    let began = Instant::now();
+    while h.query_all_by_label("21 (Agent 21)").count() < 2 {
+        assert!(
+            began.elapsed() < Duration::from_secs(10),
+            "no names in the list"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(h.query_by_label("22 (Agent 22)").is_some());
+}

@@ -355,6 +355,24 @@ pub fn check_sidecar(
     check
 }
 
+/// The metadata of a sidecar, opened with `ring` when sealed, *without* checking the
+/// signature or the audio: for showing names in a list, never for a verdict (that is
+/// [`check_sidecar`]'s). `None` when it cannot be read or opened.
+pub fn read_metadata(sidecar: &[u8], ring: &KeyRing) -> Option<RecordMetadata> {
+    let text = std::str::from_utf8(sidecar).ok()?;
+    if !text.contains("<callrec-sidecar") {
+        return None;
+    }
+    let xml: SidecarXml = quick_xml::de::from_str(text).ok()?;
+    let bytes = BASE64.decode(xml.metadata.body.trim()).ok()?;
+    let plain = match xml.metadata.encoding.as_str() {
+        "plain" => bytes,
+        "aes-256-gcm" => ring.get(&xml.metadata.key)?.open(&bytes, METADATA_AAD)?,
+        _ => return None,
+    };
+    RecordMetadata::from_xml(&String::from_utf8(plain).ok()?).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::keyring::ArchiveKey;

@@ -11,6 +11,7 @@ pub mod filter;
 pub mod marks;
 pub mod model;
 pub mod model_playback;
+pub mod party_names;
 pub mod permissions;
 pub mod playlist;
 pub mod preferences;

@@ -15,6 +15,7 @@ use super::details::DetailsLoader;
 use super::engine::{Engine, OutputKind, Snapshot};
 use super::filter::Filter;
 use super::marks::SharedMarks;
+use super::party_names::NameCache;
 use super::permissions::Permissions;
 use super::playlist::Playlist;
 use super::preferences::Preferences;
@@ -102,6 +103,8 @@ pub struct PlayerModel {
     pub loop_a: Option<f64>,
     /// Changes to records under way off the window's thread.
     pub jobs: RecordJobs,
+    /// The parties' names of the rows shown, read from their sidecars.
+    pub names: NameCache,
     /// The store's watch (a remote catalog's feed wakes the window instead).
     store_watch: Option<StoreWatch>,
     /// Set by the store's watch or a remote list's news: look at once.
@@ -146,6 +149,7 @@ impl PlayerModel {
             remote_play: false,
             loop_a: None,
             jobs: RecordJobs::default(),
+            names: NameCache::default(),
             store_watch: None,
             store_changed: Arc::default(),
             session,
@@ -197,6 +201,7 @@ impl PlayerModel {
         } else {
             self.store_watch = Some(StoreWatch::start(self.session.store.clone(), wake.clone()));
         }
+        self.names.set_wake(wake.clone());
         self.jobs.set_wake(wake);
     }
 
@@ -480,6 +485,14 @@ impl PlayerModel {
         }
         self.beep_then = None;
         self.play_entry(index);
+    }
+
+    /// Reads the names of these records' parties, when the list is of a store (a
+    /// server's list carries numbers only).
+    pub fn want_names(&self, audios: Vec<PathBuf>) {
+        if self.catalog.remote().is_none() && !audios.is_empty() {
+            self.names.request(audios, &self.session.ring);
+        }
     }
 
     /// The catalog entry of a record path, if this Player may play it.

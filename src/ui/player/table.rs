@@ -12,6 +12,8 @@ use crate::player::model::{Pick, PlayerModel};
 pub(super) fn ui(ui: &mut egui::Ui, model: &mut PlayerModel) {
     let rows = model.rows.clone();
     let mut clicked = None;
+    // the rows drawn whose parties' names are not read yet
+    let mut unnamed = Vec::new();
     // selectable text would take the click that should select the row
     ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
@@ -54,6 +56,15 @@ pub(super) fn ui(ui: &mut egui::Ui, model: &mut PlayerModel) {
                         || model.chosen.contains(&model.catalog.entries[index].audio()),
                 );
                 let n = e.name();
+                let names = model.names.get(&e.audio());
+                if names.is_none() {
+                    unnamed.push(e.audio());
+                }
+                let names = names.unwrap_or_default();
+                let with_name = |number: &str, name: &Option<String>| match name {
+                    Some(name) => format!("{number} ({name})"),
+                    None => number.to_string(),
+                };
                 row.col(|ui| {
                     ui.label(format!(
                         "{:04}-{:02}-{:02} {:02}:{:02}",
@@ -61,7 +72,7 @@ pub(super) fn ui(ui: &mut egui::Ui, model: &mut PlayerModel) {
                     ));
                 });
                 row.col(|ui| {
-                    ui.label(&n.internal);
+                    ui.label(with_name(&n.internal, &names.internal));
                 });
                 row.col(|ui| {
                     let direction = t(if n.direction == Direction::Incoming {
@@ -77,7 +88,7 @@ pub(super) fn ui(ui: &mut egui::Ui, model: &mut PlayerModel) {
                     ui.label(format!("{direction}{lock}"));
                 });
                 row.col(|ui| {
-                    ui.label(&n.external);
+                    ui.label(with_name(&n.external, &names.external));
                 });
                 row.col(|ui| {
                     ui.label(format!("{} s", n.time_to_answer_s));
@@ -118,6 +129,7 @@ pub(super) fn ui(ui: &mut egui::Ui, model: &mut PlayerModel) {
                 }
             });
         });
+    model.want_names(unnamed);
     let modifiers = ui.input(|i| i.modifiers);
     if let Some((position, index)) = clicked {
         let pick = if modifiers.command {
