@@ -587,3 +587,9 @@ details-chosen = { $n } Aufnahmen gewählt:
 details-large = Groß
     .help = Die Einzelheiten der Aufnahme in großer Schrift, in einem eigenen Fenster (Teilnehmer, Zeiten, die Originalzeit, Notizen).
 details-large-title = Gesprächsdetails
+filter-share-marks = Meine Markierungen teilen ({ $n })
+    .help = Die an diesem Player markierten Aufnahmen zu den Markierungen kopieren, die jeder Player an dieser Ablage sieht (Ihre eigenen bleiben).
+msg-marks-shared = { $n ->
+        [one] 1 Markierung mit allen Playern geteilt
+       *[other] { $n } Markierungen mit allen Playern geteilt
+    }

@@ -590,3 +590,9 @@ details-chosen = { $n } records chosen:
 details-large = Large
     .help = The record's details in large type, in a window of their own (parties, times, the original time, notes).
 details-large-title = Call details
+filter-share-marks = Share my marks ({ $n })
+    .help = Copy the records marked on this Player to the marks every Player on this store sees (your own marks stay).
+msg-marks-shared = { $n ->
+        [one] 1 mark shared with every Player
+       *[other] { $n } marks shared with every Player
+    }

@@ -1412,3 +1412,27 @@ fn the_list_shows_the_parties_names_beside_their_numbers() {
     }
     assert!(h.query_by_label("22 (Agent 22)").is_some());
 }
+
+#[test]
+fn marks_made_on_this_player_are_shared_with_every_player_in_one_click() {
+    let (_dir, store, mut h) = player_on_archive();
+    for external in ["0301111", "0403333"] {
+        h.get_by_label(external).click();
+        settle_details(&mut h);
+        h.get_by_label("marked here").click();
+        h.run_steps(2);
+    }
+    assert_eq!(h.state().model.prefs.marked.len(), 2);
+    h.get_by_label("Share my marks (2)").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().model.message.as_deref(),
+        Some("2 marks shared with every Player")
+    );
+    let everyone = callrec::player::marks::SharedMarks::load(&store);
+    assert_eq!(everyone.names, h.state().model.prefs.marked);
+    assert!(
+        h.query_by_label_contains("Share my marks").is_none(),
+        "nothing left to share"
+    );
+}

@@ -314,6 +314,46 @@ impl PlayerModel {
         self.apply_filter();
     }
 
+    /// Copies this Player's marks to the marks every Player sees (the seed: "copy records
+    /// marked in a player to the system wide available directory"); the Player's own
+    /// marks stay. Returns how many were shared.
+    pub fn share_marks(&mut self) -> usize {
+        let mine: Vec<String> = self
+            .prefs
+            .marked
+            .iter()
+            .filter(|name| !self.shared_marks.names.contains(*name))
+            .cloned()
+            .collect();
+        let mut shared = 0;
+        let mut failed = None;
+        for name in &mine {
+            let saved = match self.catalog.remote() {
+                Some(server) => {
+                    let file = name.rsplit('/').next().unwrap_or(name);
+                    server.set_mark(file, true).map_err(|e| e.to_string())
+                }
+                None => self.shared_marks.set(name, true).map_err(|e| e.to_string()),
+            };
+            match saved {
+                Ok(()) => {
+                    self.shared_marks.names.insert(name.clone());
+                    shared += 1;
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        self.message = Some(match failed {
+            Some(e) => tr("msg-mark-not-saved", &[("why", Arg::from(e))]),
+            None => tr("msg-marks-shared", &[("n", Arg::from(shared))]),
+        });
+        self.apply_filter();
+        shared
+    }
+
     /// SOS on: filters off, newest on top; off: the previous filter returns.
     pub fn set_sos(&mut self, on: bool) {
         if on == self.sos {

@@ -117,6 +117,23 @@ impl Filters {
                             .changed();
                     }
                 });
+            let unshared = model
+                .prefs
+                .marked
+                .iter()
+                .filter(|m| !model.shared_marks.names.contains(*m))
+                .count();
+            if unshared > 0
+                && ui
+                    .button(crate::lang::tr(
+                        "filter-share-marks",
+                        &[("n", crate::lang::Arg::from(unshared))],
+                    ))
+                    .tip("filter-share-marks")
+                    .clicked()
+            {
+                model.share_marks();
+            }
             let live = ui
                 .checkbox(&mut model.prefs.live, t("filter-live"))
                 .tip("filter-live");
