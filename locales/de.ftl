@@ -593,3 +593,40 @@ msg-marks-shared = { $n ->
         [one] 1 Markierung mit allen Playern geteilt
        *[other] { $n } Markierungen mit allen Playern geteilt
     }
+
+## Die Registerkarte Netzwerk-Player und der entfernte Recorder
+
+players-right-copy = kopieren
+    .help = darf Aufnahmen herauskopieren
+players-right-delete = löschen
+    .help = darf Aufnahmen löschen
+players-right-tan = TAN
+    .help = darf TANs setzen
+players-right-notes = Notizen
+    .help = darf Notizen schreiben
+players-right-alarm = Alarm
+    .help = darf den Alarm des Recorders zurücksetzen (RESET) und ausschalten
+players-right-control = steuern
+    .help = darf andere Player abspielen lassen (URL-Befehle, docs/INTERFACES.md)
+players-explained = Player an anderen PCs melden sich mit einem dieser Konten an. Der Server prüft jede Anfrage: Nebenstellen begrenzen, welche Gespräche ein Konto sieht und spielt, Rechte, was es ändern darf. Der Name eines Kontos ist auch der Name seines Players für die Fernsteuerung.
+players-unreadable = Die Konten können nicht gelesen werden: { $why }
+players-account = Konto
+players-rights = Rechte
+players-every-call = jedes Gespräch
+players-extensions = Nebenstellen
+    .help = die internen Nummern, deren Gespräche es sieht (21, 3*); leer: alle
+players-remove = Entfernen
+players-remove-help = das Konto { $name } entfernen
+players-removed = Konto { $name } entfernt.
+players-add-heading = Ein Konto hinzufügen
+players-name = Name
+players-password-hint = 8 Zeichen oder mehr
+players-add = Konto hinzufügen
+    .help = Ein Konto mit demselben Namen wird ersetzt.
+players-added = Konto { $name } hinzugefügt; Speichern, um es zu behalten.
+remote-alarm-reset = Alarm am Recorder zurückgesetzt
+remote-alarm-off = Alarm am Recorder ausgeschaltet
+remote-alarm-on = Alarm am Recorder eingeschaltet
+remote-alarm-refused = der Recorder hat es nicht angenommen: { $why }
+app-setup-unreadable = die Einrichtung kann nicht geöffnet werden: { $why }
+app-setup-window = Einrichtung

@@ -596,3 +596,40 @@ msg-marks-shared = { $n ->
         [one] 1 mark shared with every Player
        *[other] { $n } marks shared with every Player
     }
+
+## The Network Players tab and the remote recorder
+
+players-right-copy = copy
+    .help = may copy records out
+players-right-delete = delete
+    .help = may delete records
+players-right-tan = TAN
+    .help = may set TANs
+players-right-notes = notes
+    .help = may write notes
+players-right-alarm = alarm
+    .help = may RESET and switch off the recorder's alarm
+players-right-control = control
+    .help = may make other Players play (URL commands, docs/INTERFACES.md)
+players-explained = Players on other PCs log in with one of these accounts. The server checks every request: extensions limit which calls an account lists and plays, rights what it may change. An account's name is also its Player's name for remote control.
+players-unreadable = The accounts cannot be read: { $why }
+players-account = Account
+players-rights = Rights
+players-every-call = every call
+players-extensions = Extensions
+    .help = the internal numbers whose calls it sees (21, 3*); empty: all
+players-remove = Remove
+players-remove-help = remove the account { $name }
+players-removed = Account { $name } removed.
+players-add-heading = Add an account
+players-name = Name
+players-password-hint = 8 characters or more
+players-add = Add account
+    .help = An account with the same name is replaced.
+players-added = Account { $name } added; Save to keep it.
+remote-alarm-reset = alarm reset at the recorder
+remote-alarm-off = alarm switched off at the recorder
+remote-alarm-on = alarm switched on at the recorder
+remote-alarm-refused = the recorder did not take it: { $why }
+app-setup-unreadable = the setup cannot be opened: { $why }
+app-setup-window = Setup

@@ -286,7 +286,7 @@ mod tests {
     /// The first word of every text id.
     const NAMESPACES: &[&str] = &[
         "column", "details", "filter", "help", "msg", "player", "remote", "sos", "verdict",
-        "panel", "setting", "tab", "cli", "close", "evidence",
+        "panel", "setting", "tab", "cli", "close", "evidence", "players", "app",
     ];
 
     #[test]

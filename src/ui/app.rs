@@ -56,9 +56,13 @@ impl App {
                 panel.board.set_paused(true);
                 self.setup = Some(SetupDialog::new(setup, Box::new(NativeFolderPicker)));
             }
-            Err(e) => panel
-                .board
-                .event("error", format!("the setup cannot be opened: {e}")),
+            Err(e) => panel.board.event(
+                "error",
+                crate::lang::tr(
+                    "app-setup-unreadable",
+                    &[("why", crate::lang::Arg::from(e.to_string()))],
+                ),
+            ),
         }
     }
 
@@ -66,7 +70,7 @@ impl App {
         let Some(dialog) = &mut self.setup else {
             return;
         };
-        egui::Window::new("Setup")
+        egui::Window::new(crate::lang::t("app-setup-window"))
             .collapsible(false)
             .default_size([760.0, 560.0])
             .show(ctx, |ui| dialog.show(ui));

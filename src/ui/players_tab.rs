@@ -4,6 +4,8 @@
 //! lines. Passwords are hashed (Argon2id) the moment the account is added; the
 //! dialog never holds one longer than the add row does.
 
+use crate::lang::{Arg, help, t, tr};
+use crate::ui::help::Tip;
 use egui::{Color32, RichText};
 
 use crate::archive::accounts::{Account, Rights, parse_accounts, render_accounts, upsert};
@@ -19,22 +21,15 @@ pub struct PlayersEditor {
 }
 
 /// The rights as the boxes name them.
-fn right_boxes(rights: &mut Rights) -> [(&'static str, &'static str, &mut bool); 6] {
+/// Each right's box: its word (the text id's value) and help (its `.help`).
+fn right_boxes(rights: &mut Rights) -> [(&'static str, &mut bool); 6] {
     [
-        ("copy", "may copy records out", &mut rights.copy),
-        ("delete", "may delete records", &mut rights.delete),
-        ("TAN", "may set TANs", &mut rights.tan),
-        ("notes", "may write notes", &mut rights.notes),
-        (
-            "alarm",
-            "may RESET and switch off the recorder's alarm",
-            &mut rights.alarm,
-        ),
-        (
-            "control",
-            "may make other Players play (URL commands, docs/INTERFACES.md)",
-            &mut rights.control,
-        ),
+        ("players-right-copy", &mut rights.copy),
+        ("players-right-delete", &mut rights.delete),
+        ("players-right-tan", &mut rights.tan),
+        ("players-right-notes", &mut rights.notes),
+        ("players-right-alarm", &mut rights.alarm),
+        ("players-right-control", &mut rights.control),
     ]
 }
 
@@ -50,17 +45,16 @@ impl PlayersEditor {
     /// Shows the accounts of `value` (the `players` setup value) and writes every
     /// change back into it.
     pub fn show(&mut self, ui: &mut egui::Ui, value: &mut String) {
-        ui.label(
-            "Players on other PCs log in with one of these accounts. The server checks every \
-             request: extensions limit which calls an account lists and plays, rights what \
-             it may change. An account's name is also its Player's name for remote control.",
-        );
+        ui.label(t("players-explained"));
         let mut accounts = match parse_accounts(value) {
             Ok(a) => a,
             Err(e) => {
                 ui.label(
-                    RichText::new(format!("The accounts cannot be read: {e}"))
-                        .color(Color32::from_rgb(220, 60, 60)),
+                    RichText::new(tr(
+                        "players-unreadable",
+                        &[("why", Arg::from(e.to_string()))],
+                    ))
+                    .color(Color32::from_rgb(220, 60, 60)),
                 );
                 ui.add(egui::TextEdit::multiline(value).desired_width(f32::INFINITY));
                 return;
@@ -72,18 +66,18 @@ impl PlayersEditor {
             .striped(true)
             .num_columns(4)
             .show(ui, |ui| {
-                ui.label(RichText::new("Account").strong());
-                ui.label(RichText::new("Rights").strong());
-                ui.label(RichText::new("Shows calls of").strong());
+                ui.label(RichText::new(t("players-account")).strong());
+                ui.label(RichText::new(t("players-rights")).strong());
+                ui.label(RichText::new(t("setting-extensions")).strong());
                 ui.label("");
                 ui.end_row();
                 for (i, account) in accounts.iter_mut().enumerate() {
                     ui.label(&account.name);
                     ui.horizontal(|ui| {
-                        for (word, help, on) in right_boxes(&mut account.rights) {
+                        for (id, on) in right_boxes(&mut account.rights) {
                             changed |= ui
-                                .checkbox(on, word)
-                                .on_hover_text(format!("{}: {help}", account.name))
+                                .checkbox(on, t(id))
+                                .on_hover_text(format!("{}: {}", account.name, help(id)))
                                 .changed();
                         }
                     });
@@ -91,20 +85,20 @@ impl PlayersEditor {
                     let field = ui
                         .add(
                             egui::TextEdit::singleline(&mut text)
-                                .hint_text("every call")
+                                .hint_text(t("players-every-call"))
                                 .desired_width(140.0),
                         )
-                        .on_hover_text(format!(
-                            "{}: the internal numbers whose calls it sees (21, 3*); empty: all",
-                            account.name
-                        ));
+                        .on_hover_text(format!("{}: {}", account.name, help("players-extensions")));
                     if field.changed() {
                         account.extensions = extension_list(&text);
                         changed = true;
                     }
                     if ui
-                        .button("Remove")
-                        .on_hover_text(format!("remove the account {}", account.name))
+                        .button(t("players-remove"))
+                        .on_hover_text(tr(
+                            "players-remove-help",
+                            &[("name", Arg::from(account.name.as_str()))],
+                        ))
                         .clicked()
                     {
                         remove = Some(i);
@@ -114,40 +108,42 @@ impl PlayersEditor {
             });
         if let Some(i) = remove {
             let gone = accounts.remove(i);
-            self.message = Some((false, format!("Account {} removed.", gone.name)));
+            self.message = Some((
+                false,
+                tr(
+                    "players-removed",
+                    &[("name", Arg::from(gone.name.as_str()))],
+                ),
+            ));
             changed = true;
         }
         ui.add_space(6.0);
-        ui.label(RichText::new("Add an account").strong());
+        ui.label(RichText::new(t("players-add-heading")).strong());
         ui.horizontal(|ui| {
-            let label = ui.label("Name");
+            let label = ui.label(t("players-name"));
             ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(120.0))
                 .labelled_by(label.id);
-            let label = ui.label("Password");
+            let label = ui.label(t("setup-password"));
             ui.add(
                 egui::TextEdit::singleline(&mut self.password)
                     .password(true)
-                    .hint_text("8 characters or more")
+                    .hint_text(t("players-password-hint"))
                     .desired_width(140.0),
             )
             .labelled_by(label.id);
-            let label = ui.label("Extensions");
+            let label = ui.label(t("players-extensions"));
             ui.add(
                 egui::TextEdit::singleline(&mut self.extensions)
-                    .hint_text("every call")
+                    .hint_text(t("players-every-call"))
                     .desired_width(100.0),
             )
             .labelled_by(label.id);
         });
         ui.horizontal(|ui| {
-            for (word, help, on) in right_boxes(&mut self.rights) {
-                ui.checkbox(on, word).on_hover_text(help);
+            for (id, on) in right_boxes(&mut self.rights) {
+                ui.checkbox(on, t(id)).tip(id);
             }
-            if ui
-                .button("Add account")
-                .on_hover_text("an account with the same name is replaced")
-                .clicked()
-            {
+            if ui.button(t("players-add")).tip("players-add").clicked() {
                 match Account::new(
                     self.name.trim(),
                     &self.password,
@@ -157,7 +153,10 @@ impl PlayersEditor {
                     Ok(account) => {
                         self.message = Some((
                             false,
-                            format!("Account {} added; Save to keep it.", account.name),
+                            tr(
+                                "players-added",
+                                &[("name", Arg::from(account.name.as_str()))],
+                            ),
                         ));
                         upsert(&mut accounts, account);
                         *self = PlayersEditor {

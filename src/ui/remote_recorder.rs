@@ -71,17 +71,16 @@ impl RemoteRecorder {
         let (server, outcome) = (self.server.clone(), self.outcome.clone());
         std::thread::spawn(move || {
             let done = match switch {
-                None => server.reset_alarm().map(|()| "alarm reset at the recorder"),
-                Some(true) => server
-                    .switch_alarm(true)
-                    .map(|()| "alarm switched off at the recorder"),
-                Some(false) => server
-                    .switch_alarm(false)
-                    .map(|()| "alarm switched on at the recorder"),
+                None => server.reset_alarm().map(|()| "remote-alarm-reset"),
+                Some(true) => server.switch_alarm(true).map(|()| "remote-alarm-off"),
+                Some(false) => server.switch_alarm(false).map(|()| "remote-alarm-on"),
             };
             *outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(match done {
-                Ok(text) => text.to_string(),
-                Err(e) => format!("the recorder did not take it: {e}"),
+                Ok(id) => crate::lang::t(id),
+                Err(e) => crate::lang::tr(
+                    "remote-alarm-refused",
+                    &[("why", crate::lang::Arg::from(e.to_string()))],
+                ),
             });
         });
     }
