@@ -31,59 +31,126 @@ const SECRET_AAD: &[u8] = b"callrec-setup-secret-v1";
 /// One setting. Its caption and help are texts (`setting-NAME` in `locales/*.ftl`), so
 /// the setup dialog, its tooltips and F1 pages, `callrec help` and docs/CONFIG.md say
 /// the same in each language.
+///
+/// Each key is described once here — its kind (with a number's range and unit, a
+/// choice's words), its default, its tab — and the dialog's widget, the check, the
+/// help and the typed getters ([`Setup::on`], [`Setup::number`], [`Setup::list`]) all
+/// come from that entry.
 pub struct SetupKey {
     pub name: &'static str,
+    /// How the value is written, for the command line's help and the dialog's hint.
     pub values: &'static str,
     pub default: &'static str,
     pub secret: bool,
-    pub check: fn(&str) -> Result<(), String>,
+    pub kind: Kind,
+    pub tab: SetupTab,
+    /// A check beyond what the kind says (a folder that can be made, a URL's scheme…).
+    pub check: Option<ValueCheck>,
 }
 
-fn any(_: &str) -> Result<(), String> {
-    Ok(())
+/// A key's own check of a value: the reason in words when it is wrong.
+pub type ValueCheck = fn(&str) -> Result<(), String>;
+
+/// What kind of value a key takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `on` or `off`.
+    Switch,
+    /// A whole number from `min` to `max`, in `unit` (empty: a count).
+    Number {
+        min: u64,
+        max: u64,
+        unit: &'static str,
+    },
+    /// One of these words.
+    Choice(&'static [&'static str]),
+    Folder,
+    /// A file (a certificate, a key).
+    File,
+    /// `ADDRESS:PORT` or `HOST:PORT`.
+    Address,
+    Url,
+    /// `user:password`.
+    Credentials,
+    /// Comma-separated items.
+    List,
+    /// The Network Players' accounts, one per line.
+    Accounts,
+    Text,
 }
 
-fn contrast(v: &str) -> Result<(), String> {
-    match v {
-        "normal" | "high" => Ok(()),
-        _ => Err("normal or high".into()),
+/// The setup dialog's tabs, in the order a first setup goes through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupTab {
+    General,
+    Pbx,
+    Reporting,
+    PcapSource,
+    Storage,
+    Retention,
+    Modes,
+    Encryption,
+    Email,
+    Permissions,
+    Players,
+    Player,
+    Interfaces,
+}
+
+impl SetupTab {
+    pub const ALL: [SetupTab; 13] = [
+        SetupTab::General,
+        SetupTab::Pbx,
+        SetupTab::Reporting,
+        SetupTab::PcapSource,
+        SetupTab::Storage,
+        SetupTab::Retention,
+        SetupTab::Modes,
+        SetupTab::Encryption,
+        SetupTab::Email,
+        SetupTab::Permissions,
+        SetupTab::Players,
+        SetupTab::Player,
+        SetupTab::Interfaces,
+    ];
+
+    /// The id of the tab's title in the language files (its `.help` is the tab's F1
+    /// page).
+    pub fn text_id(self) -> &'static str {
+        match self {
+            SetupTab::General => "tab-general",
+            SetupTab::Pbx => "tab-pbx",
+            SetupTab::Reporting => "tab-reporting",
+            SetupTab::PcapSource => "tab-pcap",
+            SetupTab::Storage => "tab-storage",
+            SetupTab::Retention => "tab-retention",
+            SetupTab::Modes => "tab-modes",
+            SetupTab::Encryption => "tab-encryption",
+            SetupTab::Email => "tab-email",
+            SetupTab::Permissions => "tab-permissions",
+            SetupTab::Players => "tab-players",
+            SetupTab::Player => "tab-player",
+            SetupTab::Interfaces => "tab-interfaces",
+        }
     }
-}
 
-fn language(v: &str) -> Result<(), String> {
-    match v {
-        "auto" => Ok(()),
-        other => crate::lang::Language::parse(other)
-            .map(|_| ())
-            .ok_or_else(|| "auto, en or de".into()),
+    /// The tab's title in the chosen language.
+    pub fn title(self) -> String {
+        crate::lang::t(self.text_id())
     }
-}
 
-fn on_off(v: &str) -> Result<(), String> {
-    match v {
-        "on" | "off" => Ok(()),
-        _ => Err("must be on or off".into()),
+    /// The keys on this tab, in the table's order.
+    pub fn keys(self) -> impl Iterator<Item = &'static SetupKey> {
+        SETUP_KEYS.iter().filter(move |k| k.tab == self)
     }
 }
 
 fn folder(v: &str) -> Result<(), String> {
     if v.contains('\0') {
-        Err("must be a folder path".into())
+        Err("must be a path".into())
     } else {
         Ok(())
     }
-}
-
-fn format(v: &str) -> Result<(), String> {
-    crate::media::writer::OutputFormat::parse(v)
-        .map(|_| ())
-        .ok_or_else(|| "must be alaw, ulaw, pcm, mp3 or pcap".into())
-}
-
-fn map(v: &str) -> Result<(), String> {
-    crate::media::sides::ChannelMap::parse(v)
-        .map(|_| ())
-        .ok_or_else(|| "must be auto, phone, gateway or swap".into())
 }
 
 fn socket(v: &str) -> Result<(), String> {
@@ -92,57 +159,11 @@ fn socket(v: &str) -> Result<(), String> {
         .map_err(|_| "must be ADDRESS:PORT, e.g. 0.0.0.0:8090".into())
 }
 
-fn number_in(min: u64, max: u64) -> impl Fn(&str) -> Result<(), String> {
-    move |v| match v.parse::<u64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(()),
-        _ => Err(format!("must be a number from {min} to {max}")),
-    }
-}
-
 fn source(v: &str) -> Result<(), String> {
     if !v.contains("://") {
         return folder(v);
     }
     http_url(v).map_err(|_| "must be an http:// or https:// URL, or a folder".into())
-}
-
-fn poll(v: &str) -> Result<(), String> {
-    number_in(1, 300)(v)
-}
-
-fn log_mb(v: &str) -> Result<(), String> {
-    number_in(1, 1000)(v)
-}
-
-fn cdr_wait(v: &str) -> Result<(), String> {
-    number_in(1, 9999)(v)
-}
-
-fn max_capture(v: &str) -> Result<(), String> {
-    number_in(1, 4096)(v)
-}
-
-fn std_tcr(v: &str) -> Result<(), String> {
-    match v {
-        "std" | "tcr" => Ok(()),
-        _ => Err("must be std or tcr".into()),
-    }
-}
-
-fn minutes(v: &str) -> Result<(), String> {
-    number_in(0, 1440)(v)
-}
-
-fn skew_seconds(v: &str) -> Result<(), String> {
-    number_in(0, 86_400)(v)
-}
-
-fn keepalive_seconds(v: &str) -> Result<(), String> {
-    number_in(0, 3600)(v)
-}
-
-fn port(v: &str) -> Result<(), String> {
-    number_in(0, 65_535)(v)
 }
 
 fn player_name(v: &str) -> Result<(), String> {
@@ -161,10 +182,6 @@ fn accounts(v: &str) -> Result<(), String> {
     super::accounts::parse_accounts(v).map(|_| ())
 }
 
-fn every_nth(v: &str) -> Result<(), String> {
-    number_in(0, 1000)(v)
-}
-
 fn months(v: &str) -> Result<(), String> {
     match v.parse::<u32>() {
         Ok(0) | Ok(2..=99) => Ok(()),
@@ -180,13 +197,6 @@ fn host_port(v: &str) -> Result<(), String> {
     }
 }
 
-fn security(v: &str) -> Result<(), String> {
-    match v {
-        "none" | "starttls" | "tls" => Ok(()),
-        _ => Err("must be none, starttls or tls".into()),
-    }
-}
-
 fn addresses(v: &str) -> Result<(), String> {
     if v.split(',')
         .map(str::trim)
@@ -195,13 +205,6 @@ fn addresses(v: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err("must be e-mail addresses, comma-separated".into())
-    }
-}
-
-fn keep_delete(v: &str) -> Result<(), String> {
-    match v {
-        "keep" | "delete" => Ok(()),
-        _ => Err("must be keep or delete".into()),
     }
 }
 
@@ -223,10 +226,6 @@ fn digits_or_empty(v: &str) -> Result<(), String> {
     } else {
         Err("must be digits (at most 20), or empty".into())
     }
-}
-
-fn licence_count(v: &str) -> Result<(), String> {
-    number_in(0, 100_000)(v)
 }
 
 fn http_url(v: &str) -> Result<(), String> {
@@ -257,457 +256,656 @@ fn name(v: &str) -> Result<(), String> {
 /// Every setting the setup holds.
 pub const SETUP_KEYS: &[SetupKey] = &[
     SetupKey {
-        name: "store",
-        values: "a folder",
-        default: "",
-        secret: false,
-        check: folder,
-    },
-    SetupKey {
-        name: "backup",
-        values: "a folder, or empty",
-        default: "",
-        secret: false,
-        check: folder,
-    },
-    SetupKey {
         name: "recorder",
         values: "a name",
         default: "callrec",
         secret: false,
-        check: name,
-    },
-    SetupKey {
-        name: "keeprecording",
-        values: "on|off",
-        default: "off",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "format",
-        values: "alaw|ulaw|pcm|mp3|pcap",
-        default: "alaw",
-        secret: false,
-        check: format,
-    },
-    SetupKey {
-        name: "map",
-        values: "auto|phone|gateway|swap",
-        default: "auto",
-        secret: false,
-        check: map,
-    },
-    SetupKey {
-        name: "encryptmetadata",
-        values: "on|off",
-        default: "on",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "encryptaudio",
-        values: "on|off",
-        default: "off",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "listen",
-        values: "ADDRESS:PORT",
-        default: "127.0.0.1:8090",
-        secret: false,
-        check: socket,
-    },
-    SetupKey {
-        name: "tlscert",
-        values: "a PEM file, or empty",
-        default: "",
-        secret: false,
-        check: folder,
-    },
-    SetupKey {
-        name: "tlskey",
-        values: "a PEM file, or empty",
-        default: "",
-        secret: false,
-        check: folder,
-    },
-    SetupKey {
-        name: "httpauth",
-        values: "user:password, or empty",
-        default: "",
-        secret: true,
-        check: credentials,
-    },
-    SetupKey {
-        name: "allowopen",
-        values: "on|off",
-        default: "off",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "maxpcapmb",
-        values: "1 to 4096",
-        default: "1024",
-        secret: false,
-        check: max_capture,
-    },
-    SetupKey {
-        name: "source",
-        values: "http(s)://HOST/PATH/, a folder, or empty",
-        default: "",
-        secret: false,
-        check: source,
-    },
-    SetupKey {
-        name: "sourceauth",
-        values: "user:password, or empty",
-        default: "",
-        secret: true,
-        check: credentials,
-    },
-    SetupKey {
-        name: "sourcecert",
-        values: "a PEM file, or empty",
-        default: "",
-        secret: false,
-        check: folder,
-    },
-    SetupKey {
-        name: "poll",
-        values: "1 to 300 seconds",
-        default: "5",
-        secret: false,
-        check: poll,
-    },
-    SetupKey {
-        name: "pbx",
-        values: "http(s)://PBX/PBX0/user.soap, or empty",
-        default: "",
-        secret: false,
-        check: http_url,
-    },
-    SetupKey {
-        name: "pbxuser",
-        values: "a PBX user's long name",
-        default: "callrec",
-        secret: false,
-        check: any,
-    },
-    SetupKey {
-        name: "pbxauth",
-        values: "user:password, or empty",
-        default: "",
-        secret: true,
-        check: credentials,
-    },
-    SetupKey {
-        name: "agents",
-        values: "extensions, comma-separated",
-        default: "",
-        secret: false,
-        check: extensions,
-    },
-    SetupKey {
-        name: "group",
-        values: "a PBX group name, or empty",
-        default: "",
-        secret: false,
-        check: name,
-    },
-    SetupKey {
-        name: "tanprefix",
-        values: "digits, or empty",
-        default: "",
-        secret: false,
-        check: digits_or_empty,
-    },
-    SetupKey {
-        name: "licences",
-        values: "0 to 100000",
-        default: "0",
-        secret: false,
-        check: licence_count,
-    },
-    SetupKey {
-        name: "cdrwait",
-        values: "1 to 9999",
-        default: "60",
-        secret: false,
-        check: cdr_wait,
-    },
-    SetupKey {
-        name: "orphans",
-        values: "keep|delete",
-        default: "keep",
-        secret: false,
-        check: keep_delete,
-    },
-    SetupKey {
-        name: "cdralarm",
-        values: "on|off",
-        default: "on",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "cdrsilence",
-        values: "0 to 1440 (minutes)",
-        default: "15",
-        secret: false,
-        check: minutes,
-    },
-    SetupKey {
-        name: "clockskew",
-        values: "0 to 86400 (seconds)",
-        default: "60",
-        secret: false,
-        check: skew_seconds,
-    },
-    SetupKey {
-        name: "appserver",
-        values: "HOST:PORT, or empty",
-        default: "",
-        secret: false,
-        check: host_port,
-    },
-    SetupKey {
-        name: "appserverkeepalive",
-        values: "0 to 3600 (seconds)",
-        default: "30",
-        secret: false,
-        check: keepalive_seconds,
-    },
-    SetupKey {
-        name: "appserverack",
-        values: "on|off",
-        default: "off",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "playername",
-        values: "a name (letters, digits, space . _ -)",
-        default: "",
-        secret: false,
-        check: player_name,
-    },
-    SetupKey {
-        name: "playerserver",
-        values: "https://HOST:PORT, or empty",
-        default: "",
-        secret: false,
-        check: http_url,
-    },
-    SetupKey {
-        name: "playercert",
-        values: "a PEM file, or empty",
-        default: "",
-        secret: false,
-        check: folder,
-    },
-    SetupKey {
-        name: "playerpassword",
-        values: "the account's password",
-        default: "",
-        secret: true,
-        check: any,
-    },
-    SetupKey {
-        name: "controlport",
-        values: "0 to 65535",
-        default: "0",
-        secret: false,
-        check: port,
-    },
-    SetupKey {
-        name: "controlallow",
-        values: "addresses or networks (10.0.0.0/8), comma-separated",
-        default: "127.0.0.1,::1",
-        secret: false,
-        check: networks,
-    },
-    SetupKey {
-        name: "popup",
-        values: "on|off",
-        default: "off",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "mode",
-        values: "std|tcr",
-        default: "std",
-        secret: false,
-        check: std_tcr,
-    },
-    SetupKey {
-        name: "tcrwindow",
-        values: "0 to 1440 minutes",
-        default: "5",
-        secret: false,
-        check: minutes,
-    },
-    SetupKey {
-        name: "randomsystem",
-        values: "0 to 1000",
-        default: "0",
-        secret: false,
-        check: every_nth,
-    },
-    SetupKey {
-        name: "randomagent",
-        values: "0 to 1000",
-        default: "0",
-        secret: false,
-        check: every_nth,
-    },
-    SetupKey {
-        name: "keepmonths",
-        values: "0, or 2 to 99",
-        default: "0",
-        secret: false,
-        check: months,
-    },
-    SetupKey {
-        name: "trace",
-        values: "on|off",
-        default: "off",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "logmb",
-        values: "1 to 1000",
-        default: "10",
-        secret: false,
-        check: log_mb,
-    },
-    SetupKey {
-        name: "smtp",
-        values: "HOST:PORT, or empty",
-        default: "",
-        secret: false,
-        check: host_port,
-    },
-    SetupKey {
-        name: "smtpsecurity",
-        values: "none|starttls|tls",
-        default: "starttls",
-        secret: false,
-        check: security,
-    },
-    SetupKey {
-        name: "smtpcert",
-        values: "a PEM file, or empty",
-        default: "",
-        secret: false,
-        check: folder,
-    },
-    SetupKey {
-        name: "smtpauth",
-        values: "user:password, or empty",
-        default: "",
-        secret: true,
-        check: credentials,
-    },
-    SetupKey {
-        name: "mailfrom",
-        values: "an e-mail address",
-        default: "callrec@localhost",
-        secret: false,
-        check: addresses,
-    },
-    SetupKey {
-        name: "mailto",
-        values: "e-mail addresses, comma-separated",
-        default: "",
-        secret: false,
-        check: addresses,
-    },
-    SetupKey {
-        name: "allowcopy",
-        values: "on|off",
-        default: "on",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "allowdelete",
-        values: "on|off",
-        default: "off",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "allowtan",
-        values: "on|off",
-        default: "on",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "allownotes",
-        values: "on|off",
-        default: "on",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "extensions",
-        values: "numbers with * and ?, comma-separated, or empty",
-        default: "",
-        secret: false,
-        check: any,
-    },
-    SetupKey {
-        name: "players",
-        values: "account lines (set with account=NAME)",
-        default: "",
-        secret: false,
-        check: accounts,
-    },
-    SetupKey {
-        name: "sosstart",
-        values: "on|off",
-        default: "off",
-        secret: false,
-        check: on_off,
-    },
-    SetupKey {
-        name: "contrast",
-        values: "normal|high",
-        default: "normal",
-        secret: false,
-        check: contrast,
+        kind: Kind::Text,
+        tab: SetupTab::General,
+        check: Some(name),
     },
     SetupKey {
         name: "language",
         values: "auto|en|de",
         default: "auto",
         secret: false,
-        check: language,
+        kind: Kind::Choice(&["auto", "en", "de"]),
+        tab: SetupTab::General,
+        check: None,
+    },
+    SetupKey {
+        name: "keeprecording",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::General,
+        check: None,
+    },
+    SetupKey {
+        name: "trace",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::General,
+        check: None,
+    },
+    SetupKey {
+        name: "logmb",
+        values: "1 to 1000",
+        default: "10",
+        secret: false,
+        kind: Kind::Number {
+            min: 1,
+            max: 1000,
+            unit: "MB",
+        },
+        tab: SetupTab::General,
+        check: None,
+    },
+    SetupKey {
+        name: "clockskew",
+        values: "0 to 86400 (seconds)",
+        default: "60",
+        secret: false,
+        kind: Kind::Number {
+            min: 0,
+            max: 86_400,
+            unit: "s",
+        },
+        tab: SetupTab::General,
+        check: None,
+    },
+    SetupKey {
+        name: "pbx",
+        values: "http(s)://PBX/PBX0/user.soap, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Url,
+        tab: SetupTab::Pbx,
+        check: Some(http_url),
+    },
+    SetupKey {
+        name: "pbxuser",
+        values: "a PBX user's long name",
+        default: "callrec",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::Pbx,
+        check: None,
+    },
+    SetupKey {
+        name: "pbxauth",
+        values: "user:password, or empty",
+        default: "",
+        secret: true,
+        kind: Kind::Credentials,
+        tab: SetupTab::Pbx,
+        check: Some(credentials),
+    },
+    SetupKey {
+        name: "agents",
+        values: "extensions, comma-separated",
+        default: "",
+        secret: false,
+        kind: Kind::List,
+        tab: SetupTab::Pbx,
+        check: Some(extensions),
+    },
+    SetupKey {
+        name: "group",
+        values: "a PBX group name, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::Pbx,
+        check: Some(name),
+    },
+    SetupKey {
+        name: "licences",
+        values: "0 to 100000",
+        default: "0",
+        secret: false,
+        kind: Kind::Number {
+            min: 0,
+            max: 100_000,
+            unit: "",
+        },
+        tab: SetupTab::Pbx,
+        check: None,
+    },
+    SetupKey {
+        name: "tanprefix",
+        values: "digits, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::Pbx,
+        check: Some(digits_or_empty),
+    },
+    SetupKey {
+        name: "cdrwait",
+        values: "1 to 9999",
+        default: "60",
+        secret: false,
+        kind: Kind::Number {
+            min: 1,
+            max: 9999,
+            unit: "× 5 s",
+        },
+        tab: SetupTab::Reporting,
+        check: None,
+    },
+    SetupKey {
+        name: "orphans",
+        values: "keep|delete",
+        default: "keep",
+        secret: false,
+        kind: Kind::Choice(&["keep", "delete"]),
+        tab: SetupTab::Reporting,
+        check: None,
+    },
+    SetupKey {
+        name: "cdralarm",
+        values: "on|off",
+        default: "on",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::Reporting,
+        check: None,
+    },
+    SetupKey {
+        name: "cdrsilence",
+        values: "0 to 1440 (minutes)",
+        default: "15",
+        secret: false,
+        kind: Kind::Number {
+            min: 0,
+            max: 1440,
+            unit: "min",
+        },
+        tab: SetupTab::Reporting,
+        check: None,
+    },
+    SetupKey {
+        name: "listen",
+        values: "ADDRESS:PORT",
+        default: "127.0.0.1:8090",
+        secret: false,
+        kind: Kind::Address,
+        tab: SetupTab::PcapSource,
+        check: Some(socket),
+    },
+    SetupKey {
+        name: "tlscert",
+        values: "a PEM file, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::File,
+        tab: SetupTab::PcapSource,
+        check: Some(folder),
+    },
+    SetupKey {
+        name: "tlskey",
+        values: "a PEM file, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::File,
+        tab: SetupTab::PcapSource,
+        check: Some(folder),
+    },
+    SetupKey {
+        name: "httpauth",
+        values: "user:password, or empty",
+        default: "",
+        secret: true,
+        kind: Kind::Credentials,
+        tab: SetupTab::PcapSource,
+        check: Some(credentials),
+    },
+    SetupKey {
+        name: "allowopen",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::PcapSource,
+        check: None,
+    },
+    SetupKey {
+        name: "source",
+        values: "http(s)://HOST/PATH/, a folder, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::PcapSource,
+        check: Some(source),
+    },
+    SetupKey {
+        name: "sourceauth",
+        values: "user:password, or empty",
+        default: "",
+        secret: true,
+        kind: Kind::Credentials,
+        tab: SetupTab::PcapSource,
+        check: Some(credentials),
+    },
+    SetupKey {
+        name: "sourcecert",
+        values: "a PEM file, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::File,
+        tab: SetupTab::PcapSource,
+        check: Some(folder),
+    },
+    SetupKey {
+        name: "poll",
+        values: "1 to 300 seconds",
+        default: "5",
+        secret: false,
+        kind: Kind::Number {
+            min: 1,
+            max: 300,
+            unit: "s",
+        },
+        tab: SetupTab::PcapSource,
+        check: None,
+    },
+    SetupKey {
+        name: "maxpcapmb",
+        values: "1 to 4096",
+        default: "1024",
+        secret: false,
+        kind: Kind::Number {
+            min: 1,
+            max: 4096,
+            unit: "MB",
+        },
+        tab: SetupTab::PcapSource,
+        check: None,
+    },
+    SetupKey {
+        name: "map",
+        values: "auto|phone|gateway|swap",
+        default: "auto",
+        secret: false,
+        kind: Kind::Choice(&["auto", "phone", "gateway", "swap"]),
+        tab: SetupTab::PcapSource,
+        check: None,
+    },
+    SetupKey {
+        name: "store",
+        values: "a folder",
+        default: "",
+        secret: false,
+        kind: Kind::Folder,
+        tab: SetupTab::Storage,
+        check: Some(folder),
+    },
+    SetupKey {
+        name: "backup",
+        values: "a folder, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Folder,
+        tab: SetupTab::Storage,
+        check: Some(folder),
+    },
+    SetupKey {
+        name: "format",
+        values: "alaw|ulaw|pcm|mp3|pcap",
+        default: "alaw",
+        secret: false,
+        kind: Kind::Choice(&["alaw", "ulaw", "pcm", "mp3", "pcap"]),
+        tab: SetupTab::Storage,
+        check: None,
+    },
+    SetupKey {
+        name: "keepmonths",
+        values: "0, or 2 to 99",
+        default: "0",
+        secret: false,
+        kind: Kind::Number {
+            min: 0,
+            max: 99,
+            unit: "months",
+        },
+        tab: SetupTab::Retention,
+        check: Some(months),
+    },
+    SetupKey {
+        name: "mode",
+        values: "std|tcr",
+        default: "std",
+        secret: false,
+        kind: Kind::Choice(&["std", "tcr"]),
+        tab: SetupTab::Modes,
+        check: None,
+    },
+    SetupKey {
+        name: "tcrwindow",
+        values: "0 to 1440 minutes",
+        default: "5",
+        secret: false,
+        kind: Kind::Number {
+            min: 0,
+            max: 1440,
+            unit: "min",
+        },
+        tab: SetupTab::Modes,
+        check: None,
+    },
+    SetupKey {
+        name: "randomsystem",
+        values: "0 to 1000",
+        default: "0",
+        secret: false,
+        kind: Kind::Number {
+            min: 0,
+            max: 1000,
+            unit: "",
+        },
+        tab: SetupTab::Modes,
+        check: None,
+    },
+    SetupKey {
+        name: "randomagent",
+        values: "0 to 1000",
+        default: "0",
+        secret: false,
+        kind: Kind::Number {
+            min: 0,
+            max: 1000,
+            unit: "",
+        },
+        tab: SetupTab::Modes,
+        check: None,
+    },
+    SetupKey {
+        name: "encryptmetadata",
+        values: "on|off",
+        default: "on",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::Encryption,
+        check: None,
+    },
+    SetupKey {
+        name: "encryptaudio",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::Encryption,
+        check: None,
     },
     SetupKey {
         name: "customerkey",
         values: "a passphrase, or empty",
         default: "",
         secret: true,
-        check: any,
+        kind: Kind::Text,
+        tab: SetupTab::Encryption,
+        check: None,
     },
     SetupKey {
         name: "readkey",
         values: "a passphrase",
         default: "",
         secret: true,
-        check: any,
+        kind: Kind::Text,
+        tab: SetupTab::Encryption,
+        check: None,
+    },
+    SetupKey {
+        name: "smtp",
+        values: "HOST:PORT, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Address,
+        tab: SetupTab::Email,
+        check: Some(host_port),
+    },
+    SetupKey {
+        name: "smtpsecurity",
+        values: "none|starttls|tls",
+        default: "starttls",
+        secret: false,
+        kind: Kind::Choice(&["none", "starttls", "tls"]),
+        tab: SetupTab::Email,
+        check: None,
+    },
+    SetupKey {
+        name: "smtpcert",
+        values: "a PEM file, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::File,
+        tab: SetupTab::Email,
+        check: Some(folder),
+    },
+    SetupKey {
+        name: "smtpauth",
+        values: "user:password, or empty",
+        default: "",
+        secret: true,
+        kind: Kind::Credentials,
+        tab: SetupTab::Email,
+        check: Some(credentials),
+    },
+    SetupKey {
+        name: "mailfrom",
+        values: "an e-mail address",
+        default: "callrec@localhost",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::Email,
+        check: Some(addresses),
+    },
+    SetupKey {
+        name: "mailto",
+        values: "e-mail addresses, comma-separated",
+        default: "",
+        secret: false,
+        kind: Kind::List,
+        tab: SetupTab::Email,
+        check: Some(addresses),
+    },
+    SetupKey {
+        name: "allowcopy",
+        values: "on|off",
+        default: "on",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::Permissions,
+        check: None,
+    },
+    SetupKey {
+        name: "allowdelete",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::Permissions,
+        check: None,
+    },
+    SetupKey {
+        name: "allowtan",
+        values: "on|off",
+        default: "on",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::Permissions,
+        check: None,
+    },
+    SetupKey {
+        name: "allownotes",
+        values: "on|off",
+        default: "on",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::Permissions,
+        check: None,
+    },
+    SetupKey {
+        name: "extensions",
+        values: "numbers with * and ?, comma-separated, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::List,
+        tab: SetupTab::Permissions,
+        check: Some(extensions),
+    },
+    SetupKey {
+        name: "players",
+        values: "account lines (set with account=NAME)",
+        default: "",
+        secret: false,
+        kind: Kind::Accounts,
+        tab: SetupTab::Players,
+        check: Some(accounts),
+    },
+    SetupKey {
+        name: "sosstart",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::Player,
+        check: None,
+    },
+    SetupKey {
+        name: "contrast",
+        values: "normal|high",
+        default: "normal",
+        secret: false,
+        kind: Kind::Choice(&["normal", "high"]),
+        tab: SetupTab::Player,
+        check: None,
+    },
+    SetupKey {
+        name: "playername",
+        values: "a name (letters, digits, space . _ -)",
+        default: "",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::Player,
+        check: Some(player_name),
+    },
+    SetupKey {
+        name: "playerserver",
+        values: "https://HOST:PORT, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Url,
+        tab: SetupTab::Player,
+        check: Some(http_url),
+    },
+    SetupKey {
+        name: "playerpassword",
+        values: "the account's password",
+        default: "",
+        secret: true,
+        kind: Kind::Text,
+        tab: SetupTab::Player,
+        check: None,
+    },
+    SetupKey {
+        name: "playercert",
+        values: "a PEM file, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::File,
+        tab: SetupTab::Player,
+        check: Some(folder),
+    },
+    SetupKey {
+        name: "popup",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::Player,
+        check: None,
+    },
+    SetupKey {
+        name: "appserver",
+        values: "HOST:PORT, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Address,
+        tab: SetupTab::Interfaces,
+        check: Some(host_port),
+    },
+    SetupKey {
+        name: "appserverkeepalive",
+        values: "0 to 3600 (seconds)",
+        default: "30",
+        secret: false,
+        kind: Kind::Number {
+            min: 0,
+            max: 3600,
+            unit: "s",
+        },
+        tab: SetupTab::Interfaces,
+        check: None,
+    },
+    SetupKey {
+        name: "appserverack",
+        values: "on|off",
+        default: "off",
+        secret: false,
+        kind: Kind::Switch,
+        tab: SetupTab::Interfaces,
+        check: None,
+    },
+    SetupKey {
+        name: "controlport",
+        values: "0 to 65535",
+        default: "0",
+        secret: false,
+        kind: Kind::Number {
+            min: 0,
+            max: 65_535,
+            unit: "",
+        },
+        tab: SetupTab::Interfaces,
+        check: None,
+    },
+    SetupKey {
+        name: "controlallow",
+        values: "addresses or networks (10.0.0.0/8), comma-separated",
+        default: "127.0.0.1,::1",
+        secret: false,
+        kind: Kind::List,
+        tab: SetupTab::Interfaces,
+        check: Some(networks),
     },
 ];
 
 /// Reads the table entry of a key (lower case).
 impl SetupKey {
+    /// Whether `value` is right for this key: first what its kind says, then its own
+    /// check.
+    pub fn validate(&self, value: &str) -> Result<(), String> {
+        match self.kind {
+            Kind::Switch if !matches!(value, "on" | "off") => {
+                return Err("must be on or off".into());
+            }
+            Kind::Number { min, max, .. } => match value.trim().parse::<u64>() {
+                Ok(n) if (min..=max).contains(&n) => {}
+                _ => return Err(format!("must be a number from {min} to {max}")),
+            },
+            Kind::Choice(words) if !words.contains(&value) => {
+                return Err(format!("must be {}", words.join(", ")));
+            }
+            _ => {}
+        }
+        self.check.map_or(Ok(()), |check| check(value))
+    }
+
     /// The id of this key's text: its caption, with the help as `.help`.
     pub fn text_id(&self) -> String {
         format!("setting-{}", self.name)
@@ -859,12 +1057,54 @@ impl Setup {
             .unwrap_or_default()
     }
 
+    /// An on/off key's value.
+    pub fn on(&self, key: &str) -> bool {
+        debug_assert!(
+            setup_key(key).is_some_and(|k| k.kind == Kind::Switch),
+            "{key} is not an on/off key"
+        );
+        self.get(key) == "on"
+    }
+
+    /// A number key's value, within its range (its default, then its minimum, when the
+    /// file holds something else: a setup edited by hand is never a crash).
+    pub fn number(&self, key: &str) -> u64 {
+        let Some(Kind::Number { min, max, .. }) = setup_key(key).map(|k| k.kind) else {
+            debug_assert!(false, "{key} is not a number key");
+            return 0;
+        };
+        let parse = |v: &str| {
+            v.trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+        };
+        parse(&self.get(key))
+            .or_else(|| setup_key(key).and_then(|k| parse(k.default)))
+            .unwrap_or(min)
+    }
+
+    /// A list key's items, trimmed, empty ones left out.
+    pub fn list(&self, key: &str) -> Vec<String> {
+        debug_assert!(
+            setup_key(key).is_some_and(|k| k.kind == Kind::List),
+            "{key} is not a list key"
+        );
+        self.get(key)
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
     /// Sets a known key after checking its value. `customerkey` keeps the key it
     /// replaces in `readkeys`; `readkey` adds to `readkeys`.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SetupError> {
         let spec = setup_key(key)
             .ok_or_else(|| SetupError::Invalid(format!("unknown setup key '{key}'")))?;
-        (spec.check)(value).map_err(|why| SetupError::Invalid(format!("{key}={value}: {why}")))?;
+        spec.validate(value)
+            .map_err(|why| SetupError::Invalid(format!("{key}={value}: {why}")))?;
         match key {
             "customerkey" => {
                 let old = self.get("customerkey");
@@ -1147,6 +1387,48 @@ mod tests {
             !std::fs::read_to_string(dir.path().join("pc1").join(SETUP_FILE))
                 .unwrap()
                 .contains("secret<")
+        );
+    }
+
+    #[test]
+    fn every_typed_getter_in_the_sources_asks_a_key_of_its_kind() {
+        fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    rust_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        rust_files(
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+            &mut files,
+        );
+        let mut wrong = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (call, fits) in [
+                (".on(\"", (|k: Kind| k == Kind::Switch) as fn(Kind) -> bool),
+                (".number(\"", |k| matches!(k, Kind::Number { .. })),
+                (".list(\"", |k| k == Kind::List),
+            ] {
+                for piece in text.split(call).skip(1) {
+                    let Some(key) = piece.split('"').next() else {
+                        continue;
+                    };
+                    match setup_key(key) {
+                        Some(spec) if fits(spec.kind) => {}
+                        _ => wrong.push(format!("{}: {call}{key}", file.display())),
+                    }
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "typed getters on keys of another kind: {wrong:?}"
         );
     }
 }

@@ -25,7 +25,7 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
         setup.get("recorder"),
     )
     .with_permissions(Permissions::from_setup(&setup));
-    session.start_in_sos = setup.get("sosstart") == "on";
+    session.start_in_sos = setup.on("sosstart");
     session.high_contrast = setup.get("contrast") == "high";
     session.state_dir = Some(setup.dir.clone());
     let backup = setup.get("backup");
@@ -55,7 +55,7 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     let board = pipeline.status.clone();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let running = runtime.spawn(service.run(stop_rx));
-    let keep_recording = setup.get("keeprecording") == "on";
+    let keep_recording = setup.on("keeprecording");
     let link = crate::ui::app::RecorderLink {
         board: board.clone(),
         setup_dir: setup.dir.clone(),

@@ -55,7 +55,7 @@ pub fn fileserver(args: &Args) -> Result<i32, UsageError> {
         ))
     })?;
     let https = https_of(&setup)?;
-    if https.is_none() && !listen.ip().is_loopback() && setup.get("allowopen") != "on" {
+    if https.is_none() && !listen.ip().is_loopback() && !setup.on("allowopen") {
         return Err(UsageError(format!(
             "listen={listen} reaches beyond this PC without TLS: Players' passwords and \
              recordings would cross the network in clear. Set tlscert and tlskey (or, on a \

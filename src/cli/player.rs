@@ -32,7 +32,7 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
     })?;
     let mut session = Session::new(store, ring, identity(&setup)?, setup.get("recorder"))
         .with_permissions(Permissions::from_setup(&setup));
-    session.start_in_sos = setup.get("sosstart") == "on";
+    session.start_in_sos = setup.on("sosstart");
     session.high_contrast = setup.get("contrast") == "high";
     session.state_dir = Some(setup.dir.clone());
     let backup = setup.get("backup");
@@ -207,7 +207,7 @@ fn remote_player(
     let account = server.account().to_string();
     let store = Store::new(root_for(server.base()));
     let mut session = Session::new(store, KeyRing::default(), identity(setup)?, account);
-    session.start_in_sos = setup.get("sosstart") == "on";
+    session.start_in_sos = setup.on("sosstart");
     session.high_contrast = setup.get("contrast") == "high";
     session.state_dir = Some(setup.dir.clone());
     let mut remote = remote_setup(setup)?;
@@ -227,7 +227,7 @@ fn remote_player(
 pub fn remote_setup(setup: &Setup) -> Result<RemoteSetup, UsageError> {
     let name = setup.get("playername");
     let name = (!name.is_empty()).then_some(name);
-    let port: u16 = setup.get("controlport").parse().unwrap_or(0);
+    let port = setup.number("controlport") as u16;
     let listen = if port == 0 {
         None
     } else {
@@ -273,6 +273,6 @@ pub fn remote_setup(setup: &Setup) -> Result<RemoteSetup, UsageError> {
         name,
         link,
         feed: None,
-        popup: setup.get("popup") == "on",
+        popup: setup.on("popup"),
     })
 }

@@ -25,10 +25,10 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
             setup.get("listen")
         ))
     })?;
-    let number = |key: &str| -> u64 { setup.get(key).parse().unwrap_or(0) };
+    let number = |key: &str| setup.number(key);
     let auth = setup.get("httpauth");
     let listen: std::net::SocketAddr = listen;
-    if !listen.ip().is_loopback() && auth.is_empty() && setup.get("allowopen") != "on" {
+    if !listen.ip().is_loopback() && auth.is_empty() && !setup.on("allowopen") {
         return Err(UsageError(format!(
             "listen={listen} reaches beyond this PC, and no httpauth is set: anyone on the \
              network could upload captures and CDRs. Set httpauth=user:password (or, on a \
@@ -104,7 +104,7 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
     let appserver = (!appserver.trim().is_empty()).then(|| AppServerConfig {
         address: appserver.trim().to_string(),
         keepalive: Duration::from_secs(number("appserverkeepalive")),
-        acknowledged: setup.get("appserverack") == "on",
+        acknowledged: setup.on("appserverack"),
     });
     Ok(ServiceConfig {
         appserver,
@@ -119,16 +119,11 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
         basic_auth: (!auth.is_empty()).then_some(auth),
         pipeline: PipelineConfig {
             agents: Agents {
-                numbers: setup
-                    .get("agents")
-                    .split(',')
-                    .map(|n| n.trim().to_string())
-                    .filter(|n| !n.is_empty())
-                    .collect(),
+                numbers: setup.list("agents"),
                 group: (!group.is_empty()).then_some(group),
                 licences: number("licences") as usize,
             },
-            cdr_wait_steps: number("cdrwait").clamp(1, 9999) as u32,
+            cdr_wait_steps: number("cdrwait") as u32,
             orphans: if setup.get("orphans") == "delete" {
                 OrphanPolicy::Delete
             } else {
@@ -146,7 +141,7 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
             },
             keep_months: number("keepmonths") as u32,
             tan_prefix: setup.get("tanprefix"),
-            orphan_alarm: setup.get("cdralarm") != "off",
+            orphan_alarm: setup.on("cdralarm"),
             cdr_silence: Duration::from_secs(number("cdrsilence") * 60),
             clock_skew_s: number("clockskew") as i64,
             ..PipelineConfig::default()
@@ -217,13 +212,8 @@ pub fn init_logging(setup: &Setup) {
 pub fn log_settings(setup: &Setup) -> LogSettings {
     LogSettings {
         dir: Some(setup.dir.clone()),
-        trace: setup.get("trace") == "on",
-        max_bytes: setup
-            .get("logmb")
-            .parse::<u64>()
-            .unwrap_or(10)
-            .clamp(1, 1000)
-            * 1_000_000,
+        trace: setup.on("trace"),
+        max_bytes: setup.number("logmb") * 1_000_000,
     }
 }
 

@@ -33,18 +33,12 @@ impl Default for Permissions {
 
 impl Permissions {
     pub fn from_setup(setup: &Setup) -> Permissions {
-        let on = |key: &str| setup.get(key) == "on";
         Permissions {
-            copy: on("allowcopy"),
-            delete: on("allowdelete"),
-            tan: on("allowtan"),
-            notes: on("allownotes"),
-            extensions: setup
-                .get("extensions")
-                .split(',')
-                .map(|e| e.trim().to_string())
-                .filter(|e| !e.is_empty())
-                .collect(),
+            copy: setup.on("allowcopy"),
+            delete: setup.on("allowdelete"),
+            tan: setup.on("allowtan"),
+            notes: setup.on("allownotes"),
+            extensions: setup.list("extensions"),
         }
     }
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use egui::{Color32, RichText};
 
-use crate::archive::setup::{SETUP_KEYS, Setup, SetupError, setup_key};
+use crate::archive::setup::{Kind, SETUP_KEYS, Setup, SetupError, setup_key};
 use crate::archive::store::Store;
 
 /// Chooses a folder; the app uses the desktop's dialog, tests a scripted answer.
@@ -32,140 +32,8 @@ impl FolderPicker for NativeFolderPicker {
     }
 }
 
-/// The tabs, in the order a first setup goes through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    General,
-    Pbx,
-    Reporting,
-    PcapSource,
-    Storage,
-    Retention,
-    Modes,
-    Encryption,
-    Email,
-    Permissions,
-    Players,
-    Player,
-    Interfaces,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 13] = [
-        Tab::General,
-        Tab::Pbx,
-        Tab::Reporting,
-        Tab::PcapSource,
-        Tab::Storage,
-        Tab::Retention,
-        Tab::Modes,
-        Tab::Encryption,
-        Tab::Email,
-        Tab::Permissions,
-        Tab::Players,
-        Tab::Player,
-        Tab::Interfaces,
-    ];
-
-    pub fn title(self) -> String {
-        crate::lang::t(self.text_id())
-    }
-
-    /// The id of the tab's title (its `.help` is the tab's F1 page).
-    pub fn text_id(self) -> &'static str {
-        match self {
-            Tab::General => "tab-general",
-            Tab::Pbx => "tab-pbx",
-            Tab::Reporting => "tab-reporting",
-            Tab::PcapSource => "tab-pcap",
-            Tab::Storage => "tab-storage",
-            Tab::Retention => "tab-retention",
-            Tab::Modes => "tab-modes",
-            Tab::Encryption => "tab-encryption",
-            Tab::Email => "tab-email",
-            Tab::Permissions => "tab-permissions",
-            Tab::Players => "tab-players",
-            Tab::Player => "tab-player",
-            Tab::Interfaces => "tab-interfaces",
-        }
-    }
-
-    /// The setup keys on this tab.
-    pub fn keys(self) -> &'static [&'static str] {
-        match self {
-            Tab::General => &[
-                "recorder",
-                "language",
-                "keeprecording",
-                "trace",
-                "logmb",
-                "clockskew",
-            ],
-            Tab::Pbx => &[
-                "pbx",
-                "pbxuser",
-                "pbxauth",
-                "agents",
-                "group",
-                "licences",
-                "tanprefix",
-            ],
-            Tab::Reporting => &["cdrwait", "orphans", "cdralarm", "cdrsilence"],
-            Tab::PcapSource => &[
-                "listen",
-                "tlscert",
-                "tlskey",
-                "httpauth",
-                "allowopen",
-                "source",
-                "sourceauth",
-                "sourcecert",
-                "poll",
-                "maxpcapmb",
-                "map",
-            ],
-            Tab::Storage => &["store", "backup", "format"],
-            Tab::Retention => &["keepmonths"],
-            Tab::Modes => &["mode", "tcrwindow", "randomsystem", "randomagent"],
-            Tab::Encryption => &["encryptmetadata", "encryptaudio", "customerkey", "readkey"],
-            Tab::Email => &[
-                "smtp",
-                "smtpsecurity",
-                "smtpcert",
-                "smtpauth",
-                "mailfrom",
-                "mailto",
-            ],
-            Tab::Permissions => &[
-                "allowcopy",
-                "allowdelete",
-                "allowtan",
-                "allownotes",
-                "extensions",
-            ],
-            Tab::Players => &["players"],
-            Tab::Player => &[
-                "sosstart",
-                "contrast",
-                "playername",
-                "playerserver",
-                "playerpassword",
-                "playercert",
-                "popup",
-            ],
-            Tab::Interfaces => &[
-                "appserver",
-                "appserverkeepalive",
-                "appserverack",
-                "controlport",
-                "controlallow",
-            ],
-        }
-    }
-}
-
-/// Keys whose value is a folder: they get a "Browse…" button.
-const FOLDER_KEYS: [&str; 2] = ["store", "backup"];
+/// The tabs are the setup table's (`archive::setup::SetupTab`): each key names its tab.
+pub use crate::archive::setup::SetupTab as Tab;
 
 pub struct SetupDialog {
     pub setup: Setup,
@@ -225,7 +93,7 @@ impl SetupDialog {
         if key == "readkey" && value.is_empty() {
             return None;
         }
-        (spec.check)(value).err()
+        spec.validate(value).err()
     }
 
     /// Every problem that keeps Save disabled.
@@ -331,7 +199,7 @@ impl SetupDialog {
                     return;
                 }
                 for key in self.tab.keys() {
-                    self.show_field(ui, key);
+                    self.show_field(ui, key.name);
                 }
             });
         ui.separator();
@@ -374,29 +242,53 @@ impl SetupDialog {
                 .on_hover_text(format!("{key}={}\n{}", spec.values, spec.help()))
                 .tip(&spec.text_id());
             let value = self.values.entry(key).or_default();
-            let choices: Vec<&str> = spec.values.split('|').collect();
-            if choices.len() > 1 && !spec.values.contains(' ') {
-                egui::ComboBox::from_id_salt(key)
-                    .selected_text(value.as_str())
-                    .show_ui(ui, |ui| {
-                        for choice in choices {
-                            ui.selectable_value(value, choice.to_string(), choice);
-                        }
-                    })
-                    .response
+            // the widget follows the key's kind
+            match spec.kind {
+                Kind::Switch => {
+                    let mut on = value == "on";
+                    if ui
+                        .checkbox(&mut on, "")
+                        .labelled_by(label.id)
+                        .tip(&spec.text_id())
+                        .changed()
+                    {
+                        *value = if on { "on" } else { "off" }.to_string();
+                    }
+                }
+                Kind::Choice(words) => {
+                    egui::ComboBox::from_id_salt(key)
+                        .selected_text(value.as_str())
+                        .show_ui(ui, |ui| {
+                            for word in words {
+                                ui.selectable_value(value, word.to_string(), *word);
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id)
+                        .tip(&spec.text_id());
+                }
+                Kind::Number { unit, .. } => {
+                    ui.add(
+                        egui::TextEdit::singleline(value)
+                            .hint_text(spec.values)
+                            .desired_width(90.0),
+                    )
                     .labelled_by(label.id)
                     .tip(&spec.text_id());
-            } else {
-                ui.add(
-                    egui::TextEdit::singleline(value)
-                        .password(spec.secret)
-                        .hint_text(spec.values)
-                        .desired_width(320.0),
-                )
-                .labelled_by(label.id)
-                .tip(&spec.text_id());
+                    ui.label(unit);
+                }
+                _ => {
+                    ui.add(
+                        egui::TextEdit::singleline(value)
+                            .password(spec.secret)
+                            .hint_text(spec.values)
+                            .desired_width(320.0),
+                    )
+                    .labelled_by(label.id)
+                    .tip(&spec.text_id());
+                }
             }
-            if FOLDER_KEYS.contains(&key)
+            if spec.kind == Kind::Folder
                 && ui
                     .button(t("setup-browse"))
                     .labelled_by(label.id)
@@ -513,13 +405,14 @@ mod tests {
     }
 
     #[test]
-    fn every_setup_key_is_on_exactly_one_tab() {
+    fn every_tab_has_keys_and_every_key_a_kind_its_default_fits() {
+        for tab in Tab::ALL {
+            assert!(tab.keys().next().is_some(), "{tab:?} has no keys");
+        }
         for key in SETUP_KEYS {
-            let tabs: Vec<Tab> = Tab::ALL
-                .into_iter()
-                .filter(|t| t.keys().contains(&key.name))
-                .collect();
-            assert_eq!(tabs.len(), 1, "{} is on {tabs:?}", key.name);
+            if !key.default.is_empty() {
+                assert_eq!(key.validate(key.default), Ok(()), "{}'s default", key.name);
+            }
         }
     }
 }
