@@ -40,7 +40,7 @@ impl Filters {
                 .add(
                     egui::TextEdit::singleline(&mut self.day_text)
                         .hint_text("1–31")
-                        .desired_width(30.0),
+                        .desired_width(44.0),
                 )
                 .labelled_by(label.id)
                 .tip("filter-day")

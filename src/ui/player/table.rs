@@ -20,9 +20,9 @@ pub(super) fn ui(ui: &mut egui::Ui, model: &mut PlayerModel) {
         .striped(true)
         .sense(egui::Sense::click())
         .column(Column::auto().at_least(120.0))
-        .column(Column::auto().at_least(60.0))
+        .column(Column::auto().at_least(150.0))
         .column(Column::auto().at_least(20.0))
-        .column(Column::auto().at_least(110.0))
+        .column(Column::auto().at_least(170.0))
         .column(Column::auto().at_least(40.0))
         .column(Column::auto().at_least(60.0))
         .column(Column::auto().at_least(50.0))
@@ -71,8 +71,10 @@ pub(super) fn ui(ui: &mut egui::Ui, model: &mut PlayerModel) {
                         n.start.year, n.start.month, n.start.day, n.start.hour, n.start.minute
                     ));
                 });
+                // one line a row: a long name is cut, and shown whole on hover
                 row.col(|ui| {
-                    ui.label(with_name(&n.internal, &names.internal));
+                    let text = with_name(&n.internal, &names.internal);
+                    ui.add(egui::Label::new(&text).truncate());
                 });
                 row.col(|ui| {
                     let direction = t(if n.direction == Direction::Incoming {
@@ -88,7 +90,8 @@ pub(super) fn ui(ui: &mut egui::Ui, model: &mut PlayerModel) {
                     ui.label(format!("{direction}{lock}"));
                 });
                 row.col(|ui| {
-                    ui.label(with_name(&n.external, &names.external));
+                    let text = with_name(&n.external, &names.external);
+                    ui.add(egui::Label::new(&text).truncate());
                 });
                 row.col(|ui| {
                     ui.label(format!("{} s", n.time_to_answer_s));
