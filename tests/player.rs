@@ -122,17 +122,26 @@ fn settle_details(h: &mut Harness<'static, PlayerView>) {
     h.run_steps(3);
 }
 
-/// Steps the UI until a widget labelled `label` is shown (10 s at most).
-fn wait_for_label(h: &mut Harness<'static, PlayerView>, label: &str) {
+/// Steps the UI until `shown` finds what it looks for in the window (10 s at most).
+fn wait_to_see(
+    h: &mut Harness<'static, PlayerView>,
+    what: &str,
+    mut shown: impl FnMut(&Harness<'static, PlayerView>) -> bool,
+) {
     let start = Instant::now();
-    while h.query_by_label(label).is_none() {
+    while !shown(h) {
         assert!(
             start.elapsed() < Duration::from_secs(10),
-            "'{label}' not shown"
+            "{what} not shown"
         );
         h.step();
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Steps the UI until a widget labelled `label` is shown (10 s at most).
+fn wait_for_label(h: &mut Harness<'static, PlayerView>, label: &str) {
+    wait_to_see(h, label, |h| h.query_by_label(label).is_some());
 }
 
 #[test]
@@ -1142,24 +1151,11 @@ fn the_calls_original_time_runs_beside_the_play_position() {
             && text.starts_with(&minute)
             && text[6..].chars().all(|c| c.is_ascii_digit())
     };
-    let began = Instant::now();
-    loop {
-        let found = h
-            .query_all(
-                By::new().predicate(|n| n.label().or(n.value()).is_some_and(|l| is_clock(&l))),
-            )
+    wait_to_see(&mut h, "the original time", |h| {
+        h.query_all(By::new().predicate(|n| n.label().or(n.value()).is_some_and(|l| is_clock(&l))))
             .next()
-            .is_some();
-        if found {
-            break;
-        }
-        assert!(
-            began.elapsed() < Duration::from_secs(10),
-            "no original time shown"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
+            .is_some()
+    });
 }
 
 #[test]

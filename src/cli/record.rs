@@ -126,16 +126,41 @@ pub fn inspect_record(args: &Args, input: &Path) -> Result<i32, UsageError> {
     })
 }
 
-/// `callrec copy in=RECORD out=DIR`: a clear copy, logged as `copied`.
-pub fn copy(args: &Args) -> Result<i32, UsageError> {
+/// What `copy` and `evidence` start from: the record, the folder to write into, and
+/// the setup with its keys.
+struct RecordOut {
+    input: PathBuf,
+    out: PathBuf,
+    setup: crate::archive::setup::Setup,
+    ring: crate::archive::keyring::KeyRing,
+    own: crate::archive::identity::Identity,
+}
+
+fn record_out(args: &Args) -> Result<RecordOut, UsageError> {
     let mut allowed = vec!["in", "out", "recpath"];
     allowed.extend(super::context::setup_key_names());
     args.only(&allowed)?;
     let input = PathBuf::from(args.require("in")?);
     let out = PathBuf::from(args.require("out")?);
     let setup = load_setup(args)?;
-    let ring = key_ring(&setup)?;
-    let own = identity(&setup)?;
+    Ok(RecordOut {
+        input,
+        out,
+        ring: key_ring(&setup)?,
+        own: identity(&setup)?,
+        setup,
+    })
+}
+
+/// `callrec copy in=RECORD out=DIR`: a clear copy, logged as `copied`.
+pub fn copy(args: &Args) -> Result<i32, UsageError> {
+    let RecordOut {
+        input,
+        out,
+        setup,
+        ring,
+        own,
+    } = record_out(args)?;
     let store = store_of_record(&input).or_else(|| setup.store());
     let trusted = trusted_keys(store.as_ref(), &own);
     let found = found_for(&input)?;
@@ -163,14 +188,13 @@ pub fn copy(args: &Args) -> Result<i32, UsageError> {
 /// `callrec evidence`: an evidence ZIP of a record (`archive::evidence`), logged like
 /// a copy.
 pub fn evidence(args: &Args) -> Result<i32, UsageError> {
-    let mut allowed = vec!["in", "out", "recpath"];
-    allowed.extend(super::context::setup_key_names());
-    args.only(&allowed)?;
-    let input = PathBuf::from(args.require("in")?);
-    let out = PathBuf::from(args.require("out")?);
-    let setup = load_setup(args)?;
-    let ring = key_ring(&setup)?;
-    let own = identity(&setup)?;
+    let RecordOut {
+        input,
+        out,
+        setup,
+        ring,
+        own,
+    } = record_out(args)?;
     let Some(store) = store_of_record(&input).or_else(|| setup.store()) else {
         return Err(UsageError(format!(
             "{} is not in a store (STORE/YYYY_MM/NAME): an evidence export needs the store's activity log and keys",
