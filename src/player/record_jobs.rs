@@ -92,8 +92,9 @@ impl RecordJobs {
         change: RecordChange,
     ) {
         self.running += 1;
-        let sender = self.sender.clone();
+        let (sender, asked) = (self.sender.clone(), change.clone());
         let wake = self.wake.clone();
+        let entries_for_failure: Vec<PathBuf> = entries.iter().map(Entry::audio).collect();
         let spawned = std::thread::Builder::new()
             .name("callrec-record-job".into())
             .spawn(move || {
@@ -111,14 +112,19 @@ impl RecordJobs {
                 }
             });
         if let Err(e) = spawned {
-            self.running -= 1;
-            let _ = self.sender.send(JobDone {
-                change: RecordChange::Delete,
-                records: vec![Done {
-                    audio: PathBuf::new(),
-                    result: Err(e.to_string()),
+            // no thread for it: every record of the job is reported as not changed
+            let why = e.to_string();
+            let records = entries_for_failure
+                .into_iter()
+                .map(|audio| Done {
+                    audio,
+                    result: Err(why.clone()),
                     written: None,
-                }],
+                })
+                .collect();
+            let _ = self.sender.send(JobDone {
+                change: asked,
+                records,
             });
         }
     }

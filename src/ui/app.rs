@@ -280,6 +280,7 @@ struct SetupApp {
 
 impl eframe::App for SetupApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        super::theme::apply(ui.ctx(), self.dialog.setup.get("contrast") == "high");
         super::help::show_window(ui.ctx());
         egui::CentralPanel::default().show(ui, |ui| self.dialog.show(ui));
         let expired = self

@@ -98,6 +98,8 @@ pub fn show_window(ctx: &egui::Context) {
     let Some(id) = state.open else {
         return;
     };
+    // Esc closes the help and does nothing else (the Player would stop on it)
+    let escape = ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape));
     let mut open = true;
     egui::Window::new(t("help-window"))
         .id(Id::unique("callrec-help-window"))
@@ -123,7 +125,7 @@ pub fn show_window(ctx: &egui::Context) {
                 }
             });
         });
-    if !open || ctx.input(|i| i.key_pressed(Key::Escape)) {
+    if !open || escape {
         update(ctx, |s| s.open = None);
     }
 }
