@@ -1432,3 +1432,34 @@ fn marks_made_on_this_player_are_shared_with_every_player_in_one_click() {
         "nothing left to share"
     );
 }
+
+#[test]
+fn every_control_of_the_player_has_a_name_a_screen_reader_can_say() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::NodeT;
+    let (_dir, _store, mut h) = player_on_archive();
+    h.get_by_label("0301111").click();
+    settle_details(&mut h);
+    let mut unnamed = Vec::new();
+    for role in [
+        Role::Button,
+        Role::CheckBox,
+        Role::TextInput,
+        Role::Slider,
+        Role::ComboBox,
+        Role::Meter,
+    ] {
+        for node in h.query_all(By::new().role(role)) {
+            let node = node.accesskit_node();
+            if node.label().is_none_or(|l| l.trim().is_empty()) {
+                unnamed.push(format!("{role:?} {:?}", node.value()));
+            }
+        }
+    }
+    assert!(unnamed.is_empty(), "controls without a name: {unnamed:?}");
+    assert_eq!(
+        h.query_all(By::new().role(Role::Meter)).count(),
+        2,
+        "both level meters are in the accessibility tree"
+    );
+}

@@ -166,7 +166,11 @@ pub(super) fn delta_meter(ui: &mut egui::Ui, db: f32) {
 pub(super) fn meter(ui: &mut egui::Ui, name: &str, level: f32, hold: f32, overflow: bool) {
     ui.horizontal(|ui| {
         ui.label(format!("{name:>10}"));
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(300.0, 12.0), egui::Sense::hover());
+        let (rect, response) =
+            ui.allocate_exact_size(egui::vec2(300.0, 12.0), egui::Sense::hover());
+        // a screen reader hears the level in dB
+        let spoken = format!("{name} {:.0} dB", 20.0 * level.max(1e-6).log10());
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Meter, true, &spoken));
         let painter = ui.painter();
         painter.rect_filled(rect, 2.0, Color32::from_gray(40));
         // dB scale from -60 to 0
