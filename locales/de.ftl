@@ -351,6 +351,8 @@ setting-keeprecording = Weiter aufzeichnen, wenn das Fenster schließt
     .help = Schließen des Fensters von `callrec recpath=DIR` lässt den Recorder weiterlaufen (bis Strg-C oder SIGTERM). Aus: Schließen fragt und beendet dann die Aufzeichnung.
 setting-format = Audioformat
     .help = Wie Aufnahmen gespeichert werden (siehe convert).
+setting-mix = Archivierte Kanäle
+    .help = stereo (Standard): externer Teilnehmer links, interner rechts; mono: beide in einem Kanal gemischt (halbe Größe); left: nur der externe Teilnehmer; right: nur der interne (eigene) Teilnehmer — für Länder, die nur das Aufzeichnen der eigenen Seite erlauben. Dieselben Werte wandeln einen einzelnen Mitschnitt um (convert mix=…).
 setting-map = Kanalzuordnung
     .help = Welcher Teilnehmer extern ist, für Mitschnitte, die es nicht sagen (siehe convert).
 setting-encryptmetadata = Metadaten versiegeln
@@ -492,7 +494,6 @@ cli-mode-help = Diese Liste zeigen.
 cli-key-in = Der zu lesende Mitschnitt oder ein Ordner mit Mitschnitten.
 cli-key-out = Wohin geschrieben wird; ein Ordner, wenn in= ein Ordner ist.
 cli-key-format = Ausgabekodierung. alaw (Standard): WAV mit G.711 A-law, etwa 1 MB je Stereominute; ulaw: WAV µ-law; pcm: WAV 16 Bit; mp3: LAME-MP3; pcap: der Mitschnitt unverändert.
-cli-key-mix = stereo (Standard): extern links, intern rechts; mono: beide gemischt; left/right: nur ein Teilnehmer.
 cli-key-map = Welcher Teilnehmer extern ist. phone: ein innovaphone-Telefon hat aufgezeichnet (seine Seite, Port 16386, ist intern); gateway: eine Gateway-Schnittstelle hat aufgezeichnet (ihre Seite ist extern); swap: die automatische Wahl spiegeln; auto (Standard): phone für innovaphone-Dateien, die dokumentierte Regel für andere Mitschnitte.
 cli-key-codec = Codec eines erzeugten Gesprächs (synth); g729 nutzt die Stillenunterdrückung nach Annex B.
 cli-key-recpath = Einrichtungsordner (Einrichtungsdatei, Identitätsschlüssel). Standard: der Konfigurationsordner des Benutzers.

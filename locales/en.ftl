@@ -303,6 +303,8 @@ setting-keeprecording = Keep recording when the window closes
     .help = Closing the window of `callrec recpath=DIR` leaves the recorder running (until Ctrl-C or SIGTERM). Off: closing asks, then stops the recording.
 setting-format = Audio format
     .help = How records are stored (see convert).
+setting-mix = Channels archived
+    .help = stereo (default): external party left, internal right; mono: both mixed in one channel (half the size); left: the external party only; right: the internal (own) party only — for countries that allow recording only one's own side. The same values convert a single capture (convert mix=…).
 setting-map = Channel map
     .help = Which party is external, for captures that do not say (see convert).
 setting-encryptmetadata = Seal metadata
@@ -495,7 +497,6 @@ cli-mode-help = Show this list.
 cli-key-in = The capture to read, or a folder of captures.
 cli-key-out = Where to write; a folder when in= is a folder.
 cli-key-format = Output encoding. alaw (default): WAV with G.711 A-law, about 1 MB per stereo minute; ulaw: WAV µ-law; pcm: WAV 16-bit; mp3: LAME MP3; pcap: the capture unchanged.
-cli-key-mix = stereo (default): external left, internal right; mono: both mixed; left/right: one party only.
 cli-key-map = Which party is external. phone: an innovaphone phone recorded (its side, port 16386, is internal); gateway: a gateway interface recorded (its side is external); swap: mirror the automatic choice; auto (default): phone for innovaphone files, the documented rule for other captures.
 cli-key-codec = Codec of a generated call (synth); g729 uses Annex B silence suppression.
 cli-key-recpath = Setup folder (setup file, identity key). Default: the user's configuration folder.

@@ -899,3 +899,38 @@ fn an_evidence_zip_is_checkable_offline_and_its_call_sheet_names_the_call() {
         "a changed original fails the offline check"
     );
 }
+
+#[test]
+fn a_site_that_may_record_only_its_own_side_archives_the_internal_party_alone() {
+    use callrec::media::synth::{PartyScript, SynthCodec};
+    let site = Site::new();
+    let conf = 0x79_u128;
+    // internal party 440 Hz, external 660 Hz
+    let script = CallScript {
+        duration: 3.0,
+        seed: 7,
+        local: PartyScript::tone(SynthCodec::Pcma, 440.0),
+        remote: PartyScript::tone(SynthCodec::Pcma, 660.0),
+        ..CallScript::default()
+    };
+    let pcap = site
+        .root
+        .join(CallScript::innovaphone_name(conf, 0x0090_3301_0203, 1));
+    fs::write(&pcap, script.generate()).unwrap();
+    let (code, _, err) = site.import(
+        &pcap,
+        Some(&cdr_line(conf, "0123", 1_790_000_000)),
+        &["mix=right"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let record = &site.records()[0];
+    let audio = common::read_audio(record);
+    assert_eq!(audio.channels.len(), 1, "one channel archived");
+    let own = &audio.channels[0];
+    let rate = audio.rate;
+    assert!(
+        common::tone_power(own, rate, 440.0) > 100.0 * common::tone_power(own, rate, 660.0),
+        "only the internal party's tone is in the record"
+    );
+    assert_eq!(site.verify().0, 0, "the one-channel record verifies");
+}

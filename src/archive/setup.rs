@@ -563,6 +563,15 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         check: None,
     },
     SetupKey {
+        name: "mix",
+        values: "stereo|mono|left|right",
+        default: "stereo",
+        secret: false,
+        kind: Kind::Choice(&["stereo", "mono", "left", "right"]),
+        tab: SetupTab::Storage,
+        check: None,
+    },
+    SetupKey {
         name: "keepmonths",
         values: "0, or 2 to 99",
         default: "0",

@@ -82,7 +82,7 @@ pub fn archiver(setup: &Setup) -> Result<Archiver, UsageError> {
         encrypt_audio: parse("encryptaudio") == "on",
         options: ConvertOptions {
             format: OutputFormat::parse(&parse("format")).unwrap_or_default(),
-            mix: Mix::Stereo,
+            mix: Mix::parse(&parse("mix")).unwrap_or_default(),
             map: ChannelMap::parse(&parse("map")).unwrap_or_default(),
         },
     })

@@ -119,10 +119,6 @@ pub const KEYS: &[Key] = &[
         values: "alaw|ulaw|pcm|mp3|pcap",
     },
     Key {
-        name: "mix",
-        values: "stereo|mono|left|right",
-    },
-    Key {
         name: "map",
         values: "auto|phone|gateway|swap",
     },
