@@ -353,6 +353,8 @@ setting-format = Audioformat
     .help = Wie Aufnahmen gespeichert werden (siehe convert).
 setting-mix = Archivierte Kanäle
     .help = stereo (Standard): externer Teilnehmer links, interner rechts; mono: beide in einem Kanal gemischt (halbe Größe); left: nur der externe Teilnehmer; right: nur der interne (eigene) Teilnehmer — für Länder, die nur das Aufzeichnen der eigenen Seite erlauben. Dieselben Werte wandeln einen einzelnen Mitschnitt um (convert mix=…).
+setting-convertto = Ausgabe des Konverters
+    .help = Worin 'callrec converter' PCAP-Aufnahmen (format=pcap) umwandelt: A-law- oder µ-law-WAV, 16-Bit-WAV oder MP3, mit den Kanälen von mix; Verschlüsselung und Versiegelung bleiben.
 setting-map = Kanalzuordnung
     .help = Welcher Teilnehmer extern ist, für Mitschnitte, die es nicht sagen (siehe convert).
 setting-encryptmetadata = Metadaten versiegeln
@@ -631,3 +633,5 @@ remote-alarm-on = Alarm am Recorder eingeschaltet
 remote-alarm-refused = der Recorder hat es nicht angenommen: { $why }
 app-setup-unreadable = die Einrichtung kann nicht geöffnet werden: { $why }
 app-setup-window = Einrichtung
+cli-mode-converter = Konvertermodus neben einem Recorder, der PCAP-Aufnahmen ablegt (format=pcap): jede PCAP-Aufnahme der Ablage wird eine Aufnahme im Format von convertto mit den Kanälen der Einrichtung (mix), unter demselben Namen, neu signiert, verschlüsselt und versiegelt wie zuvor; die Zeile der PCAP im Aktivitätsprotokoll wird ein 'moved' zur neuen Datei. Läuft bis Strg-C und sieht alle poll Sekunden wieder nach; once=on wandelt um, was da ist, und endet. Ein abgebrochener Lauf wird vom nächsten beendet: jede Aufnahme wird einmal umgewandelt.
+cli-key-once = converter: umwandeln, was da ist, dann enden.

@@ -305,6 +305,8 @@ setting-format = Audio format
     .help = How records are stored (see convert).
 setting-mix = Channels archived
     .help = stereo (default): external party left, internal right; mono: both mixed in one channel (half the size); left: the external party only; right: the internal (own) party only — for countries that allow recording only one's own side. The same values convert a single capture (convert mix=…).
+setting-convertto = Converter output
+    .help = What 'callrec converter' turns PCAP records (format=pcap) into: A-law or µ-law WAV, 16-bit WAV or MP3, with the channels of mix; encryption and sealing are kept.
 setting-map = Channel map
     .help = Which party is external, for captures that do not say (see convert).
 setting-encryptmetadata = Seal metadata
@@ -634,3 +636,5 @@ remote-alarm-on = alarm switched on at the recorder
 remote-alarm-refused = the recorder did not take it: { $why }
 app-setup-unreadable = the setup cannot be opened: { $why }
 app-setup-window = Setup
+cli-mode-converter = Converter mode, beside a recorder that stores PCAP records (format=pcap): every PCAP record of the store becomes a record in convertto's format with the setup's channels (mix), under the same name, signed anew, encrypted and sealed as it was; the PCAP's line in the activity log becomes a 'moved' to the new file. Runs until Ctrl-C, looking again every poll seconds; once=on converts what is there and ends. A run cut off is finished by the next: each record is converted once.
+cli-key-once = converter: convert what is there, then end.

@@ -934,3 +934,106 @@ fn a_site_that_may_record_only_its_own_side_archives_the_internal_party_alone() 
     );
     assert_eq!(site.verify().0, 0, "the one-channel record verifies");
 }
+
+#[test]
+fn a_converter_killed_mid_run_and_restarted_converts_every_pcap_record_once() {
+    let site = Site::new();
+    let captures = site.root.join("captures");
+    fs::create_dir_all(&captures).unwrap();
+    let mut cdrs = String::new();
+    for i in 0..24u128 {
+        let conf = 0x900 + i;
+        capture(&captures, conf, 40.0);
+        cdrs.push_str(&cdr_line(
+            conf,
+            &format!("0123{i:03}"),
+            1_790_000_000 + i as i64 * 60,
+        ));
+    }
+    // the recorder stores PCAP records (encrypted), as beside a converter
+    let (code, _, err) = site.import(&captures, Some(&cdrs), &["format=pcap", "encryptaudio=on"]);
+    assert!(code <= 1, "{err}");
+    let pcaps = |site: &Site| {
+        site.records()
+            .into_iter()
+            .filter(|r| r.extension().is_some_and(|e| e == "pcap"))
+            .count()
+    };
+    assert_eq!(pcaps(&site), 24);
+    let converter = |once: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_callrec"));
+        command.args([
+            "converter",
+            &arg("recpath", &site.setup),
+            &arg("store", &site.store),
+        ]);
+        if once {
+            command.arg("once=on");
+        }
+        command
+    };
+    // killed at three moments while it works
+    for delay_ms in [500u64, 700, 900] {
+        let mut child = converter(false)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        eprintln!("after {delay_ms} ms: {} PCAP records left", pcaps(&site));
+    }
+    // a cut just after the new audio was placed (its sidecar not yet switched): the
+    // stray file is not the record and is made again
+    if let Some(pcap) = site
+        .records()
+        .into_iter()
+        .find(|r| r.extension().is_some_and(|e| e == "pcap"))
+    {
+        fs::write(pcap.with_extension("wav"), b"half of an audio file").unwrap();
+    }
+    let done = converter(true).output().unwrap();
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(pcaps(&site), 0, "no PCAP record left");
+    let wavs: Vec<PathBuf> = site.records();
+    assert_eq!(wavs.len(), 24, "one WAV per call: {wavs:?}");
+    for wav in &wavs {
+        assert_eq!(wav.extension().unwrap(), "wav");
+        let stored = fs::read(wav).unwrap();
+        assert!(
+            stored.starts_with(b"CALLREC-AUDIO-1\n"),
+            "the encryption is kept"
+        );
+    }
+    let log = fs::read_to_string(site.store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    for wav in &wavs {
+        let pcap_name = wav.with_extension("pcap");
+        let pcap_name = pcap_name.file_name().unwrap().to_string_lossy();
+        let moved = log
+            .lines()
+            .filter(|l| l.contains("\tmoved\t") && l.contains(&*pcap_name))
+            .count();
+        assert_eq!(moved, 1, "converted once: {pcap_name}");
+    }
+    let (code, out, _) = site.verify();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("24 original"), "{out}");
+    // the converted audio plays: stereo, the call's length
+    let copy = site.root.join("clear");
+    let (code, _, err) = callrec(&[
+        "copy",
+        &arg("in", &wavs[0]),
+        &arg("out", &copy),
+        &arg("recpath", &site.setup),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let audio = common::read_audio(&copy.join(wavs[0].file_name().unwrap()));
+    assert_eq!(audio.channels.len(), 2);
+    assert!(audio.channels[0].len() > 8000 * 39, "the whole call");
+}

@@ -129,12 +129,18 @@ pub fn append(log: &Path, entry: &Entry<'_>, identity: &Identity) -> io::Result<
 /// Whether the log has a `stored` line for `record` (a linear scan: used only when
 /// recovering from an interrupted run).
 pub fn has_stored(log: &Path, record: &str) -> io::Result<bool> {
+    has_action(log, Action::Stored, record)
+}
+
+/// Whether the log has a line of `action` for `record` (a step an earlier, cut run
+/// already wrote).
+pub fn has_action(log: &Path, action: Action, record: &str) -> io::Result<bool> {
     let file = match File::open(log) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
         Err(e) => return Err(e),
     };
-    let needle = format!("\tstored\t{}\t", clean(record));
+    let needle = format!("\t{}\t{}\t", action.as_str(), clean(record));
     for line in BufReader::new(file).split(b'\n') {
         if String::from_utf8_lossy(&line?).contains(&needle) {
             return Ok(true);

@@ -20,6 +20,7 @@ pub mod keyring;
 pub mod metadata;
 pub mod name;
 pub mod ops;
+pub mod pcap_converter;
 pub mod record;
 pub mod setup;
 pub mod sidecar;

@@ -113,10 +113,10 @@ impl<W: Write> Write for Hashing<W> {
 }
 
 /// Audio as written: the plain digest, the stored digest, and the media report.
-struct WrittenAudio {
-    plain: ([u8; 32], u64),
-    stored: AudioDigest,
-    report: Report,
+pub(super) struct WrittenAudio {
+    pub(super) plain: ([u8; 32], u64),
+    pub(super) stored: AudioDigest,
+    pub(super) report: Report,
 }
 
 impl Archiver {
@@ -197,11 +197,22 @@ impl Archiver {
         source: &CaptureSource,
         temp: &Path,
     ) -> Result<WrittenAudio, ArchiveError> {
+        self.write_audio_as(source, temp, self.encrypt_audio)
+    }
+
+    /// Converts `source` into `temp` with this archiver's options, encrypted or not
+    /// (the converter keeps a record's encryption whatever the setup says now).
+    pub(super) fn write_audio_as(
+        &self,
+        source: &CaptureSource,
+        temp: &Path,
+        encrypt: bool,
+    ) -> Result<WrittenAudio, ArchiveError> {
         // written past the page cache: the audio is not read again here (its digest is
         // taken on the way), and the cache's fresh pages are the dearest part of writing
         let buffered = DirectFile::create(temp)?;
         let open = || source.reader();
-        let (report, plain, stored, buffered) = if self.encrypt_audio {
+        let (report, plain, stored, buffered) = if encrypt {
             let encrypting = EncryptingWriter::new(Hashing::new(buffered), self.ring.current())?;
             let mut plain = Hashing::new(encrypting);
             let report = media::convert(open, &self.options, Box::new(&mut plain))?;
@@ -220,7 +231,7 @@ impl Archiver {
             stored: AudioDigest {
                 sha256: stored.0,
                 size: stored.1,
-                encryption: if self.encrypt_audio {
+                encryption: if encrypt {
                     AudioEncryption::Stream
                 } else {
                     AudioEncryption::None

@@ -572,6 +572,15 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         check: None,
     },
     SetupKey {
+        name: "convertto",
+        values: "alaw|ulaw|pcm|mp3",
+        default: "alaw",
+        secret: false,
+        kind: Kind::Choice(&["alaw", "ulaw", "pcm", "mp3"]),
+        tab: SetupTab::Storage,
+        check: None,
+    },
+    SetupKey {
         name: "keepmonths",
         values: "0, or 2 to 99",
         default: "0",

@@ -13,6 +13,7 @@ mod app;
 pub mod args;
 mod context;
 mod convert;
+mod converter;
 mod fileserver;
 mod import;
 mod ops;
@@ -49,6 +50,7 @@ pub fn run(words: &[String]) -> i32 {
             Ok(0)
         }
         Some("convert") => convert::convert(&args),
+        Some("converter") => converter::converter(&args),
         Some("inspect") => convert::inspect(&args),
         Some("synth") => synth::synth(&args),
         Some("import") => import::import(&args),

@@ -40,6 +40,10 @@ pub const MODES: &[Mode] = &[
         usage: "convert in=FILE|DIR out=FILE|DIR [format=…] [mix=…] [map=…]",
     },
     Mode {
+        name: "converter",
+        usage: "converter [recpath=DIR] [convertto=alaw|ulaw|pcm|mp3] [mix=…] [once=on]",
+    },
+    Mode {
         name: "inspect",
         usage: "inspect in=FILE [map=…] [recpath=DIR]",
     },
@@ -117,6 +121,10 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "format",
         values: "alaw|ulaw|pcm|mp3|pcap",
+    },
+    Key {
+        name: "once",
+        values: "on|off",
     },
     Key {
         name: "map",
