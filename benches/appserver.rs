@@ -135,6 +135,7 @@ fn main() {
         alarm_arming: Duration::from_secs(20),
         pull: None,
         pbx: Some(PbxConfig {
+            standby_url: None,
             url: pbx.url(),
             user: "API".into(),
             credentials: None,

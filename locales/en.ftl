@@ -250,6 +250,7 @@ panel-lamp-backup = BACKUP
 panel-lamp-software = SOFTWARE
 panel-lamp-clock = PBX clock
 panel-lamp-appserver = AppServer link
+panel-lamp-standby = standby PBX in use
 panel-alarm-switched-off = { " " }(alarm switched OFF)
 panel-failing = { $n ->
         [one] { $parts } fails
@@ -335,6 +336,8 @@ setting-poll = Poll every (s)
     .help = How often the pull source is looked at (the seed: every 5 s); an unreachable source is retried less often, up to once a minute.
 setting-pbx = PBX SOAP URL
     .help = The PBX's SOAP API: the recorder keeps a link to it (PBX lamp green while it is up) and lists each call of the monitored users while it runs. Empty: no link (the PBX lamp stays grey; recording works from captures and CDRs alone).
+setting-pbx2 = Standby PBX SOAP URL
+    .help = The standby PBX of a redundant pair: when the main PBX stops answering, the link goes to the standby at once (STB lamp yellow) and back to the main as soon as it answers again (it is asked every 10 s). CDRs from either PBX are taken. Empty: no standby.
 setting-pbxuser = Monitoring user
     .help = The PBX user the link logs in as (Initialize): its groups set which users are monitored, e.g. an 'API' user that is an active member of the recording group.
 setting-pbxauth = PBX login

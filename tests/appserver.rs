@@ -125,6 +125,7 @@ async fn frst_comes_while_the_call_runs_last_once_the_record_exists_and_commands
     let pbx = pbx().await;
     let mut config = common::recorder_config(&["20", "21", "22", "23", "24"]);
     config.pbx = Some(PbxConfig {
+        standby_url: None,
         url: pbx.url(),
         user: "API".into(),
         credentials: None,

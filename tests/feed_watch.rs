@@ -213,6 +213,7 @@ async fn a_pbx_clock_behind_in_its_soap_answers_raises_the_alarm() {
     pbx.set_clock_offset(-2 * 3600);
     let mut config = config();
     config.pbx = Some(PbxConfig {
+        standby_url: None,
         url: pbx.url(),
         user: "API".into(),
         credentials: None,

@@ -413,6 +413,7 @@ async fn the_pbx_lamp_follows_the_soap_link_and_live_calls_are_listed() {
     .unwrap();
     let mut config = service_config();
     config.pbx = Some(PbxConfig {
+        standby_url: None,
         url: pbx.url(),
         user: "API".into(),
         credentials,
@@ -545,4 +546,90 @@ fn with_keep_recording_the_window_closes_without_asking() {
     assert!(!commands(&h).contains(&egui::ViewportCommand::CancelClose));
     h.run();
     assert!(h.query_by_label("Stop recording?").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pbx_link_follows_the_active_pbx_of_a_redundant_pair_and_returns_to_the_main() {
+    use callrec::recorder::pbx_link::PbxConfig;
+    use callrec::simulator::soap_pbx::SoapPbx;
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = Some(("api".to_string(), "s3cret".to_string()));
+    let start_pbx = |addr: std::net::SocketAddr| {
+        let credentials = credentials.clone();
+        async move {
+            SoapPbx::start(
+                addr,
+                SoapPbx::site_users(),
+                credentials,
+                Duration::from_millis(300),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let main = start_pbx("127.0.0.1:0".parse().unwrap()).await;
+    let main_addr: std::net::SocketAddr = main
+        .url()
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let standby = start_pbx("127.0.0.1:0".parse().unwrap()).await;
+    let mut config = service_config();
+    config.pbx = Some(PbxConfig {
+        standby_url: Some(standby.url()),
+        url: main.url(),
+        user: "API".into(),
+        credentials: credentials.clone(),
+    });
+    let service =
+        common::start_recorder(config, common::test_archiver(&dir.path().join("store"))).await;
+    let board = service.pipeline.status.clone();
+    let mut h = panel_harness(board.clone(), dir.path().to_path_buf());
+    wait_for_label(&mut h, "PBX green");
+    wait_for_label(&mut h, "STB grey");
+
+    // the main PBX fails: the standby takes the link at once, STB yellow, no alarm
+    main.stop();
+    drop(main);
+    wait_for_label(&mut h, "STB yellow");
+    assert!(
+        h.query_by_label("PBX green").is_some(),
+        "the link is up, on the standby"
+    );
+    wait_for_label_contains(&mut h, "standby PBX in use");
+    // a monitored call on the standby is listed as on the main
+    let now = jiff::Timestamp::now().as_second();
+    let call = scripted_calls(1, 2.0, now, 5).remove(0);
+    standby.call_started(&call);
+    wait_for_label_contains(&mut h, "in recording 1");
+    standby.call_ended(&call);
+    wait_for_label_contains(&mut h, "in recording 0");
+
+    // the main PBX is back: the link returns to it within its probe time
+    let main = start_pbx(main_addr).await;
+    let start = Instant::now();
+    while h.query_by_label("STB grey").is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(25),
+            "the link did not go back to the main PBX"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(h.query_by_label("PBX green").is_some());
+    assert!(
+        board
+            .snapshot()
+            .recent
+            .iter()
+            .any(|e| e.text.starts_with("the main PBX answers again")),
+        "{:?}",
+        board.snapshot().recent
+    );
+    main.stop();
+    standby.stop();
+    service.stop().await;
 }

@@ -327,6 +327,15 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         check: Some(http_url),
     },
     SetupKey {
+        name: "pbx2",
+        values: "http(s)://STANDBY-PBX/PBX0/user.soap, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Url,
+        tab: SetupTab::Pbx,
+        check: Some(http_url),
+    },
+    SetupKey {
         name: "pbxuser",
         values: "a PBX user's long name",
         default: "callrec",

@@ -91,7 +91,9 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
         max_capture,
     });
     let pbx_url = setup.get("pbx");
+    let standby = setup.get("pbx2");
     let pbx = (!pbx_url.trim().is_empty()).then(|| PbxConfig {
+        standby_url: (!standby.trim().is_empty()).then(|| standby.trim().to_string()),
         url: pbx_url.trim().to_string(),
         user: setup.get("pbxuser"),
         credentials: setup

@@ -9,6 +9,10 @@
 //! empty `cn`; each gets `UserInitialize` so that its calls are reported. A failing
 //! link turns the lamp red ("PBX link failure") and is tried again with a growing
 //! pause; recording goes on without it (captures and CDRs do not need the link).
+//!
+//! Active/standby PBX: with a standby URL, a failing main PBX hands the link to the
+//! standby at once (STB lamp yellow: the link is up, on the standby); while there, the
+//! main is asked every [`MAIN_PROBE`] and the link goes back as soon as it answers.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,6 +32,18 @@ pub struct PbxConfig {
     /// The long name (cn) of the monitoring user; its groups are the scope.
     pub user: String,
     pub credentials: Option<(String, String)>,
+    /// The standby PBX's SOAP URL, when the site has a redundant pair.
+    pub standby_url: Option<String>,
+}
+
+/// While on the standby, how often the main PBX is asked whether it is back.
+const MAIN_PROBE: Duration = Duration::from_secs(10);
+
+/// Which PBX the link talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Main,
+    Standby,
 }
 
 /// The PBX holds a Poll up to about 60 s when nothing happens.
@@ -41,6 +57,7 @@ struct Link {
     config: PbxConfig,
     client: reqwest::Client,
     failing: bool,
+    side: Side,
 }
 
 /// Keeps the link up until `stop`.
@@ -63,26 +80,41 @@ pub async fn run(pipeline: Arc<Pipeline>, config: PbxConfig, mut stop: watch::Re
         config,
         client,
         failing: false,
+        side: Side::Main,
     };
     let mut pause = Duration::from_secs(1);
     loop {
         let outcome = tokio::select! {
-            r = link.session() => r,
+            r = link.session_or_main_back() => r,
             _ = stop.changed() => Ok(()),
         };
         if *stop.borrow() {
-            link.pipeline.status.update(|s| s.lamps.pbx = Lamp::Grey);
+            link.pipeline.status.update(|s| {
+                s.lamps.pbx = Lamp::Grey;
+                s.lamps.standby = Lamp::Grey;
+            });
             return;
         }
-        if let Err(e) = outcome {
-            link.failed(&e);
-            tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
-                _ = stop.changed() => {}
+        match outcome {
+            Err(e) if link.side == Side::Main && link.config.standby_url.is_some() => {
+                // the main PBX failed: the standby takes over at once (a warning and
+                // the STB lamp, not the alarm: recording goes on; the alarm comes if
+                // the standby fails too)
+                link.pipeline
+                    .status
+                    .event("warning", format!("PBX link failure on the main PBX: {e}"));
+                link.side = Side::Standby;
             }
-            pause = (pause * 2).min(MAX_PAUSE);
-        } else {
-            pause = Duration::from_secs(1);
+            Err(e) => {
+                link.failed(&e);
+                link.side = Side::Main;
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = stop.changed() => {}
+                }
+                pause = (pause * 2).min(MAX_PAUSE);
+            }
+            Ok(()) => pause = Duration::from_secs(1),
         }
         if *stop.borrow() {
             return;
@@ -100,11 +132,62 @@ impl Link {
         self.failing = true;
     }
 
+    /// The URL of the PBX the link talks to now.
+    fn url(&self) -> &str {
+        match (self.side, &self.config.standby_url) {
+            (Side::Standby, Some(standby)) => standby,
+            _ => &self.config.url,
+        }
+    }
+
+    /// A session on the PBX of `self.side`; on the standby it also ends (`Ok`) as soon
+    /// as the main PBX answers again, and the link goes back to it.
+    async fn session_or_main_back(&mut self) -> Result<(), String> {
+        if self.side == Side::Main {
+            return self.session().await;
+        }
+        let probe = self.client.clone();
+        let (main, user, credentials) = (
+            self.config.url.clone(),
+            self.config.user.clone(),
+            self.config.credentials.clone(),
+        );
+        let main_back = async move {
+            loop {
+                tokio::time::sleep(MAIN_PROBE).await;
+                if initialize_answers(&probe, &main, &user, credentials.as_ref()).await {
+                    return;
+                }
+            }
+        };
+        tokio::select! {
+            r = self.session() => r,
+            () = main_back => {
+                self.side = Side::Main;
+                self.pipeline.status.update(|s| s.lamps.standby = Lamp::Grey);
+                self.pipeline.status.event(
+                    "info",
+                    format!("the main PBX answers again: the PBX link goes back to it ({})", self.config.url),
+                );
+                Ok(())
+            }
+        }
+    }
+
     async fn call(&self, operation: &str, params: &[(&str, String)]) -> Result<Node, String> {
+        self.call_at(self.url(), operation, params).await
+    }
+
+    async fn call_at(
+        &self,
+        url: &str,
+        operation: &str,
+        params: &[(&str, String)],
+    ) -> Result<Node, String> {
         let body = request(operation, params);
         let build = || {
             self.client
-                .post(&self.config.url)
+                .post(url)
                 .header("Content-Type", "text/xml; charset=utf-8")
                 .header(
                     "SOAPAction",
@@ -179,13 +262,20 @@ impl Link {
                 self.config.user
             ));
         }
-        self.pipeline.status.update(|s| s.lamps.pbx = Lamp::Green);
+        let on_standby = self.side == Side::Standby;
+        self.pipeline.status.update(|s| {
+            s.lamps.pbx = Lamp::Green;
+            s.lamps.standby = if on_standby { Lamp::Yellow } else { Lamp::Grey };
+        });
+        let url = self.url().to_string();
         self.pipeline.status.event(
-            "info",
-            if self.failing {
-                format!("PBX link up again ({})", self.config.url)
+            if on_standby { "warning" } else { "info" },
+            if on_standby {
+                format!("PBX link on the standby PBX ({url}): the main PBX does not answer")
+            } else if self.failing {
+                format!("PBX link up again ({url})")
             } else {
-                format!("PBX link up ({})", self.config.url)
+                format!("PBX link up ({url})")
             },
         );
         self.failing = false;
@@ -274,4 +364,44 @@ impl Link {
         status.recording_started(&label);
         calls.insert(key, label);
     }
+}
+
+/// Whether the PBX at `url` accepts an `Initialize` for `user` (the main PBX is back).
+async fn initialize_answers(
+    client: &reqwest::Client,
+    url: &str,
+    user: &str,
+    credentials: Option<&(String, String)>,
+) -> bool {
+    let body = request(
+        "Initialize",
+        &[("user", user.to_string()), ("appl", "callrec".into())],
+    );
+    let build = || {
+        client
+            .post(url)
+            .timeout(Duration::from_secs(5))
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header(
+                "SOAPAction",
+                format!("{}#Initialize", super::soap_wire::NAMESPACE),
+            )
+            .body(body.clone())
+    };
+    let sent = match credentials {
+        Some((user, password)) => super::digest_auth::send_answering(build, user, password).await,
+        None => build().send().await,
+    };
+    let Ok(answer) = sent else {
+        return false;
+    };
+    if !answer.status().is_success() {
+        return false;
+    }
+    let Ok(text) = answer.text().await else {
+        return false;
+    };
+    parse(&text)
+        .and_then(|root| root.find("InitializeResponse").cloned())
+        .is_some_and(|r| !matches!(r.text_of("return"), "" | "0"))
 }

@@ -40,6 +40,10 @@ pub struct Lamps {
     pub clock: Lamp,
     /// The link to the external application's server; grey without one.
     pub appserver: Lamp,
+    /// STB: yellow while the PBX link runs on the standby PBX (the main one is down);
+    /// grey on the main PBX or without a standby.
+    #[serde(default)]
+    pub standby: Lamp,
 }
 
 /// A capture that waits for its CDR.

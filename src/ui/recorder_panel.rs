@@ -142,6 +142,7 @@ impl RecorderPanel {
             ("panel-lamp-software", s.lamps.software),
             ("panel-lamp-clock", s.lamps.clock),
             ("panel-lamp-appserver", s.lamps.appserver),
+            ("panel-lamp-standby", s.lamps.standby),
         ];
         let named = |colour: Lamp| -> Vec<String> {
             lamps
@@ -195,6 +196,7 @@ impl RecorderPanel {
                 ("SOFTWARE", s.lamps.software),
                 ("CLOCK", s.lamps.clock),
                 ("APP", s.lamps.appserver),
+                ("STB", s.lamps.standby),
             ] {
                 let (rect, _) =
                     ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
