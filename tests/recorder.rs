@@ -1068,3 +1068,83 @@ async fn uploads_and_cdrs_may_log_in_with_digest_instead_of_basic() {
     .await;
     service.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_recorders_archive_into_one_store_under_a_burst_with_exact_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    // two sites' recorders, each with its own identity and journal, one store
+    let mut recorders = Vec::new();
+    for site in ["north", "south"] {
+        let mut archiver = common::test_archiver(&store);
+        archiver.store = archiver
+            .store
+            .with_journal(dir.path().join(format!("journal-{site}")));
+        archiver.recorder_name = format!("recorder {site}");
+        recorders.push(common::start_recorder(config(&["21"]), archiver).await);
+    }
+    let now = jiff::Timestamp::now().as_second();
+    let mut senders = Vec::new();
+    for (n, recorder) in recorders.iter().enumerate() {
+        // different PBXs: different conference ids, the same extension numbers
+        let mut calls = scripted_calls(60, 4.0, now - 3600, 100 + n as u64);
+        for call in &mut calls {
+            call.internal = "21".into();
+            call.conf ^= (n as u128 + 1) << 100;
+        }
+        let sim = Simulator::new(&recorder.url, None).unwrap();
+        senders.push(tokio::spawn(async move {
+            for call in &calls {
+                let (name, bytes) = call.capture();
+                sim.put_capture(&name, bytes).await.unwrap();
+                for cdr in call.cdrs() {
+                    sim.send_cdr(&cdr).await.unwrap();
+                }
+            }
+            sim
+        }));
+    }
+    let mut sims = Vec::new();
+    for s in senders {
+        sims.push(s.await.unwrap());
+    }
+    for sim in &sims {
+        wait_until(
+            "every call of this site archived",
+            Duration::from_secs(120),
+            async || {
+                let s = sim.status().await.unwrap();
+                s["counters"]["archived"] == 60 && s["archiving"].as_array().unwrap().is_empty()
+            },
+        )
+        .await;
+    }
+    let found = common::stored_records(&store);
+    assert_eq!(found.len(), 120, "every call of both sites, none twice");
+    assert!(
+        !found.iter().any(|p| p.to_string_lossy().contains('~')),
+        "no record doubled"
+    );
+    // each journal is its own; the store's activity log is one chain both sign
+    assert!(dir.path().join("journal-north").is_dir());
+    assert!(
+        !store.join("REC").exists() || std::fs::read_dir(store.join("REC")).unwrap().count() == 0
+    );
+    for r in recorders {
+        r.stop().await;
+    }
+    let setup = dir.path().join("setup");
+    let (code, out) = verify(&store, &setup);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("120 original"), "{out}");
+    let log = fs::read_to_string(store.join("TMP").join("iREC_Player_log.txt")).unwrap();
+    for site in ["recorder north", "recorder south"] {
+        assert_eq!(
+            log.lines()
+                .filter(|l| l.contains("\tstored\t") && l.contains(site))
+                .count(),
+            60,
+            "{site}'s lines"
+        );
+    }
+}

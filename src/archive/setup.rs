@@ -563,6 +563,15 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         check: Some(folder),
     },
     SetupKey {
+        name: "journal",
+        values: "a folder, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Folder,
+        tab: SetupTab::Storage,
+        check: Some(folder),
+    },
+    SetupKey {
         name: "format",
         values: "alaw|ulaw|pcm|mp3|pcap",
         default: "alaw",

@@ -20,11 +20,24 @@ pub const CENTRAL_PASSWORD: &str = "SPlayer.xml";
 #[derive(Debug, Clone)]
 pub struct Store {
     pub root: PathBuf,
+    /// The recorder's working folder (journal, outbox, counters) when it is not the
+    /// store's `REC/`: each of several recorders archiving into one store has its own,
+    /// and a branch recorder keeps it on its local disk.
+    journal: Option<PathBuf>,
 }
 
 impl Store {
     pub fn new(root: impl Into<PathBuf>) -> Store {
-        Store { root: root.into() }
+        Store {
+            root: root.into(),
+            journal: None,
+        }
+    }
+
+    /// The same store, with the recorder's working folder at `journal`.
+    pub fn with_journal(mut self, journal: impl Into<PathBuf>) -> Store {
+        self.journal = Some(journal.into());
+        self
     }
 
     /// Creates `TMP/`, `REC/` and `TMP/keys/` when missing.
@@ -38,8 +51,12 @@ impl Store {
         self.root.join("TMP")
     }
 
+    /// The recorder's working folder: `REC/` in the store unless the setup's
+    /// `journal` names another.
     pub fn rec(&self) -> PathBuf {
-        self.root.join("REC")
+        self.journal
+            .clone()
+            .unwrap_or_else(|| self.root.join("REC"))
     }
 
     /// Published public keys of every recorder and Player that writes here.

@@ -69,7 +69,11 @@ pub fn trusted_keys(store: Option<&Store>, own: &Identity) -> TrustedKeys {
 
 /// The archiving installation described by the setup.
 pub fn archiver(setup: &Setup) -> Result<Archiver, UsageError> {
-    let store = require_store(setup)?;
+    let mut store = require_store(setup)?;
+    let journal = setup.get("journal");
+    if !journal.trim().is_empty() {
+        store = store.with_journal(journal.trim());
+    }
     let backup = setup.get("backup");
     let parse = |key: &str| setup.get(key);
     Ok(Archiver {

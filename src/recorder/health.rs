@@ -191,7 +191,8 @@ fn probe(dir: &Path) -> std::io::Result<()> {
 /// Runs the checks and sets the lamps; messages only when a lamp changes.
 pub fn check(archiver: &Archiver, status: &StatusBoard) {
     let before = status.snapshot().lamps;
-    let disk = probe(&archiver.store.rec());
+    // the journal and the store itself (they differ when `journal` is set)
+    let disk = probe(&archiver.store.rec()).and_then(|()| probe(&archiver.store.root));
     match (&disk, before.disk) {
         (Err(e), lamp) if lamp != Lamp::Red || unreported(status) => {
             status.update(|s| s.lamps.disk = Lamp::Red);
