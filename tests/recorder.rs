@@ -1148,3 +1148,74 @@ async fn two_recorders_archive_into_one_store_under_a_burst_with_exact_counts() 
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_branch_recorder_records_on_while_the_central_store_is_away_and_catches_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = dir.path().join("central");
+    let mut archiver = common::test_archiver(&central);
+    // the branch's journal is on its own disk
+    archiver.store = archiver
+        .store
+        .with_journal(dir.path().join("local-journal"));
+    let mut cfg = config(&["21"]);
+    cfg.alarm_arming = Duration::from_secs(2);
+    let recorder = common::start_recorder(cfg, archiver).await;
+    let sim = Simulator::new(&recorder.url, None).unwrap();
+    let now = jiff::Timestamp::now().as_second();
+    let mut calls = scripted_calls(12, 3.0, now - 600, 77);
+    for call in &mut calls {
+        call.internal = "21".into();
+    }
+    let (first, rest) = calls.split_at(2);
+    for call in first {
+        let (name, bytes) = call.capture();
+        sim.put_capture(&name, bytes).await.unwrap();
+        for cdr in call.cdrs() {
+            sim.send_cdr(&cdr).await.unwrap();
+        }
+    }
+    wait_until(
+        "the first calls archived",
+        Duration::from_secs(30),
+        async || sim.status().await.unwrap()["counters"]["archived"] == 2,
+    )
+    .await;
+    // the link to the central store goes down (its share is gone, a file in its place)
+    let away = dir.path().join("central-away");
+    fs::rename(&central, &away).unwrap();
+    fs::write(&central, b"not a folder").unwrap();
+    for call in rest {
+        let (name, bytes) = call.capture();
+        sim.put_capture(&name, bytes).await.unwrap();
+        for cdr in call.cdrs() {
+            sim.send_cdr(&cdr).await.unwrap();
+        }
+    }
+    wait_until("the DISK lamp red", Duration::from_secs(30), async || {
+        sim.status().await.unwrap()["lamps"]["disk"] == "red"
+    })
+    .await;
+    wait_until("the alarm raised", Duration::from_secs(30), async || {
+        let alarm = sim.status().await.unwrap()["alarm"].clone();
+        alarm != "ok" && alarm != "arming"
+    })
+    .await;
+    let status = sim.status().await.unwrap();
+    assert_eq!(
+        status["counters"]["archived"], 2,
+        "nothing archived while away"
+    );
+    // the store comes back: everything waiting is archived, nothing lost
+    fs::remove_file(&central).unwrap();
+    fs::rename(&away, &central).unwrap();
+    wait_until("every call archived", Duration::from_secs(60), async || {
+        let s = sim.status().await.unwrap();
+        s["counters"]["archived"] == 12 && s["archiving"].as_array().unwrap().is_empty()
+    })
+    .await;
+    recorder.stop().await;
+    assert_eq!(common::stored_records(&central).len(), 12);
+    let (code, out) = verify(&central, &dir.path().join("setup"));
+    assert_eq!(code, 0, "{out}");
+}
