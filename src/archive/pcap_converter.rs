@@ -134,9 +134,15 @@ fn convert_one(archiver: &Archiver, pcap: &Path) -> Result<Converted, ArchiveErr
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let clear = archiver.store.rec().join(format!(".convert-{stem}.pcap"));
+    let clear = archiver
+        .store
+        .staging()
+        .join(format!(".convert-{stem}.pcap"));
     copy_audio_clear(pcap, &clear, &archiver.ring)?;
-    let temp_audio = archiver.store.rec().join(format!(".convert-{stem}.audio"));
+    let temp_audio = archiver
+        .store
+        .staging()
+        .join(format!(".convert-{stem}.audio"));
     let encrypt = archiver.encrypt_audio || check.audio_encryption == Some(AudioEncryption::Stream);
     let written = CaptureSource::open(&clear)
         .map_err(ArchiveError::from)

@@ -162,8 +162,8 @@ impl Archiver {
             hex::encode(&naming.finalize()[..8]),
             std::process::id()
         );
-        remove_earlier_attempts(&self.store.rec(), &attempt[..17]);
-        let temp_audio = self.store.rec().join(format!("{attempt}.audio"));
+        remove_earlier_attempts(&self.store.staging(), &attempt[..17]);
+        let temp_audio = self.store.staging().join(format!("{attempt}.audio"));
         let written = match self.write_audio(&source, &temp_audio) {
             Ok(w) => w,
             Err(e) => {

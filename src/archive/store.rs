@@ -40,15 +40,23 @@ impl Store {
         self
     }
 
-    /// Creates `TMP/`, `REC/` and `TMP/keys/` when missing.
+    /// Creates `TMP/`, `REC/` (and the journal folder), and `TMP/keys/` when missing.
     pub fn create(&self) -> io::Result<()> {
         fs::create_dir_all(self.tmp())?;
         fs::create_dir_all(self.rec())?;
+        fs::create_dir_all(self.staging())?;
         fs::create_dir_all(self.keys_dir())
     }
 
     pub fn tmp(&self) -> PathBuf {
         self.root.join("TMP")
+    }
+
+    /// Where a record's files are written before they are renamed into their month
+    /// folder: always inside the store (`REC/`), so that the rename stays on one file
+    /// system even when the journal is on another disk.
+    pub fn staging(&self) -> PathBuf {
+        self.root.join("REC")
     }
 
     /// The recorder's working folder: `REC/` in the store unless the setup's
