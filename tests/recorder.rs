@@ -1154,10 +1154,14 @@ async fn a_branch_recorder_records_on_while_the_central_store_is_away_and_catche
     let dir = tempfile::tempdir().unwrap();
     let central = dir.path().join("central");
     let mut archiver = common::test_archiver(&central);
-    // the branch's journal is on its own disk
-    archiver.store = archiver
-        .store
-        .with_journal(dir.path().join("local-journal"));
+    // the branch's journal is on its own disk: another file system where there is one
+    // (records are still staged inside the store, so placing them stays one rename)
+    let local = if Path::new("/dev/shm").is_dir() {
+        tempfile::tempdir_in("/dev/shm").unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    };
+    archiver.store = archiver.store.with_journal(local.path().join("journal"));
     let mut cfg = config(&["21"]);
     cfg.alarm_arming = Duration::from_secs(2);
     let recorder = common::start_recorder(cfg, archiver).await;
@@ -1181,6 +1185,10 @@ async fn a_branch_recorder_records_on_while_the_central_store_is_away_and_catche
         async || sim.status().await.unwrap()["counters"]["archived"] == 2,
     )
     .await;
+    assert!(
+        local.path().join("journal").is_dir(),
+        "the journal is on the branch's own disk"
+    );
     // the link to the central store goes down (its share is gone, a file in its place)
     let away = dir.path().join("central-away");
     fs::rename(&central, &away).unwrap();
