@@ -133,22 +133,12 @@ impl RecorderPanel {
         if s.paused {
             return t("panel-setup-open");
         }
-        let lamps = [
-            ("panel-lamp-pbx", s.lamps.pbx),
-            ("panel-lamp-cdr", s.lamps.cdr),
-            ("panel-lamp-pcap", s.lamps.pcap),
-            ("panel-lamp-disk", s.lamps.disk),
-            ("panel-lamp-backup", s.lamps.backup),
-            ("panel-lamp-software", s.lamps.software),
-            ("panel-lamp-clock", s.lamps.clock),
-            ("panel-lamp-appserver", s.lamps.appserver),
-            ("panel-lamp-standby", s.lamps.standby),
-        ];
+        let lamps = lamps(s);
         let named = |colour: Lamp| -> Vec<String> {
             lamps
                 .iter()
-                .filter(|(_, l)| *l == colour)
-                .map(|(n, _)| t(n))
+                .filter(|(_, _, lamp)| *lamp == colour)
+                .map(|(_, id, _)| t(id))
                 .collect()
         };
         let (red, yellow) = (named(Lamp::Red), named(Lamp::Yellow));
@@ -187,17 +177,7 @@ impl RecorderPanel {
             if ui.button(toggle).tip("panel-extended").clicked() {
                 self.extended = !self.extended;
             }
-            for (name, lamp) in [
-                ("PBX", s.lamps.pbx),
-                ("CDR", s.lamps.cdr),
-                ("PCAP", s.lamps.pcap),
-                ("DISK", s.lamps.disk),
-                ("BACKUP", s.lamps.backup),
-                ("SOFTWARE", s.lamps.software),
-                ("CLOCK", s.lamps.clock),
-                ("APP", s.lamps.appserver),
-                ("STB", s.lamps.standby),
-            ] {
+            for (name, _, lamp) in lamps(&s) {
                 let (rect, _) =
                     ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
                 ui.painter()
@@ -386,6 +366,22 @@ impl RecorderPanel {
             }
         });
     }
+}
+
+/// Every lamp: its short name on the panel (the seed's), the id of its name in the
+/// status line, and its state.
+fn lamps(s: &Status) -> [(&'static str, &'static str, Lamp); 9] {
+    [
+        ("PBX", "panel-lamp-pbx", s.lamps.pbx),
+        ("CDR", "panel-lamp-cdr", s.lamps.cdr),
+        ("PCAP", "panel-lamp-pcap", s.lamps.pcap),
+        ("DISK", "panel-lamp-disk", s.lamps.disk),
+        ("BACKUP", "panel-lamp-backup", s.lamps.backup),
+        ("SOFTWARE", "panel-lamp-software", s.lamps.software),
+        ("CLOCK", "panel-lamp-clock", s.lamps.clock),
+        ("APP", "panel-lamp-appserver", s.lamps.appserver),
+        ("STB", "panel-lamp-standby", s.lamps.standby),
+    ]
 }
 
 fn lamp_name(lamp: Lamp) -> &'static str {
