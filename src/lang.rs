@@ -153,6 +153,15 @@ pub fn help(id: &str) -> String {
     text(id, Some("help"), None)
 }
 
+/// A text's attribute `name`, when it has one.
+pub fn attribute(id: &str, name: &str) -> Option<String> {
+    let has = language()
+        .bundle()
+        .get_message(id)
+        .is_some_and(|m| m.get_attribute(name).is_some());
+    has.then(|| text(id, Some(name), None))
+}
+
 /// Whether a text has a help attribute (the F1 page falls back to its part's page).
 pub fn has_help(id: &str) -> bool {
     language()

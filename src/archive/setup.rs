@@ -952,6 +952,12 @@ impl SetupKey {
         crate::lang::t(&self.text_id())
     }
 
+    /// How a value is written, for an empty field (in the chosen language when the
+    /// language files have it, else the table's `values`).
+    pub fn hint(&self) -> String {
+        crate::lang::attribute(&self.text_id(), "hint").unwrap_or_else(|| self.values.to_string())
+    }
+
     /// What the key does and which values it takes, in the chosen language.
     pub fn help(&self) -> String {
         crate::lang::help(&self.text_id())

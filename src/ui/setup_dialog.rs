@@ -270,7 +270,7 @@ impl SetupDialog {
                 Kind::Number { unit, .. } => {
                     ui.add(
                         egui::TextEdit::singleline(value)
-                            .hint_text(spec.values)
+                            .hint_text(spec.hint())
                             .desired_width(90.0),
                     )
                     .labelled_by(label.id)
@@ -281,7 +281,7 @@ impl SetupDialog {
                     ui.add(
                         egui::TextEdit::singleline(value)
                             .password(spec.secret)
-                            .hint_text(spec.values)
+                            .hint_text(spec.hint())
                             .desired_width(320.0),
                     )
                     .labelled_by(label.id)
