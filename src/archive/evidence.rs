@@ -16,7 +16,7 @@
 //! export is never mistaken for one. The caller logs the export like every copy.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
@@ -99,11 +99,32 @@ fn write_zip(
 ) -> Result<(), EvidenceError> {
     let (check, _) = check_found(source.found, source.ring, source.trusted);
     // the clear audio, through the archive's decrypting copy
+    // (files are streamed into the ZIP, never held whole: a four-hour call is 230 MB)
     let clear_path = partial.with_extension("clear");
     copy_audio_clear(audio, &clear_path, source.ring)?;
-    let clear = read(&clear_path);
+    let result = write_zip_with(
+        source,
+        &check,
+        audio,
+        &clear_path,
+        audio_name,
+        base,
+        partial,
+    );
     let _ = std::fs::remove_file(&clear_path);
-    let clear = clear?;
+    result
+}
+
+fn write_zip_with(
+    source: &EvidenceSource<'_>,
+    check: &super::sidecar::Check,
+    audio: &Path,
+    clear_path: &Path,
+    audio_name: &str,
+    base: &str,
+    partial: &Path,
+) -> Result<(), EvidenceError> {
+    let (clear_hash, _) = hash_file(clear_path).map_err(io_at(clear_path))?;
     let (stored_hash, stored_size) = hash_file(audio).map_err(io_at(audio))?;
     let log_lines = log_lines_of(source.store, audio_name)?;
     let mut signers: Vec<String> = check.signer.iter().cloned().collect();
@@ -116,11 +137,11 @@ fn write_zip(
     }
     let sheet = call_sheet(&CallSheetFacts {
         source,
-        check: &check,
+        check,
         audio_name,
         stored_hash: hex(&stored_hash),
         stored_size,
-        clear_hash: hex(&sha256(&clear)),
+        clear_hash: hex(&clear_hash),
         log_lines: &log_lines,
     });
 
@@ -131,35 +152,54 @@ fn write_zip(
         why: e.to_string(),
     };
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let mut add = |name: String, bytes: &[u8]| -> Result<(), EvidenceError> {
+    // an entry from bytes, or streamed from a file
+    let mut add = |name: String, from: Entry<'_>| -> Result<(), EvidenceError> {
         zip.start_file(format!("{base}/{name}"), options)
             .map_err(zip_err)?;
-        zip.write_all(bytes).map_err(io_at(partial))
+        match from {
+            Entry::Bytes(bytes) => zip.write_all(bytes).map_err(io_at(partial)),
+            Entry::File(path) => File::open(path)
+                .and_then(|mut f| std::io::copy(&mut f, &mut zip))
+                .map(|_| ())
+                .map_err(io_at(path)),
+        }
     };
-    add(audio_name.to_string(), &clear)?;
-    add(format!("original/{audio_name}"), &read(audio)?)?;
+    add(audio_name.to_string(), Entry::File(clear_path))?;
+    add(format!("original/{audio_name}"), Entry::File(audio))?;
     if let Some(sidecar) = &source.found.sidecar {
-        add(format!("original/{}", file_name(sidecar)), &read(sidecar)?)?;
+        add(
+            format!("original/{}", file_name(sidecar)),
+            Entry::File(sidecar),
+        )?;
     }
     for signer in &signers {
         let pem = source.store.keys_dir().join(format!("{signer}.pem"));
         if pem.is_file() {
-            add(format!("keys/{signer}.pem"), &read(&pem)?)?;
+            add(format!("keys/{signer}.pem"), Entry::File(&pem))?;
         }
     }
     let mut log_text = log_lines.join("\n");
     log_text.push('\n');
-    add("activity-log.txt".into(), log_text.as_bytes())?;
-    add("call-sheet.pdf".into(), &sheet)?;
-    add("verify-record.sh".into(), VERIFY_SCRIPT.as_bytes())?;
+    add("activity-log.txt".into(), Entry::Bytes(log_text.as_bytes()))?;
+    add("call-sheet.pdf".into(), Entry::Bytes(&sheet))?;
+    add(
+        "verify-record.sh".into(),
+        Entry::Bytes(VERIFY_SCRIPT.as_bytes()),
+    )?;
     let readme = tr(
         "evidence-readme",
         &[("audio", Arg::from(audio_name)), ("base", Arg::from(base))],
     );
-    add("README.txt".into(), readme.as_bytes())?;
+    add("README.txt".into(), Entry::Bytes(readme.as_bytes()))?;
     let file = zip.finish().map_err(zip_err)?;
     file.sync_all().map_err(io_at(partial))?;
     Ok(())
+}
+
+/// What a ZIP entry is made of.
+enum Entry<'a> {
+    Bytes(&'a [u8]),
+    File(&'a Path),
 }
 
 /// Every line of the activity log that names this call (its uid is in every name the
@@ -284,23 +324,10 @@ fn call_sheet(facts: &CallSheetFacts<'_>) -> Vec<u8> {
     render(&lines)
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, EvidenceError> {
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(io_at(path))?;
-    Ok(bytes)
-}
-
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-fn sha256(bytes: &[u8]) -> [u8; 32] {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).into()
 }
 
 fn hex(bytes: &[u8]) -> String {
