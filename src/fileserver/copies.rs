@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::FileServer;
 use super::control::query_value;
-use super::records::{Plain, find, refuse};
+use super::records::{Plain, find, plain_body, refuse};
 use crate::archive::accounts::Account;
 use crate::archive::audit::Action;
 use crate::archive::identity::TrustedKeys;
@@ -122,12 +122,7 @@ pub async fn copy_audio(
                 format!("the record cannot be read in the clear: {why}"),
             )
         };
-        let mut plain = Plain::open(&audio, &server).map_err(undecryptable)?;
-        let mut bytes = Vec::new();
-        plain
-            .reader()
-            .read_to_end(&mut bytes)
-            .map_err(|e| undecryptable(e.to_string()))?;
+        let plain = Plain::open(&audio, &server).map_err(undecryptable)?;
         let record = server.store.relative_path(&audio).unwrap_or(name.clone());
         server
             .act_as(&account, |actor| {
@@ -139,7 +134,13 @@ pub async fn copy_audio(
                     format!("the activity log cannot be written: {e}"),
                 )
             })?;
-        Ok(attachment(&name, "audio/wav", Body::from(bytes)))
+        // streamed as it is decrypted, never held whole
+        let length = plain.len();
+        let mut response = attachment(&name, "audio/wav", plain_body(plain, 0, length));
+        if let Ok(v) = HeaderValue::from_str(&length.to_string()) {
+            response.headers_mut().insert(header::CONTENT_LENGTH, v);
+        }
+        Ok(response)
     })
     .await;
     answer(done)

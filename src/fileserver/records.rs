@@ -487,7 +487,7 @@ impl Plain {
         }
     }
 
-    fn len(&self) -> u64 {
+    pub(super) fn len(&self) -> u64 {
         match self {
             Plain::File(_, len) => *len,
             Plain::Decrypted(r) => r.len(),
@@ -559,7 +559,7 @@ pub async fn audio(
         .await
         .unwrap_or(Err(StatusCode::INTERNAL_SERVER_ERROR))
     };
-    let (mut plain, path) = match opened {
+    let (plain, path) = match opened {
         Ok(o) => o,
         Err(StatusCode::NOT_FOUND) => return refuse(StatusCode::NOT_FOUND, "no such record"),
         Err(status) => return refuse(status, "the record cannot be read"),
@@ -598,37 +598,7 @@ pub async fn audio(
         }
     }
     let count = if len == 0 { 0 } else { last - first + 1 };
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    tokio::task::spawn_blocking(move || {
-        let reader = plain.reader();
-        if let Err(e) = reader.seek(SeekFrom::Start(first)) {
-            let _ = sender.blocking_send(Err(e));
-            return;
-        }
-        let mut left = count;
-        while left > 0 {
-            let mut piece = vec![0u8; PIECE.min(left as usize)];
-            match reader.read(&mut piece) {
-                Ok(0) => break,
-                Ok(n) => {
-                    piece.truncate(n);
-                    left -= n as u64;
-                    // a Player that went away ends the sending
-                    if sender.blocking_send(Ok(piece)).is_err() {
-                        return;
-                    }
-                }
-                Err(e) => {
-                    let _ = sender.blocking_send(Err(e));
-                    return;
-                }
-            }
-        }
-    });
-    let stream = futures_util::stream::unfold(receiver, |mut r| async move {
-        r.recv().await.map(|piece| (piece, r))
-    });
-    let mut response = Response::new(Body::from_stream(stream));
+    let mut response = Response::new(plain_body(plain, first, count));
     let h = response.headers_mut();
     let kind = match name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
         Some(e) if e == "mp3" => "audio/mpeg",
@@ -737,6 +707,43 @@ pub async fn me(Extension(account): Extension<Account>) -> Response {
         "extensions": account.extensions,
     }))
     .into_response()
+}
+
+/// `count` bytes of a record's plain audio from `first`, read on a blocking thread and
+/// sent piece by piece as they are read (never held whole; a Player that goes away
+/// ends the reading).
+pub(super) fn plain_body(mut plain: Plain, first: u64, count: u64) -> Body {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        let reader = plain.reader();
+        if let Err(e) = reader.seek(SeekFrom::Start(first)) {
+            let _ = sender.blocking_send(Err(e));
+            return;
+        }
+        let mut left = count;
+        while left > 0 {
+            let mut piece = vec![0u8; PIECE.min(left as usize)];
+            match reader.read(&mut piece) {
+                Ok(0) => break,
+                Ok(n) => {
+                    piece.truncate(n);
+                    left -= n as u64;
+                    // a Player that went away ends the sending
+                    if sender.blocking_send(Ok(piece)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = sender.blocking_send(Err(e));
+                    return;
+                }
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut r| async move {
+        r.recv().await.map(|piece| (piece, r))
+    });
+    Body::from_stream(stream)
 }
 
 #[cfg(test)]
