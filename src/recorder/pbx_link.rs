@@ -319,7 +319,8 @@ impl Link {
                 }
             }
             for node in any.items("call") {
-                self.on_call(CallEvent::from_node(node), &users, &mut calls);
+                self.on_call(CallEvent::from_node(node), &users, &mut calls)
+                    .await;
             }
         };
         for label in calls.values() {
@@ -328,7 +329,7 @@ impl Link {
         result
     }
 
-    fn on_call(
+    async fn on_call(
         &self,
         event: CallEvent,
         users: &HashMap<String, (String, String)>,
@@ -348,7 +349,16 @@ impl Link {
         // conference id may come with a later event of the call, and the outbox
         // keeps one FRST per call and user
         if let (Some(uid), Some((number, cn))) = (&event.conf, users.get(&event.user)) {
-            self.pipeline.tell_first(number, uid, cn);
+            // the outbox appends and syncs to disk: not on this task's thread, and
+            // awaited, so the messages keep their order
+            let (pipeline, number, uid, cn) = (
+                self.pipeline.clone(),
+                number.clone(),
+                uid.clone(),
+                cn.clone(),
+            );
+            let _ =
+                tokio::task::spawn_blocking(move || pipeline.tell_first(&number, &uid, &cn)).await;
         }
         if calls.contains_key(&key) {
             return;
