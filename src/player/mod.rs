@@ -1,6 +1,7 @@
 //! The Player's engine and catalog: finding records and playing them. No drawing here
 //! (that is `ui`); everything is usable from tests without a window.
 
+pub mod back_off;
 pub mod catalog;
 pub mod catalog_entry;
 pub mod catalog_index;

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use super::back_off::BackOff;
 use super::catalog::Entry;
 use super::filter::Filter;
 use super::permissions::Permissions;
@@ -248,7 +249,7 @@ fn watch(
     wake: &(dyn Fn() + Send + Sync),
 ) {
     let mut cursor: Option<String> = None;
-    let mut pause = Duration::from_secs(1);
+    let mut back_off = BackOff::default();
     let set_link = |state: LinkState| {
         let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
         if f.link != state {
@@ -280,7 +281,7 @@ fn watch(
         }
         match answer {
             Ok((entries, next)) => {
-                pause = Duration::from_secs(1);
+                back_off.reset();
                 {
                     let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
                     if cursor.is_none() {
@@ -308,11 +309,7 @@ fn watch(
                 wake();
                 // everything is listed again once the server answers
                 cursor = None;
-                let until = std::time::Instant::now() + pause;
-                while std::time::Instant::now() < until && !stop.load(Ordering::Relaxed) {
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-                pause = (pause * 2).min(Duration::from_secs(30));
+                back_off.wait(stop);
             }
         }
     }

@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::back_off::BackOff;
 use super::remote::{RemoteArchive, RemoteError};
 use crate::archive::control_command::{
     AllowList, ControlCommand, LineSplitter, MAX_LINE, parse_for_player,
@@ -198,7 +199,7 @@ impl RemoteControl {
 }
 
 fn link(archive: Arc<RemoteArchive>, sender: CommandSender, stop: Arc<AtomicBool>) {
-    let mut pause = Duration::from_secs(1);
+    let mut back_off = BackOff::default();
     let mut state = LinkState::None;
     while !stop.load(Ordering::Relaxed) {
         // a quick first look tells at once whether the link works; then it waits
@@ -209,7 +210,7 @@ fn link(archive: Arc<RemoteArchive>, sender: CommandSender, stop: Arc<AtomicBool
         };
         let now = match archive.next_commands(wait) {
             Ok(lines) => {
-                pause = Duration::from_secs(1);
+                back_off.reset();
                 for line in lines {
                     if let Ok(addressed) = parse_for_player(&line) {
                         sender.send(addressed.command);
@@ -229,12 +230,7 @@ fn link(archive: Arc<RemoteArchive>, sender: CommandSender, stop: Arc<AtomicBool
             sender.link(now);
         }
         if matches!(state, LinkState::Down(_)) {
-            // sleep in short steps, so that a closing window is not held up
-            let until = std::time::Instant::now() + pause;
-            while std::time::Instant::now() < until && !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            pause = (pause * 2).min(Duration::from_secs(30));
+            back_off.wait(&stop);
         }
     }
 }
