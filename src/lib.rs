@@ -1,6 +1,7 @@
 pub mod archive;
 pub mod cli;
 pub mod fileserver;
+pub mod http_client;
 pub mod lang;
 pub mod media;
 pub mod player;

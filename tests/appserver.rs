@@ -218,7 +218,7 @@ async fn frst_comes_while_the_call_runs_last_once_the_record_exists_and_commands
 
     // commands from the AppServer reach the Player named in them, garbage does not
     // disturb the link
-    let client = callrec::recorder::http_client::builder().build().unwrap();
+    let client = callrec::http_client::builder().build().unwrap();
     let poll = |account: &'static str, password: &'static str| {
         let client = client.clone();
         let url = url.clone();
@@ -387,7 +387,7 @@ async fn burst_with_kills(ack: bool) {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let appserver = AppServer::start(app_port, &out, &store, ack, None);
     let recorder = common::RecorderProcess::start(&store, &setup, port, &args);
-    let client = callrec::recorder::http_client::builder().build().unwrap();
+    let client = callrec::http_client::builder().build().unwrap();
     let up = async || client.get(format!("{url}/status")).send().await.is_ok();
     wait_until("the recorder", Duration::from_secs(30), up).await;
     let now = jiff::Timestamp::now().as_second();

@@ -14,7 +14,7 @@ use reqwest::StatusCode;
 
 /// A client that trusts exactly the recorder's certificate, as a Player does.
 fn client(cert: &Path) -> reqwest::Client {
-    callrec::recorder::http_client::pinned_builder(&fs::read(cert).unwrap())
+    callrec::http_client::pinned_builder(&fs::read(cert).unwrap())
         .unwrap()
         .timeout(Duration::from_secs(30))
         .build()

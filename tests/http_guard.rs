@@ -28,13 +28,13 @@ fn config() -> ServiceConfig {
 }
 
 fn client() -> reqwest::Client {
-    callrec::recorder::http_client::builder().build().unwrap()
+    callrec::http_client::builder().build().unwrap()
 }
 
 /// A client whose requests come from `address` (another loopback address than the
 /// tests' own, so that its back-off holds up nobody else).
 fn client_from(address: &str) -> reqwest::Client {
-    callrec::recorder::http_client::builder()
+    callrec::http_client::builder()
         .local_address(Some(address.parse().unwrap()))
         .build()
         .unwrap()

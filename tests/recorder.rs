@@ -149,7 +149,7 @@ async fn bad_requests_are_refused_without_touching_the_store() {
     cfg.basic_auth = Some("pbx:secret".into());
     let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
     let url = service.url.clone();
-    let client = callrec::recorder::http_client::builder().build().unwrap();
+    let client = callrec::http_client::builder().build().unwrap();
     let put = |path: &str, body: Vec<u8>| {
         client
             .put(format!("{url}{path}"))
@@ -210,7 +210,7 @@ async fn bad_requests_are_refused_without_touching_the_store() {
 }
 
 async fn wait_for_http(url: &str) {
-    let client = callrec::recorder::http_client::builder().build().unwrap();
+    let client = callrec::http_client::builder().build().unwrap();
     wait_until(
         "the recorder to listen",
         Duration::from_secs(30),
@@ -299,7 +299,7 @@ async fn tcr_keeps_only_marked_calls_and_the_skip_marker_deletes_one() {
     cfg.pipeline.mode = Mode::Tcr(Duration::from_secs(6));
     let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
     let url = service.url.clone();
-    let client = callrec::recorder::http_client::builder().build().unwrap();
+    let client = callrec::http_client::builder().build().unwrap();
 
     let now = jiff::Timestamp::now().as_second();
     // the first call ends about now, inside its marking window
@@ -1015,7 +1015,7 @@ async fn uploads_and_cdrs_may_log_in_with_digest_instead_of_basic() {
     cfg.basic_auth = Some("pbx:s3cret".into());
     let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
     let url = service.url.clone();
-    let client = callrec::recorder::http_client::builder().build().unwrap();
+    let client = callrec::http_client::builder().build().unwrap();
     let now = jiff::Timestamp::now().as_second();
     let mut call = scripted_calls(1, 2.0, now - 60, 31).remove(0);
     call.internal = "21".into();

@@ -318,7 +318,7 @@ fn a_self_signed_server_is_pinned_only_after_its_fingerprint_is_confirmed() {
         return;
     };
     let (dir, base, cert) = (site.dir.path(), &site.base, &site.cert);
-    let right = callrec::recorder::http_client::pem_fingerprint(&fs::read(cert).unwrap()).unwrap();
+    let right = callrec::http_client::pem_fingerprint(&fs::read(cert).unwrap()).unwrap();
     let desk = format!("recpath={}", dir.join("desk").display());
     let player = |extra: &[&str]| {
         let mut args = vec![

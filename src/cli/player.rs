@@ -8,12 +8,12 @@ use crate::archive::control_command::AllowList;
 use crate::archive::keyring::KeyRing;
 use crate::archive::setup::Setup;
 use crate::archive::store::Store;
+use crate::http_client;
 use crate::player::permissions::Permissions;
 use crate::player::remote::RemoteArchive;
 use crate::player::remote_catalog::root_for;
 use crate::player::remote_control::RemoteSetup;
 use crate::player::session::Session;
-use crate::recorder::http_client;
 
 pub fn player(args: &Args) -> Result<i32, UsageError> {
     let mut allowed = vec![

@@ -78,9 +78,10 @@ impl RemoteArchive {
         pinned_cert: Option<&[u8]>,
     ) -> Result<Arc<RemoteArchive>, RemoteError> {
         let builder = match pinned_cert {
-            Some(pem) => crate::recorder::http_client::pinned_builder(pem)
-                .map_err(RemoteError::Unreachable)?,
-            None => crate::recorder::http_client::builder(),
+            Some(pem) => {
+                crate::http_client::pinned_builder(pem).map_err(RemoteError::Unreachable)?
+            }
+            None => crate::http_client::builder(),
         };
         let client = builder
             .connect_timeout(Duration::from_secs(5))

@@ -48,8 +48,8 @@ pub async fn startup(
     let url = format!("{scheme}://{own}/status");
     let answer = async {
         let builder = match &own_cert {
-            Some(pem) => super::http_client::pinned_builder(pem)?,
-            None => super::http_client::builder(),
+            Some(pem) => crate::http_client::pinned_builder(pem)?,
+            None => crate::http_client::builder(),
         };
         let ask = async {
             let request = builder.timeout(Duration::from_secs(3)).build()?.get(&url);

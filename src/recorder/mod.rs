@@ -14,7 +14,6 @@ pub mod connection_limits;
 pub mod digest_auth;
 pub mod fresh_captures;
 pub mod health;
-pub mod http_client;
 pub mod licences;
 pub mod log_files;
 pub mod mailer;

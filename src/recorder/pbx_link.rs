@@ -62,7 +62,7 @@ struct Link {
 
 /// Keeps the link up until `stop`.
 pub async fn run(pipeline: Arc<Pipeline>, config: PbxConfig, mut stop: watch::Receiver<bool>) {
-    let client = match super::http_client::builder()
+    let client = match crate::http_client::builder()
         .timeout(POLL_TIMEOUT)
         .connect_timeout(Duration::from_secs(5))
         .build()

@@ -111,9 +111,9 @@ struct Puller {
 fn client(config: &PullConfig) -> Result<reqwest::Client, String> {
     let builder = match &config.trusted_cert {
         Some(pem) => {
-            super::http_client::pinned_builder(pem).map_err(|e| format!("sourcecert: {e}"))?
+            crate::http_client::pinned_builder(pem).map_err(|e| format!("sourcecert: {e}"))?
         }
-        None => super::http_client::builder(),
+        None => crate::http_client::builder(),
     };
     builder
         .timeout(Duration::from_secs(600))

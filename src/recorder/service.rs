@@ -151,7 +151,7 @@ impl Service {
         );
         let local = self.local_addr();
         if let Some(https) = &self.https
-            && let Some(fingerprint) = super::http_client::pem_fingerprint(&https.cert_pem)
+            && let Some(fingerprint) = crate::http_client::pem_fingerprint(&https.cert_pem)
         {
             // Players pin a self-signed certificate after comparing this with theirs
             status.event(

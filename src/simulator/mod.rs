@@ -217,7 +217,7 @@ impl Simulator {
     pub fn new(base: &str, auth: Option<(String, String)>) -> Result<Simulator, SimError> {
         Ok(Simulator {
             base: base.trim_end_matches('/').to_string(),
-            client: crate::recorder::http_client::builder()
+            client: crate::http_client::builder()
                 .timeout(Duration::from_secs(120))
                 .build()?,
             shape: AtomicUsize::new(0),
@@ -235,7 +235,7 @@ impl Simulator {
         auth: Option<(String, String)>,
         cert_pem: &[u8],
     ) -> Result<Simulator, SimError> {
-        let client = crate::recorder::http_client::pinned_builder(cert_pem)
+        let client = crate::http_client::pinned_builder(cert_pem)
             .map_err(|what| SimError::Refused { what, status: 0 })?
             .timeout(Duration::from_secs(120))
             .build()?;
