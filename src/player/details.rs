@@ -22,7 +22,8 @@ pub struct Details {
 /// Loads details in the background; the UI polls [`DetailsLoader::current`].
 #[derive(Default, Clone)]
 pub struct DetailsLoader {
-    slot: Arc<Mutex<Option<Details>>>,
+    /// Shared, so that a window reading it every frame copies a pointer, not the CDRs.
+    slot: Arc<Mutex<Option<Arc<Details>>>>,
     wanted: Arc<Mutex<Option<PathBuf>>>,
 }
 
@@ -78,12 +79,12 @@ impl DetailsLoader {
     fn deliver(&self, details: Details) {
         let wanted = self.wanted.lock().unwrap_or_else(|e| e.into_inner());
         if wanted.as_ref() == Some(&details.audio) {
-            *self.slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(details);
+            *self.slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(details));
         }
     }
 
     /// The details of the requested record, once loaded.
-    pub fn current(&self) -> Option<Details> {
+    pub fn current(&self) -> Option<Arc<Details>> {
         let wanted = self
             .wanted
             .lock()

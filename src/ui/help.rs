@@ -48,7 +48,11 @@ impl Tip for Response {
                 }
             });
         }
-        self.on_hover_text(lang::help(id))
+        // the help is formatted only when the tooltip shows, not every frame
+        let id = id.to_string();
+        self.on_hover_ui(move |ui| {
+            ui.label(lang::help(&id));
+        })
     }
 }
 

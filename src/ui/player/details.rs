@@ -115,7 +115,7 @@ impl Details {
                     }
                 });
             }
-            self.show_marks_notes_tan(ui, model, entry, details.as_ref());
+            self.show_marks_notes_tan(ui, model, entry, details.as_deref());
         }
         self.show_record_actions(ui, model);
         if self.large
