@@ -49,6 +49,9 @@ pub fn convert_pcap_records(archiver: &Archiver, stop: &AtomicBool) -> Converter
     let Ok(months) = month_folders(&archiver.store) else {
         return run;
     };
+    // the keys a record may be signed with, read once a run
+    let mut trusted = TrustedKeys::load_dir(&archiver.store.keys_dir());
+    trusted.add(archiver.identity.public());
     for month in months {
         let Ok(entries) = fs::read_dir(&month) else {
             continue;
@@ -68,7 +71,7 @@ pub fn convert_pcap_records(archiver: &Archiver, stop: &AtomicBool) -> Converter
                 return run;
             }
             let label = relative(archiver, &pcap);
-            match convert_one(archiver, &pcap) {
+            match convert_one(archiver, &trusted, &pcap) {
                 Ok(Converted::Now(wav)) => run.converted.push(relative(archiver, &wav)),
                 Ok(Converted::Finished(wav)) => run.finished.push(relative(archiver, &wav)),
                 Err(e) => run.failed.push((label, e.to_string())),
@@ -91,11 +94,13 @@ fn relative(archiver: &Archiver, path: &Path) -> String {
 }
 
 /// Converts the PCAP record at `pcap` (or finishes an earlier, cut conversion).
-fn convert_one(archiver: &Archiver, pcap: &Path) -> Result<Converted, ArchiveError> {
+fn convert_one(
+    archiver: &Archiver,
+    trusted: &TrustedKeys,
+    pcap: &Path,
+) -> Result<Converted, ArchiveError> {
     let sidecar = pcap.with_extension("xml");
     let target = pcap.with_extension(archiver.options.format.extension());
-    let mut trusted = TrustedKeys::load_dir(&archiver.store.keys_dir());
-    trusted.add(archiver.identity.public());
     let sidecar_bytes = fs::read(&sidecar)?;
     if target.exists() {
         // an earlier run got this far: is the sidecar already the new audio's?
@@ -103,7 +108,7 @@ fn convert_one(archiver: &Archiver, pcap: &Path) -> Result<Converted, ArchiveErr
             &sidecar_bytes,
             || Ok(hash_file(&target).ok()),
             &archiver.ring,
-            &trusted,
+            trusted,
         );
         if check.verdict == Verdict::Original {
             finish(archiver, pcap, &target)?;
@@ -116,7 +121,7 @@ fn convert_one(archiver: &Archiver, pcap: &Path) -> Result<Converted, ArchiveErr
         &sidecar_bytes,
         || Ok(hash_file(pcap).ok()),
         &archiver.ring,
-        &trusted,
+        trusted,
     );
     let Some(mut metadata) = check
         .metadata
