@@ -55,7 +55,7 @@ const MAX_ANSWER: usize = 8 * 1024 * 1024;
 struct Link {
     pipeline: Arc<Pipeline>,
     config: PbxConfig,
-    client: reqwest::Client,
+    soap: SoapClient,
     failing: bool,
     side: Side,
 }
@@ -75,10 +75,15 @@ pub async fn run(pipeline: Arc<Pipeline>, config: PbxConfig, mut stop: watch::Re
             return;
         }
     };
+    let soap = SoapClient {
+        client,
+        credentials: config.credentials.clone(),
+        pipeline: pipeline.clone(),
+    };
     let mut link = Link {
         pipeline,
         config,
-        client,
+        soap,
         failing: false,
         side: Side::Main,
     };
@@ -146,16 +151,15 @@ impl Link {
         if self.side == Side::Main {
             return self.session().await;
         }
-        let probe = self.client.clone();
-        let (main, user, credentials) = (
+        let (probe, main, user) = (
+            self.soap.clone(),
             self.config.url.clone(),
             self.config.user.clone(),
-            self.config.credentials.clone(),
         );
         let main_back = async move {
             loop {
                 tokio::time::sleep(MAIN_PROBE).await;
-                if initialize_answers(&probe, &main, &user, credentials.as_ref()).await {
+                if probe.initialize_answers(&main, &user).await {
                     return;
                 }
             }
@@ -175,67 +179,7 @@ impl Link {
     }
 
     async fn call(&self, operation: &str, params: &[(&str, String)]) -> Result<Node, String> {
-        self.call_at(self.url(), operation, params).await
-    }
-
-    async fn call_at(
-        &self,
-        url: &str,
-        operation: &str,
-        params: &[(&str, String)],
-    ) -> Result<Node, String> {
-        let body = request(operation, params);
-        let build = || {
-            self.client
-                .post(url)
-                .header("Content-Type", "text/xml; charset=utf-8")
-                .header(
-                    "SOAPAction",
-                    format!("{}#{operation}", super::soap_wire::NAMESPACE),
-                )
-                .body(body.clone())
-        };
-        // the PBX asks for Digest unless Basic is allowed on it: answer either
-        let sent = match &self.config.credentials {
-            Some((user, password)) => {
-                super::digest_auth::send_answering(build, user, password).await
-            }
-            None => build().send().await,
-        };
-        let answer = sent.map_err(|e| format!("{operation}: {e}"))?;
-        // the PBX's clock, as its HTTP server stamps every answer
-        let stamped = answer
-            .headers()
-            .get(reqwest::header::DATE)
-            .and_then(|d| d.to_str().ok())
-            .and_then(|d| jiff::fmt::rfc2822::parse(d).ok());
-        if let Some(stamped) = stamped {
-            self.pipeline
-                .pbx_clock(ReadingSource::Soap, stamped.timestamp().as_second());
-        }
-        if !answer.status().is_success() {
-            return Err(format!("{operation}: HTTP {}", answer.status()));
-        }
-        if answer
-            .content_length()
-            .is_some_and(|n| n as usize > MAX_ANSWER)
-        {
-            return Err(format!("{operation}: answer too large"));
-        }
-        let text = answer
-            .text()
-            .await
-            .map_err(|e| format!("{operation}: {e}"))?;
-        if text.len() > MAX_ANSWER {
-            return Err(format!("{operation}: answer too large"));
-        }
-        let root = parse(&text).ok_or_else(|| format!("{operation}: not XML"))?;
-        if let Some(fault) = root.find("Fault") {
-            return Err(format!("{operation}: {}", fault.text_of("faultstring")));
-        }
-        root.find(&format!("{operation}Response"))
-            .cloned()
-            .ok_or_else(|| format!("{operation}: no {operation}Response"))
+        self.soap.call(self.url(), operation, params).await
     }
 
     /// One session, from Initialize until the link fails.
@@ -376,42 +320,84 @@ impl Link {
     }
 }
 
-/// Whether the PBX at `url` accepts an `Initialize` for `user` (the main PBX is back).
-async fn initialize_answers(
-    client: &reqwest::Client,
-    url: &str,
-    user: &str,
-    credentials: Option<&(String, String)>,
-) -> bool {
-    let body = request(
-        "Initialize",
-        &[("user", user.to_string()), ("appl", "callrec".into())],
-    );
-    let build = || {
-        client
-            .post(url)
-            .timeout(Duration::from_secs(5))
-            .header("Content-Type", "text/xml; charset=utf-8")
-            .header(
-                "SOAPAction",
-                format!("{}#Initialize", super::soap_wire::NAMESPACE),
-            )
-            .body(body.clone())
-    };
-    let sent = match credentials {
-        Some((user, password)) => super::digest_auth::send_answering(build, user, password).await,
-        None => build().send().await,
-    };
-    let Ok(answer) = sent else {
-        return false;
-    };
-    if !answer.status().is_success() {
-        return false;
+/// SOAP requests to a PBX: the HTTP client, the login, and where the PBX's clock
+/// readings go. Cloned into the probe that asks the main PBX while on the standby.
+#[derive(Clone)]
+struct SoapClient {
+    client: reqwest::Client,
+    credentials: Option<(String, String)>,
+    pipeline: Arc<Pipeline>,
+}
+
+impl SoapClient {
+    async fn call(
+        &self,
+        url: &str,
+        operation: &str,
+        params: &[(&str, String)],
+    ) -> Result<Node, String> {
+        let body = request(operation, params);
+        let build = || {
+            self.client
+                .post(url)
+                .header("Content-Type", "text/xml; charset=utf-8")
+                .header(
+                    "SOAPAction",
+                    format!("{}#{operation}", super::soap_wire::NAMESPACE),
+                )
+                .body(body.clone())
+        };
+        // the PBX asks for Digest unless Basic is allowed on it: answer either
+        let sent = match &self.credentials {
+            Some((user, password)) => {
+                super::digest_auth::send_answering(build, user, password).await
+            }
+            None => build().send().await,
+        };
+        let answer = sent.map_err(|e| format!("{operation}: {e}"))?;
+        // the PBX's clock, as its HTTP server stamps every answer
+        let stamped = answer
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|d| d.to_str().ok())
+            .and_then(|d| jiff::fmt::rfc2822::parse(d).ok());
+        if let Some(stamped) = stamped {
+            self.pipeline
+                .pbx_clock(ReadingSource::Soap, stamped.timestamp().as_second());
+        }
+        if !answer.status().is_success() {
+            return Err(format!("{operation}: HTTP {}", answer.status()));
+        }
+        if answer
+            .content_length()
+            .is_some_and(|n| n as usize > MAX_ANSWER)
+        {
+            return Err(format!("{operation}: answer too large"));
+        }
+        let text = answer
+            .text()
+            .await
+            .map_err(|e| format!("{operation}: {e}"))?;
+        if text.len() > MAX_ANSWER {
+            return Err(format!("{operation}: answer too large"));
+        }
+        let root = parse(&text).ok_or_else(|| format!("{operation}: not XML"))?;
+        if let Some(fault) = root.find("Fault") {
+            return Err(format!("{operation}: {}", fault.text_of("faultstring")));
+        }
+        root.find(&format!("{operation}Response"))
+            .cloned()
+            .ok_or_else(|| format!("{operation}: no {operation}Response"))
     }
-    let Ok(text) = answer.text().await else {
-        return false;
-    };
-    parse(&text)
-        .and_then(|root| root.find("InitializeResponse").cloned())
-        .is_some_and(|r| !matches!(r.text_of("return"), "" | "0"))
+
+    /// Whether the PBX at `url` accepts an `Initialize` for `user` within a few
+    /// seconds (the main PBX is back).
+    async fn initialize_answers(&self, url: &str, user: &str) -> bool {
+        let params = [("user", user.to_string()), ("appl", "callrec".into())];
+        let asked = self.call(url, "Initialize", &params);
+        match tokio::time::timeout(Duration::from_secs(5), asked).await {
+            Ok(Ok(answer)) => !matches!(answer.text_of("return"), "" | "0"),
+            _ => false,
+        }
+    }
 }
