@@ -18,18 +18,14 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     let setup = load_setup(args)?;
     let config = service_config(&setup)?;
     let archiver = archiver(&setup)?;
-    let mut session = Session::new(
+    let session = Session::new(
         require_store(&setup)?,
         key_ring(&setup)?,
         identity(&setup)?,
         setup.get("recorder"),
     )
-    .with_permissions(Permissions::from_setup(&setup));
-    session.start_in_sos = setup.on("sosstart");
-    session.high_contrast = setup.get("contrast") == "high";
-    session.state_dir = Some(setup.dir.clone());
-    let backup = setup.get("backup");
-    session.backup = (!backup.is_empty()).then(|| std::path::PathBuf::from(backup));
+    .with_permissions(Permissions::from_setup(&setup))
+    .with_desk_setup(&setup, true);
     let close_after = args.choice("seconds", None, |v| {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;

@@ -30,13 +30,9 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
     let close_after = args.choice("seconds", None, |v| {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;
-    let mut session = Session::new(store, ring, identity(&setup)?, setup.get("recorder"))
-        .with_permissions(Permissions::from_setup(&setup));
-    session.start_in_sos = setup.on("sosstart");
-    session.high_contrast = setup.get("contrast") == "high";
-    session.state_dir = Some(setup.dir.clone());
-    let backup = setup.get("backup");
-    session.backup = (!backup.is_empty()).then(|| std::path::PathBuf::from(backup));
+    let session = Session::new(store, ring, identity(&setup)?, setup.get("recorder"))
+        .with_permissions(Permissions::from_setup(&setup))
+        .with_desk_setup(&setup, true);
     let remote = remote_setup(&setup)?;
     match crate::ui::app::run_window(session, None, remote, close_after) {
         Ok(()) => Ok(0),
@@ -206,10 +202,8 @@ fn remote_player(
     })?;
     let account = server.account().to_string();
     let store = Store::new(root_for(server.base()));
-    let mut session = Session::new(store, KeyRing::default(), identity(setup)?, account);
-    session.start_in_sos = setup.on("sosstart");
-    session.high_contrast = setup.get("contrast") == "high";
-    session.state_dir = Some(setup.dir.clone());
+    let session = Session::new(store, KeyRing::default(), identity(setup)?, account)
+        .with_desk_setup(setup, false);
     let mut remote = remote_setup(setup)?;
     // the server's commands for this Player come over the same link and account
     remote.link = Some(server.clone());

@@ -50,6 +50,23 @@ impl Session {
         }
     }
 
+    /// The same session with this desk's settings from its setup: SOS at start, the
+    /// look, where its own state is kept, and (for a store's Player) the backup folder.
+    pub fn with_desk_setup(
+        mut self,
+        setup: &crate::archive::setup::Setup,
+        backup: bool,
+    ) -> Session {
+        self.start_in_sos = setup.on("sosstart");
+        self.high_contrast = setup.get("contrast") == "high";
+        self.state_dir = Some(setup.dir.clone());
+        let folder = setup.get("backup");
+        if backup && !folder.is_empty() {
+            self.backup = Some(std::path::PathBuf::from(folder));
+        }
+        self
+    }
+
     /// The same session, limited to `permissions`.
     pub fn with_permissions(mut self, permissions: Permissions) -> Session {
         self.permissions = permissions;
