@@ -90,12 +90,20 @@ struct Page {
     since: Option<u64>,
     /// How long to wait for such records when there are none yet.
     wait: Duration,
-    /// `format=lines`: a line a record (`MONTH/NAME<TAB>SIZE`) instead of JSON, for
-    /// Players that list everything (the name carries what the list shows).
-    lines: bool,
+    format: ListFormat,
+}
+
+/// How a list page is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum ListFormat {
+    #[default]
+    Json,
+    /// `format=lines`: a line a record (`MONTH/NAME<TAB>SIZE`), for Players that list
+    /// everything (the name carries what the list shows).
+    Lines,
     /// `format=entries`: the catalog's own binary entries (the month index's encoding),
     /// which the Player window reads without parsing a name.
-    entries: bool,
+    Entries,
 }
 
 /// Records a `format=lines` page may hold.
@@ -182,17 +190,17 @@ fn filter_of(query: &str) -> Result<(Filter, Page), String> {
                     ))?
             }
             "format" => {
-                (page.lines, page.entries) = match &*value {
-                    "lines" => (true, false),
-                    "entries" => (false, true),
-                    "json" => (false, false),
+                page.format = match &*value {
+                    "lines" => ListFormat::Lines,
+                    "entries" => ListFormat::Entries,
+                    "json" => ListFormat::Json,
                     _ => return Err("format= is json, lines or entries".into()),
                 }
             }
             other => return Err(format!("unknown parameter {other}=")),
         }
     }
-    if !page.lines && !page.entries && page.limit > MAX_PAGE {
+    if page.format == ListFormat::Json && page.limit > MAX_PAGE {
         return Err(format!("limit= is 1 to {MAX_PAGE}"));
     }
     Ok((filter, page))
@@ -244,7 +252,7 @@ fn answer(
         } else {
             page.since.unwrap_or(0)
         };
-        if page.entries {
+        if page.format == ListFormat::Entries {
             // ENTRIES1, total, cursor; then runs of one month: its name (length byte),
             // how many, and the entries as the month index encodes them
             let mut out = b"ENTRIES1".to_vec();
@@ -273,7 +281,7 @@ fn answer(
                 body: ListBody::Entries(out),
             };
         }
-        if page.lines {
+        if page.format == ListFormat::Lines {
             let mut text = format!("{}\t{newest}\n", shown.len());
             for &i in shown.iter().skip(page.offset).take(page.limit) {
                 let e = &catalog.entries[i];
