@@ -22,12 +22,18 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// A client builder that can speak HTTPS, trusting the system's authorities.
-pub fn builder() -> reqwest::ClientBuilder {
+/// Makes `ring` the process's TLS provider, for clients built elsewhere (the object
+/// store's) as for ours.
+pub fn install_tls_provider() {
     PROVIDER.call_once(|| {
         // another part of the process may have installed one already: that is fine
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
+}
+
+/// A client builder that can speak HTTPS, trusting the system's authorities.
+pub fn builder() -> reqwest::ClientBuilder {
+    install_tls_provider();
     reqwest::Client::builder()
 }
 

@@ -9,6 +9,8 @@ pub mod accounts;
 pub mod aligned_buffer;
 pub mod audio_crypt;
 pub mod audit;
+pub mod bucket;
+pub mod bucket_upload;
 pub mod call_sheet;
 pub mod cdr;
 pub mod control_command;
