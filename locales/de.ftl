@@ -251,6 +251,7 @@ panel-lamp-software = SOFTWARE
 panel-lamp-clock = PBX-Uhr
 panel-lamp-appserver = AppServer-Verbindung
 panel-lamp-standby = Standby-PBX in Betrieb
+panel-lamp-bucket = Archiv-Bucket
 panel-alarm-switched-off = { " " }(Alarm AUS geschaltet)
 panel-failing = { $parts } gestört
 panel-warning = Warnung: { $parts }
@@ -343,11 +344,23 @@ tab-interfaces = Externe Anwendungen
 ## Einrichtungsschlüssel (setting-NAME: die Beschriftung; .help: was er tut)
 
 setting-store = Ablageordner
-    .help = Wurzel des Archivs: Aufnahmen kommen nach STORE/YYYY_MM/, das Aktivitätsprotokoll und die Schlüssel nach STORE/TMP/.
-    .hint = ein Ordner
+    .help = Wurzel des Archivs: Aufnahmen kommen nach STORE/YYYY_MM/, das Aktivitätsprotokoll und die Schlüssel nach STORE/TMP/. Oder s3://BUCKET/ORDNER: das Archiv in einem S3-kompatiblen Objektspeicher (siehe Adresse, Schlüssel und Geheimnis des Objektspeichers unten), mit denselben Namen im Bucket.
+    .hint = ein Ordner oder s3://BUCKET/ORDNER
 setting-backup = Sicherungsordner
     .help = Zweite Kopie jeder Aufnahme in einem flachen Ordner (ohne Monatsordner); leer: keine Sicherung.
     .hint = ein Ordner oder leer
+setting-s3endpoint = Adresse des Objektspeichers
+    .help = Mit store=s3://BUCKET/ORDNER: die S3-Schnittstelle des Objektspeichers (ein Garage-Knoten, MinIO, AWS), http://HOST:PORT oder https://HOST:PORT. Aufnahmen entstehen im lokalen Journalordner und werden in den Bucket verschoben, sobald sie dort wie geschrieben zurückgelesen werden; solange der Bucket nicht erreichbar ist, warten sie im Journal (Lampe S3 rot, Alarm).
+    .hint = http://HOST:PORT oder leer
+setting-s3key = Schlüssel des Objektspeichers
+    .help = Die Zugangsschlüssel-ID, die der Objektspeicher für callrec ausgestellt hat, mit Lese- und Schreibrecht auf den Bucket.
+    .hint = eine Schlüssel-ID oder leer
+setting-s3secret = Geheimnis des Objektspeichers
+    .help = Das Geheimnis des Zugangsschlüssels; in der Einrichtung versiegelt wie jedes Passwort.
+    .hint = das Geheimnis oder leer
+setting-s3region = Region des Objektspeichers
+    .help = Die Region, für die der Objektspeicher Anfragen signiert (AWS: z. B. eu-central-1; Garage: sein s3_region, oft „garage“).
+    .hint = ein Regionsname
 setting-journal = Journalordner
     .help = Der Arbeitsordner des Recorders (noch nicht archivierte Mitschnitte und CDRs, der AppServer-Ausgang, Zähler); leer: REC in der Ablage. Mehrere Recorder, die in eine Ablage archivieren, brauchen je einen eigenen; ein Recorder in einer Außenstelle hält ihn auf seiner eigenen Platte, so zeichnet er weiter auf, während die zentrale Ablage nicht erreichbar ist, und archiviert alles, sobald sie es wieder ist.
     .hint = ein Ordner oder leer

@@ -251,6 +251,7 @@ panel-lamp-software = SOFTWARE
 panel-lamp-clock = PBX clock
 panel-lamp-appserver = AppServer link
 panel-lamp-standby = standby PBX in use
+panel-lamp-bucket = archive bucket
 panel-alarm-switched-off = { " " }(alarm switched OFF)
 panel-failing = { $n ->
         [one] { $parts } fails
@@ -295,11 +296,23 @@ panel-red = red
 ## Setup keys (setting-NAME: the caption; .help: what it does)
 
 setting-store = Store folder
-    .help = Archive root: records go to STORE/YYYY_MM/, the activity log and keys to STORE/TMP/.
-    .hint = a folder
+    .help = Archive root: records go to STORE/YYYY_MM/, the activity log and keys to STORE/TMP/. Or s3://BUCKET/FOLDER: the archive in an S3-compatible object store (see the object store's address, key and secret below), with the same names inside the bucket.
+    .hint = a folder, or s3://BUCKET/FOLDER
 setting-backup = Backup folder
     .help = Second copy of every record in one flat folder (no month folders); empty: no backup.
     .hint = a folder, or empty
+setting-s3endpoint = Object store address
+    .help = With store=s3://BUCKET/FOLDER: the S3 API of the object store (a Garage node, MinIO, AWS), http://HOST:PORT or https://HOST:PORT. Records are made in the local journal folder and moved into the bucket once they read back there as written; while the bucket cannot be reached they wait in the journal (S3 lamp red, alarm).
+    .hint = http://HOST:PORT, or empty
+setting-s3key = Object store key
+    .help = The access key id the object store gave callrec, with read and write rights on the bucket.
+    .hint = an access key id, or empty
+setting-s3secret = Object store secret
+    .help = The access key's secret; kept sealed in the setup like every password.
+    .hint = the key's secret, or empty
+setting-s3region = Object store region
+    .help = The region the object store signs requests for (AWS: e.g. eu-central-1; Garage: its s3_region, often "garage").
+    .hint = a region name
 setting-journal = Journal folder
     .help = The recorder's working folder (captures and CDRs not yet archived, the AppServer outbox, counters); empty: REC in the store. Several recorders archiving into one store each need their own; a branch recorder keeps it on its own disk, so it records on while the central store cannot be reached and archives everything once it can.
     .hint = a folder, or empty

@@ -190,12 +190,13 @@ impl Bucket {
             .with_access_key_id(&config.key_id)
             .with_secret_access_key(&config.secret)
             .with_region(&config.region)
-            .with_allow_http(config.endpoint.starts_with("http://"))
             .with_virtual_hosted_style_request(false)
             // If-None-Match on every put that must not overwrite; see `put_new`
             .with_conditional_put(S3ConditionalPut::ETagMatch)
             .with_client_options(
+                // the client options carry the http switch: set it here, not before
                 ClientOptions::new()
+                    .with_allow_http(config.endpoint.starts_with("http://"))
                     .with_connect_timeout(Duration::from_secs(5))
                     .with_timeout(Duration::from_secs(120)),
             )

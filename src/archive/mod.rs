@@ -10,6 +10,7 @@ pub mod aligned_buffer;
 pub mod audio_crypt;
 pub mod audit;
 pub mod bucket;
+pub mod bucket_outbox;
 pub mod bucket_upload;
 pub mod call_sheet;
 pub mod cdr;

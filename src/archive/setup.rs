@@ -16,6 +16,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
+use super::bucket::{BucketConfig, is_bucket_url};
 use super::keyring::{ArchiveKey, KeyError, KeyRing};
 use super::store::{Store, write_atomic, write_atomic_private};
 
@@ -150,6 +151,22 @@ fn folder(v: &str) -> Result<(), String> {
         Err("must be a path".into())
     } else {
         Ok(())
+    }
+}
+
+fn folder_or_bucket(v: &str) -> Result<(), String> {
+    if super::bucket::is_bucket_url(v) {
+        super::bucket::parse_bucket_url(v).map(|_| ())
+    } else {
+        folder(v)
+    }
+}
+
+fn endpoint(v: &str) -> Result<(), String> {
+    if v.is_empty() || v.starts_with("http://") || v.starts_with("https://") {
+        Ok(())
+    } else {
+        Err("must be http://HOST:PORT or https://HOST:PORT".into())
     }
 }
 
@@ -546,12 +563,12 @@ pub const SETUP_KEYS: &[SetupKey] = &[
     },
     SetupKey {
         name: "store",
-        values: "a folder",
+        values: "a folder, or s3://BUCKET/FOLDER",
         default: "",
         secret: false,
         kind: Kind::Folder,
         tab: SetupTab::Storage,
-        check: Some(folder),
+        check: Some(folder_or_bucket),
     },
     SetupKey {
         name: "backup",
@@ -561,6 +578,42 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         kind: Kind::Folder,
         tab: SetupTab::Storage,
         check: Some(folder),
+    },
+    SetupKey {
+        name: "s3endpoint",
+        values: "http://HOST:PORT of the S3 API, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Url,
+        tab: SetupTab::Storage,
+        check: Some(endpoint),
+    },
+    SetupKey {
+        name: "s3key",
+        values: "an access key id, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::Storage,
+        check: None,
+    },
+    SetupKey {
+        name: "s3secret",
+        values: "the access key's secret, or empty",
+        default: "",
+        secret: true,
+        kind: Kind::Text,
+        tab: SetupTab::Storage,
+        check: None,
+    },
+    SetupKey {
+        name: "s3region",
+        values: "a region name",
+        default: "us-east-1",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::Storage,
+        check: None,
     },
     SetupKey {
         name: "journal",
@@ -1274,10 +1327,36 @@ impl Setup {
         write_atomic_private(&path, to_xml(&xml).as_bytes()).map_err(io_err(&path))
     }
 
-    /// The archive this setup points at, if any.
+    /// The archive folder this setup points at, if any. For an archive in a bucket it
+    /// is the recorder's local store (the `journal` folder, else `outbox` in the setup
+    /// folder): records are made there and moved to the bucket once they are safe in it.
     pub fn store(&self) -> Option<Store> {
         let root = self.get("store");
+        if is_bucket_url(&root) {
+            let journal = self.get("journal");
+            let local = if journal.trim().is_empty() {
+                self.dir.join("outbox")
+            } else {
+                PathBuf::from(journal.trim())
+            };
+            return Some(Store::new(local));
+        }
         (!root.is_empty()).then(|| Store::new(root))
+    }
+
+    /// The bucket the archive lives in, when `store` is `s3://…`; an error in words when
+    /// its access is incomplete.
+    pub fn bucket(&self) -> Option<Result<BucketConfig, String>> {
+        let root = self.get("store");
+        is_bucket_url(&root).then(|| {
+            BucketConfig::new(
+                &root,
+                &self.get("s3endpoint"),
+                &self.get("s3key"),
+                &self.get("s3secret"),
+                &self.get("s3region"),
+            )
+        })
     }
 
     /// Every value for display, secrets masked.

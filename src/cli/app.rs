@@ -42,6 +42,16 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
         Some(api) => service.with_routes(api),
         None => service,
     };
+    let service = match super::context::bucket(&setup)? {
+        Some(bucket) => {
+            eprintln!(
+                "callrec: records move into {} once made",
+                bucket.config().describe()
+            );
+            service.with_bucket(bucket)
+        }
+        None => service,
+    };
     eprintln!(
         "callrec: recorder on {1}://{0}: captures to {1}://{0}/rec/, CDRs to {1}://{0}/cdr",
         service.local_addr(),

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::args::{Args, UsageError};
+use crate::archive::bucket::Bucket;
 use crate::archive::identity::{Identity, TrustedKeys};
 use crate::archive::keyring::KeyRing;
 use crate::archive::record::Archiver;
@@ -45,6 +46,17 @@ pub fn require_store(setup: &Setup) -> Result<Store, UsageError> {
     })
 }
 
+/// The archive's bucket when the setup's `store` is `s3://…`.
+pub fn bucket(setup: &Setup) -> Result<Option<Bucket>, UsageError> {
+    match setup.bucket() {
+        None => Ok(None),
+        Some(Err(why)) => Err(UsageError(why)),
+        Some(Ok(config)) => Bucket::open(&config)
+            .map(Some)
+            .map_err(|e| UsageError(e.to_string())),
+    }
+}
+
 pub fn key_ring(setup: &Setup) -> Result<KeyRing, UsageError> {
     setup.key_ring().map_err(|e| UsageError(e.to_string()))
 }
@@ -71,7 +83,8 @@ pub fn trusted_keys(store: Option<&Store>, own: &Identity) -> TrustedKeys {
 pub fn archiver(setup: &Setup) -> Result<Archiver, UsageError> {
     let mut store = require_store(setup)?;
     let journal = setup.get("journal");
-    if !journal.trim().is_empty() {
+    // with an archive in a bucket the journal folder is the local store itself
+    if !journal.trim().is_empty() && setup.bucket().is_none() {
         store = store.with_journal(journal.trim());
     }
     let backup = setup.get("backup");

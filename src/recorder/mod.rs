@@ -6,6 +6,7 @@ pub mod address_budget;
 pub mod appserver_link;
 pub mod appserver_outbox;
 pub mod auth_guard;
+pub mod bucket_link;
 pub mod cdr_intake;
 pub mod cdr_journal;
 pub mod cdr_watch;

@@ -65,6 +65,8 @@ pub struct Service {
     appserver: Option<AppServerConfig>,
     /// More routes served on the same port with their own logins (the Player API).
     extra: Option<axum::Router>,
+    /// The archive's bucket, when records leave the local store for one.
+    bucket: Option<crate::archive::bucket_outbox::Outbox>,
 }
 
 /// File descriptors kept free of connections, for the journal, archive and logs.
@@ -108,6 +110,7 @@ impl Service {
             limits: config.limits,
             appserver: config.appserver,
             extra: None,
+            bucket: None,
         })
     }
 
@@ -115,6 +118,16 @@ impl Service {
     /// guard them) on the recorder's port.
     pub fn with_routes(mut self, routes: axum::Router) -> Service {
         self.extra = Some(routes);
+        self
+    }
+
+    /// Moves every record into `bucket` once it is made (the local store becomes the
+    /// archive's outbox).
+    pub fn with_bucket(mut self, bucket: crate::archive::bucket::Bucket) -> Service {
+        self.bucket = Some(crate::archive::bucket_outbox::Outbox::new(
+            bucket,
+            self.pipeline.archiver.clone(),
+        ));
         self
     }
 
@@ -211,6 +224,13 @@ impl Service {
             }
             _ => None,
         };
+        let bucket = self.bucket.map(|outbox| {
+            tokio::spawn(super::bucket_link::run(
+                outbox,
+                status.clone(),
+                stop.clone(),
+            ))
+        });
         let puller = self
             .pull
             .clone()
@@ -225,6 +245,9 @@ impl Service {
         }
         if let Some(appserver) = appserver {
             let _ = appserver.await;
+        }
+        if let Some(bucket) = bucket {
+            let _ = bucket.await;
         }
         served?;
         status.event("info", "recorder stopped");

@@ -44,6 +44,10 @@ pub struct Lamps {
     /// grey on the main PBX or without a standby.
     #[serde(default)]
     pub standby: Lamp,
+    /// S3: moving records into the archive's bucket; grey without one, red while the
+    /// bucket refuses them (they wait in the local journal meanwhile).
+    #[serde(default)]
+    pub bucket: Lamp,
 }
 
 /// A capture that waits for its CDR.
@@ -71,6 +75,12 @@ pub struct Counters {
     pub errors: u64,
     /// The seed's check counter: one per look at the journal, back to 0 after 9999.
     pub checks: u64,
+    /// Records moved into the archive's bucket since start.
+    #[serde(default)]
+    pub uploaded: u64,
+    /// Records made here and not yet safe in the bucket.
+    #[serde(default)]
+    pub to_upload: u64,
 }
 
 /// A call being recorded: an upload in progress, or a file still growing at a pull source.
@@ -341,7 +351,10 @@ fn arm(s: &mut Status) {
     }
     s.alarm = AlarmState::Ok;
     let l = &s.lamps;
-    let red = [l.pbx, l.cdr, l.pcap, l.disk, l.backup, l.software, l.clock].contains(&Lamp::Red);
+    let red = [
+        l.pbx, l.cdr, l.pcap, l.disk, l.backup, l.software, l.clock, l.bucket,
+    ]
+    .contains(&Lamp::Red);
     if red && let Some(error) = s.recent.iter().find(|e| e.level == "error") {
         s.alarm = AlarmState::Alarm(error.text.clone());
         s.alarms += 1;

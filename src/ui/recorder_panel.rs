@@ -370,7 +370,7 @@ impl RecorderPanel {
 
 /// Every lamp: its short name on the panel (the seed's), the id of its name in the
 /// status line, and its state.
-fn lamps(s: &Status) -> [(&'static str, &'static str, Lamp); 9] {
+fn lamps(s: &Status) -> [(&'static str, &'static str, Lamp); 10] {
     [
         ("PBX", "panel-lamp-pbx", s.lamps.pbx),
         ("CDR", "panel-lamp-cdr", s.lamps.cdr),
@@ -381,6 +381,7 @@ fn lamps(s: &Status) -> [(&'static str, &'static str, Lamp); 9] {
         ("CLOCK", "panel-lamp-clock", s.lamps.clock),
         ("APP", "panel-lamp-appserver", s.lamps.appserver),
         ("STB", "panel-lamp-standby", s.lamps.standby),
+        ("S3", "panel-lamp-bucket", s.lamps.bucket),
     ]
 }
 

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use callrec::media::{self, ChannelMap, ConvertOptions, Mix, OutputFormat, Report};
 
+pub mod garage;
+
 /// Decoded audio: one Vec per channel.
 pub struct Audio {
     pub rate: u32,
@@ -314,6 +316,11 @@ pub async fn start_recorder(
     let service = callrec::recorder::service::Service::start(config, archiver)
         .await
         .expect("the recorder starts");
+    serve(service)
+}
+
+/// Serves an already started recorder until [`TestRecorder::stop`].
+pub fn serve(service: callrec::recorder::service::Service) -> TestRecorder {
     let url = format!("{}://{}", service.scheme(), service.local_addr());
     let pipeline = service.pipeline();
     let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -1,0 +1,207 @@
+//! A recorder's local store as the outbox of an archive in a bucket: records are made
+//! and signed locally as always, then moved into the bucket (see `bucket_upload`) and
+//! deleted here only once they read back there as written. While the bucket cannot be
+//! reached they simply stay, so a branch keeps recording and catches up later.
+//!
+//! Besides the records the bucket gets this recorder's activity log, as
+//! `TMP/logs/<signer>.txt` (one chain per recorder: several recorders never write the
+//! same log object), and its public key under `TMP/keys/`, so that `verify` on the
+//! bucket needs nothing from any recorder's disk.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+
+use super::audit::{self, Action, Entry};
+use super::bucket::{Bucket, BucketError};
+use super::bucket_upload::{UploadError, Uploaded, upload_record};
+use super::record::Archiver;
+use super::store::Store;
+use super::verify::{month_folders, records_in};
+
+/// The bucket folder of the recorders' activity logs.
+pub const LOGS: &str = "TMP/logs";
+/// The bucket folder of the published public keys.
+pub const KEYS: &str = "TMP/keys";
+
+/// How old a record must be before it leaves: a recorder that died right after placing
+/// it finds it here when it archives the same capture again at its restart, instead
+/// of making a second record of it.
+pub const MIN_AGE: Duration = Duration::from_secs(5);
+
+/// What one pass did.
+#[derive(Debug, Default)]
+pub struct Drained {
+    pub uploaded: Vec<Uploaded>,
+    /// Records still here afterwards (too young, or not taken by the bucket).
+    pub waiting: usize,
+    /// Records the bucket took but that could not be removed here (tried again).
+    pub local_errors: Vec<String>,
+}
+
+/// Moves records from one local store into one bucket, pass after pass.
+pub struct Outbox {
+    pub bucket: Bucket,
+    /// The archiver that makes the records: its store is the outbox, its identity
+    /// signs the log lines written here.
+    archiver: Arc<Archiver>,
+    min_age: Duration,
+    /// Length of the activity log the bucket last got.
+    log_sent: Option<u64>,
+    keys_sent: HashSet<String>,
+}
+
+impl Outbox {
+    pub fn new(bucket: Bucket, archiver: Arc<Archiver>) -> Outbox {
+        Outbox {
+            bucket,
+            archiver,
+            min_age: MIN_AGE,
+            log_sent: None,
+            keys_sent: HashSet::new(),
+        }
+    }
+
+    fn store(&self) -> &Store {
+        &self.archiver.store
+    }
+
+    /// The same outbox taking records as soon as they are placed (the import command:
+    /// nothing can archive them a second time).
+    pub fn without_delay(mut self) -> Outbox {
+        self.min_age = Duration::ZERO;
+        self
+    }
+
+    /// Moves every record old enough, then the log and keys. Stops at the first
+    /// failure of the bucket (it would fail for the next record too).
+    pub fn pass(&mut self) -> Result<Drained, (Drained, BucketError)> {
+        let mut drained = Drained::default();
+        let now = SystemTime::now();
+        let mut records = Vec::new();
+        for month in month_folders(self.store()).unwrap_or_default() {
+            records.extend(records_in(&month, "").unwrap_or_default());
+        }
+        let mut failure = None;
+        for found in records {
+            let (Some(audio), Some(sidecar)) = (&found.audio, &found.sidecar) else {
+                if let (None, Some(sidecar)) = (&found.audio, &found.sidecar) {
+                    self.lone_sidecar(sidecar, now);
+                }
+                continue;
+            };
+            let young = fs::metadata(audio)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok())
+                .is_none_or(|age| age < self.min_age);
+            if young || failure.is_some() {
+                drained.waiting += 1;
+                continue;
+            }
+            match upload_record(&self.bucket, audio) {
+                Ok(done) => {
+                    if let Err(e) = self.leave(audio, sidecar, &done) {
+                        drained.local_errors.push(e);
+                    }
+                    drained.uploaded.push(done);
+                }
+                Err(UploadError::Bucket(e)) => {
+                    drained.waiting += 1;
+                    failure = Some(e);
+                }
+                Err(e) => {
+                    drained.waiting += 1;
+                    drained.local_errors.push(e.to_string());
+                }
+            }
+        }
+        if failure.is_none()
+            && let Err(e) = self.publish()
+        {
+            failure = Some(e);
+        }
+        match failure {
+            None => Ok(drained),
+            Some(e) => Err((drained, e)),
+        }
+    }
+
+    /// Removes the local copy of a record now safe in the bucket: audio first, so that
+    /// a crash in between leaves a lone sidecar (cleared by the next pass), never audio
+    /// without its sidecar.
+    fn leave(&self, audio: &Path, sidecar: &Path, done: &Uploaded) -> Result<(), String> {
+        if let Some(local) = &done.renamed_from {
+            // another recorder's record had the name: the log says where this one went
+            audit::append(
+                &self.store().audit_log(),
+                &Entry {
+                    action: Action::Moved,
+                    record: local,
+                    actor: &self.archiver.recorder_name,
+                    detail: &format!("to={}", done.relative),
+                },
+                &self.archiver.identity,
+            )
+            .map_err(|e| format!("cannot log the new name of {local}: {e}"))?;
+        }
+        fs::remove_file(audio).map_err(|e| format!("cannot remove {}: {e}", audio.display()))?;
+        fs::remove_file(sidecar)
+            .map_err(|e| format!("cannot remove {}: {e}", sidecar.display()))?;
+        Ok(())
+    }
+
+    /// A sidecar whose audio already left: removed once the bucket holds it.
+    fn lone_sidecar(&self, sidecar: &Path, now: SystemTime) {
+        let old = fs::metadata(sidecar)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age >= self.min_age);
+        let (Some(month), Some(file)) = (
+            sidecar.parent().and_then(|p| p.file_name()),
+            sidecar.file_name(),
+        ) else {
+            return;
+        };
+        let key = format!("{}/{}", month.to_string_lossy(), file.to_string_lossy());
+        if old
+            && let (Ok(mine), Ok(Some(there))) = (fs::read(sidecar), self.bucket.get(&key))
+            && there == mine
+        {
+            let _ = fs::remove_file(sidecar);
+        }
+    }
+
+    /// The activity log (when it grew) and the public keys (once each).
+    fn publish(&mut self) -> Result<(), BucketError> {
+        let log = self.store().audit_log();
+        let length = fs::metadata(&log).map(|m| m.len()).ok();
+        if length.is_some() && length != self.log_sent {
+            if let Ok(bytes) = fs::read(&log) {
+                let sent = bytes.len() as u64;
+                self.bucket.put(
+                    &format!("{LOGS}/{}.txt", self.archiver.identity.public().id()),
+                    Bytes::from(bytes),
+                )?;
+                self.log_sent = Some(sent);
+            }
+        }
+        for entry in fs::read_dir(self.store().keys_dir()).into_iter().flatten() {
+            let Ok(entry) = entry else { continue };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".pem") || self.keys_sent.contains(&name) {
+                continue;
+            }
+            if let Ok(bytes) = fs::read(entry.path()) {
+                self.bucket.put(&format!("{KEYS}/{name}"), Bytes::from(bytes))?;
+                self.keys_sent.insert(name);
+            }
+        }
+        Ok(())
+    }
+}
