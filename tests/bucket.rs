@@ -127,4 +127,39 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
     assert_eq!(logs.len(), 1, "one activity log for the one recorder");
     assert_eq!(keys.len(), 1, "its public key");
     recorder.stop().await;
+
+    // `verify` on the bucket alone: another PC, its own setup, nothing of the recorder's
+    let verifier = dir.path().join("verifier");
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify".to_string(), format!("recpath={}", verifier.display())];
+        args.extend(garage.setup_args("site-a"));
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        common::callrec(&args)
+    };
+    let (code, out, err) = verify(&[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("12 record(s): 12 original, 0 manipulated") && out.contains("intact"),
+        "{out}"
+    );
+    // one flipped byte in one record's audio, another record's audio taken away
+    let (b, first, second) = (bucket.clone(), in_bucket[0].clone(), in_bucket[1].clone());
+    tokio::task::spawn_blocking(move || {
+        let bucket = Bucket::open(&b).unwrap();
+        let mut audio = bucket.get(&first).unwrap().unwrap().to_vec();
+        let last = audio.len() - 1;
+        audio[last] ^= 1;
+        bucket.put(&first, audio.into()).unwrap();
+        bucket.delete(&second).unwrap();
+    })
+    .await
+    .unwrap();
+    let (code, out, _) = verify(&[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("Manipulated: {}", in_bucket[0])),
+        "{out}"
+    );
+    assert!(out.contains(&format!("Missing: {}", in_bucket[1])), "{out}");
 }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod bucket;
 pub mod bucket_outbox;
 pub mod bucket_upload;
+pub mod bucket_verify;
 pub mod call_sheet;
 pub mod cdr;
 pub mod control_command;

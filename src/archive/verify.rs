@@ -228,7 +228,20 @@ pub fn verify_store(
         || (check_all(&found), check_all(&backup_found)),
         || verify_chain(&store.audit_log(), trusted),
     );
-    let chain: ChainReport = chain?;
+    Ok(assemble(
+        (&found, checked),
+        (&backup_found, checked_backup),
+        &chain?,
+    ))
+}
+
+/// The report from every record's outcome (`found` with `checked`, in the same order)
+/// and the activity log's chain: what verifying a folder store and a bucket share.
+pub fn assemble(
+    (found, checked): (&[Found], Vec<(RecordResult, u64)>),
+    (backup_found, checked_backup): (&[Found], Vec<(RecordResult, u64)>),
+    chain: &ChainReport,
+) -> VerifyReport {
     // A record the chain logged as stored was written with a signed sidecar: without
     // one it was tampered with, not a bare seed-era file. (Backup copies are matched
     // by file name, as the backup folder is flat.)
@@ -249,12 +262,12 @@ pub fn verify_store(
         }
     };
     let (mut checked, mut checked_backup) = (checked, checked_backup);
-    sidecar_lost(&found, &mut checked);
-    sidecar_lost(&backup_found, &mut checked_backup);
+    sidecar_lost(found, &mut checked);
+    sidecar_lost(backup_found, &mut checked_backup);
     let mut report = VerifyReport {
         chain_lines: chain.lines,
         chain_legacy_lines: chain.legacy_lines,
-        chain_breaks: chain.breaks,
+        chain_breaks: chain.breaks.clone(),
         ..Default::default()
     };
     for (result, bytes) in checked.into_iter().chain(checked_backup.iter().cloned()) {
@@ -286,7 +299,7 @@ pub fn verify_store(
         .filter(|r| !r.record.ends_with(".xml"))
         .map(|r| r.record.clone())
         .collect();
-    Ok(report)
+    report
 }
 
 /// Parses a record's name for display, accepting the backup folder's labels.

@@ -6,10 +6,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{Args, UsageError};
 use super::context::{
-    identity, key_ring, load_setup, require_store, setup_key_names, trusted_keys,
+    bucket, identity, key_ring, load_setup, require_store, setup_key_names, trusted_keys,
 };
 use crate::archive::Verdict;
-use crate::archive::verify::verify_store;
+use crate::archive::bucket_verify::verify_bucket;
+use crate::archive::verify::{VerifyReport, verify_store};
 
 pub fn verify(args: &Args) -> Result<i32, UsageError> {
     let mut allowed = vec!["recpath", "json"];
@@ -21,6 +22,28 @@ pub fn verify(args: &Args) -> Result<i32, UsageError> {
         _ => None,
     })?;
     let setup = load_setup(args)?;
+    if let Some(bucket) = bucket(&setup)? {
+        // the archive is the bucket; the local store is only the recorder's outbox
+        let ring = key_ring(&setup)?;
+        let own = identity(&setup)?;
+        let trusted = trusted_keys(None, &own);
+        let bar = progress_bar();
+        let report = verify_bucket(
+            &bucket,
+            &ring,
+            &trusted,
+            |n| bar.set_length(n),
+            || bar.inc(1),
+        );
+        bar.finish_and_clear();
+        return match report {
+            Ok(report) => Ok(tell(&report, json)),
+            Err(e) => {
+                eprintln!("callrec: cannot read the archive: {e}");
+                Ok(2)
+            }
+        };
+    }
     let store = require_store(&setup)?;
     if !store.root.is_dir() {
         return Err(UsageError(format!(
@@ -33,11 +56,7 @@ pub fn verify(args: &Args) -> Result<i32, UsageError> {
     let trusted = trusted_keys(Some(&store), &own);
     let backup = setup.get("backup");
     let backup = (!backup.is_empty()).then(|| PathBuf::from(backup));
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} records {per_sec} {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let bar = progress_bar();
     let report = verify_store(
         &store,
         backup.as_deref(),
@@ -47,16 +66,29 @@ pub fn verify(args: &Args) -> Result<i32, UsageError> {
         || bar.inc(1),
     );
     bar.finish_and_clear();
-    let report = match report {
-        Ok(r) => r,
+    match report {
+        Ok(r) => Ok(tell(&r, json)),
         Err(e) => {
             eprintln!(
                 "callrec: cannot read the archive {}: {e}",
                 store.root.display()
             );
-            return Ok(2);
+            Ok(2)
         }
-    };
+    }
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} records {per_sec} {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Prints the report (as JSON with `json`) and gives the exit code.
+fn tell(report: &VerifyReport, json: bool) -> i32 {
     if json {
         out!(
             "{}",
@@ -103,5 +135,5 @@ pub fn verify(args: &Args) -> Result<i32, UsageError> {
             out!("signed by {signer}: {n} record(s)");
         }
     }
-    Ok(if report.is_clean() { 0 } else { 1 })
+    if report.is_clean() { 0 } else { 1 }
 }
