@@ -52,22 +52,27 @@ async fn send(sim: &Simulator, calls: &[SimCall]) {
 
 /// Every record's audio in the bucket (store-relative names), from a blocking thread.
 async fn audio_in(config: &BucketConfig) -> Vec<String> {
+    try_audio_in(config).await.unwrap()
+}
+
+/// [`audio_in`], or why the bucket could not list it.
+async fn try_audio_in(config: &BucketConfig) -> Result<Vec<String>, String> {
     let config = config.clone();
     tokio::task::spawn_blocking(move || {
-        let bucket = Bucket::open(&config).unwrap();
+        let bucket = Bucket::open(&config).map_err(|e| e.to_string())?;
         let mut out = Vec::new();
-        for month in bucket.folders("").unwrap() {
+        for month in bucket.folders("").map_err(|e| e.to_string())? {
             if month == "TMP" {
                 continue;
             }
-            for o in bucket.list(&month).unwrap() {
+            for o in bucket.list(&month).map_err(|e| e.to_string())? {
                 if !o.name.ends_with(".xml") {
                     out.push(format!("{month}/{}", o.name));
                 }
             }
         }
         out.sort();
-        out
+        Ok(out)
     })
     .await
     .unwrap()
@@ -162,4 +167,193 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
         "{out}"
     );
     assert!(out.contains(&format!("Missing: {}", in_bucket[1])), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bucket_that_refuses_writes_keeps_records_locally_raises_the_alarm_and_catches_up() {
+    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1)).await.unwrap() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("outbox");
+    let bucket = garage.config("branch");
+    garage.deny_write();
+    let recorder = recorder_into(
+        &bucket,
+        common::test_archiver(&local),
+        Duration::from_secs(2),
+    )
+    .await;
+    let sim = Simulator::new(&recorder.url, None).unwrap();
+    send(&sim, &calls(8, 2)).await;
+    let status = recorder.pipeline.status.clone();
+    wait_until(
+        "the S3 lamp red and the alarm up",
+        Duration::from_secs(60),
+        async || {
+            let s = status.snapshot();
+            s.lamps.bucket == Lamp::Red
+                && matches!(s.alarm, AlarmState::Alarm(_))
+                && s.counters.archived == 8
+        },
+    )
+    .await;
+    let s = status.snapshot();
+    assert!(
+        s.recent
+            .iter()
+            .any(|e| e.level == "error" && e.text.contains("refused access")),
+        "the operator reads why: {:?}",
+        s.recent
+    );
+    assert_eq!(local_records(&local), 8, "every record kept locally");
+    assert_eq!(s.counters.uploaded, 0);
+    assert!(audio_in(&bucket).await.is_empty());
+
+    garage.allow_write();
+    wait_until("everything moved", Duration::from_secs(60), async || {
+        status.snapshot().counters.uploaded == 8
+    })
+    .await;
+    assert_eq!(status.snapshot().lamps.bucket, Lamp::Green);
+    assert_eq!(local_records(&local), 0);
+    assert_eq!(audio_in(&bucket).await.len(), 8);
+    recorder.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_node_of_three_killed_during_a_burst_loses_nothing() {
+    let Some(mut garage) = tokio::task::spawn_blocking(|| Garage::start(3)).await.unwrap()
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("outbox");
+    let bucket = garage.config_at(0, "hq");
+    let recorder = recorder_into(
+        &bucket,
+        common::test_archiver(&local),
+        Duration::from_secs(20),
+    )
+    .await;
+    let sim = Simulator::new(&recorder.url, None).unwrap();
+    let calls = calls(40, 3);
+    let (first, rest) = calls.split_at(15);
+    send(&sim, first).await;
+    let status = recorder.pipeline.status.clone();
+    wait_until("the first records moved", Duration::from_secs(60), async || {
+        status.snapshot().counters.uploaded >= 5
+    })
+    .await;
+    // a node that is not the one the recorder talks to dies in the middle of the burst
+    garage.kill(2);
+    send(&sim, rest).await;
+    wait_until("every record moved", Duration::from_secs(120), async || {
+        status.snapshot().counters.uploaded == 40
+    })
+    .await;
+    assert_eq!(local_records(&local), 0);
+    // read back through another surviving node: every object has its quorum
+    let in_bucket = audio_in(&garage.config_at(1, "hq")).await;
+    assert_eq!(in_bucket.len(), 40);
+    recorder.stop().await;
+    // and the node that comes back serves them too
+    garage.restart(2);
+    let through_restarted = garage.config_at(2, "hq");
+    wait_until("the restarted node lists them", Duration::from_secs(60), async || {
+        // it answers "no quorum" until it has found the others again
+        try_audio_in(&through_restarted)
+            .await
+            .is_ok_and(|names| names.len() == 40)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_chains() {
+    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1)).await.unwrap() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bucket = garage.config("one-archive");
+    let mut recorders = Vec::new();
+    for site in ["north", "south"] {
+        let mut archiver = common::test_archiver(&dir.path().join(site));
+        archiver.recorder_name = format!("recorder {site}");
+        recorders.push(recorder_into(&bucket, archiver, Duration::from_secs(20)).await);
+    }
+    let mut senders = Vec::new();
+    for (n, recorder) in recorders.iter().enumerate() {
+        let sim = Simulator::new(&recorder.url, None).unwrap();
+        let calls = calls(30, 10 + n as u64);
+        senders.push(tokio::spawn(async move { send(&sim, &calls).await }));
+    }
+    for s in senders {
+        s.await.unwrap();
+    }
+    for recorder in &recorders {
+        let status = recorder.pipeline.status.clone();
+        wait_until("this site's records moved", Duration::from_secs(120), async || {
+            status.snapshot().counters.uploaded == 30
+        })
+        .await;
+    }
+    let in_bucket = audio_in(&bucket).await;
+    assert_eq!(in_bucket.len(), 60, "no record lost or doubled");
+    for r in recorders {
+        r.stop().await;
+    }
+    let verifier = dir.path().join("verifier");
+    let mut args = vec!["verify".to_string(), format!("recpath={}", verifier.display())];
+    args.extend(garage.setup_args("one-archive"));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = common::callrec(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("60 record(s): 60 original"), "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("signed by")).count(),
+        2,
+        "two recorders, two signers: {out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_another_recorder_holds_in_the_bucket_is_never_overwritten() {
+    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1)).await.unwrap() else {
+        return;
+    };
+    let config = garage.config("clash");
+    tokio::task::spawn_blocking(move || {
+        use callrec::archive::bucket_upload::upload_record;
+        let dir = tempfile::tempdir().unwrap();
+        let bucket = Bucket::open(&config).unwrap();
+        // two recorders' records of one name (same minute, numbers and call id)
+        let name = "2026_03_04_1005_21_i_0301234_3_abcdef.wav";
+        let mut records = Vec::new();
+        for (site, tone) in [("a", 1u8), ("b", 2u8)] {
+            let month = dir.path().join(site).join("2026_03");
+            std::fs::create_dir_all(&month).unwrap();
+            let audio = month.join(name);
+            std::fs::write(&audio, vec![tone; 4000]).unwrap();
+            std::fs::write(audio.with_extension("xml"), format!("<sidecar of {site}/>")).unwrap();
+            records.push(audio);
+        }
+        let first = upload_record(&bucket, &records[0]).unwrap();
+        assert_eq!(first.relative, format!("2026_03/{name}"));
+        assert!(!first.already);
+        // the same record again (an attempt that died before its local copy went)
+        let again = upload_record(&bucket, &records[0]).unwrap();
+        assert_eq!(again.relative, first.relative);
+        assert!(again.already);
+        let second = upload_record(&bucket, &records[1]).unwrap();
+        assert_eq!(
+            second.relative,
+            "2026_03/2026_03_04_1005_21_i_0301234_3_abcdef~2.wav"
+        );
+        assert_eq!(second.renamed_from.as_deref(), Some(first.relative.as_str()));
+        assert_eq!(bucket.get(&first.relative).unwrap().unwrap()[0], 1);
+        assert_eq!(bucket.get(&second.relative).unwrap().unwrap()[0], 2);
+    })
+    .await
+    .unwrap();
 }
