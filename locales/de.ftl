@@ -181,6 +181,8 @@ details-really-delete = Wirklich löschen?
 
 msg-mark-not-saved = die Markierung konnte nicht gespeichert werden: { $why }
 msg-not-permitted = dieses Gespräch gehört zu einer Nebenstelle, die dieser Player nicht abspielen darf
+msg-bucket-unreachable = Der Archiv-Bucket kann nicht gelesen werden: { $why }. Die Liste zeigt, was er beim letzten Lesen enthielt.
+msg-bucket-back = Der Archiv-Bucket kann wieder gelesen werden.
 msg-log-not-written = das Aktivitätsprotokoll konnte nicht geschrieben werden: { $why }
 msg-settings-not-saved = die Player-Einstellungen konnten nicht gespeichert werden: { $why }
 msg-memory-not-saved = der Speicherpunkt konnte nicht gespeichert werden: { $why }

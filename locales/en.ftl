@@ -181,6 +181,8 @@ details-really-delete = Really delete?
 
 msg-mark-not-saved = the mark could not be saved: { $why }
 msg-not-permitted = this call belongs to an extension this Player may not play
+msg-bucket-unreachable = The archive bucket cannot be read: { $why }. The list shows what it held when last read.
+msg-bucket-back = The archive bucket can be read again.
 msg-log-not-written = the activity log could not be written: { $why }
 msg-settings-not-saved = the Player settings could not be saved: { $why }
 msg-memory-not-saved = the memory could not be saved: { $why }

@@ -84,7 +84,10 @@ fn local_records(store: &Path) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
-    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1)).await.unwrap() else {
+    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
+        .await
+        .unwrap()
+    else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -100,13 +103,17 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
     let calls = calls(12, 1);
     send(&sim, &calls).await;
     let status = recorder.pipeline.status.clone();
-    wait_until("every record in the bucket", Duration::from_secs(90), async || {
-        let s = status.snapshot();
-        if s.lamps.bucket == Lamp::Red {
-            panic!("{:?}", s.recent);
-        }
-        s.counters.uploaded == 12
-    })
+    wait_until(
+        "every record in the bucket",
+        Duration::from_secs(90),
+        async || {
+            let s = status.snapshot();
+            if s.lamps.bucket == Lamp::Red {
+                panic!("{:?}", s.recent);
+            }
+            s.counters.uploaded == 12
+        },
+    )
     .await;
     let s = status.snapshot();
     assert_eq!(s.lamps.bucket, Lamp::Green);
@@ -136,7 +143,10 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
     // `verify` on the bucket alone: another PC, its own setup, nothing of the recorder's
     let verifier = dir.path().join("verifier");
     let verify = |extra: &[&str]| {
-        let mut args = vec!["verify".to_string(), format!("recpath={}", verifier.display())];
+        let mut args = vec![
+            "verify".to_string(),
+            format!("recpath={}", verifier.display()),
+        ];
         args.extend(garage.setup_args("site-a"));
         args.extend(extra.iter().map(|s| s.to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -171,7 +181,10 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bucket_that_refuses_writes_keeps_records_locally_raises_the_alarm_and_catches_up() {
-    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1)).await.unwrap() else {
+    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
+        .await
+        .unwrap()
+    else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -223,7 +236,9 @@ async fn a_bucket_that_refuses_writes_keeps_records_locally_raises_the_alarm_and
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_node_of_three_killed_during_a_burst_loses_nothing() {
-    let Some(mut garage) = tokio::task::spawn_blocking(|| Garage::start(3)).await.unwrap()
+    let Some(mut garage) = tokio::task::spawn_blocking(|| Garage::start(3))
+        .await
+        .unwrap()
     else {
         return;
     };
@@ -241,9 +256,11 @@ async fn one_node_of_three_killed_during_a_burst_loses_nothing() {
     let (first, rest) = calls.split_at(15);
     send(&sim, first).await;
     let status = recorder.pipeline.status.clone();
-    wait_until("the first records moved", Duration::from_secs(60), async || {
-        status.snapshot().counters.uploaded >= 5
-    })
+    wait_until(
+        "the first records moved",
+        Duration::from_secs(60),
+        async || status.snapshot().counters.uploaded >= 5,
+    )
     .await;
     // a node that is not the one the recorder talks to dies in the middle of the burst
     garage.kill(2);
@@ -260,18 +277,25 @@ async fn one_node_of_three_killed_during_a_burst_loses_nothing() {
     // and the node that comes back serves them too
     garage.restart(2);
     let through_restarted = garage.config_at(2, "hq");
-    wait_until("the restarted node lists them", Duration::from_secs(60), async || {
-        // it answers "no quorum" until it has found the others again
-        try_audio_in(&through_restarted)
-            .await
-            .is_ok_and(|names| names.len() == 40)
-    })
+    wait_until(
+        "the restarted node lists them",
+        Duration::from_secs(60),
+        async || {
+            // it answers "no quorum" until it has found the others again
+            try_audio_in(&through_restarted)
+                .await
+                .is_ok_and(|names| names.len() == 40)
+        },
+    )
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_chains() {
-    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1)).await.unwrap() else {
+    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
+        .await
+        .unwrap()
+    else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -293,9 +317,11 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
     }
     for recorder in &recorders {
         let status = recorder.pipeline.status.clone();
-        wait_until("this site's records moved", Duration::from_secs(120), async || {
-            status.snapshot().counters.uploaded == 30
-        })
+        wait_until(
+            "this site's records moved",
+            Duration::from_secs(120),
+            async || status.snapshot().counters.uploaded == 30,
+        )
         .await;
     }
     let in_bucket = audio_in(&bucket).await;
@@ -304,7 +330,10 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
         r.stop().await;
     }
     let verifier = dir.path().join("verifier");
-    let mut args = vec!["verify".to_string(), format!("recpath={}", verifier.display())];
+    let mut args = vec![
+        "verify".to_string(),
+        format!("recpath={}", verifier.display()),
+    ];
     args.extend(garage.setup_args("one-archive"));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, out, err) = common::callrec(&args);
@@ -319,7 +348,10 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_name_another_recorder_holds_in_the_bucket_is_never_overwritten() {
-    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1)).await.unwrap() else {
+    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
+        .await
+        .unwrap()
+    else {
         return;
     };
     let config = garage.config("clash");
@@ -350,9 +382,121 @@ async fn a_name_another_recorder_holds_in_the_bucket_is_never_overwritten() {
             second.relative,
             "2026_03/2026_03_04_1005_21_i_0301234_3_abcdef~2.wav"
         );
-        assert_eq!(second.renamed_from.as_deref(), Some(first.relative.as_str()));
+        assert_eq!(
+            second.renamed_from.as_deref(),
+            Some(first.relative.as_str())
+        );
         assert_eq!(bucket.get(&first.relative).unwrap().unwrap()[0], 1);
         assert_eq!(bucket.get(&second.relative).unwrap().unwrap()[0], 2);
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_it_is_away() {
+    use callrec::archive::identity::Identity;
+    use callrec::archive::keyring::KeyRing;
+    use callrec::archive::sidecar::Verdict;
+    use callrec::player::bucket_source::BucketSource;
+    use callrec::player::engine::OutputKind;
+    use callrec::player::session::Session;
+    use callrec::ui::player::PlayerView;
+
+    let Some(mut garage) = tokio::task::spawn_blocking(|| Garage::start(1))
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bucket = garage.config("played");
+    let recorder = recorder_into(
+        &bucket,
+        common::test_archiver(&dir.path().join("outbox")),
+        Duration::from_secs(20),
+    )
+    .await;
+    let sim = Simulator::new(&recorder.url, None).unwrap();
+    send(&sim, &calls(5, 4)).await;
+    let status = recorder.pipeline.status.clone();
+    wait_until(
+        "the records in the bucket",
+        Duration::from_secs(60),
+        async || status.snapshot().counters.uploaded == 5,
+    )
+    .await;
+    recorder.stop().await;
+
+    let cache = dir.path().join("player-cache");
+    let (config, cache_dir) = (bucket.clone(), cache.clone());
+    tokio::task::spawn_blocking(move || {
+        let source = BucketSource::new(Bucket::open(&config).unwrap(), cache_dir);
+        let session = Session::on_bucket(
+            source,
+            KeyRing::default(),
+            Identity::generate(),
+            "supervisor".into(),
+        );
+        assert!(
+            !session.permissions.delete && !session.permissions.tan,
+            "a Player changes nothing in a bucket"
+        );
+        let view = PlayerView::new(session, OutputKind::Null);
+        let mut h = common::kittest()
+            .with_size(egui::vec2(1000.0, 700.0))
+            .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
+        h.run_steps(2);
+        assert_eq!(h.state().model.catalog.len(), 5, "listed from the bucket");
+        assert!(
+            common::stored_records(&cache).is_empty(),
+            "nothing fetched before it is played"
+        );
+        h.state_mut().model.play_entry(0);
+        common::step_until(
+            &mut h,
+            "the record playing",
+            Duration::from_secs(20),
+            |v: &PlayerView| {
+                let s = &v.model.shown;
+                s.playing && s.position_s > 0.2 && s.error.is_none()
+            },
+        );
+        common::step_until(
+            &mut h,
+            "its details",
+            Duration::from_secs(20),
+            |v: &PlayerView| {
+                v.model
+                    .details
+                    .current()
+                    .is_some_and(|d| d.check.verdict == Verdict::Original)
+            },
+        );
+        assert_eq!(
+            common::stored_records(&cache).len(),
+            1,
+            "only the played record is fetched"
+        );
+        // the object store goes away: the list stays, and the window says why
+        garage.kill(0);
+        h.state_mut().model.prefs.live = true;
+        common::step_until(
+            &mut h,
+            "the message",
+            Duration::from_secs(40),
+            |v: &PlayerView| {
+                v.model
+                    .message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("cannot be read"))
+            },
+        );
+        assert_eq!(
+            h.state().model.catalog.len(),
+            5,
+            "the list keeps what it showed"
+        );
     })
     .await
     .unwrap();

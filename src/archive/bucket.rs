@@ -119,7 +119,10 @@ impl BucketConfig {
 
     /// `s3://bucket/prefix at http://host:port`, for messages.
     pub fn describe(&self) -> String {
-        format!("{}{}/{} at {}", S3_SCHEME, self.bucket, self.prefix, self.endpoint)
+        format!(
+            "{}{}/{} at {}",
+            S3_SCHEME, self.bucket, self.prefix, self.endpoint
+        )
     }
 }
 
@@ -128,7 +131,9 @@ impl BucketConfig {
 pub enum BucketError {
     #[error("the object store {0} cannot be reached or did not answer: {1}")]
     Unreachable(String, String),
-    #[error("the object store {0} refused access (check s3key, s3secret and the key's rights on the bucket): {1}")]
+    #[error(
+        "the object store {0} refused access (check s3key, s3secret and the key's rights on the bucket): {1}"
+    )]
     Refused(String, String),
     #[error("the object store {0} answered with an error: {1}")]
     Failed(String, String),
@@ -318,7 +323,11 @@ impl Bucket {
             while let Some(item) = stream.next().await {
                 let meta = item.map_err(|e| self.error(e))?;
                 // `list` is recursive: only the folder's own objects
-                if meta.location.prefix_match(&path).is_some_and(|rest| rest.count() == 1) {
+                if meta
+                    .location
+                    .prefix_match(&path)
+                    .is_some_and(|rest| rest.count() == 1)
+                {
                     out.push(listed(meta));
                 }
             }

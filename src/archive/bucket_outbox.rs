@@ -198,7 +198,8 @@ impl Outbox {
                 continue;
             }
             if let Ok(bytes) = fs::read(entry.path()) {
-                self.bucket.put(&format!("{KEYS}/{name}"), Bytes::from(bytes))?;
+                self.bucket
+                    .put(&format!("{KEYS}/{name}"), Bytes::from(bytes))?;
                 self.keys_sent.insert(name);
             }
         }

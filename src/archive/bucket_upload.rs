@@ -47,7 +47,9 @@ pub enum UploadError {
     Local(String, std::io::Error),
     #[error("{0} is not a record name")]
     NotARecord(String),
-    #[error("{0} did not read back as written (another writer at the same moment?); it is tried again")]
+    #[error(
+        "{0} did not read back as written (another writer at the same moment?); it is tried again"
+    )]
     NotAsWritten(String),
     #[error("999 records in the bucket are already named {0}")]
     Full(String),

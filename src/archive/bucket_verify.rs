@@ -130,7 +130,12 @@ fn verdict_only(verdict: Verdict, reason: String) -> Check {
 }
 
 /// The verdict on one record in the bucket, and the audio bytes read.
-fn check_object(bucket: &Bucket, o: &Object, ring: &KeyRing, trusted: &TrustedKeys) -> (Check, u64) {
+fn check_object(
+    bucket: &Bucket,
+    o: &Object,
+    ring: &KeyRing,
+    trusted: &TrustedKeys,
+) -> (Check, u64) {
     let Some(sidecar) = &o.sidecar else {
         return (
             verdict_only(
@@ -153,11 +158,19 @@ fn check_object(bucket: &Bucket, o: &Object, ring: &KeyRing, trusted: &TrustedKe
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             return (
-                verdict_only(Verdict::Manipulated, "the sidecar vanished while it was checked".into()),
+                verdict_only(
+                    Verdict::Manipulated,
+                    "the sidecar vanished while it was checked".into(),
+                ),
                 0,
             );
         }
-        Err(e) => return (verdict_only(Verdict::Unknown, format!("the sidecar cannot be read: {e}")), 0),
+        Err(e) => {
+            return (
+                verdict_only(Verdict::Unknown, format!("the sidecar cannot be read: {e}")),
+                0,
+            );
+        }
     };
     let mut audio_bytes = 0;
     let check = check_sidecar(
@@ -168,7 +181,9 @@ fn check_object(bucket: &Bucket, o: &Object, ring: &KeyRing, trusted: &TrustedKe
                 let bytes = bucket
                     .get(&format!("{}/{}", o.month, audio.name))
                     .map_err(std::io::Error::other)?
-                    .ok_or_else(|| std::io::Error::other("the audio vanished while it was checked"))?;
+                    .ok_or_else(|| {
+                        std::io::Error::other("the audio vanished while it was checked")
+                    })?;
                 audio_bytes = bytes.len() as u64;
                 Ok(Some((Sha256::digest(&bytes).into(), bytes.len() as u64)))
             }
@@ -203,22 +218,23 @@ pub fn verify_bucket(
         .num_threads(PARALLEL_READS)
         .build()
         .map_err(|e| BucketError::Failed(bucket.config().describe(), e.to_string()))?;
-    let checked: Vec<(RecordResult, u64)> = pool.install(|| all
-        .par_iter()
-        .map(|o| {
-            let (check, bytes) = check_object(bucket, o, ring, &trusted);
-            tick();
-            (
-                RecordResult {
-                    record: o.found.label.clone(),
-                    verdict: check.verdict,
-                    reason: check.reason,
-                    signer: check.signer,
-                },
-                bytes,
-            )
-        })
-        .collect());
+    let checked: Vec<(RecordResult, u64)> = pool.install(|| {
+        all.par_iter()
+            .map(|o| {
+                let (check, bytes) = check_object(bucket, o, ring, &trusted);
+                tick();
+                (
+                    RecordResult {
+                        record: o.found.label.clone(),
+                        verdict: check.verdict,
+                        reason: check.reason,
+                        signer: check.signer,
+                    },
+                    bytes,
+                )
+            })
+            .collect()
+    });
     let found: Vec<Found> = all.into_iter().map(|o| o.found).collect();
     Ok(assemble((&found, checked), (&[], Vec::new()), &chain))
 }

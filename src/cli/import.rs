@@ -19,6 +19,7 @@ pub fn import(args: &Args) -> Result<i32, UsageError> {
     let input = PathBuf::from(args.require("in")?);
     let setup = load_setup(args)?;
     let archiver = archiver(&setup)?;
+    let bucket = super::context::bucket(&setup)?;
     let cdrs = match args.get("cdr") {
         Some(path) => read_cdrs(Path::new(path))?,
         None => Vec::new(),
@@ -55,7 +56,42 @@ pub fn import(args: &Args) -> Result<i32, UsageError> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    Ok(worst)
+    match bucket {
+        Some(bucket) => Ok(worst.max(move_into(bucket, archiver))),
+        None => Ok(worst),
+    }
+}
+
+/// Moves the imported records (and any the local store still holds) into the archive's
+/// bucket; what the bucket does not take stays in the local store for the next run.
+fn move_into(bucket: crate::archive::bucket::Bucket, archiver: Archiver) -> i32 {
+    let target = bucket.config().describe();
+    let mut outbox =
+        crate::archive::bucket_outbox::Outbox::new(bucket, std::sync::Arc::new(archiver))
+            .without_delay();
+    let (drained, failure) = match outbox.pass() {
+        Ok(d) => (d, None),
+        Err((d, e)) => (d, Some(e)),
+    };
+    eprintln!(
+        "callrec: {} record(s) moved into {target}",
+        drained.uploaded.iter().filter(|u| !u.already).count()
+    );
+    for error in &drained.local_errors {
+        eprintln!("callrec: {error}");
+    }
+    match failure {
+        None if drained.local_errors.is_empty() => 0,
+        None => 1,
+        Some(e) => {
+            eprintln!(
+                "callrec: {e}; {} record(s) stay in the local store and move at the next \
+                 import or recorder start",
+                drained.waiting
+            );
+            1
+        }
+    }
 }
 
 fn read_cdrs(path: &Path) -> Result<Vec<Cdr>, UsageError> {

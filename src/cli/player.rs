@@ -4,11 +4,13 @@ use super::args::{Args, UsageError, runtime_failure};
 use super::context::{identity, key_ring, load_setup, require_store, setup_key_names};
 use std::sync::Arc;
 
+use crate::archive::bucket::Bucket;
 use crate::archive::control_command::AllowList;
 use crate::archive::keyring::KeyRing;
 use crate::archive::setup::Setup;
 use crate::archive::store::Store;
 use crate::http_client;
+use crate::player::bucket_source::BucketSource;
 use crate::player::permissions::Permissions;
 use crate::player::remote::RemoteArchive;
 use crate::player::remote_catalog::root_for;
@@ -25,14 +27,30 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
     if let Some(server) = remote_archive(args, &setup)? {
         return remote_player(args, &setup, server);
     }
-    let store = require_store(&setup)?;
     let ring = key_ring(&setup)?;
     let close_after = args.choice("seconds", None, |v| {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;
-    let session = Session::new(store, ring, identity(&setup)?, setup.get("recorder"))
-        .with_permissions(Permissions::from_setup(&setup))
-        .with_desk_setup(&setup, true);
+    let session = match super::context::bucket(&setup)? {
+        // the archive in a bucket: listed from it, records fetched into a cache here
+        Some(bucket) => {
+            let cache = bucket_cache(&setup, &bucket);
+            Session::on_bucket(
+                BucketSource::new(bucket, cache),
+                ring,
+                identity(&setup)?,
+                setup.get("recorder"),
+            )
+        }
+        None => Session::new(
+            require_store(&setup)?,
+            ring,
+            identity(&setup)?,
+            setup.get("recorder"),
+        ),
+    }
+    .with_permissions(Permissions::from_setup(&setup))
+    .with_desk_setup(&setup, true);
     let remote = remote_setup(&setup)?;
     match crate::ui::app::run_window(session, None, remote, close_after) {
         Ok(()) => Ok(0),
@@ -40,6 +58,17 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
             "the Player window cannot open: {e}"
         ))),
     }
+}
+
+/// Where a Player keeps the records of `bucket` it fetched: in its setup folder, one
+/// cache per bucket and folder.
+fn bucket_cache(setup: &Setup, bucket: &Bucket) -> std::path::PathBuf {
+    use sha2::Digest;
+    let config = bucket.config();
+    let id = sha2::Sha256::digest(
+        format!("{}\n{}\n{}", config.endpoint, config.bucket, config.prefix).as_bytes(),
+    );
+    setup.dir.join("bucket-cache").join(hex::encode(&id[..8]))
 }
 
 /// The server a remote Player shows: `server=` `account=` `password=` [`cert=`] on the

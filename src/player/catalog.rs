@@ -10,10 +10,11 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use rustc_hash::FxHashSet;
 
+use super::bucket_source::BucketSource;
 pub use super::catalog_entry::Entry;
 use super::catalog_index;
 use super::permissions::Permissions;
@@ -21,6 +22,7 @@ use super::record_ops::After;
 use super::remote::RemoteArchive;
 use super::remote_catalog::{RemoteFeed, root_for};
 use super::remote_control::LinkState;
+use crate::archive::bucket::Listed;
 use crate::archive::store::Store;
 use crate::archive::verify::month_folders;
 
@@ -33,21 +35,28 @@ struct Folder {
     /// Whether it had been quiet for the settle time when it was last read: only then
     /// is an unchanged modification time proof that nothing was added since.
     settled: bool,
+    /// When it was last read (a bucket's months are read again by time).
+    read_at: Option<Instant>,
 }
 
-/// Where the records are: a store's month folders, or one flat folder (the backup).
+/// Where the records are: a store's month folders, one flat folder (the backup), or
+/// the month folders of an archive in a bucket.
 #[derive(Debug, Clone)]
 enum Source {
     Store(Store),
     Flat(PathBuf),
+    Bucket(BucketSource),
 }
 
 impl Source {
-    fn folders(&self) -> Vec<PathBuf> {
+    /// The month folders; `None` when they cannot be read now (a bucket out of reach:
+    /// the list keeps what it showed).
+    fn folders(&self) -> Option<Vec<PathBuf>> {
         match self {
-            Source::Store(store) => month_folders(store).unwrap_or_default(),
-            Source::Flat(folder) if folder.is_dir() => vec![folder.clone()],
-            Source::Flat(_) => Vec::new(),
+            Source::Store(store) => Some(month_folders(store).unwrap_or_default()),
+            Source::Flat(folder) if folder.is_dir() => Some(vec![folder.clone()]),
+            Source::Flat(_) => Some(Vec::new()),
+            Source::Bucket(bucket) => bucket.folders(),
         }
     }
 
@@ -55,9 +64,30 @@ impl Source {
         match self {
             Source::Store(store) => &store.root,
             Source::Flat(folder) => folder,
+            Source::Bucket(bucket) => &bucket.cache,
         }
     }
+
+    /// Whether a folder read at `read_at` is due again. A folder's modification time
+    /// tells when one on disk changed; a bucket's month has none, so the newest is
+    /// listed again every few seconds and older ones (where only retention and
+    /// late-moving branches add or remove) every minute.
+    fn bucket_due(&self, folder: &Folder, newest: bool) -> Option<bool> {
+        matches!(self, Source::Bucket(_)).then(|| {
+            let gap = if newest {
+                BUCKET_NEWEST_GAP
+            } else {
+                BUCKET_OLDER_GAP
+            };
+            folder.read_at.is_none_or(|t| t.elapsed() >= gap)
+        })
+    }
 }
+
+/// How often the newest month of a bucket is listed again.
+const BUCKET_NEWEST_GAP: Duration = Duration::from_secs(2);
+/// How often older months of a bucket are listed again.
+const BUCKET_OLDER_GAP: Duration = Duration::from_secs(60);
 
 /// The records of one store (or of the backup folder, or of a server), oldest first.
 #[derive(Default)]
@@ -97,25 +127,51 @@ fn name_key(file: &str) -> u64 {
     h.finish()
 }
 
+/// One audio file of a listing: from a folder (its size and time read only when it is
+/// new to the catalog), or from a bucket's listing (which carries them).
+enum ListedFile {
+    Local(std::fs::DirEntry),
+    Object(Listed),
+}
+
+impl ListedFile {
+    fn name(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            ListedFile::Local(file) => file.file_name().into_string().ok().map(Into::into),
+            ListedFile::Object(object) => Some(object.name.as_str().into()),
+        }
+    }
+}
+
 /// A month folder's listing: its audio files and the stems of its sidecars.
 struct Listing {
-    audio: Vec<std::fs::DirEntry>,
+    audio: Vec<ListedFile>,
     sidecars: FxHashSet<String>,
 }
 
 impl Listing {
-    fn read(folder: &Path) -> Option<Listing> {
+    fn read(source: &Source, folder: &Path) -> Option<Listing> {
         let mut listing = Listing {
             audio: Vec::new(),
             sidecars: FxHashSet::default(),
         };
+        if let Source::Bucket(bucket) = source {
+            for object in bucket.list(folder)? {
+                if let Some(stem) = object.name.strip_suffix(".xml") {
+                    listing.sidecars.insert(stem.to_string());
+                } else if is_audio(&object.name) {
+                    listing.audio.push(ListedFile::Object(object));
+                }
+            }
+            return Some(listing);
+        }
         for file in std::fs::read_dir(folder).ok()?.flatten() {
             let name = file.file_name();
             let Some(name) = name.to_str() else { continue };
             if let Some(stem) = name.strip_suffix(".xml") {
                 listing.sidecars.insert(stem.to_string());
             } else if is_audio(name) {
-                listing.audio.push(file);
+                listing.audio.push(ListedFile::Local(file));
             }
         }
         Some(listing)
@@ -126,26 +182,48 @@ impl Listing {
             .is_some_and(|(stem, _)| self.sidecars.contains(stem))
     }
 
-    /// The entry for one listed file (its size and time from the listing's stat).
-    fn entry(&self, folder: &Arc<Path>, file: &std::fs::DirEntry) -> Option<Entry> {
-        let name = file.file_name();
-        let name = name.to_str()?;
-        let meta = file.metadata().ok()?;
+    /// The entry for one listed file.
+    fn entry(&self, folder: &Arc<Path>, file: &ListedFile) -> Option<Entry> {
+        let name = file.name()?;
+        let (size, modified) = match file {
+            ListedFile::Local(file) => {
+                let meta = file.metadata().ok()?;
+                (
+                    meta.len(),
+                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                )
+            }
+            ListedFile::Object(object) => (
+                object.size,
+                SystemTime::UNIX_EPOCH
+                    + Duration::from_secs(u64::try_from(object.modified_s).unwrap_or(0)),
+            ),
+        };
         Entry::new(
             folder.clone(),
-            name,
-            meta.len(),
-            meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-            self.has_sidecar(name),
+            &name,
+            size,
+            modified,
+            self.has_sidecar(&name),
         )
     }
 }
 
 /// One month folder read at open: from its index when that is current, else listed
 /// (and its index written when the folder has settled).
-fn open_folder(path: PathBuf, index_dir: Option<&Path>, now: SystemTime) -> (Folder, Vec<Entry>) {
+fn open_folder(
+    source: &Source,
+    path: PathBuf,
+    index_dir: Option<&Path>,
+    now: SystemTime,
+) -> (Folder, Vec<Entry>) {
     let path: Arc<Path> = Arc::from(path);
-    let modified = modified_of(&path);
+    // a bucket's month has no modification time (its place in the cache has one that
+    // says nothing of the bucket)
+    let modified = match source {
+        Source::Bucket(_) => None,
+        _ => modified_of(&path),
+    };
     if let (Some(dir), Some(modified)) = (index_dir, modified)
         && let Some(entries) = catalog_index::load(dir, &path, modified)
     {
@@ -153,10 +231,11 @@ fn open_folder(path: PathBuf, index_dir: Option<&Path>, now: SystemTime) -> (Fol
             path,
             modified: Some(modified),
             settled: true,
+            read_at: Some(Instant::now()),
         };
         return (folder, entries);
     }
-    let entries: Vec<Entry> = Listing::read(&path)
+    let entries: Vec<Entry> = Listing::read(source, &path)
         .map(|l| l.audio.iter().filter_map(|f| l.entry(&path, f)).collect())
         .unwrap_or_default();
     let settled = modified.is_some_and(|m| catalog_index::settled(m, now));
@@ -169,6 +248,7 @@ fn open_folder(path: PathBuf, index_dir: Option<&Path>, now: SystemTime) -> (Fol
         path,
         modified,
         settled,
+        read_at: Some(Instant::now()),
     };
     (folder, entries)
 }
@@ -311,14 +391,28 @@ impl Catalog {
         Catalog::open_source(Source::Flat(folder.to_path_buf()), index_dir)
     }
 
+    /// Lists the archive in a bucket (no index: a bucket's month has no modification
+    /// time that could prove an index current).
+    pub fn open_bucket(source: BucketSource) -> Catalog {
+        Catalog::open_source(Source::Bucket(source), None)
+    }
+
+    /// The bucket this catalog lists, if it lists one.
+    pub fn bucket(&self) -> Option<&BucketSource> {
+        match &self.source {
+            Some(Source::Bucket(b)) => Some(b),
+            _ => None,
+        }
+    }
+
     fn open_source(source: Source, index_dir: Option<&Path>) -> Catalog {
         use rayon::prelude::*;
         let index_dir = index_dir.map(|d| catalog_index::folder_for(d, source.root()));
         let now = SystemTime::now();
-        let months = source.folders();
+        let months = source.folders().unwrap_or_default();
         let read: Vec<(Folder, Vec<Entry>)> = months
             .into_par_iter()
-            .map(|m| open_folder(m, index_dir.as_deref(), now))
+            .map(|m| open_folder(&source, m, index_dir.as_deref(), now))
             .collect();
         let mut entries = Vec::with_capacity(read.iter().map(|(_, e)| e.len()).sum());
         let mut folders = Vec::with_capacity(read.len());
@@ -348,14 +442,20 @@ impl Catalog {
     fn reread(&mut self, at: usize, now: SystemTime) -> (usize, usize) {
         let folder = &self.folders[at];
         let path = folder.path.clone();
-        let modified = modified_of(&path);
-        let Some(listing) = Listing::read(&path) else {
+        let Some(source) = &self.source else {
+            return (0, 0);
+        };
+        let modified = match source {
+            Source::Bucket(_) => None,
+            _ => modified_of(&path),
+        };
+        let Some(listing) = Listing::read(source, &path) else {
             return (0, 0);
         };
         let present: FxHashSet<u64> = listing
             .audio
             .iter()
-            .filter_map(|f| f.file_name().to_str().map(name_key))
+            .filter_map(|f| f.name().map(|n| name_key(&n)))
             .collect();
         let before = self.entries.len();
         let mut known = FxHashSet::default();
@@ -375,11 +475,7 @@ impl Catalog {
         let new: Vec<Entry> = listing
             .audio
             .iter()
-            .filter(|f| {
-                f.file_name()
-                    .to_str()
-                    .is_some_and(|n| !known.contains(&name_key(n)))
-            })
+            .filter(|f| f.name().is_some_and(|n| !known.contains(&name_key(&n))))
             .filter_map(|f| listing.entry(&path, f))
             .collect();
         let added = new.len();
@@ -400,6 +496,7 @@ impl Catalog {
         let folder = &mut self.folders[at];
         folder.modified = modified;
         folder.settled = settled;
+        folder.read_at = Some(Instant::now());
         (added, removed)
     }
 
@@ -415,7 +512,9 @@ impl Catalog {
             return false;
         };
         let now = SystemTime::now();
-        let months = source.folders();
+        let Some(months) = source.folders() else {
+            return false;
+        };
         // folders that are gone take their records with them
         let before = self.entries.len();
         let gone: Vec<Arc<Path>> = self
@@ -436,11 +535,23 @@ impl Catalog {
                     path: Arc::from(month.as_path()),
                     modified: None,
                     settled: false,
+                    read_at: None,
                 });
             }
         }
+        let newest = self.folders.iter().map(|f| f.path.clone()).max();
         for at in 0..self.folders.len() {
             let folder = &self.folders[at];
+            let is_newest = newest.as_ref() == Some(&folder.path);
+            if let Some(source) = &self.source
+                && let Some(due) = source.bucket_due(folder, is_newest)
+            {
+                if due {
+                    let (added, removed) = self.reread(at, now);
+                    changed |= added > 0 || removed > 0;
+                }
+                continue;
+            }
             let modified = modified_of(&folder.path);
             if folder.settled && modified.is_some() && modified == folder.modified {
                 continue;

@@ -30,9 +30,35 @@ pub struct DetailsLoader {
 impl DetailsLoader {
     /// Starts checking `audio` (the newest request wins).
     pub fn request(&self, audio: PathBuf, ring: KeyRing, trusted: TrustedKeys) {
+        self.request_fetching(audio, ring, trusted, Box::new(|| Ok(())));
+    }
+
+    /// [`DetailsLoader::request`] of a record that `fetch` first brings to `audio`.
+    pub fn request_fetching(
+        &self,
+        audio: PathBuf,
+        ring: KeyRing,
+        trusted: TrustedKeys,
+        fetch: super::engine::Fetch,
+    ) {
         *self.wanted.lock().unwrap_or_else(|e| e.into_inner()) = Some(audio.clone());
         let this = self.clone();
         std::thread::spawn(move || {
+            if let Err(e) = fetch() {
+                let check = Check {
+                    verdict: Verdict::Unknown,
+                    reason: format!("the record cannot be fetched from the archive's bucket: {e}"),
+                    signer: None,
+                    audio_encryption: None,
+                    metadata: None,
+                };
+                this.deliver(Details {
+                    audio,
+                    check,
+                    notes: String::new(),
+                });
+                return;
+            }
             let sidecar = audio.with_extension("xml");
             let found = Found {
                 label: audio.display().to_string(),

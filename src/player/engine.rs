@@ -340,6 +340,8 @@ const WAVEFORM_COLUMNS: usize = 1200;
 /// The engine; owned by the UI thread.
 /// Opens a record's stream on the loader thread.
 type Opener = Box<dyn FnOnce() -> Result<RecordStream, DecodeError> + Send>;
+/// Brings a record's files to where they are read (a bucket's record into the cache).
+pub type Fetch = Box<dyn FnOnce() -> std::io::Result<()> + Send>;
 /// Gets a record's waveform (peaks per column, length in frames) without reading it
 /// here: a remote record's from its server.
 type Outliner = Box<dyn FnOnce() -> Option<(Vec<[f32; 2]>, u64)> + Send>;
@@ -438,6 +440,25 @@ impl Engine {
         self.load_with(
             path,
             Box::new(move || RecordStream::open(&opened, &ring)),
+            None,
+            play,
+        );
+    }
+
+    /// [`Engine::load`] of a record that `fetch` first brings to `path` (a record of
+    /// an archive in a bucket, fetched into the Player's cache on the loader thread).
+    pub fn load_fetching(&self, path: PathBuf, ring: KeyRing, play: bool, fetch: Fetch) {
+        let opened = path.clone();
+        self.load_with(
+            path,
+            Box::new(move || {
+                fetch().map_err(|e| {
+                    DecodeError(format!(
+                        "the record cannot be fetched from the archive's bucket: {e}"
+                    ))
+                })?;
+                RecordStream::open(&opened, &ring)
+            }),
             None,
             play,
         );

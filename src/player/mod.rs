@@ -2,6 +2,7 @@
 //! (that is `ui`); everything is usable from tests without a window.
 
 pub mod back_off;
+pub mod bucket_source;
 pub mod catalog;
 pub mod catalog_entry;
 pub mod catalog_index;

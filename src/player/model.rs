@@ -25,7 +25,7 @@ use super::remote::RemoteArchive;
 use super::remote_control::{LinkState, RemoteControl};
 use super::session::Session;
 use super::store_watch::StoreWatch;
-use crate::lang::{Arg, tr};
+use crate::lang::{Arg, t, tr};
 
 /// Which records the list shows, besides the filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,11 +109,21 @@ pub struct PlayerModel {
     store_watch: Option<StoreWatch>,
     /// Set by the store's watch or a remote list's news: look at once.
     store_changed: Arc<AtomicBool>,
+    /// The archive bucket's failure last told, if it fails.
+    bucket_problem: Option<String>,
+}
+
+/// The store's catalog, or the bucket's when the session is on one.
+fn open_archive(session: &Session) -> Catalog {
+    match &session.bucket {
+        Some(bucket) => Catalog::open_bucket(bucket.clone()),
+        None => Catalog::open_indexed(&session.store, session.state_dir.as_deref()),
+    }
 }
 
 impl PlayerModel {
     pub fn new(session: Session, output: OutputKind) -> PlayerModel {
-        let catalog = Catalog::open_indexed(&session.store, session.state_dir.as_deref());
+        let catalog = open_archive(&session);
         let shared_marks = SharedMarks::load(&session.store);
         let prefs = Preferences::load(session.state_dir.as_deref());
         let mut model = PlayerModel {
@@ -151,6 +161,7 @@ impl PlayerModel {
             jobs: RecordJobs::default(),
             names: NameCache::default(),
             store_watch: None,
+            bucket_problem: None,
             store_changed: Arc::default(),
             session,
         };
@@ -397,7 +408,7 @@ impl PlayerModel {
         self.catalog = if on {
             Catalog::open_backup(&backup, state)
         } else {
-            Catalog::open_indexed(&self.session.store, state)
+            open_archive(&self.session)
         };
         self.selected = None;
         self.chosen.clear();
@@ -463,6 +474,17 @@ impl PlayerModel {
         // a remote Player's list is kept current by the server's answers
         let live = self.prefs.live || self.sos || self.catalog.remote().is_some();
         let changed = live && self.catalog.refresh();
+        if let Some(bucket) = self.catalog.bucket() {
+            let problem = bucket.problem();
+            if problem != self.bucket_problem {
+                // told once when it starts and once when it ends, not every second
+                self.message = Some(match &problem {
+                    Some(why) => tr("msg-bucket-unreachable", &[("why", Arg::from(why.clone()))]),
+                    None => t("msg-bucket-back"),
+                });
+                self.bucket_problem = problem;
+            }
+        }
         if let Some(marks) = self.catalog.take_remote_marks() {
             let names = marks.into_iter().collect();
             if names != self.shared_marks.names {

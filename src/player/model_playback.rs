@@ -35,6 +35,22 @@ impl PlayerModel {
                 .load_remote(server.clone(), entry.file_name(), true);
             self.details
                 .request_remote(entry.audio(), server.clone(), entry.file_name().into());
+        } else if let Some(bucket) = self.catalog.bucket() {
+            // fetched into the cache on the loader's and the details' threads
+            let (for_engine, for_details, audio) = (bucket.clone(), bucket.clone(), entry.audio());
+            let (a, b) = (audio.clone(), audio.clone());
+            self.engine.load_fetching(
+                audio.clone(),
+                self.session.ring.clone(),
+                true,
+                Box::new(move || for_engine.fetch(&a)),
+            );
+            self.details.request_fetching(
+                audio,
+                self.session.ring.clone(),
+                self.session.trusted.clone(),
+                Box::new(move || for_details.fetch(&b)),
+            );
         } else {
             self.engine
                 .load(entry.audio(), self.session.ring.clone(), true);

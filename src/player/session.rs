@@ -29,6 +29,8 @@ pub struct Session {
     pub state_dir: Option<std::path::PathBuf>,
     /// The flat backup folder, which the Player can list instead of the store.
     pub backup: Option<std::path::PathBuf>,
+    /// The archive in a bucket, when the Player lists that (`store` is then its cache).
+    pub bucket: Option<super::bucket_source::BucketSource>,
 }
 
 impl Session {
@@ -47,7 +49,27 @@ impl Session {
             high_contrast: false,
             state_dir: None,
             backup: None,
+            bucket: None,
         }
+    }
+
+    /// A session on the archive in `bucket`, with its records fetched into `cache` as
+    /// they are played. It trusts the keys published in the bucket and its own. Records
+    /// in a bucket are changed by their recorders and retention only: this Player
+    /// plays, checks and marks them, and changes none (its setup's rights to delete,
+    /// move, set TANs and notes do not apply).
+    pub fn on_bucket(
+        bucket: super::bucket_source::BucketSource,
+        ring: KeyRing,
+        identity: Identity,
+        user: String,
+    ) -> Session {
+        let mut session = Session::new(Store::new(&bucket.cache), ring, identity, user);
+        // keys unreadable now: the details say "unknown signer" rather than nothing
+        let _ = crate::archive::bucket_verify::published_keys(&bucket.bucket, &mut session.trusted);
+        session.bucket = Some(bucket);
+        session.permissions = read_only(session.permissions);
+        session
     }
 
     /// The same session with this desk's settings from its setup: SOS at start, the
@@ -67,9 +89,13 @@ impl Session {
         self
     }
 
-    /// The same session, limited to `permissions`.
+    /// The same session, limited to `permissions` (and on a bucket to reading).
     pub fn with_permissions(mut self, permissions: Permissions) -> Session {
-        self.permissions = permissions;
+        self.permissions = if self.bucket.is_some() {
+            read_only(permissions)
+        } else {
+            permissions
+        };
         self
     }
 
@@ -102,5 +128,16 @@ impl Session {
             },
             &self.identity,
         )
+    }
+}
+
+/// `permissions` without the rights to change records.
+fn read_only(permissions: Permissions) -> Permissions {
+    Permissions {
+        copy: false,
+        delete: false,
+        tan: false,
+        notes: false,
+        ..permissions
     }
 }

@@ -122,7 +122,9 @@ impl Garage {
         let first = all[0].config.clone();
         let mut ids = Vec::new();
         for node in &all {
-            let id = retry("the node id", || garage(&node.config, &["node", "id", "-q"]));
+            let id = retry("the node id", || {
+                garage(&node.config, &["node", "id", "-q"])
+            });
             ids.push(id.trim().split('@').next().unwrap().to_string());
         }
         for (node, id) in all.iter().zip(&ids).skip(1) {
@@ -213,7 +215,10 @@ impl Garage {
     pub fn deny_write(&self) {
         let config = self.admin_node().to_path_buf();
         retry("deny the key", || {
-            garage(&config, &["bucket", "deny", "--write", BUCKET, "--key", KEY_ID])
+            garage(
+                &config,
+                &["bucket", "deny", "--write", BUCKET, "--key", KEY_ID],
+            )
         });
     }
 
