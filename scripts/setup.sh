@@ -23,3 +23,10 @@ if ! command -v cargo >/dev/null; then
   echo "setup: cargo (Rust 1.95 or newer) is required: https://rustup.rs" >&2
   exit 1
 fi
+# Garage, the distributed object store that the archive-in-a-bucket tests start on
+# loopback ports. Building it takes about 13 minutes on 2 cores, so only when missing.
+GARAGE_VERSION=2.5.0
+if ! garage --version 2>/dev/null | grep -q "cargo:${GARAGE_VERSION} "; then
+  echo "setup: building garage ${GARAGE_VERSION} (about 13 minutes, once)"
+  cargo install garage --locked --version "${GARAGE_VERSION}" --quiet
+fi
