@@ -14,13 +14,17 @@
 //! than the recorder only measures the queue); a third (N/4 calls at 20 calls/s) gives
 //! the latency when calls do not queue.
 //! `CALLREC_BENCH_DIR` chooses the disk (default: the current folder);
-//! `CALLREC_BENCH_RUNS` picks runs from `burst,peer,sustained,paced` (default: all).
+//! `CALLREC_BENCH_RUNS` picks runs from `burst,peer,sustained,paced` (default: those)
+//! and `bucket,bucketpeer`: the same burst with the archive in a Garage bucket on
+//! loopback (latency up to the record listed in the bucket), and the peer for it,
+//! `curl --aws-sigv4` putting as many captures into the same bucket, 8 at a time.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use callrec::archive::bucket::{Bucket, BucketConfig};
 use callrec::archive::identity::Identity;
 use callrec::archive::keyring::KeyRing;
 use callrec::archive::record::Archiver;
@@ -59,11 +63,23 @@ fn main() {
     let mut folders = Vec::new();
     if runs.contains(&"burst") {
         println!("burst: {n} calls as fast as the simulator sends them");
-        folders.push(runtime.block_on(run(sim, n, None)));
+        folders.push(runtime.block_on(run(sim, n, None, None)));
+    }
+    let garage = (runs.contains(&"bucket") || runs.contains(&"bucketpeer"))
+        .then(|| garage::Garage::start(1).expect("garage (scripts/setup.sh builds it)"));
+    if let Some(garage) = &garage {
+        if runs.contains(&"bucket") {
+            println!("bucket: {n} calls as fast as the simulator sends them, archive in Garage");
+            let config = garage.config("bench");
+            folders.push(runtime.block_on(run(sim, n, None, Some(&config))));
+        }
+        if runs.contains(&"bucketpeer") {
+            folders.push(bucket_peer(n, garage));
+        }
     }
     if runs.contains(&"sustained") {
         println!("sustained: {n} calls paced at the goal's 100 calls/s");
-        folders.push(runtime.block_on(run(sim, n, Some(100.0))));
+        folders.push(runtime.block_on(run(sim, n, Some(100.0), None)));
     }
     if runs.contains(&"paced") {
         let rate = 20.0;
@@ -71,7 +87,7 @@ fn main() {
             "paced: {} calls at {rate} calls/s (below capacity: latency without queueing)",
             n / 4
         );
-        folders.push(runtime.block_on(run(sim, n / 4, Some(rate))));
+        folders.push(runtime.block_on(run(sim, n / 4, Some(rate), None)));
     }
     // last, so that its writes (flushed by `sync`) do not slow the recorder's runs
     if runs.contains(&"peer") {
@@ -84,8 +100,14 @@ fn bench_dir() -> tempfile::TempDir {
         .expect("tempdir")
 }
 
-/// One run; returns its folder, which is deleted when dropped.
-async fn run(simulator: &tokio::runtime::Handle, n: usize, rate: Option<f64>) -> tempfile::TempDir {
+/// One run, into the store or (with `bucket`) through it into the bucket; returns its
+/// folder, which is deleted when dropped.
+async fn run(
+    simulator: &tokio::runtime::Handle,
+    n: usize,
+    rate: Option<f64>,
+    bucket: Option<&BucketConfig>,
+) -> tempfile::TempDir {
     let dir = bench_dir();
     let store = Store::new(dir.path().join("store"));
     let archiver = Archiver {
@@ -111,7 +133,10 @@ async fn run(simulator: &tokio::runtime::Handle, n: usize, rate: Option<f64>) ->
         appserver: None,
         pipeline: PipelineConfig::default(),
     };
-    let service = Service::start(config, archiver).await.expect("start");
+    let mut service = Service::start(config, archiver).await.expect("start");
+    if let Some(bucket) = bucket {
+        service = service.with_bucket(Bucket::open(bucket).expect("bucket"));
+    }
     let url = format!("http://{}", service.local_addr());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(service.run(stop_rx));
@@ -145,11 +170,16 @@ async fn run(simulator: &tokio::runtime::Handle, n: usize, rate: Option<f64>) ->
     let watcher = {
         let (seen, watching) = (seen.clone(), watching.clone());
         let root = store.root.clone();
+        let bucket = bucket.map(|b| Bucket::open(b).expect("bucket"));
         std::thread::Builder::new()
             .name(WATCHER_THREAD.into())
             .spawn(move || {
                 while watching.load(std::sync::atomic::Ordering::Relaxed) {
-                    for conf in list_records(&root) {
+                    let listed = match &bucket {
+                        Some(bucket) => list_bucket(bucket),
+                        None => list_records(&root),
+                    };
+                    for conf in listed {
                         seen.lock()
                             .expect("lock")
                             .entry(conf)
@@ -327,6 +357,65 @@ fn peer(n: usize) -> tempfile::TempDir {
     dir
 }
 
+/// Conference ids of the records in the bucket's month folders.
+fn list_bucket(bucket: &Bucket) -> Vec<String> {
+    let mut out = Vec::new();
+    for month in bucket.folders("").unwrap_or_default() {
+        if !month.starts_with("20") {
+            continue;
+        }
+        for o in bucket.list(&month).unwrap_or_default() {
+            if let Some(stem) = o.name.strip_suffix(".wav")
+                && let Some(uid) = stem.rsplit('_').next()
+            {
+                out.push(uid.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The peer for the bucket: `curl --aws-sigv4` putting a capture of the same size into
+/// the same bucket once per call, 8 at a time (as many as the simulator has in flight):
+/// the least a recorder archiving into the bucket must do.
+fn bucket_peer(n: usize, garage: &garage::Garage) -> tempfile::TempDir {
+    let dir = bench_dir();
+    let source = dir.path().join("capture.pcap");
+    let now = jiff::Timestamp::now().as_second();
+    let mut call = scripted_calls(1, 180.0, now - 3600, 3).remove(0);
+    call.codec = SynthCodec::Pcma;
+    std::fs::write(&source, call.capture().1).expect("write");
+    let list = dir.path().join("urls");
+    let urls: String = (0..n)
+        .map(|i| format!("{}/{}/peer/{i}.pcap\n", garage.endpoint(0), garage::BUCKET))
+        .collect();
+    std::fs::write(&list, urls).expect("urls");
+    let t = Instant::now();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "xargs -P {} -I URL curl -sf -o /dev/null -H x-amz-content-sha256:UNSIGNED-PAYLOAD --aws-sigv4 aws:amz:{}:s3 --user {}:{} -T {} URL < {}",
+            in_flight(),
+            garage::REGION,
+            garage::KEY_ID,
+            garage::SECRET,
+            source.display(),
+            list.display()
+        ))
+        .status()
+        .expect("curl");
+    assert!(status.success(), "curl could not put every capture");
+    let put = t.elapsed();
+    println!(
+        "peer: curl --aws-sigv4 PUT of {n} captures of the same size into the bucket, {} at a time: \
+         {:.1} s = {:.0} objects/s (callrec also converts, signs, seals, logs, reads back)",
+        in_flight(),
+        put.as_secs_f64(),
+        n as f64 / put.as_secs_f64()
+    );
+    dir
+}
+
 /// Conference ids of the records in the month folders.
 fn list_records(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
@@ -407,4 +496,27 @@ fn cpu_seconds(stat: &Path) -> f64 {
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name;
     // the kernel counts them in USER_HZ, which is 100 on Linux
     (ticks(11) + ticks(12)) / 100.0
+}
+
+// The Garage cluster of the tests, and the three helpers it takes from their module.
+#[path = "../tests/common/garage.rs"]
+#[allow(dead_code)]
+mod garage;
+
+fn have(tool: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn skip(what: &str) {
+    eprintln!("skipped: {what}");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }

@@ -501,3 +501,71 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_in_a_bucket_deletes_only_this_recorders_old_records_and_logs_each() {
+    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bucket = garage.config("kept");
+    // two recorders' records in one bucket
+    let mut archivers = Vec::new();
+    for (n, site) in ["north", "south"].into_iter().enumerate() {
+        let mut archiver = common::test_archiver(&dir.path().join(site));
+        archiver.recorder_name = format!("recorder {site}");
+        let recorder = recorder_into(&bucket, archiver, Duration::from_secs(20)).await;
+        let sim = Simulator::new(&recorder.url, None).unwrap();
+        send(&sim, &calls(3, 20 + n as u64)).await;
+        let status = recorder.pipeline.status.clone();
+        wait_until("the records moved", Duration::from_secs(60), async || {
+            status.snapshot().counters.uploaded == 3
+        })
+        .await;
+        archivers.push(recorder.pipeline.archiver.clone());
+        recorder.stop().await;
+    }
+    assert_eq!(audio_in(&bucket).await.len(), 6);
+    let config = bucket.clone();
+    let north = archivers[0].clone();
+    tokio::task::spawn_blocking(move || {
+        let bucket = Bucket::open(&config).unwrap();
+        // a year on, keeping 6 months: north's three records go, south's stay (south's
+        // own retention deletes them, in south's chain)
+        let later = jiff::ZonedDateTime::now()
+            .date()
+            .saturating_add(jiff::Span::new().years(1));
+        let deleted =
+            callrec::recorder::retention::sweep_bucket(&north, &bucket, 6, later).unwrap();
+        assert_eq!(deleted, 3);
+        assert_eq!(
+            callrec::recorder::retention::sweep_bucket(&north, &bucket, 6, later).unwrap(),
+            0,
+            "nothing twice"
+        );
+        let log = std::fs::read_to_string(north.store.audit_log()).unwrap();
+        assert_eq!(log.matches("\tdeleted\t").count(), 3, "{log}");
+        // north's chain goes to the bucket as the recorder does it
+        bucket
+            .put(
+                &format!("{LOGS}/{}.txt", north.identity.public().id()),
+                log.into_bytes().into(),
+            )
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    assert_eq!(audio_in(&bucket).await.len(), 3);
+    let verifier = dir.path().join("verifier");
+    let mut args = vec![
+        "verify".to_string(),
+        format!("recpath={}", verifier.display()),
+    ];
+    args.extend(garage.setup_args("kept"));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = common::callrec(&args);
+    assert_eq!(code, 0, "deleted and logged: nothing missing\n{out}{err}");
+}

@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -27,11 +27,62 @@ use super::verify::{month_folders, records_in};
 pub const LOGS: &str = "TMP/logs";
 /// The bucket folder of the published public keys.
 pub const KEYS: &str = "TMP/keys";
+/// The bucket folder of the recorders' signs of life.
+pub const ALIVE: &str = "TMP/alive";
 
 /// How old a record must be before it leaves: a recorder that died right after placing
 /// it finds it here when it archives the same capture again at its restart, instead
 /// of making a second record of it.
 pub const MIN_AGE: Duration = Duration::from_secs(5);
+
+/// Records uploaded at the same time.
+const PARALLEL_UPLOADS: usize = 8;
+
+/// The threads that upload, shared by every pass.
+fn uploaders() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(PARALLEL_UPLOADS)
+            .thread_name(|i| format!("callrec-upload-{i}"))
+            .build()
+            .expect("the upload threads")
+    })
+}
+
+/// Records placed in the local store whose captures have left the journal, for the
+/// outbox to take at once.
+#[derive(Default)]
+pub struct Placed {
+    list: std::sync::Mutex<Vec<PathBuf>>,
+    ready: std::sync::Condvar,
+}
+
+impl Placed {
+    pub fn push(&self, audio: PathBuf) {
+        self.list
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(audio);
+        self.ready.notify_one();
+    }
+
+    /// What was placed since the last call.
+    pub fn take(&self, timeout: Duration) -> Vec<PathBuf> {
+        let _ = self.wait(timeout);
+        std::mem::take(&mut *self.list.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Waits up to `timeout` for something placed; whether there is.
+    pub fn wait(&self, timeout: Duration) -> bool {
+        let list = self.list.lock().unwrap_or_else(|e| e.into_inner());
+        let (list, _) = self
+            .ready
+            .wait_timeout_while(list, timeout, |l| l.is_empty())
+            .unwrap_or_else(|e| e.into_inner());
+        !list.is_empty()
+    }
+}
 
 /// What one pass did.
 #[derive(Debug, Default)]
@@ -66,6 +117,11 @@ impl Outbox {
         }
     }
 
+    /// The archiver whose records this outbox moves.
+    pub fn archiver(&self) -> &Archiver {
+        &self.archiver
+    }
+
     fn store(&self) -> &Store {
         &self.archiver.store
     }
@@ -77,43 +133,90 @@ impl Outbox {
         self
     }
 
-    /// Moves every record old enough, then the log and keys. Stops at the first
-    /// failure of the bucket (it would fail for the next record too).
+    /// Moves every record old enough, then the log and keys. A failure of the bucket
+    /// ends the pass (it would fail for the next record too).
     pub fn pass(&mut self) -> Result<Drained, (Drained, BucketError)> {
-        let mut drained = Drained::default();
         let now = SystemTime::now();
         let mut records = Vec::new();
         for month in month_folders(self.store()).unwrap_or_default() {
             records.extend(records_in(&month, "").unwrap_or_default());
         }
-        let mut failure = None;
+        let mut due = Vec::new();
+        let mut young = 0;
         for found in records {
-            let (Some(audio), Some(sidecar)) = (&found.audio, &found.sidecar) else {
+            let (Some(audio), Some(_)) = (&found.audio, &found.sidecar) else {
                 if let (None, Some(sidecar)) = (&found.audio, &found.sidecar) {
                     self.lone_sidecar(sidecar, now);
                 }
                 continue;
             };
-            let young = fs::metadata(audio)
+            let old_enough = fs::metadata(audio)
                 .and_then(|m| m.modified())
                 .ok()
                 .and_then(|t| now.duration_since(t).ok())
-                .is_none_or(|age| age < self.min_age);
-            if young || failure.is_some() {
-                drained.waiting += 1;
-                continue;
+                .is_some_and(|age| age >= self.min_age);
+            if old_enough {
+                due.push(audio.clone());
+            } else {
+                young += 1;
             }
-            match upload_record(&self.bucket, audio) {
+        }
+        self.move_records(due, young)
+    }
+
+    /// Moves the records whose audio files are `placed` at once (the recorder names
+    /// them once their captures have left the journal: nothing archives them again),
+    /// then the log.
+    pub fn pass_placed(&mut self, placed: Vec<PathBuf>) -> Result<Drained, (Drained, BucketError)> {
+        let present: Vec<PathBuf> = placed
+            .into_iter()
+            .filter(|audio| audio.is_file() && audio.with_extension("xml").is_file())
+            .collect();
+        self.move_records(present, 0)
+    }
+
+    /// Uploads `records` several at a time (each waits for the store, not the CPU),
+    /// removes each one's local copy once it is safe, then sends the log and keys.
+    fn move_records(
+        &mut self,
+        records: Vec<PathBuf>,
+        waiting: usize,
+    ) -> Result<Drained, (Drained, BucketError)> {
+        use rayon::prelude::*;
+        let mut drained = Drained {
+            waiting,
+            ..Drained::default()
+        };
+        let failed = std::sync::atomic::AtomicBool::new(false);
+        let results: Vec<Result<Uploaded, UploadError>> = uploaders().install(|| {
+            records
+                .par_iter()
+                .map(|audio| {
+                    if failed.load(std::sync::atomic::Ordering::Relaxed) {
+                        return Err(UploadError::Skipped);
+                    }
+                    let result = upload_record(&self.bucket, audio);
+                    if matches!(result, Err(UploadError::Bucket(_))) {
+                        failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    result
+                })
+                .collect()
+        });
+        let mut failure = None;
+        for (audio, result) in records.iter().zip(results) {
+            match result {
                 Ok(done) => {
-                    if let Err(e) = self.leave(audio, sidecar, &done) {
+                    if let Err(e) = self.leave(audio, &audio.with_extension("xml"), &done) {
                         drained.local_errors.push(e);
                     }
                     drained.uploaded.push(done);
                 }
                 Err(UploadError::Bucket(e)) => {
                     drained.waiting += 1;
-                    failure = Some(e);
+                    failure.get_or_insert(e);
                 }
+                Err(UploadError::Skipped) => drained.waiting += 1,
                 Err(e) => {
                     drained.waiting += 1;
                     drained.local_errors.push(e.to_string());
@@ -175,6 +278,17 @@ impl Outbox {
         {
             let _ = fs::remove_file(sidecar);
         }
+    }
+
+    /// Writes this recorder's sign of life (`TMP/alive/<signer>.txt`, the time): shows
+    /// whether the bucket takes writes now, and tells a person which recorders wrote
+    /// when.
+    pub fn probe(&self) -> Result<(), BucketError> {
+        let now = jiff::Timestamp::now().to_string();
+        self.bucket.put(
+            &format!("{ALIVE}/{}.txt", self.archiver.identity.public().id()),
+            Bytes::from(format!("{now} {}\n", self.archiver.recorder_name)),
+        )
     }
 
     /// The activity log (when it grew) and the public keys (once each).

@@ -53,6 +53,9 @@ pub enum UploadError {
     NotAsWritten(String),
     #[error("999 records in the bucket are already named {0}")]
     Full(String),
+    /// Not tried: the bucket failed for another record of the same pass.
+    #[error("not tried: the bucket failed")]
+    Skipped,
 }
 
 /// What a name in the bucket holds, compared with the record to be put there.
@@ -122,8 +125,13 @@ pub fn upload_record(bucket: &Bucket, audio: &Path) -> Result<Uploaded, UploadEr
             }
             Holder::Ours => true,
         };
-        // the sidecar under this name is ours: the audio beside it must be too
-        let audio_there = bucket.head(&audio_key)?;
+        // the sidecar under this name is ours: the audio beside it must be too (a name
+        // found free a moment ago has none)
+        let audio_there = if already {
+            bucket.head(&audio_key)?
+        } else {
+            None
+        };
         let audio_ok = audio_there.as_ref().is_some_and(|o| {
             o.size == audio_bytes.len() as u64
                 && etag_matches(o.etag.as_deref(), &audio_md5) != Some(false)

@@ -13,22 +13,34 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use super::status::{Lamp, StatusBoard};
-use crate::archive::bucket_outbox::Outbox;
+use crate::archive::bucket_outbox::{Outbox, Placed};
 
-/// The pause between passes while all goes well.
+/// The pause between passes while all goes well (a placed record ends it at once).
 const PASS_GAP: Duration = Duration::from_secs(1);
+/// How often the whole local store is looked at for records left behind.
+const FULL_PASS_GAP: Duration = Duration::from_secs(5);
 /// The longest pause between attempts while the bucket fails.
 const MAX_RETRY_GAP: Duration = Duration::from_secs(15);
 /// A failure that goes on is told again this often (the first telling raises the alarm).
 const RETELL: Duration = Duration::from_secs(300);
 
-/// Runs until `stop` turns true.
-pub async fn run(outbox: Outbox, status: Arc<StatusBoard>, mut stop: watch::Receiver<bool>) {
+/// How often retention looks at the bucket (when the setup keeps months).
+const RETENTION_GAP: Duration = Duration::from_secs(3600);
+
+/// Runs until `stop` turns true; with `keep_months`, deletes this recorder's records
+/// in the bucket that retention lets go, once an hour.
+pub async fn run(
+    outbox: Outbox,
+    placed: Arc<Placed>,
+    keep_months: u32,
+    status: Arc<StatusBoard>,
+    mut stop: watch::Receiver<bool>,
+) {
     let stopping = Arc::new(AtomicBool::new(false));
     let flag = stopping.clone();
     let worker = std::thread::Builder::new()
         .name("callrec-bucket-outbox".into())
-        .spawn(move || work(outbox, &status, &flag));
+        .spawn(move || work(outbox, &placed, keep_months, &status, &flag));
     let _ = stop.wait_for(|s| *s).await;
     stopping.store(true, Ordering::Relaxed);
     if let Ok(worker) = worker {
@@ -36,18 +48,56 @@ pub async fn run(outbox: Outbox, status: Arc<StatusBoard>, mut stop: watch::Rece
     }
 }
 
-fn work(mut outbox: Outbox, status: &StatusBoard, stopping: &AtomicBool) {
+fn work(
+    mut outbox: Outbox,
+    placed: &Placed,
+    keep_months: u32,
+    status: &StatusBoard,
+    stopping: &AtomicBool,
+) {
     let target = outbox.bucket.config().describe();
     status.update(|s| s.lamps.bucket = Lamp::Yellow);
     let mut gap = PASS_GAP;
     let mut failing_since: Option<Instant> = None;
     let mut told_at: Option<Instant> = None;
     let mut last_local_error = String::new();
+    let mut retention_at = Instant::now();
+    let mut full_at = Instant::now();
     while !stopping.load(Ordering::Relaxed) {
-        let (drained, failure) = match outbox.pass() {
-            Ok(d) => (d, None),
-            Err((d, e)) => (d, Some(e)),
+        if keep_months > 0 && retention_at <= Instant::now() {
+            retention_at = Instant::now() + RETENTION_GAP;
+            match super::retention::sweep_bucket(
+                outbox.archiver(),
+                &outbox.bucket,
+                keep_months,
+                jiff::ZonedDateTime::now().date(),
+            ) {
+                Ok(0) => {}
+                Ok(n) => status.event(
+                    "info",
+                    format!("retention: {n} record(s) older than {keep_months} month(s) deleted from the bucket"),
+                ),
+                Err(e) => status.event("error", format!("retention in the archive bucket: {e}")),
+            }
+        }
+        // records just placed go at once; the whole store is looked at now and then
+        // for what an earlier run or a failed attempt left
+        let retrying = failing_since.is_some();
+        // while it fails, a write shows whether it takes records again (a pass with
+        // nothing old enough to move would send nothing and prove nothing)
+        let probe = if retrying { outbox.probe().err() } else { None };
+        let (mut drained, mut failure) = match probe {
+            Some(e) => (Default::default(), Some(e)),
+            None => split(outbox.pass_placed(placed.take(Duration::ZERO))),
         };
+        if failure.is_none() && (retrying || full_at <= Instant::now()) {
+            full_at = Instant::now() + gap.max(FULL_PASS_GAP);
+            let (more, failed) = split(outbox.pass());
+            drained.uploaded.extend(more.uploaded);
+            drained.local_errors.extend(more.local_errors);
+            drained.waiting = more.waiting;
+            failure = failed;
+        }
         let moved = drained.uploaded.iter().filter(|u| !u.already).count() as u64;
         status.update(|s| {
             s.counters.uploaded += moved;
@@ -103,9 +153,22 @@ fn work(mut outbox: Outbox, status: &StatusBoard, stopping: &AtomicBool) {
                 gap = (gap * 2).min(MAX_RETRY_GAP);
             }
         }
+        // sleeps until a record is placed (while the bucket takes them) or the gap ends
         let until = Instant::now() + gap;
         while Instant::now() < until && !stopping.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(100));
+            if failing_since.is_none() && placed.wait(Duration::from_millis(100)) {
+                break;
+            }
+            if failing_since.is_some() {
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
+    }
+}
+
+fn split<T, E>(result: Result<T, (T, E)>) -> (T, Option<E>) {
+    match result {
+        Ok(done) => (done, None),
+        Err((done, e)) => (done, Some(e)),
     }
 }

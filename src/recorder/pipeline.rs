@@ -202,6 +202,8 @@ impl CdrBook {
 /// The shared parts of a running recorder.
 pub struct Pipeline {
     pub archiver: Arc<Archiver>,
+    /// Records the archive's bucket may take at once (set when there is a bucket).
+    pub placed: std::sync::OnceLock<Arc<crate::archive::bucket_outbox::Placed>>,
     pub spool: Arc<Spool>,
     pub config: PipelineConfig,
     pub status: Arc<StatusBoard>,
@@ -259,6 +261,7 @@ impl Pipeline {
         Ok(Arc::new(Pipeline {
             modes,
             archiver: Arc::new(archiver),
+            placed: std::sync::OnceLock::new(),
             spool: Arc::new(spool),
             status,
             book: Mutex::new(book),
@@ -784,7 +787,14 @@ impl Pipeline {
                         if !self.tell_last(&done.name, booking.facts.as_ref()) {
                             return;
                         }
-                        match self.spool.remove_capture(capture) {
+                        let removed = self.spool.remove_capture(capture);
+                        if removed.is_ok()
+                            && let Some(placed) = self.placed.get()
+                        {
+                            // its capture is gone: nothing archives it again, it may leave
+                            placed.push(done.audio.clone());
+                        }
+                        match removed {
                             Ok(true) => {}
                             Ok(false) => self.status.event(
                                 "info",

@@ -61,6 +61,63 @@ pub fn sweep(archiver: &Archiver, keep_months: u32) -> std::io::Result<usize> {
     Ok(deleted)
 }
 
+/// Retention in the archive's bucket: the records this recorder archived there (its
+/// own chain says so) that lie before the window are deleted, each with its `deleted`
+/// line. Another recorder's records are that recorder's to delete: every chain then
+/// stays whole. Objects are deleted first and logged after, audio before sidecar.
+/// `today` is the PC's local date (a test moves it).
+pub fn sweep_bucket(
+    archiver: &Archiver,
+    bucket: &crate::archive::bucket::Bucket,
+    keep_months: u32,
+    today: jiff::civil::Date,
+) -> Result<usize, String> {
+    use crate::archive::audit::{self, Action, Entry};
+    if keep_months == 0 {
+        return Ok(0);
+    }
+    let first = first_kept_month(today, keep_months);
+    let window_start = window_start(today, keep_months);
+    let mut own = crate::archive::identity::TrustedKeys::default();
+    own.add(archiver.identity.public());
+    let mine = audit::verify_chain(&archiver.store.audit_log(), &own)
+        .map_err(|e| format!("the activity log cannot be read: {e}"))?
+        .present;
+    let mut deleted = 0;
+    let months = crate::archive::bucket_verify::months(bucket).map_err(|e| e.to_string())?;
+    for month in months.into_iter().filter(|m| *m < first) {
+        for object in bucket.list(&month).map_err(|e| e.to_string())? {
+            let record = format!("{month}/{}", object.name);
+            let archived = std::time::UNIX_EPOCH
+                + std::time::Duration::from_secs(u64::try_from(object.modified_s).unwrap_or(0));
+            if object.name.ends_with(".xml")
+                || object.name.ends_with(".txt")
+                || !mine.contains_key(&record)
+                || archived >= window_start
+            {
+                continue;
+            }
+            let stem = record.rsplit_once('.').map_or(record.as_str(), |(s, _)| s);
+            for key in [record.clone(), format!("{stem}.xml"), format!("{stem}.txt")] {
+                bucket.delete(&key).map_err(|e| e.to_string())?;
+            }
+            audit::append(
+                &archiver.store.audit_log(),
+                &Entry {
+                    action: Action::Deleted,
+                    record: &record,
+                    actor: &archiver.recorder_name,
+                    detail: &format!("retention: kept {keep_months} month(s)"),
+                },
+                &archiver.identity,
+            )
+            .map_err(|e| format!("{record} deleted, but not logged: {e}"))?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}
+
 /// The first moment kept: midnight (PC's local time) of the first kept month.
 fn window_start(today: jiff::civil::Date, keep_months: u32) -> std::time::SystemTime {
     let first = first_kept_month(today, keep_months);

@@ -128,6 +128,7 @@ impl Service {
             bucket,
             self.pipeline.archiver.clone(),
         ));
+        let _ = self.pipeline.placed.set(std::sync::Arc::default());
         self
     }
 
@@ -224,9 +225,13 @@ impl Service {
             }
             _ => None,
         };
+        let keep_months = self.pipeline.config.keep_months;
+        let placed = self.pipeline.placed.get().cloned().unwrap_or_default();
         let bucket = self.bucket.map(|outbox| {
             tokio::spawn(super::bucket_link::run(
                 outbox,
+                placed,
+                keep_months,
                 status.clone(),
                 stop.clone(),
             ))
