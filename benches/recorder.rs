@@ -15,8 +15,9 @@
 //! the latency when calls do not queue.
 //! `CALLREC_BENCH_DIR` chooses the disk (default: the current folder);
 //! `CALLREC_BENCH_RUNS` picks runs from `burst,peer,sustained,paced` (default: those)
-//! and `bucket,bucketpeer`: the same burst with the archive in a Garage bucket on
-//! loopback (latency up to the record listed in the bucket), and the peer for it,
+//! and `bucket,bucketpaced,bucketpeer`: the same burst with the archive in a Garage
+//! bucket on loopback (latency up to the record listed in the bucket), the same paced at
+//! the goal's 50 calls/s, and the peer for them,
 //! `curl --aws-sigv4` putting as many captures into the same bucket, 8 at a time.
 
 use std::collections::HashMap;
@@ -65,13 +66,20 @@ fn main() {
         println!("burst: {n} calls as fast as the simulator sends them");
         folders.push(runtime.block_on(run(sim, n, None, None)));
     }
-    let garage = (runs.contains(&"bucket") || runs.contains(&"bucketpeer"))
+    let garage = (runs.contains(&"bucket")
+        || runs.contains(&"bucketpaced")
+        || runs.contains(&"bucketpeer"))
         .then(|| garage::Garage::start(1).expect("garage (scripts/setup.sh builds it)"));
     if let Some(garage) = &garage {
         if runs.contains(&"bucket") {
             println!("bucket: {n} calls as fast as the simulator sends them, archive in Garage");
             let config = garage.config("bench");
             folders.push(runtime.block_on(run(sim, n, None, Some(&config))));
+        }
+        if runs.contains(&"bucketpaced") {
+            println!("bucketpaced: {n} calls paced at the goal's 50 calls/s, archive in Garage");
+            let config = garage.config("bench-paced");
+            folders.push(runtime.block_on(run(sim, n, Some(50.0), Some(&config))));
         }
         if runs.contains(&"bucketpeer") {
             folders.push(bucket_peer(n, garage));

@@ -196,6 +196,9 @@ impl Bucket {
             .with_secret_access_key(&config.secret)
             .with_region(&config.region)
             .with_virtual_hosted_style_request(false)
+            // the payload is not hashed into the signature: every record is read back
+            // and its MD5 compared after the put, which finds any change on the way
+            .with_unsigned_payload(true)
             // If-None-Match on every put that must not overwrite; see `put_new`
             .with_conditional_put(S3ConditionalPut::ETagMatch)
             .with_client_options(

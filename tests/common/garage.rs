@@ -100,6 +100,7 @@ impl Garage {
                 format!(
                     "metadata_dir = \"{meta}\"\ndata_dir = \"{data}\"\ndb_engine = \"sqlite\"\n\
                      replication_factor = {replication}\n\
+                     compression_level = \"none\"\n\
                      rpc_bind_addr = \"127.0.0.1:{rpc_port}\"\n\
                      rpc_public_addr = \"127.0.0.1:{rpc_port}\"\n\
                      rpc_secret = \"{RPC_SECRET}\"\n\
