@@ -66,10 +66,9 @@ fn main() {
         println!("burst: {n} calls as fast as the simulator sends them");
         folders.push(runtime.block_on(run(sim, n, None, None)));
     }
-    let garage = (runs.contains(&"bucket")
-        || runs.contains(&"bucketpaced")
-        || runs.contains(&"bucketpeer"))
-        .then(|| garage::Garage::start(1).expect("garage (scripts/setup.sh builds it)"));
+    let garage =
+        (runs.contains(&"bucket") || runs.contains(&"bucketpaced") || runs.contains(&"bucketpeer"))
+            .then(|| garage::Garage::start(1).expect("garage (scripts/setup.sh builds it)"));
     if let Some(garage) = &garage {
         if runs.contains(&"bucket") {
             println!("bucket: {n} calls as fast as the simulator sends them, archive in Garage");
@@ -506,25 +505,5 @@ fn cpu_seconds(stat: &Path) -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-// The Garage cluster of the tests, and the three helpers it takes from their module.
-#[path = "../tests/common/garage.rs"]
-#[allow(dead_code)]
-mod garage;
-
-fn have(tool: &str) -> bool {
-    std::process::Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn skip(what: &str) {
-    eprintln!("skipped: {what}");
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+mod support;
+use support::garage;

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use callrec::archive::bucket::{Bucket, BucketConfig};
-use callrec::archive::bucket_outbox::{LOGS, Outbox};
+use callrec::archive::bucket_outbox::LOGS;
 use callrec::archive::record::Archiver;
 use callrec::recorder::service::Service;
 use callrec::recorder::status::{AlarmState, Lamp};
@@ -429,15 +429,18 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
     recorder.stop().await;
 
     let cache = dir.path().join("player-cache");
+    let state = dir.path().join("player-state");
     let (config, cache_dir) = (bucket.clone(), cache.clone());
     tokio::task::spawn_blocking(move || {
         let source = BucketSource::new(Bucket::open(&config).unwrap(), cache_dir);
-        let session = Session::on_bucket(
-            source,
+        let mut session = Session::on_bucket(
+            source.clone(),
             KeyRing::default(),
             Identity::generate(),
             "supervisor".into(),
         );
+        // where the Player keeps its month indexes
+        session.state_dir = Some(state.clone());
         assert!(
             !session.permissions.delete && !session.permissions.tan,
             "a Player changes nothing in a bucket"
@@ -446,8 +449,12 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
         let mut h = common::kittest()
             .with_size(egui::vec2(1000.0, 700.0))
             .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
-        h.run_steps(2);
-        assert_eq!(h.state().model.catalog.len(), 5, "listed from the bucket");
+        common::step_until(
+            &mut h,
+            "the list from the bucket",
+            Duration::from_secs(20),
+            |v: &PlayerView| v.model.catalog.len() == 5,
+        );
         assert!(
             common::stored_records(&cache).is_empty(),
             "nothing fetched before it is played"
@@ -497,6 +504,10 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
             5,
             "the list keeps what it showed"
         );
+        // a Player started while the bucket is away lists what its index held
+        drop(h);
+        let again = callrec::player::catalog::Catalog::open_bucket(source, Some(&state));
+        assert_eq!(again.len(), 5, "from the month index of the last run");
     })
     .await
     .unwrap();

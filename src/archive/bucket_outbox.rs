@@ -295,15 +295,16 @@ impl Outbox {
     fn publish(&mut self) -> Result<(), BucketError> {
         let log = self.store().audit_log();
         let length = fs::metadata(&log).map(|m| m.len()).ok();
-        if length.is_some() && length != self.log_sent {
-            if let Ok(bytes) = fs::read(&log) {
-                let sent = bytes.len() as u64;
-                self.bucket.put(
-                    &format!("{LOGS}/{}.txt", self.archiver.identity.public().id()),
-                    Bytes::from(bytes),
-                )?;
-                self.log_sent = Some(sent);
-            }
+        if length.is_some()
+            && length != self.log_sent
+            && let Ok(bytes) = fs::read(&log)
+        {
+            let sent = bytes.len() as u64;
+            self.bucket.put(
+                &format!("{LOGS}/{}.txt", self.archiver.identity.public().id()),
+                Bytes::from(bytes),
+            )?;
+            self.log_sent = Some(sent);
         }
         for entry in fs::read_dir(self.store().keys_dir()).into_iter().flatten() {
             let Ok(entry) = entry else { continue };

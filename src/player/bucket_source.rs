@@ -6,9 +6,11 @@
 //! The cache mirrors the bucket's layout (`CACHE/YYYY_MM/<record>`), so everything
 //! that reads records from a folder (playing, checking, the details) reads them here.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::archive::bucket::{Bucket, Listed};
 use crate::archive::bucket_verify::months;
@@ -16,6 +18,12 @@ use crate::archive::store::write_atomic;
 
 /// The most the cache holds before the records used longest ago leave it.
 const CACHE_LIMIT: u64 = 1 << 30;
+
+/// How often the month folders are listed, and the newest month again.
+const NEWEST_GAP: Duration = Duration::from_secs(2);
+/// How often an older month is listed again (only retention and branches that were
+/// away change those).
+const OLDER_GAP: Duration = Duration::from_secs(60);
 
 /// A bucket and this Player's cache of it.
 #[derive(Clone)]
@@ -26,6 +34,23 @@ pub struct BucketSource {
     problem: Arc<Mutex<Option<String>>>,
     /// One fetch at a time: the player and the details ask for the same record at once.
     fetching: Arc<Mutex<()>>,
+    /// The listings, kept current by a thread of their own: the window's thread never
+    /// waits for the bucket.
+    listed: Arc<Mutex<Listings>>,
+    wake: Arc<Mutex<Option<Wake>>>,
+    lister: Arc<std::sync::Once>,
+}
+
+type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// What the lister has found so far.
+#[derive(Default)]
+struct Listings {
+    /// The month folders; `None` until they were first listed.
+    months: Option<Vec<String>>,
+    /// Each month's objects, with the number of its listing (counting up from 1).
+    months_objects: HashMap<String, (u64, Arc<Vec<Listed>>)>,
+    next: u64,
 }
 
 impl std::fmt::Debug for BucketSource {
@@ -46,6 +71,9 @@ impl BucketSource {
             cache,
             problem: Arc::default(),
             fetching: Arc::default(),
+            listed: Arc::default(),
+            wake: Arc::default(),
+            lister: Arc::new(std::sync::Once::new()),
         }
     }
 
@@ -71,17 +99,116 @@ impl BucketSource {
             .clone()
     }
 
-    /// The month folders, as their places in the cache (which stand for them in the
-    /// catalog); `None` when the bucket cannot be read now.
-    pub fn folders(&self) -> Option<Vec<PathBuf>> {
-        self.noted(months(&self.bucket))
-            .map(|list| list.into_iter().map(|m| self.cache.join(m)).collect())
+    /// Calls `wake` whenever a listing changed (the window then looks at once).
+    pub fn set_wake(&self, wake: Wake) {
+        *self.wake.lock().unwrap_or_else(|e| e.into_inner()) = Some(wake);
     }
 
-    /// What the bucket holds in the month that `folder` stands for.
-    pub fn list(&self, folder: &Path) -> Option<Vec<Listed>> {
+    /// Starts the lister (once): a thread that lists the months and each month's
+    /// objects — at once, then the newest month every 2 s and the others every minute
+    /// — until every handle of this source is gone.
+    pub fn start_listing(&self) {
+        let this = self.clone();
+        self.lister.call_once(move || {
+            let weak = Arc::downgrade(&this.listed);
+            // the thread holds the listings only weakly (through `weak`), so that it
+            // ends when the last handle of this source is dropped
+            let source = BucketSource {
+                listed: Arc::new(Mutex::new(Listings::default())),
+                ..this
+            };
+            let _ = std::thread::Builder::new()
+                .name("callrec-bucket-list".into())
+                .spawn(move || source.list_until_gone(&weak));
+        });
+    }
+
+    fn list_until_gone(&self, listed: &std::sync::Weak<Mutex<Listings>>) {
+        // when each month was listed, and how long that took
+        let mut listed_at: HashMap<String, (Instant, Duration)> = HashMap::new();
+        let mut months_at: Option<Instant> = None;
+        let mut known: Vec<String> = Vec::new();
+        loop {
+            let Some(shared) = listed.upgrade() else {
+                return;
+            };
+            if months_at.is_none_or(|t| t.elapsed() >= NEWEST_GAP) {
+                months_at = Some(Instant::now());
+                if let Some(found) = self.noted(months(&self.bucket)) {
+                    known = found;
+                    let mut l = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    if l.months.as_ref() != Some(&known) {
+                        l.months = Some(known.clone());
+                        drop(l);
+                        self.woken();
+                    }
+                }
+            }
+            let newest = known.last().cloned();
+            for month in known.iter().rev() {
+                let gap = if Some(month) == newest.as_ref() {
+                    NEWEST_GAP
+                } else {
+                    OLDER_GAP
+                };
+                // a month that takes long to list is listed less often: the bucket is
+                // never busy with this Player more than a fifth of the time
+                if listed_at
+                    .get(month)
+                    .is_some_and(|(at, took)| at.elapsed() < gap.max(*took * 4))
+                {
+                    continue;
+                }
+                let started = Instant::now();
+                let Some(objects) = self.noted(self.bucket.list(month)) else {
+                    break;
+                };
+                listed_at.insert(month.clone(), (Instant::now(), started.elapsed()));
+                let mut l = shared.lock().unwrap_or_else(|e| e.into_inner());
+                let same = l
+                    .months_objects
+                    .get(month)
+                    .is_some_and(|(_, old)| **old == objects);
+                if !same {
+                    l.next += 1;
+                    let number = l.next;
+                    l.months_objects
+                        .insert(month.clone(), (number, Arc::new(objects)));
+                    drop(l);
+                    self.woken();
+                }
+            }
+            drop(shared);
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    fn woken(&self) {
+        if let Some(wake) = self.wake.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+            wake();
+        }
+    }
+
+    /// The month folders as last listed, as their places in the cache (which stand for
+    /// them in the catalog); `None` until the first listing.
+    pub fn folders(&self) -> Option<Vec<PathBuf>> {
+        let l = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        l.months
+            .as_ref()
+            .map(|list| list.iter().map(|m| self.cache.join(m)).collect())
+    }
+
+    /// The month's objects as last listed, with the listing's number; `None` until it
+    /// was first listed.
+    pub fn list(&self, folder: &Path) -> Option<(u64, Arc<Vec<Listed>>)> {
         let month = folder.file_name()?.to_str()?;
-        self.noted(self.bucket.list(month))
+        let l = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        l.months_objects.get(month).cloned()
+    }
+
+    /// The number of the month's newest listing (0: not listed yet).
+    pub fn listing_number(&self, folder: &Path) -> u64 {
+        self.list(folder).map_or(0, |(n, _)| n)
     }
 
     /// Brings the record whose cached audio would be `audio` (and its sidecar and notes,

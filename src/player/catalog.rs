@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use rustc_hash::FxHashSet;
 
@@ -35,8 +35,8 @@ struct Folder {
     /// Whether it had been quiet for the settle time when it was last read: only then
     /// is an unchanged modification time proof that nothing was added since.
     settled: bool,
-    /// When it was last read (a bucket's months are read again by time).
-    read_at: Option<Instant>,
+    /// For a bucket's month: the number of the listing it was last read from.
+    listing: u64,
 }
 
 /// Where the records are: a store's month folders, one flat folder (the backup), or
@@ -68,26 +68,15 @@ impl Source {
         }
     }
 
-    /// Whether a folder read at `read_at` is due again. A folder's modification time
-    /// tells when one on disk changed; a bucket's month has none, so the newest is
-    /// listed again every few seconds and older ones (where only retention and
-    /// late-moving branches add or remove) every minute.
-    fn bucket_due(&self, folder: &Folder, newest: bool) -> Option<bool> {
-        matches!(self, Source::Bucket(_)).then(|| {
-            let gap = if newest {
-                BUCKET_NEWEST_GAP
-            } else {
-                BUCKET_OLDER_GAP
-            };
-            folder.read_at.is_none_or(|t| t.elapsed() >= gap)
-        })
+    /// For a bucket's month: whether its lister has a listing newer than the one the
+    /// folder was last read from (a bucket's month has no modification time).
+    fn bucket_newer(&self, folder: &Folder) -> Option<bool> {
+        match self {
+            Source::Bucket(bucket) => Some(bucket.listing_number(&folder.path) > folder.listing),
+            _ => None,
+        }
     }
 }
-
-/// How often the newest month of a bucket is listed again.
-const BUCKET_NEWEST_GAP: Duration = Duration::from_secs(2);
-/// How often older months of a bucket are listed again.
-const BUCKET_OLDER_GAP: Duration = Duration::from_secs(60);
 
 /// The records of one store (or of the backup folder, or of a server), oldest first.
 #[derive(Default)]
@@ -147,6 +136,8 @@ impl ListedFile {
 struct Listing {
     audio: Vec<ListedFile>,
     sidecars: FxHashSet<String>,
+    /// A bucket's listing: its number (see `BucketSource::list`).
+    number: u64,
 }
 
 impl Listing {
@@ -154,9 +145,12 @@ impl Listing {
         let mut listing = Listing {
             audio: Vec::new(),
             sidecars: FxHashSet::default(),
+            number: 0,
         };
         if let Source::Bucket(bucket) = source {
-            for object in bucket.list(folder)? {
+            let (number, objects) = bucket.list(folder)?;
+            listing.number = number;
+            for object in objects.iter().cloned() {
                 if let Some(stem) = object.name.strip_suffix(".xml") {
                     listing.sidecars.insert(stem.to_string());
                 } else if is_audio(&object.name) {
@@ -231,7 +225,7 @@ fn open_folder(
             path,
             modified: Some(modified),
             settled: true,
-            read_at: Some(Instant::now()),
+            listing: 0,
         };
         return (folder, entries);
     }
@@ -248,7 +242,7 @@ fn open_folder(
         path,
         modified,
         settled,
-        read_at: Some(Instant::now()),
+        listing: 0,
     };
     (folder, entries)
 }
@@ -391,10 +385,44 @@ impl Catalog {
         Catalog::open_source(Source::Flat(folder.to_path_buf()), index_dir)
     }
 
-    /// Lists the archive in a bucket (no index: a bucket's month has no modification
-    /// time that could prove an index current).
-    pub fn open_bucket(source: BucketSource) -> Catalog {
-        Catalog::open_source(Source::Bucket(source), None)
+    /// Lists the archive in a bucket: at once what the month indexes in `index_dir`
+    /// (the Player's state folder) held at the last run, then, as the source's lister
+    /// reads the bucket, every month as the bucket has it (at each refresh).
+    pub fn open_bucket(source: BucketSource, index_dir: Option<&Path>) -> Catalog {
+        source.start_listing();
+        let index_dir = index_dir.map(|d| catalog_index::folder_for(d, &source.cache));
+        let mut catalog = Catalog {
+            index_dir: index_dir.clone(),
+            ..Catalog::default()
+        };
+        for month in index_dir
+            .as_deref()
+            .map(catalog_index::indexed_months)
+            .unwrap_or_default()
+        {
+            let path: Arc<Path> = Arc::from(source.cache.join(&month));
+            let found = index_dir
+                .as_deref()
+                .and_then(|dir| catalog_index::load_last(dir, &path))
+                .unwrap_or_default();
+            catalog.entries.extend(found);
+            catalog.folders.push(Folder {
+                path,
+                modified: None,
+                settled: false,
+                listing: 0,
+            });
+        }
+        catalog.source = Some(Source::Bucket(source));
+        catalog.sort();
+        catalog
+    }
+
+    /// Wakes the window when the bucket's lister found something new.
+    pub fn set_bucket_wake(&self, wake: Arc<dyn Fn() + Send + Sync>) {
+        if let Some(bucket) = self.bucket() {
+            bucket.set_wake(wake);
+        }
     }
 
     /// The bucket this catalog lists, if it lists one.
@@ -452,6 +480,8 @@ impl Catalog {
         let Some(listing) = Listing::read(source, &path) else {
             return (0, 0);
         };
+        let listing_number = listing.number;
+        let bucket = matches!(source, Source::Bucket(_));
         let present: FxHashSet<u64> = listing
             .audio
             .iter()
@@ -483,8 +513,15 @@ impl Catalog {
         if added > 0 {
             self.sort();
         }
-        let settled = modified.is_some_and(|m| catalog_index::settled(m, now));
-        if let (Some(dir), Some(m), true) = (&self.index_dir, modified, settled) {
+        // a bucket's month is indexed after every listing (the index is only where
+        // the next start begins; the lister corrects it)
+        let settled = bucket || modified.is_some_and(|m| catalog_index::settled(m, now));
+        let stamp = if bucket {
+            Some(SystemTime::UNIX_EPOCH)
+        } else {
+            modified
+        };
+        if let (Some(dir), Some(m), true) = (&self.index_dir, stamp, settled) {
             let of_folder = self
                 .entries
                 .iter()
@@ -496,7 +533,7 @@ impl Catalog {
         let folder = &mut self.folders[at];
         folder.modified = modified;
         folder.settled = settled;
-        folder.read_at = Some(Instant::now());
+        folder.listing = listing_number;
         (added, removed)
     }
 
@@ -535,18 +572,16 @@ impl Catalog {
                     path: Arc::from(month.as_path()),
                     modified: None,
                     settled: false,
-                    read_at: None,
+                    listing: 0,
                 });
             }
         }
-        let newest = self.folders.iter().map(|f| f.path.clone()).max();
         for at in 0..self.folders.len() {
             let folder = &self.folders[at];
-            let is_newest = newest.as_ref() == Some(&folder.path);
             if let Some(source) = &self.source
-                && let Some(due) = source.bucket_due(folder, is_newest)
+                && let Some(newer) = source.bucket_newer(folder)
             {
-                if due {
+                if newer {
                     let (added, removed) = self.reread(at, now);
                     changed |= added > 0 || removed > 0;
                 }

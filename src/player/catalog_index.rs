@@ -63,6 +63,37 @@ pub fn load(
     month_folder: &Arc<Path>,
     modified: SystemTime,
 ) -> Option<Vec<Entry>> {
+    load_made(index_dir, month_folder, Some(modified))
+}
+
+/// The entries of `month_folder` from its index, whenever it was made: for a bucket's
+/// month, which has no modification time to check it by. The caller lists the month
+/// again and corrects what changed since.
+pub fn load_last(index_dir: &Path, month_folder: &Arc<Path>) -> Option<Vec<Entry>> {
+    load_made(index_dir, month_folder, None)
+}
+
+/// The months that have an index in `index_dir` (`YYYY_MM`).
+pub fn indexed_months(index_dir: &Path) -> Vec<String> {
+    let mut months: Vec<String> = std::fs::read_dir(index_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            name.strip_suffix(".idx").map(str::to_string)
+        })
+        .filter(|m| crate::archive::bucket_verify::is_month(m))
+        .collect();
+    months.sort();
+    months
+}
+
+fn load_made(
+    index_dir: &Path,
+    month_folder: &Arc<Path>,
+    modified: Option<SystemTime>,
+) -> Option<Vec<Entry>> {
     let bytes = std::fs::read(index_file(index_dir, month_folder)?).ok()?;
     let (body, sum) = bytes.split_last_chunk::<8>()?;
     if checksum(body) != u64::from_le_bytes(*sum) {
@@ -71,7 +102,7 @@ pub fn load(
     let rest = body.strip_prefix(MAGIC)?;
     let (stamp, rest) = rest.split_first_chunk::<8>()?;
     let (count, mut rest) = rest.split_first_chunk::<4>()?;
-    if u64::from_le_bytes(*stamp) != nanos(modified) {
+    if modified.is_some_and(|m| u64::from_le_bytes(*stamp) != nanos(m)) {
         return None;
     }
     let count = u32::from_le_bytes(*count) as usize;

@@ -116,7 +116,7 @@ pub struct PlayerModel {
 /// The store's catalog, or the bucket's when the session is on one.
 fn open_archive(session: &Session) -> Catalog {
     match &session.bucket {
-        Some(bucket) => Catalog::open_bucket(bucket.clone()),
+        Some(bucket) => Catalog::open_bucket(bucket.clone(), session.state_dir.as_deref()),
         None => Catalog::open_indexed(&session.store, session.state_dir.as_deref()),
     }
 }
@@ -209,6 +209,8 @@ impl PlayerModel {
         });
         if self.catalog.remote().is_some() {
             self.catalog.set_remote_wake(wake.clone());
+        } else if self.catalog.bucket().is_some() {
+            self.catalog.set_bucket_wake(wake.clone());
         } else {
             self.store_watch = Some(StoreWatch::start(self.session.store.clone(), wake.clone()));
         }
@@ -472,7 +474,11 @@ impl PlayerModel {
             }
         }
         // a remote Player's list is kept current by the server's answers
-        let live = self.prefs.live || self.sos || self.catalog.remote().is_some();
+        // a bucket's list comes from its lister after the window opened, like a server's
+        let live = self.prefs.live
+            || self.sos
+            || self.catalog.remote().is_some()
+            || self.catalog.bucket().is_some();
         let changed = live && self.catalog.refresh();
         if let Some(bucket) = self.catalog.bucket() {
             let problem = bucket.problem();

@@ -1,0 +1,294 @@
+//! The archive in a bucket, on a Garage node on loopback: how fast records move in, how
+//! fast `verify` checks the bucket and how fast a Player lists it, each beside a peer in
+//! the same run.
+//!
+//! `cargo bench --bench bucket` builds N signed records (20 000 by default,
+//! `CALLREC_BENCH_RECORDS=N`) with 16 KiB audio each, as the verify benchmark does, in
+//! a local store on a RAM disk where there is one, then measures:
+//! - the Player's list of the local store (the folder catalog, no index), as a peer
+//!   for the bucket's list;
+//! - moving them into the bucket with the recorder's outbox (8 at a time, each read
+//!   back) against `curl --aws-sigv4` putting the same number of objects, 8 at a time;
+//! - `verify` of the bucket against `curl` getting every object once, 8 at a time
+//!   (the least any check of a bucket must read);
+//! - the Player's list of the bucket (`Catalog::open_bucket`): at a first start (the
+//!   list fills as the bucket is read) and at the next (from the month indexes), and
+//!   what those rates mean for 1 M records.
+//!
+//! Garage comes from `scripts/setup.sh`.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Instant;
+
+use callrec::archive::audit::{self, Action, Entry};
+use callrec::archive::bucket::Bucket;
+use callrec::archive::bucket_outbox::Outbox;
+use callrec::archive::bucket_verify::verify_bucket;
+use callrec::archive::identity::{Identity, TrustedKeys};
+use callrec::archive::keyring::KeyRing;
+use callrec::archive::name::{Direction, LocalMinute, RecordName};
+use callrec::archive::record::{Archiver, Booking};
+use callrec::archive::sidecar::{AudioDigest, AudioEncryption, check_sidecar, write_sidecar};
+use callrec::archive::store::{Store, hash_file};
+use callrec::media::ConvertOptions;
+use callrec::media::synth::CallScript;
+use callrec::player::bucket_source::BucketSource;
+use callrec::player::catalog::Catalog;
+use sha2::{Digest, Sha256};
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        eprintln!("skipped: run with cargo bench --bench bucket");
+        return;
+    }
+    let n: usize = std::env::var("CALLREC_BENCH_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let garage = garage::Garage::start(1).expect("garage (scripts/setup.sh builds it)");
+    let base = if Path::new("/dev/shm").is_dir() {
+        tempfile::tempdir_in("/dev/shm").expect("tempdir")
+    } else {
+        tempfile::tempdir().expect("tempdir")
+    };
+    let (archiver, trusted, ring) = build(base.path(), n);
+    let store = archiver.store.clone();
+
+    let t = Instant::now();
+    let local = Catalog::open(&store);
+    let local_list = t.elapsed();
+    assert_eq!(local.len(), n);
+    println!(
+        "peer: the Player's list of the same {n} records in a local folder: {:.2} s",
+        local_list.as_secs_f64()
+    );
+
+    let config = garage.config("bench");
+    let bucket = Bucket::open(&config).expect("bucket");
+    let t = Instant::now();
+    let mut outbox = Outbox::new(bucket.clone(), Arc::new(archiver)).without_delay();
+    let drained = outbox.pass().map_err(|(_, e)| e).expect("moved");
+    let moved = t.elapsed();
+    assert_eq!(drained.uploaded.len(), n);
+    println!(
+        "moved {n} records into the bucket (sidecar and audio, each read back): {:.1} s = {:.0} records/s",
+        moved.as_secs_f64(),
+        n as f64 / moved.as_secs_f64()
+    );
+    let peer_put = curl(&garage, base.path(), n, Mode::Put);
+    println!(
+        "peer: curl PUT of {} objects of the same sizes, 8 at a time: {:.1} s = {:.0} records/s",
+        2 * n,
+        peer_put,
+        n as f64 / peer_put
+    );
+
+    let t = Instant::now();
+    let report = verify_bucket(&bucket, &ring, &trusted, |_| {}, || {}).expect("verify");
+    let verify = t.elapsed();
+    assert!(report.is_clean(), "the bucket must verify clean");
+    let per_s = n as f64 / verify.as_secs_f64();
+    println!(
+        "verify of the bucket: {n} records in {:.1} s = {per_s:.0} records/s (1 M records: {:.0} min)",
+        verify.as_secs_f64(),
+        1e6 / per_s / 60.0
+    );
+    let peer_get = curl(&garage, base.path(), n, Mode::Get);
+    println!(
+        "peer: curl GET of every object once, 8 at a time: {:.1} s = {:.0} records/s",
+        peer_get,
+        n as f64 / peer_get
+    );
+
+    // cold: no index yet, the list fills as the lister reads the bucket
+    let state = base.path().join("player-state");
+    let source = BucketSource::new(bucket, base.path().join("cache"));
+    let t = Instant::now();
+    let mut cold = Catalog::open_bucket(source.clone(), Some(&state));
+    while cold.len() < n {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        cold.refresh();
+        assert!(t.elapsed().as_secs() < 600, "the bucket was not listed");
+    }
+    let cold_list = t.elapsed();
+    println!(
+        "the Player's list of the bucket, first start: {n} records in {:.2} s = {:.0} records/s (1 M records: {:.0} s)",
+        cold_list.as_secs_f64(),
+        n as f64 / cold_list.as_secs_f64(),
+        1e6 / (n as f64 / cold_list.as_secs_f64()),
+    );
+    drop(cold);
+    // warm: from the month indexes the first start wrote; the lister checks behind it
+    let t = Instant::now();
+    let warm = Catalog::open_bucket(source, Some(&state));
+    let warm_list = t.elapsed();
+    assert_eq!(warm.len(), n);
+    println!(
+        "the Player's list of the bucket, next start (index): {n} records in {:.3} s \
+         (1 M records: {:.1} s; the local folder without index {:.2} s)",
+        warm_list.as_secs_f64(),
+        warm_list.as_secs_f64() * 1e6 / n as f64,
+        local_list.as_secs_f64()
+    );
+}
+
+/// N signed records of 16 KiB audio in a store under `base`, one `stored` line each.
+fn build(base: &Path, n: usize) -> (Archiver, TrustedKeys, KeyRing) {
+    let store = Store::new(base.join("store"));
+    let ring = KeyRing::default();
+    let capture = base.join("call.pcap");
+    std::fs::write(
+        &capture,
+        CallScript {
+            duration: 2.0,
+            ..CallScript::default()
+        }
+        .generate(),
+    )
+    .expect("write capture");
+    let archiver = Archiver {
+        store: store.clone(),
+        backup: None,
+        ring: ring.clone(),
+        identity: Identity::generate(),
+        recorder_name: "bench".into(),
+        seal_metadata: true,
+        encrypt_audio: false,
+        options: ConvertOptions::default(),
+    };
+    let first = archiver
+        .archive(&capture, &Booking::default())
+        .expect("archive");
+    let mut trusted = TrustedKeys::default();
+    trusted.add(archiver.identity.public());
+    let sidecar = std::fs::read(&first.sidecar).expect("sidecar");
+    let template = check_sidecar(
+        &sidecar,
+        || Ok(hash_file(&first.audio).ok()),
+        &ring,
+        &trusted,
+    )
+    .metadata
+    .expect("metadata");
+    std::fs::remove_dir_all(&store.root).expect("clean");
+    store.create().expect("store");
+    archiver
+        .identity
+        .public()
+        .publish(&store.keys_dir())
+        .expect("publish");
+    let t = Instant::now();
+    let start = LocalMinute {
+        year: 2026,
+        month: 11,
+        day: 1,
+        hour: 8,
+        minute: 0,
+    };
+    std::fs::create_dir_all(store.root.join(start.month_folder())).expect("month");
+    let mut audio = vec![0u8; 16 * 1024];
+    for i in 0..n {
+        audio[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        let uid = format!("{i:032x}");
+        let name = RecordName::new(
+            start,
+            "24",
+            Direction::Incoming,
+            "0301234567",
+            3,
+            &uid,
+            "wav",
+        );
+        let mut meta = template.clone();
+        meta.call.uid = uid;
+        std::fs::write(store.path_of(&name), &audio).expect("audio");
+        let digest = AudioDigest {
+            sha256: Sha256::digest(&audio).into(),
+            size: audio.len() as u64,
+            encryption: AudioEncryption::None,
+        };
+        let text = write_sidecar(&meta, digest, &ring, true, &archiver.identity);
+        std::fs::write(store.path_of(&name.with_extension("xml")), text).expect("sidecar");
+        audit::append(
+            &store.audit_log(),
+            &Entry {
+                action: Action::Stored,
+                record: &store.relative(&name),
+                actor: "bench",
+                detail: "",
+            },
+            &archiver.identity,
+        )
+        .expect("log");
+    }
+    println!("built {n} records in {:.1} s", t.elapsed().as_secs_f64());
+    (archiver, trusted, ring)
+}
+
+enum Mode {
+    Put,
+    Get,
+}
+
+/// curl over 2·N objects of the bucket's `bench` records (`Get`) or as many new ones
+/// of the same sizes (`Put`), 8 at a time; the seconds it took.
+fn curl(garage: &garage::Garage, dir: &Path, n: usize, mode: Mode) -> f64 {
+    let audio = dir.join("peer.wav");
+    let sidecar = dir.join("peer.xml");
+    std::fs::write(&audio, vec![0u8; 16 * 1024]).expect("peer audio");
+    std::fs::write(&sidecar, vec![b'x'; 2400]).expect("peer sidecar");
+    let bucket = Bucket::open(&garage.config("bench")).expect("bucket");
+    let names: Vec<String> = match mode {
+        Mode::Get => bucket
+            .list("2026_11")
+            .expect("list")
+            .into_iter()
+            .map(|o| format!("bench/2026_11/{}", o.name))
+            .collect(),
+        Mode::Put => (0..n)
+            .flat_map(|i| [format!("peer/{i}.wav"), format!("peer/{i}.xml")])
+            .collect(),
+    };
+    let list = dir.join("peer-urls");
+    let lines: String = names
+        .iter()
+        .map(|name| {
+            let file = if name.ends_with(".xml") {
+                &sidecar
+            } else {
+                &audio
+            };
+            format!(
+                "{}/{}/{name} {}\n",
+                garage.endpoint(0),
+                garage::BUCKET,
+                file.display()
+            )
+        })
+        .collect();
+    std::fs::write(&list, lines).expect("urls");
+    let action = match mode {
+        Mode::Put => "-T \"$2\" \"$1\"",
+        Mode::Get => "-o /dev/null \"$1\"",
+    };
+    let t = Instant::now();
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "xargs -P 8 -n 2 sh -c 'curl -sf -H x-amz-content-sha256:UNSIGNED-PAYLOAD \
+             --aws-sigv4 aws:amz:{}:s3 --user {}:{} {action}' _ < {}",
+            garage::REGION,
+            garage::KEY_ID,
+            garage::SECRET,
+            list.display()
+        ))
+        .status()
+        .expect("curl");
+    assert!(status.success(), "curl failed");
+    t.elapsed().as_secs_f64()
+}
+
+mod support;
+use support::garage;
