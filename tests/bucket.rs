@@ -580,3 +580,152 @@ async fn retention_in_a_bucket_deletes_only_this_recorders_old_records_and_logs_
     let (code, out, err) = common::callrec(&args);
     assert_eq!(code, 0, "deleted and logged: nothing missing\n{out}{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn network_players_of_a_recorder_on_a_bucket_see_play_and_check_its_records_and_change_none()
+{
+    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let setup = dir.path().join("setup");
+    let recpath = format!("recpath={}", setup.display());
+    let desk = ("Desk 21", "desk-21-secret");
+    let chief = ("Supervisor", "chief-secret-1");
+    for (who, extra) in [
+        (desk, vec!["extensions=21", "rights=notes"]),
+        (chief, vec!["rights=notes,delete,copy"]),
+    ] {
+        let mut args = vec![
+            "setup".to_string(),
+            recpath.clone(),
+            format!("account={}", who.0),
+            format!("password={}", who.1),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = common::callrec(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    let port = common::free_port();
+    let args = garage.setup_args("desks");
+    let extra: Vec<&str> = args
+        .iter()
+        .skip(1) // store= is given as the store
+        .map(String::as_str)
+        .chain(["cdrwait=1", "agents=21,22"])
+        .collect();
+    let _recorder = common::RecorderProcess::start(
+        Path::new(&format!("s3://{}/desks", common::garage::BUCKET)),
+        &setup,
+        port,
+        &extra,
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let sim = Simulator::new(&base, None).unwrap();
+    wait_until("the recorder", Duration::from_secs(20), async || {
+        sim.status().await.is_ok()
+    })
+    .await;
+    let mut calls = calls(3, 30);
+    calls[1].internal = "22".into();
+    send(&sim, &calls).await;
+    let bucket = garage.config("desks");
+    wait_until(
+        "the records in the bucket",
+        Duration::from_secs(60),
+        async || audio_in(&bucket).await.len() == 3,
+    )
+    .await;
+    assert_eq!(
+        local_records(&setup.join("outbox")),
+        0,
+        "the recorder keeps none of them"
+    );
+    let client = reqwest::Client::new();
+    let get = |who: (&'static str, &'static str), path: String| {
+        let client = client.clone();
+        let url = format!("{base}{path}");
+        async move {
+            client
+                .get(url)
+                .basic_auth(who.0, Some(who.1))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let names = |answer: serde_json::Value| -> Vec<String> {
+        answer["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut all = Vec::new();
+    wait_until(
+        "the supervisor's list of the bucket",
+        Duration::from_secs(30),
+        async || {
+            all = names(
+                get(chief, "/api/v1/records".into())
+                    .await
+                    .json()
+                    .await
+                    .unwrap(),
+            );
+            all.len() == 3
+        },
+    )
+    .await;
+    let own = names(
+        get(desk, "/api/v1/records".into())
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        own.len(),
+        2,
+        "the desk sees its extension's calls only: {own:?}"
+    );
+    let record = &own[0];
+    let month = &record[..7];
+    let audio = get(desk, format!("/api/v1/records/{record}/audio")).await;
+    assert_eq!(audio.status(), reqwest::StatusCode::OK);
+    let heard = audio.bytes().await.unwrap();
+    let (b, key) = (bucket.clone(), format!("{month}/{record}"));
+    let stored = tokio::task::spawn_blocking(move || Bucket::open(&b).unwrap().get(&key).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(heard, stored, "the audio as the bucket holds it");
+    let details: serde_json::Value = get(desk, format!("/api/v1/records/{record}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(details["verdict"], "original", "{details}");
+    let other = all.iter().find(|n| !own.contains(n)).unwrap();
+    assert_eq!(
+        get(desk, format!("/api/v1/records/{other}/audio"))
+            .await
+            .status(),
+        reqwest::StatusCode::NOT_FOUND,
+        "another extension's record is not there for the desk"
+    );
+    // the bucket's records are changed by recorders and retention only
+    let notes = client
+        .put(format!("{base}/api/v1/records/{record}/notes"))
+        .basic_auth(chief.0, Some(chief.1))
+        .body("called back")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(notes.status(), reqwest::StatusCode::FORBIDDEN);
+}

@@ -4,6 +4,8 @@
 use std::sync::Arc;
 
 use super::args::{Args, UsageError, runtime_failure};
+use crate::player::bucket_source::BucketSource;
+
 use super::context::{identity, key_ring, load_setup, require_store, setup_key_names};
 use super::service::{https_of, init_logging, shutdown_signal};
 use crate::archive::accounts::parse_accounts;
@@ -33,6 +35,14 @@ pub fn player_api(
     );
     let server = match recorder {
         Some(r) => server.with_commands(r.commands.clone()),
+        None => server,
+    };
+    // an archive in a bucket is served from the bucket (records fetched when asked for)
+    let server = match super::context::bucket(setup)? {
+        Some(bucket) => {
+            let cache = super::player::bucket_cache(setup, &bucket);
+            server.with_bucket(BucketSource::new(bucket, cache), Some(&setup.dir))
+        }
         None => server,
     };
     Ok(Some(router(Arc::new(server))))

@@ -62,7 +62,7 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
 
 /// Where a Player keeps the records of `bucket` it fetched: in its setup folder, one
 /// cache per bucket and folder.
-fn bucket_cache(setup: &Setup, bucket: &Bucket) -> std::path::PathBuf {
+pub(super) fn bucket_cache(setup: &Setup, bucket: &Bucket) -> std::path::PathBuf {
     use sha2::Digest;
     let config = bucket.config();
     let id = sha2::Sha256::digest(

@@ -46,6 +46,24 @@ impl Logins {
         }
     }
 
+    /// The same logins with no right to change a record (an archive in a bucket).
+    pub fn read_only(self) -> Logins {
+        Logins {
+            accounts: self
+                .accounts
+                .into_iter()
+                .map(|mut a| {
+                    a.rights.copy = false;
+                    a.rights.delete = false;
+                    a.rights.tan = false;
+                    a.rights.notes = false;
+                    a
+                })
+                .collect(),
+            ..self
+        }
+    }
+
     /// The account an `Authorization` header names, if its password is right.
     pub fn check(&self, authorization: &str, from: IpAddr) -> Result<Account, Refused> {
         if let Err(waiting) = self.guard.admit(from) {

@@ -26,10 +26,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
 use crate::archive::accounts::Account;
-use crate::archive::identity::Identity;
+use crate::archive::identity::{Identity, TrustedKeys};
 use crate::archive::keyring::KeyRing;
 use crate::archive::ops::Actor;
 use crate::archive::store::Store;
+use crate::player::bucket_source::BucketSource;
 use crate::player::catalog::Catalog;
 use crate::recorder::address_budget::AddressBudget;
 use crate::recorder::connection_limits::PeerAddr;
@@ -63,6 +64,8 @@ pub struct FileServer {
     requests: AddressBudget,
     /// Commands for named Players (the recorder's, when it runs in this process).
     pub commands: Arc<PlayerCommands>,
+    /// The archive in a bucket, when the records are there (fetched to serve them).
+    pub bucket: Option<BucketSource>,
 }
 
 /// Requests a Player's address may make per second, and at once (a Player opening a
@@ -121,7 +124,44 @@ impl FileServer {
             marks: Mutex::new(()),
             requests: AddressBudget::new(REQUESTS_PER_S, REQUESTS_AT_ONCE),
             commands: Arc::default(),
+            bucket: None,
         }
+    }
+
+    /// Serves the archive in `bucket` instead of the store's folders: listed by the
+    /// source's lister, each record fetched into the source's cache when it is asked
+    /// for. The records are changed by their recorders and retention only: no account
+    /// may delete, move, copy, set TANs or notes here.
+    pub fn with_bucket(
+        mut self,
+        bucket: BucketSource,
+        index_dir: Option<&std::path::Path>,
+    ) -> FileServer {
+        self.catalog = Mutex::new(Shelf {
+            catalog: Catalog::open_bucket(bucket.clone(), index_dir),
+            refreshed: None,
+        });
+        self.logins = self.logins.read_only();
+        self.bucket = Some(bucket);
+        self
+    }
+
+    /// Brings the record at `audio` to where it is read: a bucket's record into the
+    /// cache; a folder store's is there.
+    pub fn fetch(&self, audio: &std::path::Path) -> std::io::Result<()> {
+        match &self.bucket {
+            Some(bucket) => bucket.fetch(audio),
+            None => Ok(()),
+        }
+    }
+
+    /// The keys this server trusts: those published in the store, and in the bucket.
+    pub fn trusted(&self) -> TrustedKeys {
+        let mut trusted = TrustedKeys::load_dir(&self.store.keys_dir());
+        if let Some(bucket) = &self.bucket {
+            let _ = crate::archive::bucket_verify::published_keys(&bucket.bucket, &mut trusted);
+        }
+        trusted
     }
 
     /// Hands commands to Players through `commands` (the running recorder's, which its

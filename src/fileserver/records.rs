@@ -19,7 +19,6 @@ use super::FileServer;
 use crate::archive::accounts::Account;
 use crate::archive::audio_crypt::{DecryptingReader, is_encrypted};
 use crate::archive::audit::Action;
-use crate::archive::identity::TrustedKeys;
 use crate::archive::name::{Direction, RecordName};
 use crate::archive::sidecar::Verdict;
 use crate::archive::verify::{Found, check_found};
@@ -436,14 +435,26 @@ pub async fn details(
     let answer = tokio::task::spawn_blocking(move || {
         let audio = find(&server, &account, &name)?;
         let item = server.with_catalog(|c| entry_named(c, &name).map(RecordItem::of))?;
+        let fetched = server.fetch(&audio);
         let sidecar = audio.with_extension("xml");
         let found = Found {
             label: name.clone(),
             audio: Some(audio.clone()),
             sidecar: sidecar.is_file().then_some(sidecar),
         };
-        let trusted = TrustedKeys::load_dir(&server.store.keys_dir());
-        let (check, _) = check_found(&found, &server.ring, &trusted);
+        let (check, _) = match fetched {
+            Ok(()) => check_found(&found, &server.ring, &server.trusted()),
+            Err(e) => (
+                crate::archive::sidecar::Check {
+                    verdict: Verdict::Unknown,
+                    reason: format!("the record cannot be fetched from the archive's bucket: {e}"),
+                    signer: None,
+                    audio_encryption: None,
+                    metadata: None,
+                },
+                0,
+            ),
+        };
         let mut head = [0u8; 16];
         let encrypted = std::fs::File::open(&audio)
             .and_then(|mut f| f.read(&mut head).map(|n| is_encrypted(&head[..n])))
@@ -560,6 +571,9 @@ pub async fn audio(
         let name = name.clone();
         tokio::task::spawn_blocking(move || {
             let path = find(&server, &account, &name).ok_or(StatusCode::NOT_FOUND)?;
+            server
+                .fetch(&path)
+                .map_err(|_| StatusCode::SERVICE_UNAVAILABLE)?;
             Plain::open(&path, &server)
                 .map(|plain| (plain, path))
                 .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
