@@ -14,17 +14,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use callrec::archive::audit::{self, Action, Entry};
-use callrec::archive::identity::{Identity, TrustedKeys};
-use callrec::archive::keyring::KeyRing;
-use callrec::archive::name::{Direction, LocalMinute, RecordName};
-use callrec::archive::record::{Archiver, Booking};
-use callrec::archive::sidecar::{AudioDigest, AudioEncryption, check_sidecar, write_sidecar};
-use callrec::archive::store::{Store, hash_file};
+use callrec::archive::store::hash_file;
 use callrec::archive::verify::verify_store;
-use callrec::media::ConvertOptions;
-use callrec::media::synth::CallScript;
-use sha2::{Digest, Sha256};
 
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
@@ -40,98 +31,9 @@ fn main() {
     } else {
         tempfile::tempdir().expect("tempdir")
     };
-    let store = Store::new(base.path().join("store"));
-    let identity = Identity::generate();
-    let ring = KeyRing::default();
-
-    // One real record gives realistic metadata; the others are re-signed copies of it.
-    let capture = base.path().join("call.pcap");
-    std::fs::write(
-        &capture,
-        CallScript {
-            duration: 2.0,
-            ..CallScript::default()
-        }
-        .generate(),
-    )
-    .expect("write capture");
-    let archiver = Archiver {
-        store: store.clone(),
-        backup: None,
-        ring: ring.clone(),
-        identity: Identity::generate(),
-        recorder_name: "bench".into(),
-        seal_metadata: true,
-        encrypt_audio: false,
-        options: ConvertOptions::default(),
-    };
-    let first = archiver
-        .archive(&capture, &Booking::default())
-        .expect("archive");
-    let mut trusted = TrustedKeys::default();
-    trusted.add(archiver.identity.public());
-    let sidecar = std::fs::read(&first.sidecar).expect("sidecar");
-    let template = check_sidecar(
-        &sidecar,
-        || Ok(hash_file(&first.audio).ok()),
-        &ring,
-        &trusted,
-    )
-    .metadata
-    .expect("metadata");
-    std::fs::remove_dir_all(&store.root).expect("clean");
-    store.create().expect("store");
-    identity
-        .public()
-        .publish(&store.keys_dir())
-        .expect("publish");
-    trusted.add(identity.public());
-
-    let t = Instant::now();
-    let start = LocalMinute {
-        year: 2026,
-        month: 11,
-        day: 1,
-        hour: 8,
-        minute: 0,
-    };
-    std::fs::create_dir_all(store.root.join(start.month_folder())).expect("month");
-    let mut audio = vec![0u8; 16 * 1024];
-    for i in 0..n {
-        audio[..8].copy_from_slice(&(i as u64).to_le_bytes());
-        let uid = format!("{i:032x}");
-        let name = RecordName::new(
-            start,
-            "24",
-            Direction::Incoming,
-            "0301234567",
-            3,
-            &uid,
-            "wav",
-        );
-        let mut meta = template.clone();
-        meta.call.uid = uid;
-        std::fs::write(store.path_of(&name), &audio).expect("audio");
-        let digest = AudioDigest {
-            sha256: Sha256::digest(&audio).into(),
-            size: audio.len() as u64,
-            encryption: AudioEncryption::None,
-        };
-        let text = write_sidecar(&meta, digest, &ring, true, &identity);
-        std::fs::write(store.path_of(&name.with_extension("xml")), text).expect("sidecar");
-        audit::append(
-            &store.audit_log(),
-            &Entry {
-                action: Action::Stored,
-                record: &store.relative(&name),
-                actor: "bench",
-                detail: "",
-            },
-            &identity,
-        )
-        .expect("log");
-    }
-    println!("built {n} records in {:.1} s", t.elapsed().as_secs_f64());
+    let (archiver, trusted, ring) = support::signed_records(base.path(), n);
+    let store = archiver.store.clone();
+    let start = support::RECORDS_START;
 
     let t = Instant::now();
     let report = verify_store(&store, None, &ring, &trusted, |_| {}, || {}).expect("verify");
@@ -207,3 +109,5 @@ fn sha256sum_files(files: &[String]) -> Option<Duration> {
     }
     Some(t.elapsed())
 }
+
+mod support;

@@ -17,6 +17,27 @@ use callrec::simulator::{SimCall, Simulator, scripted_calls};
 use common::garage::Garage;
 use common::{TestRecorder, wait_until};
 
+/// A Garage cluster of `nodes` nodes, started off the test's runtime threads; `None`
+/// (after a "skipped" line, or a failure in CI) without garage.
+async fn garage(nodes: usize) -> Option<Garage> {
+    tokio::task::spawn_blocking(move || Garage::start(nodes))
+        .await
+        .unwrap()
+}
+
+/// `callrec verify` of the bucket's `prefix` from a fresh setup under `dir`: what
+/// another PC with nothing but the bucket's key finds.
+fn verify_from_elsewhere(garage: &Garage, dir: &Path, prefix: &str) -> (i32, String, String) {
+    let verifier = dir.join("verifier");
+    let mut args = vec![
+        "verify".to_string(),
+        format!("recpath={}", verifier.display()),
+    ];
+    args.extend(garage.setup_args(prefix));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    common::callrec(&args)
+}
+
 /// A recorder whose records leave its local store for `bucket`.
 async fn recorder_into(
     bucket: &BucketConfig,
@@ -84,10 +105,7 @@ fn local_records(store: &Path) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
-    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
-        .await
-        .unwrap()
-    else {
+    let Some(garage) = garage(1).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -141,18 +159,7 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
     recorder.stop().await;
 
     // `verify` on the bucket alone: another PC, its own setup, nothing of the recorder's
-    let verifier = dir.path().join("verifier");
-    let verify = |extra: &[&str]| {
-        let mut args = vec![
-            "verify".to_string(),
-            format!("recpath={}", verifier.display()),
-        ];
-        args.extend(garage.setup_args("site-a"));
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        common::callrec(&args)
-    };
-    let (code, out, err) = verify(&[]);
+    let (code, out, err) = verify_from_elsewhere(&garage, dir.path(), "site-a");
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains("12 record(s): 12 original, 0 manipulated") && out.contains("intact"),
@@ -170,7 +177,7 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
     })
     .await
     .unwrap();
-    let (code, out, _) = verify(&[]);
+    let (code, out, _) = verify_from_elsewhere(&garage, dir.path(), "site-a");
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(&format!("Manipulated: {}", in_bucket[0])),
@@ -181,10 +188,7 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bucket_that_refuses_writes_keeps_records_locally_raises_the_alarm_and_catches_up() {
-    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
-        .await
-        .unwrap()
-    else {
+    let Some(garage) = garage(1).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -236,10 +240,7 @@ async fn a_bucket_that_refuses_writes_keeps_records_locally_raises_the_alarm_and
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_node_of_three_killed_during_a_burst_loses_nothing() {
-    let Some(mut garage) = tokio::task::spawn_blocking(|| Garage::start(3))
-        .await
-        .unwrap()
-    else {
+    let Some(mut garage) = garage(3).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -292,10 +293,7 @@ async fn one_node_of_three_killed_during_a_burst_loses_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_chains() {
-    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
-        .await
-        .unwrap()
-    else {
+    let Some(garage) = garage(1).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -329,14 +327,7 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
     for r in recorders {
         r.stop().await;
     }
-    let verifier = dir.path().join("verifier");
-    let mut args = vec![
-        "verify".to_string(),
-        format!("recpath={}", verifier.display()),
-    ];
-    args.extend(garage.setup_args("one-archive"));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, out, err) = common::callrec(&args);
+    let (code, out, err) = verify_from_elsewhere(&garage, dir.path(), "one-archive");
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("60 record(s): 60 original"), "{out}");
     assert_eq!(
@@ -348,10 +339,7 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_name_another_recorder_holds_in_the_bucket_is_never_overwritten() {
-    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
-        .await
-        .unwrap()
-    else {
+    let Some(garage) = garage(1).await else {
         return;
     };
     let config = garage.config("clash");
@@ -403,10 +391,7 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
     use callrec::player::session::Session;
     use callrec::ui::player::PlayerView;
 
-    let Some(mut garage) = tokio::task::spawn_blocking(|| Garage::start(1))
-        .await
-        .unwrap()
-    else {
+    let Some(mut garage) = garage(1).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -515,10 +500,7 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retention_in_a_bucket_deletes_only_this_recorders_old_records_and_logs_each() {
-    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
-        .await
-        .unwrap()
-    else {
+    let Some(garage) = garage(1).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -570,46 +552,22 @@ async fn retention_in_a_bucket_deletes_only_this_recorders_old_records_and_logs_
     .await
     .unwrap();
     assert_eq!(audio_in(&bucket).await.len(), 3);
-    let verifier = dir.path().join("verifier");
-    let mut args = vec![
-        "verify".to_string(),
-        format!("recpath={}", verifier.display()),
-    ];
-    args.extend(garage.setup_args("kept"));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, out, err) = common::callrec(&args);
+    let (code, out, err) = verify_from_elsewhere(&garage, dir.path(), "kept");
     assert_eq!(code, 0, "deleted and logged: nothing missing\n{out}{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn network_players_of_a_recorder_on_a_bucket_see_play_and_check_its_records_and_change_none()
 {
-    let Some(garage) = tokio::task::spawn_blocking(|| Garage::start(1))
-        .await
-        .unwrap()
-    else {
+    let Some(garage) = garage(1).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let setup = dir.path().join("setup");
-    let recpath = format!("recpath={}", setup.display());
     let desk = ("Desk 21", "desk-21-secret");
     let chief = ("Supervisor", "chief-secret-1");
-    for (who, extra) in [
-        (desk, vec!["extensions=21", "rights=notes"]),
-        (chief, vec!["rights=notes,delete,copy"]),
-    ] {
-        let mut args = vec![
-            "setup".to_string(),
-            recpath.clone(),
-            format!("account={}", who.0),
-            format!("password={}", who.1),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (code, _, err) = common::callrec(&args);
-        assert_eq!(code, 0, "{err}");
-    }
+    common::add_account(&setup, desk, &["extensions=21", "rights=notes"]);
+    common::add_account(&setup, chief, &["rights=notes,delete,copy"]);
     let port = common::free_port();
     let args = garage.setup_args("desks");
     let extra: Vec<&str> = args

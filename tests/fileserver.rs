@@ -106,22 +106,8 @@ async fn players_see_play_and_change_only_what_their_account_allows_checked_by_t
         "show=text",
     ]);
     assert_eq!(code, 0, "{err}");
-    for (who, extra) in [
-        (DESK, vec!["extensions=21", "rights=none"]),
-        (CHIEF, vec!["rights=alarm,copy,notes,tan,delete"]),
-    ] {
-        let mut args = vec![
-            "setup".to_string(),
-            recpath.clone(),
-            format!("account={}", who.0),
-            format!("password={}", who.1),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (code, out, err) = common::callrec(&args);
-        assert_eq!(code, 0, "{err}");
-        assert!(out.starts_with(&format!("account {}", who.0)), "{out}");
-    }
+    common::add_account(&setup, DESK, &["extensions=21", "rights=none"]);
+    common::add_account(&setup, CHIEF, &["rights=alarm,copy,notes,tan,delete"]);
     let port = common::free_port();
     let _recorder = common::RecorderProcess::start(
         &store,

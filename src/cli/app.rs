@@ -42,16 +42,7 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
         Some(api) => service.with_routes(api),
         None => service,
     };
-    let service = match super::context::bucket(&setup)? {
-        Some(bucket) => {
-            eprintln!(
-                "callrec: records move into {} once made",
-                bucket.config().describe()
-            );
-            service.with_bucket(bucket)
-        }
-        None => service,
-    };
+    let service = super::context::recorder_with_bucket(service, &setup)?;
     eprintln!(
         "callrec: recorder on {1}://{0}: captures to {1}://{0}/rec/, CDRs to {1}://{0}/cdr",
         service.local_addr(),

@@ -57,6 +57,24 @@ pub fn bucket(setup: &Setup) -> Result<Option<Bucket>, UsageError> {
     }
 }
 
+/// The recorder `service` with its records moving into the setup's bucket, if the
+/// archive is in one (said on stderr, as the other addresses are).
+pub fn recorder_with_bucket(
+    service: crate::recorder::service::Service,
+    setup: &Setup,
+) -> Result<crate::recorder::service::Service, UsageError> {
+    Ok(match bucket(setup)? {
+        Some(bucket) => {
+            eprintln!(
+                "callrec: records move into {} once made",
+                bucket.config().describe()
+            );
+            service.with_bucket(bucket)
+        }
+        None => service,
+    })
+}
+
 pub fn key_ring(setup: &Setup) -> Result<KeyRing, UsageError> {
     setup.key_ring().map_err(|e| UsageError(e.to_string()))
 }

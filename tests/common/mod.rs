@@ -271,6 +271,22 @@ pub struct TestRecorder {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
+/// Adds the Player account `who` (name, password) with the setup keys `extra`
+/// (`extensions=21`, `rights=…`) to the setup in `setup`, as an administrator does.
+pub fn add_account(setup: &Path, who: (&str, &str), extra: &[&str]) {
+    let mut args = vec![
+        "setup".to_string(),
+        format!("recpath={}", setup.display()),
+        format!("account={}", who.0),
+        format!("password={}", who.1),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = callrec(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(&format!("account {}", who.0)), "{out}");
+}
+
 /// A loopback port nobody listens on right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
