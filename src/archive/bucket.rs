@@ -240,22 +240,22 @@ impl Bucket {
         let at = self.config.describe();
         match e {
             E::PermissionDenied { source, .. } | E::Unauthenticated { source, .. } => {
-                BucketError::Refused(at, source.to_string())
+                BucketError::Refused(at, in_words(&source.to_string()))
             }
             E::Generic { source, .. } => {
                 let text = source.to_string();
                 if text.contains("403") || text.contains("AccessDenied") {
-                    BucketError::Refused(at, text)
+                    BucketError::Refused(at, in_words(&text))
                 } else if text.contains("error sending request")
                     || text.contains("timed out")
                     || text.contains("onnect")
                 {
-                    BucketError::Unreachable(at, text)
+                    BucketError::Unreachable(at, in_words(&text))
                 } else {
-                    BucketError::Failed(at, text)
+                    BucketError::Failed(at, in_words(&text))
                 }
             }
-            other => BucketError::Failed(at, other.to_string()),
+            other => BucketError::Failed(at, in_words(&other.to_string())),
         }
     }
 
@@ -360,6 +360,28 @@ impl Bucket {
     }
 }
 
+/// What an operator needs of a client error: the store's own code and message when it
+/// sent them (`AccessDenied: Forbidden: …`), else the client's words without the
+/// request's whole address, at most 200 characters.
+fn in_words(text: &str) -> String {
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let start = text.find(&open)? + open.len();
+        let end = text[start..].find(&format!("</{name}>"))? + start;
+        Some(text[start..end].to_string())
+    };
+    let words = match (tag("Code"), tag("Message")) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code,
+        _ if text.contains("error sending request") || text.contains("onnect") => {
+            "no answer (the address is wrong, or the store is down or out of reach)".into()
+        }
+        _ if text.contains("timed out") => "no answer in time".into(),
+        _ => text.rsplit(" - ").next().unwrap_or(text).trim().to_string(),
+    };
+    words.chars().take(200).collect()
+}
+
 fn listed(meta: object_store::ObjectMeta) -> Listed {
     Listed {
         name: meta.location.filename().unwrap_or_default().to_string(),
@@ -372,6 +394,23 @@ fn listed(meta: object_store::ObjectMeta) -> Listed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stores_error_is_told_by_its_code_and_message() {
+        let forbidden = "Error performing PUT http://127.0.0.1:3900/callrec/x.xml in 2ms - \
+            Server returned non-2xx status code: 403 Forbidden: <?xml version=\"1.0\"?>\
+            <Error><Code>AccessDenied</Code><Message>Forbidden: Operation is not allowed \
+            for this key.</Message><Resource>/callrec/x.xml</Resource></Error>";
+        assert_eq!(
+            in_words(forbidden),
+            "AccessDenied: Forbidden: Operation is not allowed for this key."
+        );
+        assert!(
+            in_words("Error performing GET http://x in 1ms - HTTP error: error sending request")
+                .starts_with("no answer")
+        );
+        assert!(in_words(&"x".repeat(500)).len() <= 200);
+    }
 
     #[test]
     fn bucket_urls_are_checked_before_anything_is_sent() {

@@ -4,10 +4,8 @@
 use std::time::Duration;
 
 use super::args::{Args, UsageError, runtime_failure};
-use super::context::{archiver, identity, key_ring, load_setup, require_store, setup_key_names};
+use super::context::{archiver, load_setup, setup_key_names};
 use super::service::{init_logging, service_config, shutdown_signal};
-use crate::player::permissions::Permissions;
-use crate::player::session::Session;
 use crate::recorder::service::Service;
 use crate::ui::close_guard::OnClose;
 
@@ -18,14 +16,8 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     let setup = load_setup(args)?;
     let config = service_config(&setup)?;
     let archiver = archiver(&setup)?;
-    let session = Session::new(
-        require_store(&setup)?,
-        key_ring(&setup)?,
-        identity(&setup)?,
-        setup.get("recorder"),
-    )
-    .with_permissions(Permissions::from_setup(&setup))
-    .with_desk_setup(&setup, true);
+    // the window's Player shows the archive: the store, or the bucket records move to
+    let session = super::player::archive_session(&setup)?;
     let close_after = args.choice("seconds", None, |v| {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;

@@ -27,30 +27,10 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
     if let Some(server) = remote_archive(args, &setup)? {
         return remote_player(args, &setup, server);
     }
-    let ring = key_ring(&setup)?;
     let close_after = args.choice("seconds", None, |v| {
         v.parse::<f64>().ok().filter(|s| *s > 0.0).map(Some)
     })?;
-    let session = match super::context::bucket(&setup)? {
-        // the archive in a bucket: listed from it, records fetched into a cache here
-        Some(bucket) => {
-            let cache = bucket_cache(&setup, &bucket);
-            Session::on_bucket(
-                BucketSource::new(bucket, cache),
-                ring,
-                identity(&setup)?,
-                setup.get("recorder"),
-            )
-        }
-        None => Session::new(
-            require_store(&setup)?,
-            ring,
-            identity(&setup)?,
-            setup.get("recorder"),
-        ),
-    }
-    .with_permissions(Permissions::from_setup(&setup))
-    .with_desk_setup(&setup, true);
+    let session = archive_session(&setup)?;
     let remote = remote_setup(&setup)?;
     match crate::ui::app::run_window(session, None, remote, close_after) {
         Ok(()) => Ok(0),
@@ -58,6 +38,32 @@ pub fn player(args: &Args) -> Result<i32, UsageError> {
             "the Player window cannot open: {e}"
         ))),
     }
+}
+
+/// The Player's session on the setup's archive: its store, or its bucket (listed from
+/// the bucket, records fetched when played), with the desk's permissions and settings.
+pub(super) fn archive_session(setup: &Setup) -> Result<Session, UsageError> {
+    let ring = key_ring(setup)?;
+    let session = match super::context::bucket(setup)? {
+        Some(bucket) => {
+            let cache = bucket_cache(setup, &bucket);
+            Session::on_bucket(
+                BucketSource::new(bucket, cache),
+                ring,
+                identity(setup)?,
+                setup.get("recorder"),
+            )
+        }
+        None => Session::new(
+            require_store(setup)?,
+            ring,
+            identity(setup)?,
+            setup.get("recorder"),
+        ),
+    };
+    Ok(session
+        .with_permissions(Permissions::from_setup(setup))
+        .with_desk_setup(setup, true))
 }
 
 /// Where a Player keeps the records of `bucket` it fetched: in its setup folder, one
