@@ -444,6 +444,19 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
             common::stored_records(&cache).is_empty(),
             "nothing fetched before it is played"
         );
+        // the list's names come from the bucket's sidecars of the rows shown
+        common::step_until(
+            &mut h,
+            "the parties' names",
+            Duration::from_secs(20),
+            |v: &PlayerView| {
+                let first = v.model.catalog.entries[0].audio();
+                v.model
+                    .names
+                    .get(&first)
+                    .is_some_and(|n| n.internal.is_some())
+            },
+        );
         h.state_mut().model.play_entry(0);
         common::step_until(
             &mut h,

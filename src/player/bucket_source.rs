@@ -211,6 +211,19 @@ impl BucketSource {
         self.list(folder).map_or(0, |(n, _)| n)
     }
 
+    /// The sidecar of the record whose cached audio would be `audio`: from the cache
+    /// when it was fetched, else from the bucket (the list's names of the rows shown).
+    pub fn sidecar(&self, audio: &Path) -> Option<Vec<u8>> {
+        let sidecar = audio.with_extension("xml");
+        if let Ok(bytes) = fs::read(&sidecar) {
+            return Some(bytes);
+        }
+        let month = sidecar.parent()?.file_name()?.to_str()?;
+        let name = sidecar.file_name()?.to_str()?;
+        let bytes = self.noted(self.bucket.get(&format!("{month}/{name}")))??;
+        (bytes.len() as u64 <= crate::archive::sidecar::MAX_SIDECAR).then(|| bytes.to_vec())
+    }
+
     /// Brings the record whose cached audio would be `audio` (and its sidecar and notes,
     /// where the bucket has them) into the cache, unless it is there already.
     pub fn fetch(&self, audio: &Path) -> std::io::Result<()> {

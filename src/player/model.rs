@@ -15,7 +15,7 @@ use super::details::DetailsLoader;
 use super::engine::{Engine, OutputKind, Snapshot};
 use super::filter::Filter;
 use super::marks::SharedMarks;
-use super::party_names::NameCache;
+use super::party_names::{NameCache, SidecarReader, sidecar_beside};
 use super::permissions::Permissions;
 use super::playlist::Playlist;
 use super::preferences::Preferences;
@@ -559,7 +559,14 @@ impl PlayerModel {
     /// server's list carries numbers only).
     pub fn want_names(&self, audios: Vec<PathBuf>) {
         if self.catalog.remote().is_none() && !audios.is_empty() {
-            self.names.request(audios, &self.session.ring);
+            let read = match self.catalog.bucket() {
+                Some(bucket) => {
+                    let bucket = bucket.clone();
+                    Arc::new(move |audio: &Path| bucket.sidecar(audio)) as SidecarReader
+                }
+                None => sidecar_beside(),
+            };
+            self.names.request(audios, &self.session.ring, read);
         }
     }
 

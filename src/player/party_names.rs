@@ -20,6 +20,15 @@ pub struct PartyNames {
     pub external: Option<String>,
 }
 
+/// Reads the sidecar of the record whose audio is at a path: from the folder, or from
+/// the bucket the catalog lists.
+pub type SidecarReader = Arc<dyn Fn(&std::path::Path) -> Option<Vec<u8>> + Send + Sync>;
+
+/// The sidecar beside the audio file.
+pub fn sidecar_beside() -> SidecarReader {
+    Arc::new(|audio| std::fs::read(audio.with_extension("xml")).ok())
+}
+
 /// Names read so far, and the records being read.
 #[derive(Default)]
 pub struct NameCache {
@@ -45,7 +54,7 @@ impl NameCache {
 
     /// Reads the names of these records (those not known or being read) in the
     /// background.
-    pub fn request(&self, audios: Vec<PathBuf>, ring: &KeyRing) {
+    pub fn request(&self, audios: Vec<PathBuf>, ring: &KeyRing, read: SidecarReader) {
         let wanted: Vec<PathBuf> = {
             let known = self.known.lock().unwrap_or_else(|e| e.into_inner());
             let mut reading = self.reading.lock().unwrap_or_else(|e| e.into_inner());
@@ -67,8 +76,7 @@ impl NameCache {
             .name("callrec-party-names".into())
             .spawn(move || {
                 for audio in wanted {
-                    let names = std::fs::read(audio.with_extension("xml"))
-                        .ok()
+                    let names = read(&audio)
                         .and_then(|bytes| read_metadata(&bytes, &ring))
                         .map(|m| PartyNames {
                             internal: m.internal.name,
