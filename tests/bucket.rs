@@ -700,3 +700,62 @@ async fn network_players_of_a_recorder_on_a_bucket_see_play_and_check_its_record
         .unwrap();
     assert_eq!(notes.status(), reqwest::StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorder_killed_while_it_moves_records_into_the_bucket_moves_each_once_after_restart() {
+    let Some(garage) = garage(1).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let setup = dir.path().join("setup");
+    let port = common::free_port();
+    let args = garage.setup_args("killed");
+    let extra: Vec<&str> = args
+        .iter()
+        .skip(1) // store= is given as the store
+        .map(String::as_str)
+        .chain(["cdrwait=1", "agents=21"])
+        .collect();
+    let store = format!("s3://{}/killed", common::garage::BUCKET);
+    let start = || common::RecorderProcess::start(Path::new(&store), &setup, port, &extra);
+    let recorder = start();
+    let base = format!("http://127.0.0.1:{port}");
+    let sim = Simulator::new(&base, None).unwrap();
+    wait_until("the recorder", Duration::from_secs(20), async || {
+        sim.status().await.is_ok()
+    })
+    .await;
+    let calls = calls(30, 40);
+    send(&sim, &calls).await;
+    let bucket = garage.config("killed");
+    wait_until(
+        "the first records in the bucket",
+        Duration::from_secs(60),
+        async || audio_in(&bucket).await.len() >= 3,
+    )
+    .await;
+    // SIGKILL in the middle of moving: objects half put, local copies not yet deleted
+    recorder.kill();
+    let moved_before = audio_in(&bucket).await.len();
+    let _recorder = start();
+    wait_until(
+        "every record in the bucket",
+        Duration::from_secs(120),
+        async || audio_in(&bucket).await.len() >= 30 && local_records(&setup.join("outbox")) == 0,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let in_bucket = audio_in(&bucket).await;
+    assert_eq!(
+        in_bucket.len(),
+        30,
+        "each call once ({moved_before} before the kill)"
+    );
+    for call in &calls {
+        let conf = format!("{:032x}", call.conf);
+        assert_eq!(in_bucket.iter().filter(|n| n.contains(&conf)).count(), 1);
+    }
+    let (code, out, err) = verify_from_elsewhere(&garage, dir.path(), "killed");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("30 record(s): 30 original"), "{out}");
+}
