@@ -59,7 +59,8 @@ fn main() {
     let bucket = Bucket::open(&config).expect("bucket");
     let t = Instant::now();
     let mut outbox = Outbox::new(bucket.clone(), Arc::new(archiver)).without_delay();
-    let drained = outbox.pass().map_err(|(_, e)| e).expect("moved");
+    let drained = outbox.pass();
+    assert!(drained.failure.is_none(), "moved: {:?}", drained.failure);
     let moved = t.elapsed();
     assert_eq!(drained.uploaded.len(), n);
     println!(

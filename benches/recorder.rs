@@ -142,7 +142,7 @@ async fn run(
     };
     let mut service = Service::start(config, archiver).await.expect("start");
     if let Some(bucket) = bucket {
-        service = service.with_bucket(Bucket::open(bucket).expect("bucket"));
+        service = service.with_bucket(Bucket::open(bucket).expect("bucket"), None);
     }
     let url = format!("http://{}", service.local_addr());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

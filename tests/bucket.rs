@@ -47,7 +47,7 @@ async fn recorder_into(
     let mut config = common::recorder_config(&["21"]);
     config.alarm_arming = arming;
     let service = Service::start(config, archiver).await.unwrap();
-    common::serve(service.with_bucket(Bucket::open(bucket).unwrap()))
+    common::serve(service.with_bucket(Bucket::open(bucket).unwrap(), None))
 }
 
 fn calls(count: usize, seed: u64) -> Vec<SimCall> {
@@ -758,4 +758,77 @@ async fn a_recorder_killed_while_it_moves_records_into_the_bucket_moves_each_onc
     let (code, out, err) = verify_from_elsewhere(&garage, dir.path(), "killed");
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("30 record(s): 30 original"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_backup_copy_goes_flat_into_its_own_bucket_and_a_record_leaves_only_once_it_is_in_both()
+{
+    let Some(garage) = garage(1).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("outbox");
+    let (bucket, backup) = (garage.config("site"), garage.backup_config("site"));
+    // the backup refuses at first
+    garage.deny_write_on(common::garage::BACKUP_BUCKET);
+    let mut config = common::recorder_config(&["21"]);
+    config.alarm_arming = Duration::from_secs(2);
+    let service = Service::start(config, common::test_archiver(&local))
+        .await
+        .unwrap();
+    let recorder = common::serve(service.with_bucket(
+        Bucket::open(&bucket).unwrap(),
+        Some(Bucket::open(&backup).unwrap()),
+    ));
+    let sim = Simulator::new(&recorder.url, None).unwrap();
+    send(&sim, &calls(4, 50)).await;
+    let status = recorder.pipeline.status.clone();
+    wait_until("the BACKUP lamp red", Duration::from_secs(60), async || {
+        let s = status.snapshot();
+        s.lamps.backup == Lamp::Red && s.counters.archived == 4
+    })
+    .await;
+    wait_until(
+        "the archive has them",
+        Duration::from_secs(30),
+        async || audio_in(&bucket).await.len() == 4,
+    )
+    .await;
+    assert_eq!(
+        local_records(&local),
+        4,
+        "kept until the backup has them too"
+    );
+    wait_until("the alarm", Duration::from_secs(10), async || {
+        matches!(status.snapshot().alarm, AlarmState::Alarm(_))
+    })
+    .await;
+    garage.allow_write_on(common::garage::BACKUP_BUCKET);
+    wait_until("the copies made", Duration::from_secs(60), async || {
+        local_records(&local) == 0
+    })
+    .await;
+    wait_until(
+        "the BACKUP lamp green",
+        Duration::from_secs(10),
+        async || status.snapshot().lamps.backup == Lamp::Green,
+    )
+    .await;
+    let b = backup.clone();
+    let (objects, folders) = tokio::task::spawn_blocking(move || {
+        let bucket = Bucket::open(&b).unwrap();
+        (bucket.list("").unwrap(), bucket.folders("").unwrap())
+    })
+    .await
+    .unwrap();
+    let count = |ext: &str| objects.iter().filter(|o| o.name.ends_with(ext)).count();
+    assert_eq!(count(".wav"), 4, "flat, as the seed's backup folder");
+    assert_eq!(count(".xml"), 4);
+    assert!(folders.is_empty(), "no month folders: {folders:?}");
+    assert_eq!(
+        audio_in(&bucket).await.len(),
+        4,
+        "and nothing twice in the archive"
+    );
+    recorder.stop().await;
 }

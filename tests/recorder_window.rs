@@ -265,7 +265,7 @@ async fn the_disk_lamp_turns_red_when_the_store_fails_and_green_when_it_is_back(
     fs::rename(&rec, store.join("REC.moved")).unwrap();
     fs::write(&rec, b"not a folder").unwrap();
     let check = pipeline.clone();
-    tokio::task::spawn_blocking(move || health::check(&check.archiver, &check.status))
+    tokio::task::spawn_blocking(move || health::check(&check.archiver, &check.status, false))
         .await
         .unwrap();
     wait_for_label(&mut h, "DISK red");
@@ -278,7 +278,7 @@ async fn the_disk_lamp_turns_red_when_the_store_fails_and_green_when_it_is_back(
     fs::remove_file(&rec).unwrap();
     fs::rename(store.join("REC.moved"), &rec).unwrap();
     let check = pipeline.clone();
-    tokio::task::spawn_blocking(move || health::check(&check.archiver, &check.status))
+    tokio::task::spawn_blocking(move || health::check(&check.archiver, &check.status, false))
         .await
         .unwrap();
     wait_for_label(&mut h, "DISK green");

@@ -18,7 +18,7 @@ use bytes::Bytes;
 
 use super::audit::{self, Action, Entry};
 use super::bucket::{Bucket, BucketError};
-use super::bucket_upload::{UploadError, Uploaded, upload_record};
+use super::bucket_upload::{Layout, UploadError, Uploaded, upload_record, upload_record_as};
 use super::record::Archiver;
 use super::store::Store;
 use super::verify::{month_folders, records_in};
@@ -92,11 +92,18 @@ pub struct Drained {
     pub waiting: usize,
     /// Records the bucket took but that could not be removed here (tried again).
     pub local_errors: Vec<String>,
+    /// Why the backup's bucket did not take a copy, when it did not (the records stay
+    /// here until it does).
+    pub backup_failure: Option<BucketError>,
+    /// Why the archive's bucket failed, when it did: the pass ended there.
+    pub failure: Option<BucketError>,
 }
 
 /// Moves records from one local store into one bucket, pass after pass.
 pub struct Outbox {
     pub bucket: Bucket,
+    /// The bucket of the backup copy, flat; a record leaves only once it is in both.
+    pub backup: Option<Bucket>,
     /// The archiver that makes the records: its store is the outbox, its identity
     /// signs the log lines written here.
     archiver: Arc<Archiver>,
@@ -110,11 +117,18 @@ impl Outbox {
     pub fn new(bucket: Bucket, archiver: Arc<Archiver>) -> Outbox {
         Outbox {
             bucket,
+            backup: None,
             archiver,
             min_age: MIN_AGE,
             log_sent: None,
             keys_sent: HashSet::new(),
         }
+    }
+
+    /// The same outbox also copying every record into `backup` (flat) before it leaves.
+    pub fn with_backup(mut self, backup: Option<Bucket>) -> Outbox {
+        self.backup = backup;
+        self
     }
 
     /// The archiver whose records this outbox moves.
@@ -135,7 +149,7 @@ impl Outbox {
 
     /// Moves every record old enough, then the log and keys. A failure of the bucket
     /// ends the pass (it would fail for the next record too).
-    pub fn pass(&mut self) -> Result<Drained, (Drained, BucketError)> {
+    pub fn pass(&mut self) -> Drained {
         let now = SystemTime::now();
         let mut records = Vec::new();
         for month in month_folders(self.store()).unwrap_or_default() {
@@ -167,7 +181,7 @@ impl Outbox {
     /// Moves the records whose audio files are `placed` at once (the recorder names
     /// them once their captures have left the journal: nothing archives them again),
     /// then the log.
-    pub fn pass_placed(&mut self, placed: Vec<PathBuf>) -> Result<Drained, (Drained, BucketError)> {
+    pub fn pass_placed(&mut self, placed: Vec<PathBuf>) -> Drained {
         let present: Vec<PathBuf> = placed
             .into_iter()
             .filter(|audio| audio.is_file() && audio.with_extension("xml").is_file())
@@ -177,47 +191,63 @@ impl Outbox {
 
     /// Uploads `records` several at a time (each waits for the store, not the CPU),
     /// removes each one's local copy once it is safe, then sends the log and keys.
-    fn move_records(
-        &mut self,
-        records: Vec<PathBuf>,
-        waiting: usize,
-    ) -> Result<Drained, (Drained, BucketError)> {
+    fn move_records(&mut self, records: Vec<PathBuf>, waiting: usize) -> Drained {
         use rayon::prelude::*;
         let mut drained = Drained {
             waiting,
             ..Drained::default()
         };
         let failed = std::sync::atomic::AtomicBool::new(false);
-        let results: Vec<Result<Uploaded, UploadError>> = uploaders().install(|| {
+        type Outcome = (
+            Result<Uploaded, UploadError>,
+            Option<Result<(), UploadError>>,
+        );
+        let results: Vec<Outcome> = uploaders().install(|| {
             records
                 .par_iter()
                 .map(|audio| {
                     if failed.load(std::sync::atomic::Ordering::Relaxed) {
-                        return Err(UploadError::Skipped);
+                        return (Err(UploadError::Skipped), None);
                     }
                     let result = upload_record(&self.bucket, audio);
                     if matches!(result, Err(UploadError::Bucket(_))) {
                         failed.store(true, std::sync::atomic::Ordering::Relaxed);
                     }
-                    result
+                    // the backup copy: the record leaves only when it is in both
+                    let backed_up = match (&result, &self.backup) {
+                        (Ok(_), Some(backup)) => {
+                            Some(upload_record_as(backup, audio, Layout::Flat).map(|_| ()))
+                        }
+                        _ => None,
+                    };
+                    (result, backed_up)
                 })
                 .collect()
         });
         let mut failure = None;
-        for (audio, result) in records.iter().zip(results) {
-            match result {
-                Ok(done) => {
+        for (audio, (result, backed_up)) in records.iter().zip(results) {
+            match (result, backed_up) {
+                (Ok(_), Some(Err(e))) => {
+                    drained.waiting += 1;
+                    match e {
+                        UploadError::Bucket(e) => {
+                            drained.backup_failure.get_or_insert(e);
+                        }
+                        e => drained.local_errors.push(format!("backup copy: {e}")),
+                    }
+                }
+                (Ok(done), _) => {
                     if let Err(e) = self.leave(audio, &audio.with_extension("xml"), &done) {
                         drained.local_errors.push(e);
                     }
                     drained.uploaded.push(done);
                 }
-                Err(UploadError::Bucket(e)) => {
+                (Err(UploadError::Bucket(e)), _) => {
                     drained.waiting += 1;
                     failure.get_or_insert(e);
                 }
-                Err(UploadError::Skipped) => drained.waiting += 1,
-                Err(e) => {
+                (Err(UploadError::Skipped), _) => drained.waiting += 1,
+                (Err(e), _) => {
                     drained.waiting += 1;
                     drained.local_errors.push(e.to_string());
                 }
@@ -228,10 +258,8 @@ impl Outbox {
         {
             failure = Some(e);
         }
-        match failure {
-            None => Ok(drained),
-            Some(e) => Err((drained, e)),
-        }
+        drained.failure = failure;
+        drained
     }
 
     /// Removes the local copy of a record now safe in the bucket: audio first, so that

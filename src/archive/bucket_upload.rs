@@ -77,8 +77,27 @@ fn etag_matches(etag: Option<&str>, md5: &str) -> Option<bool> {
         .then(|| tag.eq_ignore_ascii_case(md5))
 }
 
-/// Copies the record whose audio is `audio` (its sidecar beside it) into `bucket`.
+/// How a bucket lays its records out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The archive: `YYYY_MM/<name>`.
+    Months,
+    /// The backup copy: `<name>`, flat, as the seed's backup folder.
+    Flat,
+}
+
+/// Copies the record whose audio is `audio` (its sidecar beside it) into the archive's
+/// `bucket`, in month folders.
 pub fn upload_record(bucket: &Bucket, audio: &Path) -> Result<Uploaded, UploadError> {
+    upload_record_as(bucket, audio, Layout::Months)
+}
+
+/// [`upload_record`] into a bucket laid out as `layout`.
+pub fn upload_record_as(
+    bucket: &Bucket,
+    audio: &Path,
+    layout: Layout,
+) -> Result<Uploaded, UploadError> {
     let file = audio
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -94,8 +113,11 @@ pub fn upload_record(bucket: &Bucket, audio: &Path) -> Result<Uploaded, UploadEr
     let sidecar_bytes = read(&sidecar_path)?;
     let audio_md5 = md5_hex(&audio_bytes);
     let sidecar_md5 = md5_hex(&sidecar_bytes);
-    let month = local.start.month_folder();
-    let local_relative = format!("{month}/{local}");
+    let folder = match layout {
+        Layout::Months => format!("{}/", local.start.month_folder()),
+        Layout::Flat => String::new(),
+    };
+    let local_relative = format!("{folder}{local}");
     let first = local.collision.unwrap_or(1);
     for k in 0..999u32 {
         // the local name first, then the next free `~n` after it
@@ -107,8 +129,8 @@ pub fn upload_record(bucket: &Bucket, audio: &Path) -> Result<Uploaded, UploadEr
             },
             ..local.clone()
         };
-        let audio_key = format!("{month}/{name}");
-        let sidecar_key = format!("{month}/{}", name.with_extension("xml"));
+        let audio_key = format!("{folder}{name}");
+        let sidecar_key = format!("{folder}{}", name.with_extension("xml"));
         let holder = match bucket.get(&sidecar_key)? {
             Some(there) if there == sidecar_bytes => Holder::Ours,
             Some(_) => Holder::Other,

@@ -572,12 +572,12 @@ pub const SETUP_KEYS: &[SetupKey] = &[
     },
     SetupKey {
         name: "backup",
-        values: "a folder, or empty",
+        values: "a folder, s3://BUCKET/FOLDER, or empty",
         default: "",
         secret: false,
         kind: Kind::Folder,
         tab: SetupTab::Storage,
-        check: Some(folder),
+        check: Some(folder_or_bucket),
     },
     SetupKey {
         name: "s3endpoint",
@@ -1347,10 +1347,20 @@ impl Setup {
     /// The bucket the archive lives in, when `store` is `s3://…`; an error in words when
     /// its access is incomplete.
     pub fn bucket(&self) -> Option<Result<BucketConfig, String>> {
-        let root = self.get("store");
-        is_bucket_url(&root).then(|| {
+        self.bucket_of("store")
+    }
+
+    /// The bucket of the backup copy, when `backup` is `s3://…` (reached with the same
+    /// `s3endpoint`, key and region as the archive's).
+    pub fn backup_bucket(&self) -> Option<Result<BucketConfig, String>> {
+        self.bucket_of("backup")
+    }
+
+    fn bucket_of(&self, key: &str) -> Option<Result<BucketConfig, String>> {
+        let url = self.get(key);
+        is_bucket_url(&url).then(|| {
             BucketConfig::new(
-                &root,
+                &url,
                 &self.get("s3endpoint"),
                 &self.get("s3key"),
                 &self.get("s3secret"),

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::args::{Args, UsageError};
-use crate::archive::bucket::Bucket;
+use crate::archive::bucket::{Bucket, BucketConfig};
 use crate::archive::identity::{Identity, TrustedKeys};
 use crate::archive::keyring::KeyRing;
 use crate::archive::record::Archiver;
@@ -48,7 +48,22 @@ pub fn require_store(setup: &Setup) -> Result<Store, UsageError> {
 
 /// The archive's bucket when the setup's `store` is `s3://…`.
 pub fn bucket(setup: &Setup) -> Result<Option<Bucket>, UsageError> {
-    match setup.bucket() {
+    open_bucket(setup.bucket())
+}
+
+/// The backup's bucket when the setup's `backup` is `s3://…`; it needs the archive in
+/// a bucket too (the copy is made as the record moves).
+pub fn backup_bucket(setup: &Setup) -> Result<Option<Bucket>, UsageError> {
+    if setup.backup_bucket().is_some() && setup.bucket().is_none() {
+        return Err(UsageError(
+            "backup=s3://… needs store=s3://… (the backup copy is made when a record moves into the archive's bucket)".into(),
+        ));
+    }
+    open_bucket(setup.backup_bucket())
+}
+
+fn open_bucket(config: Option<Result<BucketConfig, String>>) -> Result<Option<Bucket>, UsageError> {
+    match config {
         None => Ok(None),
         Some(Err(why)) => Err(UsageError(why)),
         Some(Ok(config)) => Bucket::open(&config)
@@ -69,7 +84,7 @@ pub fn recorder_with_bucket(
                 "callrec: records move into {} once made",
                 bucket.config().describe()
             );
-            service.with_bucket(bucket)
+            service.with_bucket(bucket, backup_bucket(setup)?)
         }
         None => service,
     })
@@ -109,7 +124,9 @@ pub fn archiver(setup: &Setup) -> Result<Archiver, UsageError> {
     let parse = |key: &str| setup.get(key);
     Ok(Archiver {
         store,
-        backup: (!backup.is_empty()).then(|| PathBuf::from(backup)),
+        // a backup in a bucket is made when the record moves (see `recorder_with_bucket`)
+        backup: (!backup.is_empty() && !crate::archive::bucket::is_bucket_url(&backup))
+            .then(|| PathBuf::from(backup)),
         ring: key_ring(setup)?,
         identity: identity(setup)?,
         recorder_name: parse("recorder"),

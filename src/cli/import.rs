@@ -20,6 +20,7 @@ pub fn import(args: &Args) -> Result<i32, UsageError> {
     let setup = load_setup(args)?;
     let archiver = archiver(&setup)?;
     let bucket = super::context::bucket(&setup)?;
+    let backup = super::context::backup_bucket(&setup)?;
     let cdrs = match args.get("cdr") {
         Some(path) => read_cdrs(Path::new(path))?,
         None => Vec::new(),
@@ -57,22 +58,25 @@ pub fn import(args: &Args) -> Result<i32, UsageError> {
     }
     bar.finish_and_clear();
     match bucket {
-        Some(bucket) => Ok(worst.max(move_into(bucket, archiver))),
+        Some(bucket) => Ok(worst.max(move_into(bucket, backup, archiver))),
         None => Ok(worst),
     }
 }
 
 /// Moves the imported records (and any the local store still holds) into the archive's
 /// bucket; what the bucket does not take stays in the local store for the next run.
-fn move_into(bucket: crate::archive::bucket::Bucket, archiver: Archiver) -> i32 {
+fn move_into(
+    bucket: crate::archive::bucket::Bucket,
+    backup: Option<crate::archive::bucket::Bucket>,
+    archiver: Archiver,
+) -> i32 {
     let target = bucket.config().describe();
     let mut outbox =
         crate::archive::bucket_outbox::Outbox::new(bucket, std::sync::Arc::new(archiver))
-            .without_delay();
-    let (drained, failure) = match outbox.pass() {
-        Ok(d) => (d, None),
-        Err((d, e)) => (d, Some(e)),
-    };
+            .without_delay()
+            .with_backup(backup);
+    let mut drained = outbox.pass();
+    let failure = drained.failure.take();
     eprintln!(
         "callrec: {} record(s) moved into {target}",
         drained.uploaded.iter().filter(|u| !u.already).count()
@@ -80,8 +84,14 @@ fn move_into(bucket: crate::archive::bucket::Bucket, archiver: Archiver) -> i32 
     for error in &drained.local_errors {
         eprintln!("callrec: {error}");
     }
+    if let Some(e) = &drained.backup_failure {
+        eprintln!(
+            "callrec: backup copy: {e}; those records stay in the local store until the \
+             backup's bucket takes them"
+        );
+    }
     match failure {
-        None if drained.local_errors.is_empty() => 0,
+        None if drained.local_errors.is_empty() && drained.backup_failure.is_none() => 0,
         None => 1,
         Some(e) => {
             eprintln!(

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use super::status::{Lamp, StatusBoard};
-use crate::archive::bucket_outbox::{Outbox, Placed};
+use crate::archive::bucket_outbox::{Drained, Outbox, Placed};
 
 /// The pause between passes while all goes well (a placed record ends it at once).
 const PASS_GAP: Duration = Duration::from_secs(1);
@@ -61,6 +61,7 @@ fn work(
     let mut failing_since: Option<Instant> = None;
     let mut told_at: Option<Instant> = None;
     let mut last_local_error = String::new();
+    let mut backup_told: Option<Instant> = None;
     let mut retention_at = Instant::now();
     let mut full_at = Instant::now();
     while !stopping.load(Ordering::Relaxed) {
@@ -86,18 +87,23 @@ fn work(
         // while it fails, a write shows whether it takes records again (a pass with
         // nothing old enough to move would send nothing and prove nothing)
         let probe = if retrying { outbox.probe().err() } else { None };
-        let (mut drained, mut failure) = match probe {
-            Some(e) => (Default::default(), Some(e)),
-            None => split(outbox.pass_placed(placed.take(Duration::ZERO))),
+        let mut drained = match probe {
+            Some(e) => Drained {
+                failure: Some(e),
+                ..Drained::default()
+            },
+            None => outbox.pass_placed(placed.take(Duration::ZERO)),
         };
-        if failure.is_none() && (retrying || full_at <= Instant::now()) {
+        if drained.failure.is_none() && (retrying || full_at <= Instant::now()) {
             full_at = Instant::now() + gap.max(FULL_PASS_GAP);
-            let (more, failed) = split(outbox.pass());
+            let more = outbox.pass();
             drained.uploaded.extend(more.uploaded);
             drained.local_errors.extend(more.local_errors);
             drained.waiting = more.waiting;
-            failure = failed;
+            drained.backup_failure = more.backup_failure.or(drained.backup_failure);
+            drained.failure = more.failure;
         }
+        let failure = drained.failure.take();
         let moved = drained.uploaded.iter().filter(|u| !u.already).count() as u64;
         status.update(|s| {
             s.counters.uploaded += moved;
@@ -114,6 +120,33 @@ fn work(
                     ),
                 );
             }
+        }
+        match &drained.backup_failure {
+            Some(e) => {
+                if backup_told.is_none_or(|t| t.elapsed() >= RETELL) {
+                    status.event(
+                        "error",
+                        format!(
+                            "backup copy: {e}; the records wait in the local journal until \
+                             the backup's bucket takes them"
+                        ),
+                    );
+                    backup_told = Some(Instant::now());
+                }
+                status.update(|s| {
+                    s.lamps.backup = Lamp::Red;
+                    s.counters.backup_failed += 1;
+                });
+            }
+            // green again only once a copy was made (a pass that moved nothing says
+            // nothing of the backup)
+            None if outbox.backup.is_some() && !drained.uploaded.is_empty() => {
+                if backup_told.take().is_some() {
+                    status.event("info", "the backup's bucket takes copies again");
+                }
+                status.update(|s| s.lamps.backup = Lamp::Green);
+            }
+            None => {}
         }
         if let Some(error) = drained.local_errors.first()
             && *error != last_local_error
@@ -163,12 +196,5 @@ fn work(
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
-    }
-}
-
-fn split<T, E>(result: Result<T, (T, E)>) -> (T, Option<E>) {
-    match result {
-        Ok(done) => (done, None),
-        Err((done, e)) => (done, Some(e)),
     }
 }

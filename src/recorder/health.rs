@@ -151,6 +151,15 @@ pub async fn startup(
         }
     }
     match backup {
+        None if pipeline
+            .backup_in_bucket
+            .load(std::sync::atomic::Ordering::Relaxed) =>
+        {
+            status.event(
+                "info",
+                "Start-up check 5/5: backup copies go into the backup's bucket as records move",
+            );
+        }
         None => {
             status.update(|s| s.lamps.backup = Lamp::Grey);
             status.event("info", "Start-up check 5/5: no backup path set (lamp grey)");
@@ -189,7 +198,7 @@ fn probe(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Runs the checks and sets the lamps; messages only when a lamp changes.
-pub fn check(archiver: &Archiver, status: &StatusBoard) {
+pub fn check(archiver: &Archiver, status: &StatusBoard, backup_in_bucket: bool) {
     let before = status.snapshot().lamps;
     // the journal and the store itself (they differ when `journal` is set)
     let disk = probe(&archiver.store.rec()).and_then(|()| probe(&archiver.store.root));
@@ -208,7 +217,10 @@ pub fn check(archiver: &Archiver, status: &StatusBoard) {
         _ => {}
     }
     let Some(backup) = &archiver.backup else {
-        status.update(|s| s.lamps.backup = Lamp::Grey);
+        // a backup in a bucket has its lamp from the bucket's outbox
+        if !backup_in_bucket {
+            status.update(|s| s.lamps.backup = Lamp::Grey);
+        }
         return;
     };
     match (probe(backup), before.backup) {

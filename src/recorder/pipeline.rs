@@ -204,6 +204,8 @@ pub struct Pipeline {
     pub archiver: Arc<Archiver>,
     /// Records the archive's bucket may take at once (set when there is a bucket).
     pub placed: std::sync::OnceLock<Arc<crate::archive::bucket_outbox::Placed>>,
+    /// The backup copy is made into a bucket as records move (its lamp is the outbox's).
+    pub backup_in_bucket: std::sync::atomic::AtomicBool,
     pub spool: Arc<Spool>,
     pub config: PipelineConfig,
     pub status: Arc<StatusBoard>,
@@ -262,6 +264,7 @@ impl Pipeline {
             modes,
             archiver: Arc::new(archiver),
             placed: std::sync::OnceLock::new(),
+            backup_in_bucket: std::sync::atomic::AtomicBool::new(false),
             spool: Arc::new(spool),
             status,
             book: Mutex::new(book),
@@ -406,7 +409,12 @@ impl Pipeline {
                 last_check = Some(std::time::Instant::now());
                 let this = Arc::clone(&self);
                 let _ = tokio::task::spawn_blocking(move || {
-                    super::health::check(&this.archiver, &this.status)
+                    super::health::check(
+                        &this.archiver,
+                        &this.status,
+                        this.backup_in_bucket
+                            .load(std::sync::atomic::Ordering::Relaxed),
+                    )
                 })
                 .await;
             }

@@ -122,12 +122,24 @@ impl Service {
     }
 
     /// Moves every record into `bucket` once it is made (the local store becomes the
-    /// archive's outbox).
-    pub fn with_bucket(mut self, bucket: crate::archive::bucket::Bucket) -> Service {
-        self.bucket = Some(crate::archive::bucket_outbox::Outbox::new(
-            bucket,
-            self.pipeline.archiver.clone(),
-        ));
+    /// archive's outbox), and with `backup` a flat copy into that bucket first.
+    pub fn with_bucket(
+        mut self,
+        bucket: crate::archive::bucket::Bucket,
+        backup: Option<crate::archive::bucket::Bucket>,
+    ) -> Service {
+        if backup.is_some() {
+            self.pipeline
+                .backup_in_bucket
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            self.pipeline
+                .status
+                .update(|s| s.lamps.backup = super::status::Lamp::Green);
+        }
+        self.bucket = Some(
+            crate::archive::bucket_outbox::Outbox::new(bucket, self.pipeline.archiver.clone())
+                .with_backup(backup),
+        );
         let _ = self.pipeline.placed.set(std::sync::Arc::default());
         self
     }

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use callrec::archive::bucket::BucketConfig;
 
 pub const BUCKET: &str = "callrec";
+/// A second bucket, for the backup copy.
+pub const BACKUP_BUCKET: &str = "callrec-backup";
 pub const KEY_ID: &str = "GK0123456789abcdef01234567";
 pub const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 pub const REGION: &str = "garage";
@@ -143,9 +145,11 @@ impl Garage {
         retry("apply the layout", || {
             garage(&first, &["layout", "apply", "--version", "1"])
         });
-        retry("create the bucket", || {
-            garage(&first, &["bucket", "create", BUCKET])
-        });
+        for bucket in [BUCKET, BACKUP_BUCKET] {
+            retry("create the bucket", || {
+                garage(&first, &["bucket", "create", bucket])
+            });
+        }
         retry("import the key", || {
             garage(
                 &first,
@@ -201,26 +205,47 @@ impl Garage {
     }
 
     pub fn allow_write(&self) {
+        self.allow_write_on(BUCKET);
+        self.allow_write_on(BACKUP_BUCKET);
+    }
+
+    pub fn allow_write_on(&self, bucket: &str) {
         let config = self.admin_node().to_path_buf();
         retry("allow the key", || {
             garage(
                 &config,
                 &[
-                    "bucket", "allow", "--read", "--write", "--owner", BUCKET, "--key", KEY_ID,
+                    "bucket", "allow", "--read", "--write", "--owner", bucket, "--key", KEY_ID,
                 ],
             )
         });
     }
 
-    /// The bucket refuses the key's writes from now on (reads still work).
+    /// The archive's bucket refuses the key's writes from now on (reads still work).
     pub fn deny_write(&self) {
+        self.deny_write_on(BUCKET);
+    }
+
+    pub fn deny_write_on(&self, bucket: &str) {
         let config = self.admin_node().to_path_buf();
         retry("deny the key", || {
             garage(
                 &config,
-                &["bucket", "deny", "--write", BUCKET, "--key", KEY_ID],
+                &["bucket", "deny", "--write", bucket, "--key", KEY_ID],
             )
         });
+    }
+
+    /// The backup copy at `s3://callrec-backup/PREFIX`.
+    pub fn backup_config(&self, prefix: &str) -> BucketConfig {
+        BucketConfig::new(
+            &format!("s3://{BACKUP_BUCKET}/{prefix}"),
+            &self.endpoint(0),
+            KEY_ID,
+            SECRET,
+            REGION,
+        )
+        .unwrap()
     }
 
     /// SIGKILL for node `i`.
