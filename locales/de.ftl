@@ -349,8 +349,8 @@ setting-store = Ablageordner
     .help = Wurzel des Archivs: Aufnahmen kommen nach STORE/YYYY_MM/, das Aktivitätsprotokoll und die Schlüssel nach STORE/TMP/. Oder s3://BUCKET/ORDNER: das Archiv in einem S3-kompatiblen Objektspeicher (siehe Adresse, Schlüssel und Geheimnis des Objektspeichers unten), mit denselben Namen im Bucket.
     .hint = ein Ordner oder s3://BUCKET/ORDNER
 setting-backup = Sicherungsordner
-    .help = Zweite Kopie jeder Aufnahme in einem flachen Ordner (ohne Monatsordner); leer: keine Sicherung.
-    .hint = ein Ordner oder leer
+    .help = Zweite Kopie jeder Aufnahme in einem flachen Ordner (ohne Monatsordner); leer: keine Sicherung. Liegt das Archiv in einem Bucket, kann es s3://BUCKET/ORDNER sein: die Kopie kommt flach in diesen Bucket, und eine Aufnahme verlässt diesen PC erst, wenn sie in beiden liegt.
+    .hint = ein Ordner, s3://BUCKET/ORDNER oder leer
 setting-s3endpoint = Adresse des Objektspeichers
     .help = Mit store=s3://BUCKET/ORDNER: die S3-Schnittstelle des Objektspeichers (ein Garage-Knoten, MinIO, AWS), http://HOST:PORT oder https://HOST:PORT. Aufnahmen entstehen im lokalen Journalordner und werden in den Bucket verschoben, sobald sie dort wie geschrieben zurückgelesen werden; solange der Bucket nicht erreichbar ist, warten sie im Journal (Lampe S3 rot, Alarm).
     .hint = http://HOST:PORT oder leer

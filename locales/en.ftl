@@ -301,8 +301,8 @@ setting-store = Store folder
     .help = Archive root: records go to STORE/YYYY_MM/, the activity log and keys to STORE/TMP/. Or s3://BUCKET/FOLDER: the archive in an S3-compatible object store (see the object store's address, key and secret below), with the same names inside the bucket.
     .hint = a folder, or s3://BUCKET/FOLDER
 setting-backup = Backup folder
-    .help = Second copy of every record in one flat folder (no month folders); empty: no backup.
-    .hint = a folder, or empty
+    .help = Second copy of every record in one flat folder (no month folders); empty: no backup. With the archive in a bucket it may be s3://BUCKET/FOLDER: the copy goes flat into that bucket, and a record leaves this PC only once it is in both.
+    .hint = a folder, s3://BUCKET/FOLDER, or empty
 setting-s3endpoint = Object store address
     .help = With store=s3://BUCKET/FOLDER: the S3 API of the object store (a Garage node, MinIO, AWS), http://HOST:PORT or https://HOST:PORT. Records are made in the local journal folder and moved into the bucket once they read back there as written; while the bucket cannot be reached they wait in the journal (S3 lamp red, alarm).
     .hint = http://HOST:PORT, or empty
