@@ -169,7 +169,7 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
     let (b, first, second) = (bucket.clone(), in_bucket[0].clone(), in_bucket[1].clone());
     tokio::task::spawn_blocking(move || {
         let bucket = Bucket::open(&b).unwrap();
-        let mut audio = bucket.get(&first).unwrap().unwrap().to_vec();
+        let mut audio = bucket.get(&first, 1 << 30).unwrap().unwrap().to_vec();
         let last = audio.len() - 1;
         audio[last] ^= 1;
         bucket.put(&first, audio.into()).unwrap();
@@ -374,8 +374,17 @@ async fn a_name_another_recorder_holds_in_the_bucket_is_never_overwritten() {
             second.renamed_from.as_deref(),
             Some(first.relative.as_str())
         );
-        assert_eq!(bucket.get(&first.relative).unwrap().unwrap()[0], 1);
-        assert_eq!(bucket.get(&second.relative).unwrap().unwrap()[0], 2);
+        assert_eq!(bucket.get(&first.relative, 1 << 20).unwrap().unwrap()[0], 1);
+        assert_eq!(
+            bucket.get(&second.relative, 1 << 20).unwrap().unwrap()[0],
+            2
+        );
+        // an object larger than what callrec stores there is refused, not taken whole
+        bucket
+            .put("2026_03/huge.xml", vec![b'x'; 5 << 20].into())
+            .unwrap();
+        let refused = bucket.get("2026_03/huge.xml", 4 << 20).unwrap_err();
+        assert!(refused.to_string().contains("larger than"), "{refused}");
     })
     .await
     .unwrap();
@@ -671,10 +680,11 @@ async fn network_players_of_a_recorder_on_a_bucket_see_play_and_check_its_record
     assert_eq!(audio.status(), reqwest::StatusCode::OK);
     let heard = audio.bytes().await.unwrap();
     let (b, key) = (bucket.clone(), format!("{month}/{record}"));
-    let stored = tokio::task::spawn_blocking(move || Bucket::open(&b).unwrap().get(&key).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let stored =
+        tokio::task::spawn_blocking(move || Bucket::open(&b).unwrap().get(&key, 1 << 30).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(heard, stored, "the audio as the bucket holds it");
     let details: serde_json::Value = get(desk, format!("/api/v1/records/{record}"))
         .await

@@ -287,15 +287,48 @@ impl Bucket {
             .map_err(|e| self.error(e))
     }
 
-    /// The object's bytes; `None` when there is no such object.
-    pub fn get(&self, relative: &str) -> Result<Option<Bytes>, BucketError> {
+    /// The object's bytes, when it holds at most `at_most` of them (an object from the
+    /// network is never taken whole without a bound); `None` when there is no such
+    /// object.
+    pub fn get(&self, relative: &str, at_most: u64) -> Result<Option<Bytes>, BucketError> {
+        let mut bytes = Vec::new();
+        let read = self.read_each(relative, |piece| {
+            if bytes.len() as u64 + piece.len() as u64 > at_most {
+                return Err(std::io::Error::other(format!(
+                    "larger than {at_most} bytes: not what callrec stores there"
+                )));
+            }
+            bytes.extend_from_slice(piece);
+            Ok(())
+        })?;
+        Ok(read.map(|_| Bytes::from(bytes)))
+    }
+
+    /// Reads the object piece by piece into `each` (never whole into memory: a record
+    /// may be as large as a capture allows); its length, or `None` when there is no
+    /// such object.
+    pub fn read_each(
+        &self,
+        relative: &str,
+        mut each: impl FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> Result<Option<u64>, BucketError> {
         let path = self.path(relative);
         runtime().block_on(async {
-            match self.store.get(&path).await {
-                Ok(result) => result.bytes().await.map(Some).map_err(|e| self.error(e)),
-                Err(object_store::Error::NotFound { .. }) => Ok(None),
-                Err(e) => Err(self.error(e)),
+            let result = match self.store.get(&path).await {
+                Ok(result) => result,
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(self.error(e)),
+            };
+            let mut stream = result.into_stream();
+            let mut total = 0u64;
+            while let Some(piece) = stream.next().await {
+                let piece = piece.map_err(|e| self.error(e))?;
+                total += piece.len() as u64;
+                each(&piece).map_err(|e| {
+                    BucketError::Failed(self.config.describe(), format!("{relative}: {e}"))
+                })?;
             }
+            Ok(Some(total))
         })
     }
 

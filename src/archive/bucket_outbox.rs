@@ -20,6 +20,7 @@ use super::audit::{self, Action, Entry};
 use super::bucket::{Bucket, BucketError};
 use super::bucket_upload::{Layout, UploadError, Uploaded, upload_record, upload_record_as};
 use super::record::Archiver;
+use super::sidecar::MAX_SIDECAR;
 use super::store::Store;
 use super::verify::{month_folders, records_in};
 
@@ -301,7 +302,8 @@ impl Outbox {
         };
         let key = format!("{}/{}", month.to_string_lossy(), file.to_string_lossy());
         if old
-            && let (Ok(mine), Ok(Some(there))) = (fs::read(sidecar), self.bucket.get(&key))
+            && let (Ok(mine), Ok(Some(there))) =
+                (fs::read(sidecar), self.bucket.get(&key, MAX_SIDECAR))
             && there == mine
         {
             let _ = fs::remove_file(sidecar);

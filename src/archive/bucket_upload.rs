@@ -26,6 +26,7 @@ use md5::{Digest, Md5};
 
 use super::bucket::{Bucket, BucketError, Put};
 use super::name::RecordName;
+use super::sidecar::MAX_SIDECAR;
 
 /// Where a record went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +132,7 @@ pub fn upload_record_as(
         };
         let audio_key = format!("{folder}{name}");
         let sidecar_key = format!("{folder}{}", name.with_extension("xml"));
-        let holder = match bucket.get(&sidecar_key)? {
+        let holder = match bucket.get(&sidecar_key, MAX_SIDECAR)? {
             Some(there) if there == sidecar_bytes => Holder::Ours,
             Some(_) => Holder::Other,
             None if bucket.head(&audio_key)?.is_some() => Holder::Other,

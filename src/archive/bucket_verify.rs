@@ -16,6 +16,12 @@ use super::keyring::KeyRing;
 use super::sidecar::{Check, MAX_SIDECAR, Verdict, check_sidecar};
 use super::verify::{Found, RecordResult, VerifyReport, assemble};
 
+/// The largest public key file taken from a bucket.
+const MAX_KEY: u64 = 64 * 1024;
+/// The largest activity log taken from a bucket (a million records' lines are about
+/// 300 MB).
+const MAX_LOG: u64 = 2 << 30;
+
 /// Records read at the same time.
 const PARALLEL_READS: usize = 16;
 
@@ -41,8 +47,8 @@ pub fn months(bucket: &Bucket) -> Result<Vec<String>, BucketError> {
 pub fn published_keys(bucket: &Bucket, trusted: &mut TrustedKeys) -> Result<(), BucketError> {
     for key in bucket.list(KEYS)? {
         if key.name.ends_with(".pem")
-            && key.size < 64 * 1024
-            && let Some(bytes) = bucket.get(&format!("{KEYS}/{}", key.name))?
+            && key.size < MAX_KEY
+            && let Some(bytes) = bucket.get(&format!("{KEYS}/{}", key.name), MAX_KEY)?
             && let Some(public) = PublicKey::from_pem(&String::from_utf8_lossy(&bytes))
         {
             trusted.add(public);
@@ -56,7 +62,7 @@ pub fn published_keys(bucket: &Bucket, trusted: &mut TrustedKeys) -> Result<(), 
 fn chains(bucket: &Bucket, trusted: &TrustedKeys) -> Result<ChainReport, BucketError> {
     let mut merged = ChainReport::default();
     for log in bucket.list(LOGS)? {
-        let Some(bytes) = bucket.get(&format!("{LOGS}/{}", log.name))? else {
+        let Some(bytes) = bucket.get(&format!("{LOGS}/{}", log.name), MAX_LOG)? else {
             continue;
         };
         let report = verify_chain_from(std::io::Cursor::new(bytes), trusted).map_err(|e| {
@@ -154,7 +160,7 @@ fn check_object(
             0,
         );
     }
-    let text = match bucket.get(&format!("{}/{}", o.month, sidecar.name)) {
+    let text = match bucket.get(&format!("{}/{}", o.month, sidecar.name), MAX_SIDECAR) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             return (
@@ -177,15 +183,20 @@ fn check_object(
         &text,
         || match &o.audio {
             Some(audio) => {
+                // hashed as it arrives, never held whole
                 use sha2::{Digest, Sha256};
-                let bytes = bucket
-                    .get(&format!("{}/{}", o.month, audio.name))
+                let mut hasher = Sha256::new();
+                let len = bucket
+                    .read_each(&format!("{}/{}", o.month, audio.name), |piece| {
+                        hasher.update(piece);
+                        Ok(())
+                    })
                     .map_err(std::io::Error::other)?
                     .ok_or_else(|| {
                         std::io::Error::other("the audio vanished while it was checked")
                     })?;
-                audio_bytes = bytes.len() as u64;
-                Ok(Some((Sha256::digest(&bytes).into(), bytes.len() as u64)))
+                audio_bytes = len;
+                Ok(Some((hasher.finalize().into(), len)))
             }
             None => Ok(None),
         },

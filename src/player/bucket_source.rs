@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::archive::bucket::{Bucket, Listed};
 use crate::archive::bucket_verify::months;
+use crate::archive::sidecar::MAX_SIDECAR;
 use crate::archive::store::write_atomic;
 
 /// The most the cache holds before the records used longest ago leave it.
@@ -220,8 +221,8 @@ impl BucketSource {
         }
         let month = sidecar.parent()?.file_name()?.to_str()?;
         let name = sidecar.file_name()?.to_str()?;
-        let bytes = self.noted(self.bucket.get(&format!("{month}/{name}")))??;
-        (bytes.len() as u64 <= crate::archive::sidecar::MAX_SIDECAR).then(|| bytes.to_vec())
+        let bytes = self.noted(self.bucket.get(&format!("{month}/{name}"), MAX_SIDECAR))??;
+        Some(bytes.to_vec())
     }
 
     /// Brings the record whose cached audio would be `audio` (and its sidecar and notes,
@@ -254,7 +255,7 @@ impl BucketSource {
                     .unwrap_or_default();
                 match self
                     .bucket
-                    .get(&format!("{month}/{side_name}"))
+                    .get(&format!("{month}/{side_name}"), MAX_SIDECAR)
                     .map_err(std::io::Error::other)?
                 {
                     Some(bytes) => write_atomic(&side, &bytes)?,
@@ -263,12 +264,22 @@ impl BucketSource {
                     }
                 }
             }
-            let bytes = self
-                .bucket
-                .get(&key)
-                .map_err(std::io::Error::other)?
-                .ok_or_else(|| std::io::Error::other(format!("{key} left the bucket")))?;
-            write_atomic(audio, &bytes)?;
+            // streamed to a temporary file, synced and renamed: a record may be large
+            let partial = crate::archive::store::partial_path(audio);
+            let written = (|| {
+                use std::io::Write;
+                let mut file = fs::File::create(&partial)?;
+                self.bucket
+                    .read_each(&key, |piece| file.write_all(piece))
+                    .map_err(std::io::Error::other)?
+                    .ok_or_else(|| std::io::Error::other(format!("{key} left the bucket")))?;
+                file.sync_all()?;
+                fs::rename(&partial, audio)
+            })();
+            if written.is_err() {
+                let _ = fs::remove_file(&partial);
+            }
+            written?;
             self.trim(audio);
         }
         Ok(())
