@@ -33,16 +33,9 @@ fn main() {
         eprintln!("skipped: run with cargo bench --bench bucket");
         return;
     }
-    let n: usize = std::env::var("CALLREC_BENCH_RECORDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
+    let n = support::records_wanted();
     let garage = garage::Garage::start(1).expect("garage (scripts/setup.sh builds it)");
-    let base = if Path::new("/dev/shm").is_dir() {
-        tempfile::tempdir_in("/dev/shm").expect("tempdir")
-    } else {
-        tempfile::tempdir().expect("tempdir")
-    };
+    let base = support::ram_dir();
     let (archiver, trusted, ring) = support::signed_records(base.path(), n);
     let store = archiver.store.clone();
 

@@ -10,7 +10,6 @@
 //! - SHA-256 throughput of one core on a 256 MiB file, against `sha256sum`;
 //! - `sha256sum` over the same N audio files, against callrec's per-record cost.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -22,15 +21,8 @@ fn main() {
         eprintln!("skipped: run with cargo bench --bench verify");
         return;
     }
-    let n: usize = std::env::var("CALLREC_BENCH_RECORDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
-    let base = if Path::new("/dev/shm").is_dir() {
-        tempfile::tempdir_in("/dev/shm").expect("tempdir")
-    } else {
-        tempfile::tempdir().expect("tempdir")
-    };
+    let n = support::records_wanted();
+    let base = support::ram_dir();
     let (archiver, trusted, ring) = support::signed_records(base.path(), n);
     let store = archiver.store.clone();
     let start = support::RECORDS_START;

@@ -50,6 +50,17 @@ async fn recorder_into(
     common::serve(service.with_bucket(Bucket::open(bucket).unwrap(), None))
 }
 
+/// Waits (up to `limit`) until `recorder` has moved `n` records into its bucket.
+async fn moved(recorder: &TestRecorder, n: u64, limit: Duration) {
+    let status = recorder.pipeline.status.clone();
+    wait_until(
+        &format!("{n} records moved into the bucket"),
+        limit,
+        async || status.snapshot().counters.uploaded == n,
+    )
+    .await;
+}
+
 fn calls(count: usize, seed: u64) -> Vec<SimCall> {
     let now = jiff::Timestamp::now().as_second();
     let mut calls = scripted_calls(count, 3.0, now - 3600, seed);
@@ -228,10 +239,7 @@ async fn a_bucket_that_refuses_writes_keeps_records_locally_raises_the_alarm_and
     assert!(audio_in(&bucket).await.is_empty());
 
     garage.allow_write();
-    wait_until("everything moved", Duration::from_secs(60), async || {
-        status.snapshot().counters.uploaded == 8
-    })
-    .await;
+    moved(&recorder, 8, Duration::from_secs(60)).await;
     assert_eq!(status.snapshot().lamps.bucket, Lamp::Green);
     assert_eq!(local_records(&local), 0);
     assert_eq!(audio_in(&bucket).await.len(), 8);
@@ -266,10 +274,7 @@ async fn one_node_of_three_killed_during_a_burst_loses_nothing() {
     // a node that is not the one the recorder talks to dies in the middle of the burst
     garage.kill(2);
     send(&sim, rest).await;
-    wait_until("every record moved", Duration::from_secs(120), async || {
-        status.snapshot().counters.uploaded == 40
-    })
-    .await;
+    moved(&recorder, 40, Duration::from_secs(120)).await;
     assert_eq!(local_records(&local), 0);
     // read back through another surviving node: every object has its quorum
     let in_bucket = audio_in(&garage.config_at(1, "hq")).await;
@@ -314,13 +319,7 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
         s.await.unwrap();
     }
     for recorder in &recorders {
-        let status = recorder.pipeline.status.clone();
-        wait_until(
-            "this site's records moved",
-            Duration::from_secs(120),
-            async || status.snapshot().counters.uploaded == 30,
-        )
-        .await;
+        moved(recorder, 30, Duration::from_secs(120)).await;
     }
     let in_bucket = audio_in(&bucket).await;
     assert_eq!(in_bucket.len(), 60, "no record lost or doubled");
@@ -413,13 +412,7 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
     .await;
     let sim = Simulator::new(&recorder.url, None).unwrap();
     send(&sim, &calls(5, 4)).await;
-    let status = recorder.pipeline.status.clone();
-    wait_until(
-        "the records in the bucket",
-        Duration::from_secs(60),
-        async || status.snapshot().counters.uploaded == 5,
-    )
-    .await;
+    moved(&recorder, 5, Duration::from_secs(60)).await;
     recorder.stop().await;
 
     let cache = dir.path().join("player-cache");
@@ -535,11 +528,7 @@ async fn retention_in_a_bucket_deletes_only_this_recorders_old_records_and_logs_
         let recorder = recorder_into(&bucket, archiver, Duration::from_secs(20)).await;
         let sim = Simulator::new(&recorder.url, None).unwrap();
         send(&sim, &calls(3, 20 + n as u64)).await;
-        let status = recorder.pipeline.status.clone();
-        wait_until("the records moved", Duration::from_secs(60), async || {
-            status.snapshot().counters.uploaded == 3
-        })
-        .await;
+        moved(&recorder, 3, Duration::from_secs(60)).await;
         archivers.push(recorder.pipeline.archiver.clone());
         recorder.stop().await;
     }

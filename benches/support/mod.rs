@@ -16,6 +16,24 @@ use callrec::media::ConvertOptions;
 use callrec::media::synth::CallScript;
 use sha2::{Digest, Sha256};
 
+/// How many records to build: `CALLREC_BENCH_RECORDS`, else 20 000.
+pub fn records_wanted() -> usize {
+    std::env::var("CALLREC_BENCH_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000)
+}
+
+/// A temporary folder on a RAM disk where there is one, so that figures are CPU
+/// cost, not disk speed.
+pub fn ram_dir() -> tempfile::TempDir {
+    if Path::new("/dev/shm").is_dir() {
+        tempfile::tempdir_in("/dev/shm").expect("tempdir")
+    } else {
+        tempfile::tempdir().expect("tempdir")
+    }
+}
+
 /// The minute of every record [`signed_records`] makes.
 pub const RECORDS_START: LocalMinute = LocalMinute {
     year: 2026,
