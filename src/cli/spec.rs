@@ -49,11 +49,11 @@ pub const MODES: &[Mode] = &[
     },
     Mode {
         name: "import",
-        usage: "import in=FILE|DIR [store=DIR] [recpath=DIR] [cdr=FILE.xml] [map=…] [format=…]",
+        usage: "import in=FILE|DIR [store=DIR|s3://BUCKET/FOLDER] [recpath=DIR] [cdr=FILE.xml] [map=…] [format=…]",
     },
     Mode {
         name: "verify",
-        usage: "verify [store=DIR] [recpath=DIR] [backup=DIR] [json=on]",
+        usage: "verify [store=DIR|s3://BUCKET/FOLDER] [recpath=DIR] [backup=DIR] [json=on]",
     },
     Mode {
         name: "copy",
@@ -73,7 +73,7 @@ pub const MODES: &[Mode] = &[
     },
     Mode {
         name: "player",
-        usage: "player [recpath=DIR] [store=DIR] [seconds=N] | player server=https://HOST:PORT account=NAME password=PW [cert=PEM]",
+        usage: "player [recpath=DIR] [store=DIR|s3://BUCKET/FOLDER] [seconds=N] | player server=https://HOST:PORT account=NAME password=PW [cert=PEM]",
     },
     Mode {
         name: "simulate",
