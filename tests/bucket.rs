@@ -334,6 +334,56 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
         2,
         "two recorders, two signers: {out}"
     );
+
+    // a Player on the bucket lists both sites' calls and filters by recorder
+    let (config, cache) = (bucket.clone(), dir.path().join("cache"));
+    tokio::task::spawn_blocking(move || {
+        use callrec::archive::identity::Identity;
+        use callrec::archive::keyring::KeyRing;
+        use callrec::player::bucket_source::BucketSource;
+        use callrec::player::engine::OutputKind;
+        use callrec::player::session::Session;
+        use callrec::ui::player::PlayerView;
+        use egui_kittest::kittest::Queryable;
+        let source = BucketSource::new(Bucket::open(&config).unwrap(), cache);
+        let session = Session::on_bucket(
+            source,
+            KeyRing::default(),
+            Identity::generate(),
+            "supervisor".into(),
+        );
+        let view = PlayerView::new(session, OutputKind::Null);
+        let mut h = common::kittest()
+            .with_size(egui::vec2(1200.0, 700.0))
+            .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
+        common::step_until(
+            &mut h,
+            "both sites listed, with their recorders",
+            Duration::from_secs(30),
+            |v: &PlayerView| v.model.catalog.len() == 60 && v.model.recorders.names.len() == 2,
+        );
+        assert_eq!(
+            h.state().model.recorders.names,
+            ["recorder north", "recorder south"]
+        );
+        h.run_steps(2);
+        assert!(
+            h.query_all_by_label("recorder").next().is_some(),
+            "the recorder choice is offered"
+        );
+        for site in ["recorder north", "recorder south"] {
+            h.state_mut().model.filter.recorder = site.into();
+            h.state_mut().model.filter_changed();
+            h.run_steps(2);
+            assert_eq!(h.state().model.rows.len(), 30, "{site}'s calls");
+        }
+        h.state_mut().model.filter.recorder.clear();
+        h.state_mut().model.filter_changed();
+        h.run_steps(2);
+        assert_eq!(h.state().model.rows.len(), 60);
+    })
+    .await
+    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -310,11 +310,26 @@ impl Bucket {
     pub fn read_each(
         &self,
         relative: &str,
+        each: impl FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> Result<Option<u64>, BucketError> {
+        self.read_each_from(relative, 0, each)
+    }
+
+    /// [`Bucket::read_each`] from byte `offset` on (which must lie inside the object):
+    /// a log that only grows is read from where the last reading ended.
+    pub fn read_each_from(
+        &self,
+        relative: &str,
+        offset: u64,
         mut each: impl FnMut(&[u8]) -> std::io::Result<()>,
     ) -> Result<Option<u64>, BucketError> {
         let path = self.path(relative);
+        let options = object_store::GetOptions {
+            range: (offset > 0).then_some(object_store::GetRange::Offset(offset)),
+            ..Default::default()
+        };
         runtime().block_on(async {
-            let result = match self.store.get(&path).await {
+            let result = match self.store.get_opts(&path, options).await {
                 Ok(result) => result,
                 Err(object_store::Error::NotFound { .. }) => return Ok(None),
                 Err(e) => return Err(self.error(e)),

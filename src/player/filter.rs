@@ -18,6 +18,9 @@ pub struct Filter {
     /// TAN digits; empty: any.
     pub tan: String,
     pub newest_first: bool,
+    /// The recorder (site) that archived the record, by its name; empty: any. Applied
+    /// by the Player with the activity logs' word (see `recorder_names`).
+    pub recorder: String,
 }
 
 impl Filter {

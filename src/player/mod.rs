@@ -19,6 +19,7 @@ pub mod playlist;
 pub mod preferences;
 pub mod record_jobs;
 pub mod record_ops;
+pub mod recorder_names;
 pub mod remote;
 pub mod remote_catalog;
 pub mod remote_control;

@@ -21,6 +21,7 @@ use super::playlist::Playlist;
 use super::preferences::Preferences;
 use super::record_jobs::RecordJobs;
 use super::record_ops::RecordOps;
+use super::recorder_names::{self, Logs, RecorderNames};
 use super::remote::RemoteArchive;
 use super::remote_control::{LinkState, RemoteControl};
 use super::session::Session;
@@ -111,6 +112,11 @@ pub struct PlayerModel {
     store_changed: Arc<AtomicBool>,
     /// The archive bucket's failure last told, if it fails.
     bucket_problem: Option<String>,
+    /// Which recorder stored each record (for the recorder filter), as last read.
+    pub recorders: Arc<RecorderNames>,
+    /// The newest reading, kept current by a thread of its own.
+    recorders_next: recorder_names::Shared,
+    recorders_following: bool,
 }
 
 /// The store's catalog, or the bucket's when the session is on one.
@@ -162,6 +168,9 @@ impl PlayerModel {
             names: NameCache::default(),
             store_watch: None,
             bucket_problem: None,
+            recorders: Arc::default(),
+            recorders_next: Arc::default(),
+            recorders_following: false,
             store_changed: Arc::default(),
             session,
         };
@@ -240,6 +249,11 @@ impl PlayerModel {
         let entries = &self.catalog.entries;
         let permissions = &self.session.permissions;
         self.rows = self.filter.apply(entries);
+        if !self.filter.recorder.is_empty() {
+            let (recorders, wanted) = (&self.recorders, self.filter.recorder.as_str());
+            self.rows
+                .retain(|&i| recorders.of(entries[i].file_name()) == Some(wanted));
+        }
         if !permissions.extensions.is_empty() {
             self.rows.retain(|&i| permissions.shows(&entries[i]));
         }
@@ -465,6 +479,7 @@ impl PlayerModel {
             return;
         }
         self.last_refresh = Instant::now();
+        self.read_recorders();
         // marks set by other Players on the store (a server's come with its answers)
         if self.catalog.remote().is_none() {
             let marks = SharedMarks::load(&self.session.store);
@@ -506,6 +521,32 @@ impl PlayerModel {
         if changed {
             self.keep_selection(|model| model.apply_filter());
         }
+    }
+
+    /// Takes the newest reading of which recorder stored each record; the first call
+    /// starts the thread that follows the activity logs (not for a server's records:
+    /// its list carries no recorder).
+    fn read_recorders(&mut self) {
+        let newest = self
+            .recorders_next
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if !Arc::ptr_eq(&newest, &self.recorders) {
+            self.recorders = newest;
+            if !self.filter.recorder.is_empty() {
+                self.keep_selection(|model| model.apply_filter());
+            }
+        }
+        if self.recorders_following || self.catalog.remote().is_some() {
+            return;
+        }
+        self.recorders_following = true;
+        let logs = match self.catalog.bucket() {
+            Some(bucket) => Logs::Bucket(bucket.bucket.clone()),
+            None => Logs::Store(self.session.store.clone()),
+        };
+        recorder_names::follow(logs, &self.recorders_next);
     }
 
     /// Runs `change` (which may move catalog indexes) keeping the selection on its

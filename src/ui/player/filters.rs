@@ -104,6 +104,33 @@ impl Filters {
                         )
                         .changed();
                 });
+            // several recorders archive here: which one's calls
+            if model.recorders.names.len() > 1 || !model.filter.recorder.is_empty() {
+                let shown = if model.filter.recorder.is_empty() {
+                    t("filter-recorder-all")
+                } else {
+                    model.filter.recorder.clone()
+                };
+                let names = model.recorders.names.clone();
+                egui::ComboBox::from_label(t("filter-recorder"))
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        changed |= ui
+                            .selectable_value(
+                                &mut model.filter.recorder,
+                                String::new(),
+                                t("filter-recorder-all"),
+                            )
+                            .changed();
+                        for name in names {
+                            changed |= ui
+                                .selectable_value(&mut model.filter.recorder, name.clone(), name)
+                                .changed();
+                        }
+                    })
+                    .response
+                    .tip("filter-recorder");
+            }
             changed |= ui
                 .checkbox(&mut model.filter.newest_first, t("filter-newest"))
                 .tip("filter-newest")
