@@ -470,6 +470,23 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
     let (config, cache_dir) = (bucket.clone(), cache.clone());
     tokio::task::spawn_blocking(move || {
         let source = BucketSource::new(Bucket::open(&config).unwrap(), cache_dir);
+        // a window that asks to be woken after the first listing came is woken at once
+        // (it draws only when told, and would never show the list)
+        source.start_listing();
+        let start = std::time::Instant::now();
+        while source.folders().is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the bucket listed"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let woken = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = woken.clone();
+        source.set_wake(std::sync::Arc::new(move || {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed)
+        }));
+        assert!(woken.load(std::sync::atomic::Ordering::Relaxed));
         let mut session = Session::on_bucket(
             source.clone(),
             KeyRing::default(),

@@ -100,9 +100,20 @@ impl BucketSource {
             .clone()
     }
 
-    /// Calls `wake` whenever a listing changed (the window then looks at once).
+    /// Calls `wake` whenever a listing changed (the window then looks at once), and at
+    /// once when the lister found something before there was anyone to wake (the
+    /// window draws only when told, and would never show it).
     pub fn set_wake(&self, wake: Wake) {
-        *self.wake.lock().unwrap_or_else(|e| e.into_inner()) = Some(wake);
+        *self.wake.lock().unwrap_or_else(|e| e.into_inner()) = Some(wake.clone());
+        let found = self
+            .listed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .months
+            .is_some();
+        if found {
+            wake();
+        }
     }
 
     /// Starts the lister (once): a thread that lists the months and each month's
