@@ -313,6 +313,7 @@ async fn captures_on_a_webdav_server_are_fetched_archived_and_only_then_deleted(
     };
     let store = dir.path().join("store");
     let pull = PullConfig {
+        standby: None,
         source: Source::parse(&format!("{}/rec/", nginx.url())).unwrap(),
         credentials: Some((USER.0.into(), USER.1.into())),
         poll: Duration::from_millis(500),
@@ -397,6 +398,7 @@ async fn a_local_folder_source_is_emptied_only_into_the_archive() {
     fs::create_dir_all(&source).unwrap();
     let store = dir.path().join("store");
     let pull = PullConfig {
+        standby: None,
         source: Source::Folder(source.clone()),
         credentials: None,
         poll: Duration::from_millis(300),
@@ -457,6 +459,7 @@ async fn an_https_source_is_trusted_only_with_its_certificate() {
     let (name, bytes) = call.capture();
     fs::write(source.join(&name), bytes).unwrap();
     let pull = |trusted_cert| PullConfig {
+        standby: None,
         source: Source::parse(&format!("{}/rec/", nginx.url())).unwrap(),
         credentials: Some((USER.0.into(), USER.1.into())),
         poll: Duration::from_millis(300),
@@ -484,6 +487,7 @@ async fn a_source_that_takes_only_digest_logins_is_pulled_with_digest() {
     let (name, bytes) = call.capture();
     fs::write(source.join(&name), bytes).unwrap();
     let pull = |password: &str| PullConfig {
+        standby: None,
         source: Source::parse(&format!("{}/rec/", apache.url())).unwrap(),
         credentials: Some((USER.0.into(), password.into())),
         poll: Duration::from_millis(300),
@@ -541,5 +545,92 @@ async fn pull_once(pull: PullConfig, store: &Path, call: &SimCall, source: &Path
         assert_eq!(captures_in(source), 1, "nothing taken, nothing deleted");
         assert!(common::stored_records(store).is_empty());
     }
+    service.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pull_sources_of_a_redundant_pbx_pair_follow_the_active_pbx() {
+    use callrec::recorder::pbx_link::PbxConfig;
+    use callrec::recorder::status::Lamp;
+    use callrec::simulator::soap_pbx::SoapPbx;
+    let dir = tempfile::tempdir().unwrap();
+    let (main_cf, standby_cf) = (dir.path().join("cf-main"), dir.path().join("cf-standby"));
+    fs::create_dir_all(&main_cf).unwrap();
+    fs::create_dir_all(&standby_cf).unwrap();
+    let store = dir.path().join("store");
+    let start_pbx = || async {
+        SoapPbx::start(
+            "127.0.0.1:0".parse().unwrap(),
+            SoapPbx::site_users(),
+            None,
+            Duration::from_millis(300),
+        )
+        .await
+        .unwrap()
+    };
+    let (main, standby) = (start_pbx().await, start_pbx().await);
+    let mut cfg = config(PullConfig {
+        standby: Some(Source::Folder(standby_cf.clone())),
+        source: Source::Folder(main_cf.clone()),
+        credentials: None,
+        poll: Duration::from_millis(300),
+        max_capture: 20_000_000,
+        trusted_cert: None,
+    });
+    cfg.pbx = Some(PbxConfig {
+        standby_url: Some(standby.url()),
+        url: main.url(),
+        user: "API".into(),
+        credentials: None,
+    });
+    let service = common::start_recorder(cfg, common::test_archiver(&store)).await;
+    let status = service.pipeline.status.clone();
+    let pbx = Simulator::new(&service.url, None).unwrap();
+    let list = calls(2, 41);
+    let put = async |folder: &Path, call: &callrec::simulator::SimCall| {
+        let (name, bytes) = call.capture();
+        fs::write(folder.join(&name), bytes).unwrap();
+        for cdr in call.cdrs() {
+            pbx.send_cdr(&cdr).await.unwrap();
+        }
+    };
+    wait("the PBX link up", Duration::from_secs(20), || {
+        status.snapshot().lamps.pbx == Lamp::Green
+    })
+    .await;
+    // on the main PBX a capture left on the standby's side is still fetched (quietly)
+    put(&standby_cf, &list[0]).await;
+    wait("1 record", Duration::from_secs(20), || {
+        common::stored_records(&store).len() == 1
+    })
+    .await;
+    // the main PBX fails, and its CF with it: the link and the pull follow the standby
+    main.stop();
+    drop(main);
+    wait("the link on the standby", Duration::from_secs(20), || {
+        status.snapshot().lamps.standby == Lamp::Yellow
+    })
+    .await;
+    fs::remove_dir_all(&main_cf).unwrap();
+    fs::write(&main_cf, b"not a folder any more").unwrap();
+    put(&standby_cf, &list[1]).await;
+    wait("2 records", Duration::from_secs(20), || {
+        common::stored_records(&store).len() == 2
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        status.snapshot().lamps.pcap,
+        Lamp::Green,
+        "the main side out of reach is expected while its PBX is down: {:?}",
+        status.snapshot().recent
+    );
+    // the active (standby) side failing is an alarm
+    fs::remove_dir_all(&standby_cf).unwrap();
+    fs::write(&standby_cf, b"not a folder any more").unwrap();
+    wait("the PCAP lamp red", Duration::from_secs(20), || {
+        status.snapshot().lamps.pcap == Lamp::Red
+    })
+    .await;
     service.stop().await;
 }

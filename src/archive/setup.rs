@@ -509,6 +509,15 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         check: Some(source),
     },
     SetupKey {
+        name: "source2",
+        values: "http(s)://HOST/PATH/, a folder, or empty",
+        default: "",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::PcapSource,
+        check: Some(source),
+    },
+    SetupKey {
         name: "sourceauth",
         values: "user:password, or empty",
         default: "",

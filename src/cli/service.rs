@@ -89,6 +89,7 @@ pub fn service_config(setup: &Setup) -> Result<ServiceConfig, UsageError> {
             .map(|(u, p)| (u.to_string(), p.to_string())),
         poll: Duration::from_secs(number("poll").clamp(1, 300)),
         max_capture,
+        standby: Source::parse(&setup.get("source2")),
     });
     let pbx_url = setup.get("pbx");
     let standby = setup.get("pbx2");

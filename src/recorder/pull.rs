@@ -49,6 +49,14 @@ impl Source {
         Some(Source::Folder(PathBuf::from(value)))
     }
 
+    /// Whether a file at `location` (as the listing named it) is one of this source's.
+    pub fn holds(&self, location: &str) -> bool {
+        match self {
+            Source::Http(url) => location.starts_with(url.as_str()),
+            Source::Folder(dir) => std::path::Path::new(location).starts_with(dir),
+        }
+    }
+
     /// Where it is, for messages.
     pub fn describe(&self) -> String {
         match self {
@@ -71,6 +79,16 @@ pub struct PullConfig {
     /// The PEM certificate an `https://` source must present (pinned), instead of one
     /// from the system's authorities (gateways usually have their own, self-signed one).
     pub trusted_cert: Option<Vec<u8>>,
+    /// The standby PBX's side of a redundant pair (`source2`): read as the active source
+    /// while the PBX link runs on the standby PBX, quietly otherwise.
+    pub standby: Option<Source>,
+}
+
+/// Which PBX's side a source belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Main,
+    Standby,
 }
 
 /// One capture file at the source.
@@ -102,6 +120,7 @@ const MAX_LISTING: usize = 16 * 1024 * 1024;
 struct Puller {
     pipeline: Arc<Pipeline>,
     config: PullConfig,
+    side: Side,
     client: reqwest::Client,
     /// Size and since when it has been that size, per name.
     seen: HashMap<String, (u64, Instant)>,
@@ -128,6 +147,7 @@ pub async fn check_source(pipeline: Arc<Pipeline>, config: PullConfig) -> Result
         pipeline,
         client: client(&config)?,
         config,
+        side: Side::Main,
         seen: HashMap::new(),
         failing: false,
     };
@@ -135,7 +155,30 @@ pub async fn check_source(pipeline: Arc<Pipeline>, config: PullConfig) -> Result
 }
 
 /// Polls the source until `stop`.
-pub async fn run(pipeline: Arc<Pipeline>, config: PullConfig, mut stop: watch::Receiver<bool>) {
+pub async fn run(pipeline: Arc<Pipeline>, config: PullConfig, stop: watch::Receiver<bool>) {
+    match config.standby.clone() {
+        // a redundant pair: each PBX's side is read, the active one with its lamp
+        Some(standby) => {
+            let other = PullConfig {
+                source: standby,
+                ..config.clone()
+            };
+            tokio::join!(
+                follow(pipeline.clone(), config, Side::Main, stop.clone()),
+                follow(pipeline, other, Side::Standby, stop),
+            );
+        }
+        None => follow(pipeline, config, Side::Main, stop).await,
+    }
+}
+
+/// Reads one source until `stop`.
+async fn follow(
+    pipeline: Arc<Pipeline>,
+    config: PullConfig,
+    side: Side,
+    mut stop: watch::Receiver<bool>,
+) {
     let client = match client(&config) {
         Ok(c) => c,
         Err(e) => {
@@ -148,6 +191,7 @@ pub async fn run(pipeline: Arc<Pipeline>, config: PullConfig, mut stop: watch::R
     let mut puller = Puller {
         pipeline,
         config,
+        side,
         client,
         seen: HashMap::new(),
         failing: false,
@@ -171,6 +215,17 @@ pub async fn run(pipeline: Arc<Pipeline>, config: PullConfig, mut stop: watch::R
 }
 
 impl Puller {
+    /// Whether this source is the active PBX's side (a source without a pair always
+    /// is): only the active side's failures turn the PCAP lamp red; the other side is
+    /// read quietly, so that nothing left there is forgotten.
+    fn active(&self) -> bool {
+        if self.config.standby.is_none() {
+            return true;
+        }
+        let on_standby = self.pipeline.status.snapshot().lamps.standby == Lamp::Yellow;
+        (self.side == Side::Standby) == on_standby
+    }
+
     /// One look: delete what the journal is done with, list, fetch what is complete.
     async fn poll(&mut self) -> Result<(), ()> {
         self.delete_done().await;
@@ -191,13 +246,16 @@ impl Puller {
                 ),
             );
         }
-        self.pipeline.status.update(|s| s.lamps.pcap = Lamp::Green);
+        if self.active() {
+            self.pipeline.status.update(|s| s.lamps.pcap = Lamp::Green);
+        }
         let pending: Vec<String> = self
             .pipeline
             .spool
             .pulled()
             .unwrap_or_default()
             .into_iter()
+            .filter(|(_, location)| self.config.source.holds(location))
             .map(|(name, _)| name)
             .collect();
         let now = Instant::now();
@@ -260,6 +318,10 @@ impl Puller {
 
     /// Lamp red; the error is told when the lamp turns, and again while no alarm tells of it.
     fn source_failed(&mut self, why: &str) {
+        if !self.active() {
+            // the other PBX's side: out of reach is expected while its PBX is down
+            return;
+        }
         let status = &self.pipeline.status;
         status.update(|s| s.lamps.pcap = Lamp::Red);
         if !self.failing || status.snapshot().alarm == AlarmState::Ok {
@@ -403,7 +465,7 @@ impl Puller {
             return;
         };
         for (name, location) in pulled {
-            if self.pipeline.spool.holds(&name) {
+            if self.pipeline.spool.holds(&name) || !self.config.source.holds(&location) {
                 continue;
             }
             let deleted = match &self.config.source {
