@@ -26,6 +26,9 @@ use super::verify::{month_folders, records_in};
 
 /// The bucket folder of the recorders' activity logs.
 pub const LOGS: &str = "TMP/logs";
+/// The largest activity log taken from a bucket (a million records' lines are about
+/// 300 MB).
+pub const MAX_LOG: u64 = 2 << 30;
 /// The bucket folder of the published public keys.
 pub const KEYS: &str = "TMP/keys";
 /// The bucket folder of the recorders' signs of life.
@@ -165,12 +168,7 @@ impl Outbox {
                 }
                 continue;
             };
-            let old_enough = fs::metadata(audio)
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| now.duration_since(t).ok())
-                .is_some_and(|age| age >= self.min_age);
-            if old_enough {
+            if self.old_enough(audio, now) {
                 due.push(audio.clone());
             } else {
                 young += 1;
@@ -287,13 +285,18 @@ impl Outbox {
         Ok(())
     }
 
-    /// A sidecar whose audio already left: removed once the bucket holds it.
-    fn lone_sidecar(&self, sidecar: &Path, now: SystemTime) {
-        let old = fs::metadata(sidecar)
+    /// Whether the file was written at least the outbox's minimum age before `now`.
+    fn old_enough(&self, path: &Path, now: SystemTime) -> bool {
+        fs::metadata(path)
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| now.duration_since(t).ok())
-            .is_some_and(|age| age >= self.min_age);
+            .is_some_and(|age| age >= self.min_age)
+    }
+
+    /// A sidecar whose audio already left: removed once the bucket holds it.
+    fn lone_sidecar(&self, sidecar: &Path, now: SystemTime) {
+        let old = self.old_enough(sidecar, now);
         let (Some(month), Some(file)) = (
             sidecar.parent().and_then(|p| p.file_name()),
             sidecar.file_name(),

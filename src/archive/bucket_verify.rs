@@ -10,36 +10,25 @@ use rayon::prelude::*;
 
 use super::audit::{ChainReport, verify_chain_from};
 use super::bucket::{Bucket, BucketError, Listed};
-use super::bucket_outbox::{KEYS, LOGS};
+use super::bucket_outbox::{KEYS, LOGS, MAX_LOG};
 use super::identity::{PublicKey, TrustedKeys};
 use super::keyring::KeyRing;
-use super::sidecar::{Check, MAX_SIDECAR, Verdict, check_sidecar};
-use super::verify::{Found, RecordResult, VerifyReport, assemble};
+use super::name::is_month_folder;
+use super::sidecar::{Check, MAX_SIDECAR};
+use super::verify::{Found, Parts, RecordResult, VerifyReport, assemble, check_parts};
 
 /// The largest public key file taken from a bucket.
 const MAX_KEY: u64 = 64 * 1024;
-/// The largest activity log taken from a bucket (a million records' lines are about
-/// 300 MB).
-const MAX_LOG: u64 = 2 << 30;
 
 /// Records read at the same time.
 const PARALLEL_READS: usize = 16;
-
-/// Whether a bucket folder's name is a month folder (`YYYY_MM`).
-pub fn is_month(name: &str) -> bool {
-    let b = name.as_bytes();
-    b.len() == 7
-        && b[4] == b'_'
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[5..].iter().all(u8::is_ascii_digit)
-}
 
 /// The month folders of the archive in `bucket`, oldest first.
 pub fn months(bucket: &Bucket) -> Result<Vec<String>, BucketError> {
     Ok(bucket
         .folders("")?
         .into_iter()
-        .filter(|m| is_month(m))
+        .filter(|m| is_month_folder(m))
         .collect())
 }
 
@@ -125,16 +114,6 @@ fn objects(bucket: &Bucket, month: &str) -> Result<Vec<Object>, BucketError> {
     Ok(by_base.into_values().collect())
 }
 
-fn verdict_only(verdict: Verdict, reason: String) -> Check {
-    Check {
-        verdict,
-        reason,
-        signer: None,
-        audio_encryption: None,
-        metadata: None,
-    }
-}
-
 /// The verdict on one record in the bucket, and the audio bytes read.
 fn check_object(
     bucket: &Bucket,
@@ -142,45 +121,17 @@ fn check_object(
     ring: &KeyRing,
     trusted: &TrustedKeys,
 ) -> (Check, u64) {
-    let Some(sidecar) = &o.sidecar else {
-        return (
-            verdict_only(
-                Verdict::Unsigned,
-                "no sidecar: the record carries only what its name says".into(),
-            ),
-            0,
-        );
-    };
-    if sidecar.size > MAX_SIDECAR {
-        return (
-            verdict_only(
-                Verdict::Unsigned,
-                "the sidecar is too large to be callrec's".into(),
-            ),
-            0,
-        );
-    }
-    let text = match bucket.get(&format!("{}/{}", o.month, sidecar.name), MAX_SIDECAR) {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => {
-            return (
-                verdict_only(
-                    Verdict::Manipulated,
-                    "the sidecar vanished while it was checked".into(),
-                ),
-                0,
-            );
-        }
-        Err(e) => {
-            return (
-                verdict_only(Verdict::Unknown, format!("the sidecar cannot be read: {e}")),
-                0,
-            );
-        }
-    };
-    let mut audio_bytes = 0;
-    let check = check_sidecar(
-        &text,
+    let sidecar = o.sidecar.as_ref().map(|sidecar| Parts {
+        size: Ok(sidecar.size),
+        read: Box::new(move || {
+            bucket
+                .get(&format!("{}/{}", o.month, sidecar.name), MAX_SIDECAR)
+                .map(|b| b.map(|b| b.to_vec()))
+                .map_err(std::io::Error::other)
+        }),
+    });
+    check_parts(
+        sidecar,
         || match &o.audio {
             Some(audio) => {
                 // hashed as it arrives, never held whole
@@ -195,15 +146,13 @@ fn check_object(
                     .ok_or_else(|| {
                         std::io::Error::other("the audio vanished while it was checked")
                     })?;
-                audio_bytes = len;
                 Ok(Some((hasher.finalize().into(), len)))
             }
             None => Ok(None),
         },
         ring,
         trusted,
-    );
-    (check, audio_bytes)
+    )
 }
 
 /// Checks every record in the bucket, every recorder's chain, and which records the

@@ -54,6 +54,15 @@ pub struct LocalMinute {
     pub minute: u8,
 }
 
+/// Whether a folder's name is a month folder's (`YYYY_MM`), in a store or a bucket.
+pub fn is_month_folder(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() == 7
+        && b[4] == b'_'
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[5..].iter().all(u8::is_ascii_digit)
+}
+
 impl LocalMinute {
     /// `YYYY_MM`: the month folder a record lives in.
     pub fn month_folder(&self) -> String {

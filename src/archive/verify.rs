@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::audit::{ChainReport, verify_chain};
 use super::identity::TrustedKeys;
 use super::keyring::KeyRing;
-use super::name::RecordName;
+use super::name::{RecordName, is_month_folder};
 use super::sidecar::{Check, MAX_SIDECAR, Verdict, check_sidecar};
 use super::store::{Store, hash_file};
 
@@ -118,14 +118,7 @@ pub fn month_folders(store: &Store) -> std::io::Result<Vec<PathBuf>> {
     let mut months = Vec::new();
     for entry in fs::read_dir(&store.root)? {
         let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let b = name.as_bytes();
-        if entry.file_type()?.is_dir()
-            && b.len() == 7
-            && b[4] == b'_'
-            && name[..4].bytes().all(|c| c.is_ascii_digit())
-            && name[5..].bytes().all(|c| c.is_ascii_digit())
-        {
+        if entry.file_type()?.is_dir() && is_month_folder(&entry.file_name().to_string_lossy()) {
             months.push(entry.path());
         }
     }
@@ -135,38 +128,73 @@ pub fn month_folders(store: &Store) -> std::io::Result<Vec<PathBuf>> {
 
 /// The verdict on one record found on disk.
 pub fn check_found(found: &Found, ring: &KeyRing, trusted: &TrustedKeys) -> (Check, u64) {
-    let Some(sidecar) = &found.sidecar else {
+    let sidecar = found.sidecar.as_ref().map(|path| Parts {
+        size: fs::metadata(path).map(|m| m.len()),
+        read: Box::new(move || fs::read(path).map(Some)),
+    });
+    check_parts(
+        sidecar,
+        || match &found.audio {
+            Some(path) => hash_file(path).map(Some),
+            None => Ok(None),
+        },
+        ring,
+        trusted,
+    )
+}
+
+/// A record's sidecar as a verifier reaches it, on disk or in a bucket: its size (or
+/// why it is unknown) and how to read it (`None`: it vanished meanwhile).
+pub struct Parts<'a> {
+    pub size: std::io::Result<u64>,
+    pub read: Box<dyn FnOnce() -> std::io::Result<Option<Vec<u8>>> + 'a>,
+}
+
+/// The verdict on a record from its sidecar (`None`: it has none) and its audio's
+/// digest (`hash_audio`, asked only once the sidecar is sound), wherever they are; and
+/// the audio bytes read. What a folder and a bucket share.
+pub fn check_parts(
+    sidecar: Option<Parts<'_>>,
+    hash_audio: impl FnOnce() -> std::io::Result<Option<([u8; 32], u64)>>,
+    ring: &KeyRing,
+    trusted: &TrustedKeys,
+) -> (Check, u64) {
+    let Some(sidecar) = sidecar else {
         return (
             unsigned("no sidecar: the record carries only what its name says"),
             0,
         );
     };
-    let bytes = match fs::metadata(sidecar) {
-        Ok(m) if m.len() > MAX_SIDECAR => {
+    let cannot_read = |e: std::io::Error| {
+        let mut c = unsigned("");
+        c.verdict = Verdict::Unknown;
+        c.reason = format!("the sidecar cannot be read: {e}");
+        (c, 0)
+    };
+    match sidecar.size {
+        Ok(size) if size > MAX_SIDECAR => {
             return (unsigned("the sidecar is too large to be callrec's"), 0);
         }
-        Ok(_) => fs::read(sidecar),
-        Err(e) => Err(e),
-    };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(e) => {
+        Ok(_) => {}
+        Err(e) => return cannot_read(e),
+    }
+    let bytes = match (sidecar.read)() {
+        Ok(Some(b)) => b,
+        Ok(None) => {
             let mut c = unsigned("");
-            c.verdict = Verdict::Unknown;
-            c.reason = format!("the sidecar cannot be read: {e}");
+            c.verdict = Verdict::Manipulated;
+            c.reason = "the sidecar vanished while it was checked".into();
             return (c, 0);
         }
+        Err(e) => return cannot_read(e),
     };
     let mut audio_bytes = 0;
     let check = check_sidecar(
         &bytes,
-        || match &found.audio {
-            Some(path) => {
-                let (sha, len) = hash_file(path)?;
-                audio_bytes = len;
-                Ok(Some((sha, len)))
-            }
-            None => Ok(None),
+        || {
+            let digest = hash_audio()?;
+            audio_bytes = digest.map_or(0, |(_, len)| len);
+            Ok(digest)
         },
         ring,
         trusted,

@@ -143,12 +143,6 @@ pub fn archiver(setup: &Setup) -> Result<Archiver, UsageError> {
 /// The store a record file lies in, when it lies in a month folder of one.
 pub fn store_of_record(record: &Path) -> Option<Store> {
     let month = record.parent()?;
-    let name = month.file_name()?.to_string_lossy();
-    let b = name.as_bytes();
-    (b.len() == 7
-        && b[4] == b'_'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || c.is_ascii_digit()))
-    .then(|| Store::new(month.parent().unwrap_or(Path::new("."))))
+    crate::archive::name::is_month_folder(&month.file_name()?.to_string_lossy())
+        .then(|| Store::new(month.parent().unwrap_or(Path::new("."))))
 }

@@ -66,7 +66,13 @@ pub struct FileServer {
     pub commands: Arc<PlayerCommands>,
     /// The archive in a bucket, when the records are there (fetched to serve them).
     pub bucket: Option<BucketSource>,
+    /// The keys published in the bucket, as last read (not once per request).
+    bucket_keys: Mutex<Option<(Instant, TrustedKeys)>>,
 }
+
+/// How long the keys read from a bucket are used before they are read again (a new
+/// recorder's key is trusted within this time).
+const BUCKET_KEYS_FOR: Duration = Duration::from_secs(60);
 
 /// Requests a Player's address may make per second, and at once (a Player opening a
 /// store of a million records pages through 200 lists).
@@ -125,6 +131,7 @@ impl FileServer {
             requests: AddressBudget::new(REQUESTS_PER_S, REQUESTS_AT_ONCE),
             commands: Arc::default(),
             bucket: None,
+            bucket_keys: Mutex::new(None),
         }
     }
 
@@ -157,9 +164,19 @@ impl FileServer {
 
     /// The keys this server trusts: those published in the store, and in the bucket.
     pub fn trusted(&self) -> TrustedKeys {
+        let Some(bucket) = &self.bucket else {
+            return TrustedKeys::load_dir(&self.store.keys_dir());
+        };
+        let mut cached = self.bucket_keys.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, keys)) = cached.as_ref()
+            && at.elapsed() < BUCKET_KEYS_FOR
+        {
+            return keys.clone();
+        }
         let mut trusted = TrustedKeys::load_dir(&self.store.keys_dir());
-        if let Some(bucket) = &self.bucket {
-            let _ = crate::archive::bucket_verify::published_keys(&bucket.bucket, &mut trusted);
+        // kept only when the bucket answered: otherwise asked again at the next request
+        if crate::archive::bucket_verify::published_keys(&bucket.bucket, &mut trusted).is_ok() {
+            *cached = Some((Instant::now(), trusted.clone()));
         }
         trusted
     }

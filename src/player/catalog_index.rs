@@ -83,7 +83,7 @@ pub fn indexed_months(index_dir: &Path) -> Vec<String> {
             let name = e.file_name().into_string().ok()?;
             name.strip_suffix(".idx").map(str::to_string)
         })
-        .filter(|m| crate::archive::bucket_verify::is_month(m))
+        .filter(|m| crate::archive::name::is_month_folder(m))
         .collect();
     months.sort();
     months

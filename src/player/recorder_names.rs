@@ -12,12 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::archive::bucket::Bucket;
-use crate::archive::bucket_outbox::LOGS;
+use crate::archive::bucket_outbox::{LOGS, MAX_LOG};
 use crate::archive::store::Store;
-
-/// The largest activity log read for the filter (a million records' lines are about
-/// 300 MB).
-const MAX_LOG: u64 = 2 << 30;
 
 /// Record file name → the recorder that stored it.
 #[derive(Debug, Default, Clone)]
