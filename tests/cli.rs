@@ -31,6 +31,32 @@ fn unknown_keys_and_bad_values_exit_2_naming_them() {
 }
 
 #[test]
+fn bucket_settings_that_cannot_work_are_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let recpath = format!("recpath={}", dir.path().display());
+    // a bucket name S3 does not allow
+    let (code, _, err) = callrec(&["verify", &recpath, "store=s3://No_Such"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a bucket name"), "{err}");
+    // a bucket without its address
+    let (code, _, err) = callrec(&["verify", &recpath, "store=s3://callrec/site"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("s3endpoint"), "{err}");
+    // the converter on a bucket would convert nothing that stays
+    let (code, _, err) = callrec(&[
+        "converter",
+        &recpath,
+        "once=on",
+        "store=s3://callrec/site",
+        "s3endpoint=http://127.0.0.1:1",
+        "s3key=GK1",
+        "s3secret=secret",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not converted"), "{err}");
+}
+
+#[test]
 fn exit_codes_tell_clean_warnings_and_unusable_apart() {
     let dir = tempfile::tempdir().unwrap();
     let clean = dir.path().join("clean.pcap");

@@ -22,6 +22,13 @@ pub fn converter(args: &Args) -> Result<i32, UsageError> {
         _ => None,
     })?;
     let setup = load_setup(args)?;
+    if setup.bucket().is_some() {
+        // the local store is only the recorder's outbox there: converting it would
+        // convert nothing that stays
+        return Err(UsageError(
+            "the converter works on a store in a folder; records in a bucket (store=s3://…) are not converted: record in WAV or MP3 there (format=)".into(),
+        ));
+    }
     let mut archiver = archiver(&setup)?;
     archiver.options.format = OutputFormat::parse(&setup.get("convertto")).unwrap_or_default();
     let stop = Arc::new(AtomicBool::new(false));
