@@ -384,6 +384,93 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
     })
     .await
     .unwrap();
+
+    // so does a Player on another PC, through a fileserver on the bucket: the server
+    // names the recorders and picks one recorder's records
+    let hub = dir.path().join("hub");
+    let port = common::free_port();
+    let mut setup = vec!["setup".to_string(), format!("recpath={}", hub.display())];
+    setup.extend(garage.setup_args("one-archive"));
+    setup.push(format!("listen=127.0.0.1:{port}"));
+    let (code, _, err) = common::callrec(&setup.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{err}");
+    let chief = ("Chief", "chief-secret-1");
+    common::add_account(&hub, chief, &[]);
+    let _server = common::RecorderProcess::fileserver(&hub);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let get = async |path: &str| -> serde_json::Value {
+        let answer = client
+            .get(format!("{base}{path}"))
+            .basic_auth(chief.0, Some(chief.1))
+            .send()
+            .await;
+        match answer {
+            Ok(a) if a.status().is_success() => a.json().await.unwrap(),
+            _ => serde_json::Value::Null,
+        }
+    };
+    wait_until(
+        "the server's recorder names",
+        Duration::from_secs(30),
+        async || {
+            get("/api/v1/recorders").await["recorders"]
+                .as_array()
+                .map(Vec::len)
+                == Some(2)
+        },
+    )
+    .await;
+    let north = get("/api/v1/records?recorder=recorder%20north&limit=100").await;
+    assert_eq!(north["total"], 30, "{north}");
+    assert!(
+        north["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["recorder"] == "recorder north"),
+        "{north}"
+    );
+    tokio::task::spawn_blocking(move || {
+        use callrec::archive::identity::Identity;
+        use callrec::archive::keyring::KeyRing;
+        use callrec::archive::store::Store;
+        use callrec::player::engine::OutputKind;
+        use callrec::player::remote::RemoteArchive;
+        use callrec::player::remote_catalog::root_for;
+        use callrec::player::session::Session;
+        use callrec::ui::player::PlayerView;
+        let server = RemoteArchive::new(&base, chief.0, chief.1, None).unwrap();
+        let session = Session::new(
+            Store::new(root_for(&base)),
+            KeyRing::default(),
+            Identity::generate(),
+            chief.0.into(),
+        );
+        let view = PlayerView::new_remote(session, server, OutputKind::Null);
+        let mut h = common::kittest()
+            .with_size(egui::vec2(1200.0, 700.0))
+            .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
+        common::step_until(
+            &mut h,
+            "both sites listed over the network, with their recorders",
+            Duration::from_secs(30),
+            |v: &PlayerView| v.model.catalog.len() == 60 && v.model.recorders.names.len() == 2,
+        );
+        for site in ["recorder south", ""] {
+            h.state_mut().model.filter.recorder = site.into();
+            h.state_mut().model.filter_changed();
+            let wanted = if site.is_empty() { 60 } else { 30 };
+            common::step_until(
+                &mut h,
+                "the server's list by recorder",
+                Duration::from_secs(30),
+                |v: &PlayerView| v.model.catalog.len() == wanted && v.model.rows.len() == wanted,
+            );
+        }
+    })
+    .await
+    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

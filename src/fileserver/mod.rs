@@ -32,6 +32,7 @@ use crate::archive::ops::Actor;
 use crate::archive::store::Store;
 use crate::player::bucket_source::BucketSource;
 use crate::player::catalog::Catalog;
+use crate::player::recorder_names::{self, Logs, RecorderNames};
 use crate::recorder::address_budget::AddressBudget;
 use crate::recorder::connection_limits::PeerAddr;
 use crate::recorder::player_commands::PlayerCommands;
@@ -68,6 +69,10 @@ pub struct FileServer {
     pub bucket: Option<BucketSource>,
     /// The keys published in the bucket, as last read (not once per request).
     bucket_keys: Mutex<Option<(Instant, TrustedKeys)>>,
+    /// Which recorder stored each record, from the activity logs (for lists by
+    /// recorder), kept current once a Player asked for it.
+    recorders: recorder_names::Shared,
+    recorders_following: Once,
 }
 
 /// How long the keys read from a bucket are used before they are read again (a new
@@ -132,6 +137,8 @@ impl FileServer {
             commands: Arc::default(),
             bucket: None,
             bucket_keys: Mutex::new(None),
+            recorders: recorder_names::Shared::default(),
+            recorders_following: Once::new(),
         }
     }
 
@@ -179,6 +186,29 @@ impl FileServer {
             *cached = Some((Instant::now(), trusted.clone()));
         }
         trusted
+    }
+
+    /// Which recorder stored each record, as last read. The first caller starts the
+    /// thread that follows the activity logs (it ends when the server is gone); each
+    /// new reading wakes the Players waiting for new records, since one that waits
+    /// for a recorder's records may wait for a record whose recorder was not yet read.
+    pub fn recorders(self: &Arc<Self>) -> Arc<RecorderNames> {
+        self.recorders_following.call_once(|| {
+            let logs = match &self.bucket {
+                Some(bucket) => Logs::Bucket(bucket.bucket.clone()),
+                None => Logs::Store(self.store.clone()),
+            };
+            let server = Arc::downgrade(self);
+            recorder_names::follow(logs, &self.recorders, move || {
+                if let Some(server) = server.upgrade() {
+                    server.changed(true);
+                }
+            });
+        });
+        self.recorders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Hands commands to Players through `commands` (the running recorder's, which its
@@ -297,6 +327,7 @@ pub fn router(server: Arc<FileServer>) -> Router {
         .route("/api/v1/records", get(records::list))
         .route("/api/v1/me", get(records::me))
         .route("/api/v1/marks", get(changes::marks))
+        .route("/api/v1/recorders", get(records::recorders))
         .route(
             "/api/v1/records/{name}",
             get(records::details).delete(changes::delete),

@@ -25,6 +25,7 @@ use crate::archive::verify::{Found, check_found};
 use crate::player::catalog::{Catalog, Entry};
 use crate::player::filter::Filter;
 use crate::player::permissions::Permissions;
+use crate::player::recorder_names::RecorderNames;
 
 /// The most records one list answer carries; the client pages with `offset`.
 const MAX_PAGE: usize = 5000;
@@ -45,10 +46,13 @@ pub struct RecordItem {
     pub ring_s: u32,
     pub tan: Option<String>,
     pub size: u64,
+    /// The recorder (site) that stored it, as its activity log says; none while its
+    /// line was not read yet.
+    pub recorder: Option<String>,
 }
 
 impl RecordItem {
-    fn of(e: &Entry) -> RecordItem {
+    fn of(e: &Entry, recorders: &RecorderNames) -> RecordItem {
         let s = e.start();
         RecordItem {
             name: e.file_name().to_string(),
@@ -66,6 +70,7 @@ impl RecordItem {
             ring_s: e.time_to_answer_s(),
             tan: e.tan().map(str::to_string),
             size: e.size,
+            recorder: recorders.of(e.file_name()).map(str::to_string),
         }
     }
 }
@@ -160,6 +165,7 @@ fn filter_of(query: &str) -> Result<(Filter, Page), String> {
             "internal" => filter.internal = bounded(&value)?,
             "external" => filter.external = bounded(&value)?,
             "tan" => filter.tan = bounded(&value)?,
+            "recorder" => filter.recorder = bounded(&value)?,
             "direction" => {
                 filter.direction = match &*value {
                     "in" => Some(Direction::Incoming),
@@ -212,9 +218,11 @@ fn answer(
     key: &str,
     filter: &Filter,
     limits: &Permissions,
+    recorders: &RecorderNames,
     page: Page,
 ) -> Listed {
     let since = page.since;
+    let recorder = |e: &Entry| recorders.passes(e.file_name(), &filter.recorder);
     let pick = |catalog: &Catalog| -> Vec<usize> {
         match since {
             // only what was written since: the time is compared first, which leaves a
@@ -224,6 +232,7 @@ fn answer(
                     .filter(|&i| written_ns(&catalog.entries[i]) > since)
                     .filter(|&i| filter.matches(&catalog.entries[i]))
                     .filter(|&i| limits.shows(&catalog.entries[i]))
+                    .filter(|&i| recorder(&catalog.entries[i]))
                     .collect();
                 if filter.newest_first {
                     rows.reverse();
@@ -234,6 +243,7 @@ fn answer(
                 .apply(&catalog.entries)
                 .into_iter()
                 .filter(|&i| limits.shows(&catalog.entries[i]))
+                .filter(|&i| recorder(&catalog.entries[i]))
                 .collect(),
         }
     };
@@ -307,7 +317,7 @@ fn answer(
                     .iter()
                     .skip(page.offset)
                     .take(page.limit)
-                    .map(|&i| RecordItem::of(&catalog.entries[i]))
+                    .map(|&i| RecordItem::of(&catalog.entries[i], recorders))
                     .collect(),
                 cursor: newest.to_string(),
             }),
@@ -362,9 +372,18 @@ pub async fn list(
     loop {
         let found = {
             let (server, filter, limits) = (server.clone(), filter.clone(), limits.clone());
-            // the account and the filter, not the page: paging reuses the rows
-            let key = format!("{}\0{filter:?}", account.name);
-            tokio::task::spawn_blocking(move || answer(&server, &key, &filter, &limits, page)).await
+            let recorders = server.recorders();
+            // the account, the filter and the recorders as read, not the page: paging
+            // reuses the rows
+            let key = format!(
+                "{}\0{filter:?}\0{:p}",
+                account.name,
+                Arc::as_ptr(&recorders)
+            );
+            tokio::task::spawn_blocking(move || {
+                answer(&server, &key, &filter, &limits, &recorders, page)
+            })
+            .await
         };
         let Ok(found) = found else {
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the list failed");
@@ -434,7 +453,9 @@ pub async fn details(
 ) -> Response {
     let answer = tokio::task::spawn_blocking(move || {
         let audio = find(&server, &account, &name)?;
-        let item = server.with_catalog(|c| entry_named(c, &name).map(RecordItem::of))?;
+        let recorders = server.recorders();
+        let item = server
+            .with_catalog(|c| entry_named(c, &name).map(|e| RecordItem::of(e, &recorders)))?;
         let fetched = server.fetch(&audio);
         let sidecar = audio.with_extension("xml");
         let found = Found {
@@ -639,6 +660,20 @@ pub async fn audio(
         }
     }
     response
+}
+
+/// `GET /api/v1/recorders`: the names of the recorders (sites) whose records are in
+/// the archive, as their activity logs say, for a list by recorder (`recorder=NAME`).
+pub async fn recorders(State(server): State<Arc<FileServer>>) -> Response {
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        recorders: &'a [String],
+    }
+    let recorders = server.recorders();
+    axum::Json(Answer {
+        recorders: &recorders.names,
+    })
+    .into_response()
 }
 
 /// `GET /api/v1/recorder`: the recorder's lamps, alarm, calls in recording and

@@ -94,6 +94,8 @@ pub struct Catalog {
     remote_permissions: Option<Permissions>,
     /// The server's marks for everyone, not yet taken by the window.
     remote_marks: Option<Vec<String>>,
+    /// The server's recorder names, not yet taken by the window.
+    remote_recorders: Option<Vec<String>>,
 }
 
 const AUDIO: [&str; 3] = ["wav", "mp3", "pcap"];
@@ -289,6 +291,24 @@ impl Catalog {
         self.remote_marks.take()
     }
 
+    /// The names of the recorders whose records the server holds, when they came
+    /// since the last call.
+    pub fn take_remote_recorders(&mut self) -> Option<Vec<String>> {
+        self.remote_recorders.take()
+    }
+
+    /// Lists only the records of the recorder `name` (empty: all) from now on: the
+    /// server picks them, so a new choice empties the list until the server's new
+    /// one comes (never another recorder's records under this one's name). Nothing
+    /// for a folder's catalog, and nothing when the choice is the same.
+    pub fn set_remote_recorder(&mut self, name: &str) {
+        if let Some(feed) = &self.remote
+            && feed.set_recorder(name)
+        {
+            self.entries.clear();
+        }
+    }
+
     /// The link to the server of a remote catalog; none for a folder's.
     pub fn remote_link(&self) -> Option<&LinkState> {
         self.remote.as_ref().map(|_| &self.remote_link)
@@ -305,6 +325,9 @@ impl Catalog {
         }
         if taken.marks.is_some() {
             self.remote_marks = taken.marks;
+        }
+        if taken.recorders.is_some() {
+            self.remote_recorders = taken.recorders;
         }
         if let Some(link) = taken.link {
             self.remote_link = link;

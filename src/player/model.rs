@@ -246,13 +246,18 @@ impl PlayerModel {
     }
 
     pub fn apply_filter(&mut self) {
+        // a server lists one recorder's records itself (this Player cannot tell whose
+        // a record is): a new choice lists again
+        self.catalog.set_remote_recorder(&self.filter.recorder);
         let entries = &self.catalog.entries;
         let permissions = &self.session.permissions;
         self.rows = self.filter.apply(entries);
-        if !self.filter.recorder.is_empty() {
+        if self.catalog.remote().is_none() {
             let (recorders, wanted) = (&self.recorders, self.filter.recorder.as_str());
-            self.rows
-                .retain(|&i| recorders.of(entries[i].file_name()) == Some(wanted));
+            if !wanted.is_empty() {
+                self.rows
+                    .retain(|&i| recorders.passes(entries[i].file_name(), wanted));
+            }
         }
         if !permissions.extensions.is_empty() {
             self.rows.retain(|&i| permissions.shows(&entries[i]));
@@ -524,9 +529,17 @@ impl PlayerModel {
     }
 
     /// Takes the newest reading of which recorder stored each record; the first call
-    /// starts the thread that follows the activity logs (not for a server's records:
-    /// its list carries no recorder).
+    /// starts the thread that follows the activity logs. A server's records come with
+    /// the server's recorder names instead (it filters by recorder itself).
     fn read_recorders(&mut self) {
+        if self.catalog.remote().is_some() {
+            if let Some(names) = self.catalog.take_remote_recorders()
+                && names != self.recorders.names
+            {
+                self.recorders = Arc::new(RecorderNames::named(names));
+            }
+            return;
+        }
         let newest = self
             .recorders_next
             .lock()
@@ -538,7 +551,7 @@ impl PlayerModel {
                 self.keep_selection(|model| model.apply_filter());
             }
         }
-        if self.recorders_following || self.catalog.remote().is_some() {
+        if self.recorders_following {
             return;
         }
         self.recorders_following = true;
@@ -546,7 +559,7 @@ impl PlayerModel {
             Some(bucket) => Logs::Bucket(bucket.bucket.clone()),
             None => Logs::Store(self.session.store.clone()),
         };
-        recorder_names::follow(logs, &self.recorders_next);
+        recorder_names::follow(logs, &self.recorders_next, || {});
     }
 
     /// Runs `change` (which may move catalog indexes) keeping the selection on its

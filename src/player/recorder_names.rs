@@ -24,6 +24,21 @@ pub struct RecorderNames {
 }
 
 impl RecorderNames {
+    /// The names alone, as a server tells them to a network Player (which the server
+    /// filters for: it knows no record's recorder itself).
+    pub fn named(names: Vec<String>) -> RecorderNames {
+        RecorderNames {
+            names,
+            by_file: HashMap::new(),
+        }
+    }
+
+    /// Whether the record with this file name passes a recorder filter of `wanted`
+    /// (empty: every record passes).
+    pub fn passes(&self, file_name: &str, wanted: &str) -> bool {
+        wanted.is_empty() || self.of(file_name) == Some(wanted)
+    }
+
     /// The recorder that stored the record with this file name.
     pub fn of(&self, file_name: &str) -> Option<&str> {
         self.by_file
@@ -104,8 +119,9 @@ const FOLLOW_EVERY: Duration = Duration::from_secs(5);
 
 /// Keeps `shared` current on a thread of its own: reads the logs once, then only what
 /// was added to them, every few seconds, until the last other holder of `shared` is
-/// gone.
-pub fn follow(logs: Logs, shared: &Shared) {
+/// gone. `changed` is called after each new reading (a server wakes the Players that
+/// wait for a recorder's new records with it).
+pub fn follow(logs: Logs, shared: &Shared, changed: impl Fn() + Send + 'static) {
     let weak = Arc::downgrade(shared);
     let _ = std::thread::Builder::new()
         .name("callrec-recorder-names".into())
@@ -118,6 +134,8 @@ pub fn follow(logs: Logs, shared: &Shared) {
                     };
                     *shared.lock().unwrap_or_else(|e| e.into_inner()) =
                         Arc::new(follower.names.snapshot());
+                    drop(shared);
+                    changed();
                 }
                 std::thread::sleep(FOLLOW_EVERY);
                 if weak.strong_count() == 0 {

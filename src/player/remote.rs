@@ -201,6 +201,18 @@ impl RemoteArchive {
             .map_err(|e| RemoteError::Answer(200, format!("not a list of marks: {e}")))
     }
 
+    /// The names of the recorders whose records the server holds.
+    pub fn recorders(&self) -> Result<Vec<String>, RemoteError> {
+        #[derive(Deserialize)]
+        struct Recorders {
+            recorders: Vec<String>,
+        }
+        let (_, _, body) = self.send(self.get("/api/v1/recorders"), Duration::from_secs(30))?;
+        serde_json::from_slice::<Recorders>(&body)
+            .map(|r| r.recorders)
+            .map_err(|e| RemoteError::Answer(200, format!("not a list of recorders: {e}")))
+    }
+
     /// Marks (or unmarks) the record for every Player on the server's store.
     pub fn set_mark(&self, name: &str, marked: bool) -> Result<(), RemoteError> {
         let method = if marked {
@@ -544,6 +556,7 @@ fn query_of(filter: &Filter) -> String {
         ("internal", filter.internal.as_str()),
         ("external", filter.external.as_str()),
         ("tan", filter.tan.as_str()),
+        ("recorder", filter.recorder.as_str()),
     ] {
         if !value.is_empty() {
             q.append_pair(key, value);

@@ -35,6 +35,8 @@ struct Found {
     permissions: Option<Permissions>,
     /// The records marked for everyone, as the server said last.
     marks: Option<Vec<String>>,
+    /// The recorders whose records the server holds, as it said last.
+    recorders: Option<Vec<String>>,
 }
 
 pub struct RemoteFeed {
@@ -44,6 +46,8 @@ pub struct RemoteFeed {
     found: Arc<Mutex<Found>>,
     /// Ends the thread that lists and waits (a reload starts a new one).
     stop: Mutex<Arc<AtomicBool>>,
+    /// Only this recorder's records are listed (empty: all): the server picks them.
+    recorder: Mutex<String>,
     /// Asks the window to look (it then calls [`RemoteFeed::take`]); the window sets
     /// it once it exists.
     wake: Waker,
@@ -56,6 +60,7 @@ type Waker = Arc<std::sync::RwLock<Arc<dyn Fn() + Send + Sync>>>;
 pub struct Taken {
     pub permissions: Option<Permissions>,
     pub marks: Option<Vec<String>>,
+    pub recorders: Option<Vec<String>>,
     pub all: Option<Vec<Entry>>,
     pub new: Vec<Entry>,
     pub link: Option<LinkState>,
@@ -110,6 +115,7 @@ impl RemoteFeed {
                 ..Found::default()
             })),
             stop: Mutex::new(Arc::new(AtomicBool::new(false))),
+            recorder: Mutex::new(String::new()),
             wake: Arc::new(std::sync::RwLock::new(wake)),
         };
         feed.spawn();
@@ -131,12 +137,33 @@ impl RemoteFeed {
             self.found.clone(),
             self.wake.clone(),
         );
+        let filter = Filter {
+            recorder: self
+                .recorder
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+            ..Filter::default()
+        };
         let _ = std::thread::Builder::new()
             .name("callrec-remote-list".into())
             .spawn(move || {
                 let wake = move || (wake.read().unwrap_or_else(|e| e.into_inner()))();
-                watch(&archive, &root, &found, &stop, &wake)
+                watch(&archive, &root, &filter, &found, &stop, &wake)
             });
+    }
+
+    /// Lists only the records of the recorder `name` (empty: all), at once when that
+    /// is a new choice; whether it was.
+    pub fn set_recorder(&self, name: &str) -> bool {
+        let mut recorder = self.recorder.lock().unwrap_or_else(|e| e.into_inner());
+        if *recorder == name {
+            return false;
+        }
+        *recorder = name.to_string();
+        drop(recorder);
+        self.spawn();
+        true
     }
 
     /// Wakes `wake` whenever something comes (the window, once it exists).
@@ -157,6 +184,7 @@ impl RemoteFeed {
         Taken {
             permissions: found.permissions.take(),
             marks: found.marks.take(),
+            recorders: found.recorders.take(),
             all: found.all.take(),
             new: std::mem::take(&mut found.new),
             link,
@@ -240,10 +268,11 @@ fn list_all(
     Ok((entries, cursor.unwrap_or(0).to_string()))
 }
 
-/// Lists, then waits for new records, until `stop`.
+/// Lists what passes `filter`, then waits for new records, until `stop`.
 fn watch(
     archive: &RemoteArchive,
     root: &Path,
+    filter: &Filter,
     found: &Mutex<Found>,
     stop: &AtomicBool,
     wake: &(dyn Fn() + Send + Sync),
@@ -258,15 +287,14 @@ fn watch(
         }
     };
     while !stop.load(Ordering::Relaxed) {
-        let filter = Filter::default();
         // a listing (compact: names and sizes), then the new records as they come
         let answer = match &cursor {
             None => archive.permissions().and_then(|permissions| {
                 found.lock().unwrap_or_else(|e| e.into_inner()).permissions = Some(permissions);
-                list_all(archive, root, &filter)
+                list_all(archive, root, filter)
             }),
             Some(c) => archive
-                .wait_for_new(&filter, c, Duration::from_secs(25))
+                .wait_for_new(filter, c, Duration::from_secs(25))
                 .map(|page| {
                     let names: Vec<(String, u64)> = page
                         .records
@@ -295,6 +323,10 @@ fn watch(
                 // marks change without a new record: looked at with every answer
                 if let Ok(marks) = archive.marks() {
                     found.lock().unwrap_or_else(|e| e.into_inner()).marks = Some(marks);
+                }
+                // so are the recorders (a new site's first record)
+                if let Ok(recorders) = archive.recorders() {
+                    found.lock().unwrap_or_else(|e| e.into_inner()).recorders = Some(recorders);
                 }
                 set_link(LinkState::Up);
                 wake();

@@ -393,6 +393,21 @@ impl RecorderProcess {
         RecorderProcess(child)
     }
 
+    /// `callrec fileserver` on the setup in `setup` (its `listen` address): the Player
+    /// API alone, killed like a recorder.
+    pub fn fileserver(setup: &Path) -> RecorderProcess {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
+            .args([
+                "fileserver".to_string(),
+                format!("recpath={}", setup.display()),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start callrec fileserver");
+        RecorderProcess(child)
+    }
+
     /// SIGKILL, and wait for it to be gone.
     pub fn kill(mut self) {
         self.0.kill().expect("kill the recorder");
