@@ -301,8 +301,22 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
     let Some(garage) = garage(1).await else {
         return;
     };
+    use callrec::archive::identity::Identity;
+    use callrec::archive::keyring::KeyRing;
+    use callrec::archive::sidecar::Verdict;
+    use callrec::player::bucket_source::BucketSource;
+    use callrec::player::session::Session;
     let dir = tempfile::tempdir().unwrap();
     let bucket = garage.config("one-archive");
+    // a supervisor's Player opened before either recorder published its key
+    let (config, cache) = (bucket.clone(), dir.path().join("cache"));
+    let early = tokio::task::spawn_blocking(move || {
+        let source = BucketSource::new(Bucket::open(&config).unwrap(), cache);
+        let me = Identity::generate();
+        Session::on_bucket(source, KeyRing::default(), me, "supervisor".into())
+    })
+    .await
+    .unwrap();
     let mut recorders = Vec::new();
     for site in ["north", "south"] {
         let mut archiver = common::test_archiver(&dir.path().join(site));
@@ -335,24 +349,12 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
         "two recorders, two signers: {out}"
     );
 
-    // a Player on the bucket lists both sites' calls and filters by recorder
-    let (config, cache) = (bucket.clone(), dir.path().join("cache"));
+    // the Player on the bucket lists both sites' calls and filters by recorder
     tokio::task::spawn_blocking(move || {
-        use callrec::archive::identity::Identity;
-        use callrec::archive::keyring::KeyRing;
-        use callrec::player::bucket_source::BucketSource;
         use callrec::player::engine::OutputKind;
-        use callrec::player::session::Session;
         use callrec::ui::player::PlayerView;
         use egui_kittest::kittest::Queryable;
-        let source = BucketSource::new(Bucket::open(&config).unwrap(), cache);
-        let session = Session::on_bucket(
-            source,
-            KeyRing::default(),
-            Identity::generate(),
-            "supervisor".into(),
-        );
-        let view = PlayerView::new(session, OutputKind::Null);
+        let view = PlayerView::new(early, OutputKind::Null);
         let mut h = common::kittest()
             .with_size(egui::vec2(1200.0, 700.0))
             .build_ui_state(|ui, view: &mut PlayerView| view.show(ui), view);
@@ -376,6 +378,20 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
             h.state_mut().model.filter_changed();
             h.run_steps(2);
             assert_eq!(h.state().model.rows.len(), 30, "{site}'s calls");
+            // signed by a key published after the Player opened: still original
+            let first = h.state().model.rows[0];
+            h.state_mut().model.play_entry(first);
+            common::step_until(
+                &mut h,
+                "the record's verdict",
+                Duration::from_secs(20),
+                |v: &PlayerView| {
+                    v.model.details.current().is_some_and(|d| {
+                        d.audio == v.model.catalog.entries[first].audio()
+                            && d.check.verdict == Verdict::Original
+                    })
+                },
+            );
         }
         h.state_mut().model.filter.recorder.clear();
         h.state_mut().model.filter_changed();

@@ -67,17 +67,11 @@ pub struct FileServer {
     pub commands: Arc<PlayerCommands>,
     /// The archive in a bucket, when the records are there (fetched to serve them).
     pub bucket: Option<BucketSource>,
-    /// The keys published in the bucket, as last read (not once per request).
-    bucket_keys: Mutex<Option<(Instant, TrustedKeys)>>,
     /// Which recorder stored each record, from the activity logs (for lists by
     /// recorder), kept current once a Player asked for it.
     recorders: recorder_names::Shared,
     recorders_following: Once,
 }
-
-/// How long the keys read from a bucket are used before they are read again (a new
-/// recorder's key is trusted within this time).
-const BUCKET_KEYS_FOR: Duration = Duration::from_secs(60);
 
 /// Requests a Player's address may make per second, and at once (a Player opening a
 /// store of a million records pages through 200 lists).
@@ -136,7 +130,6 @@ impl FileServer {
             requests: AddressBudget::new(REQUESTS_PER_S, REQUESTS_AT_ONCE),
             commands: Arc::default(),
             bucket: None,
-            bucket_keys: Mutex::new(None),
             recorders: recorder_names::Shared::default(),
             recorders_following: Once::new(),
         }
@@ -169,23 +162,14 @@ impl FileServer {
         }
     }
 
-    /// The keys this server trusts: those published in the store, and in the bucket.
+    /// The keys this server trusts: those published in the store, and in the bucket
+    /// (read again once a minute).
     pub fn trusted(&self) -> TrustedKeys {
-        let Some(bucket) = &self.bucket else {
-            return TrustedKeys::load_dir(&self.store.keys_dir());
-        };
-        let mut cached = self.bucket_keys.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, keys)) = cached.as_ref()
-            && at.elapsed() < BUCKET_KEYS_FOR
-        {
-            return keys.clone();
+        let trusted = TrustedKeys::load_dir(&self.store.keys_dir());
+        match &self.bucket {
+            Some(bucket) => bucket.trusted(&trusted),
+            None => trusted,
         }
-        let mut trusted = TrustedKeys::load_dir(&self.store.keys_dir());
-        // kept only when the bucket answered: otherwise asked again at the next request
-        if crate::archive::bucket_verify::published_keys(&bucket.bucket, &mut trusted).is_ok() {
-            *cached = Some((Instant::now(), trusted.clone()));
-        }
-        trusted
     }
 
     /// Which recorder stored each record, as last read. The first caller starts the

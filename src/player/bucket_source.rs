@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::archive::bucket::{Bucket, Listed};
-use crate::archive::bucket_verify::months;
+use crate::archive::bucket_verify::{months, published_keys};
+use crate::archive::identity::TrustedKeys;
 use crate::archive::sidecar::MAX_SIDECAR;
 use crate::archive::store::write_atomic;
 
@@ -40,7 +41,13 @@ pub struct BucketSource {
     listed: Arc<Mutex<Listings>>,
     wake: Arc<Mutex<Option<Wake>>>,
     lister: Arc<std::sync::Once>,
+    /// The keys published in the bucket, as last read (not once per record shown).
+    published: Arc<Mutex<Option<(Instant, TrustedKeys)>>>,
 }
+
+/// How long the keys read from a bucket are used before they are read again: a new
+/// recorder's records are "original" within this time of its first upload.
+const PUBLISHED_KEYS_FOR: Duration = Duration::from_secs(60);
 
 type Wake = Arc<dyn Fn() + Send + Sync>;
 
@@ -75,7 +82,30 @@ impl BucketSource {
             listed: Arc::default(),
             wake: Arc::default(),
             lister: Arc::new(std::sync::Once::new()),
+            published: Arc::default(),
         }
+    }
+
+    /// `base` and the keys the recorders published in the bucket, read again once
+    /// they are a minute old. It may wait for the bucket: call it off the window's
+    /// thread. A bucket that cannot be read now leaves `base` and is asked again the
+    /// next time.
+    pub fn trusted(&self, base: &TrustedKeys) -> TrustedKeys {
+        let mut trusted = base.clone();
+        let mut published = self.published.lock().unwrap_or_else(|e| e.into_inner());
+        match published.as_ref() {
+            Some((at, keys)) if at.elapsed() < PUBLISHED_KEYS_FOR => {
+                trusted.extend(keys.clone());
+            }
+            _ => {
+                let mut keys = TrustedKeys::default();
+                if published_keys(&self.bucket, &mut keys).is_ok() {
+                    trusted.extend(keys.clone());
+                    *published = Some((Instant::now(), keys));
+                }
+            }
+        }
+        trusted
     }
 
     fn noted<T, E: std::fmt::Display>(&self, result: Result<T, E>) -> Option<T> {

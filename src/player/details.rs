@@ -28,17 +28,24 @@ pub struct DetailsLoader {
 }
 
 impl DetailsLoader {
-    /// Starts checking `audio` (the newest request wins).
-    pub fn request(&self, audio: PathBuf, ring: KeyRing, trusted: TrustedKeys) {
+    /// Starts checking `audio` with the keys `trusted` gives (the newest request wins).
+    pub fn request(
+        &self,
+        audio: PathBuf,
+        ring: KeyRing,
+        trusted: impl FnOnce() -> TrustedKeys + Send + 'static,
+    ) {
         self.request_fetching(audio, ring, trusted, Box::new(|| Ok(())));
     }
 
-    /// [`DetailsLoader::request`] of a record that `fetch` first brings to `audio`.
+    /// [`DetailsLoader::request`] of a record that `fetch` first brings to `audio`,
+    /// checked with the keys `trusted` gives on the loader's thread (a bucket's keys
+    /// may have to be read from the bucket).
     pub fn request_fetching(
         &self,
         audio: PathBuf,
         ring: KeyRing,
-        trusted: TrustedKeys,
+        trusted: impl FnOnce() -> TrustedKeys + Send + 'static,
         fetch: super::engine::Fetch,
     ) {
         *self.wanted.lock().unwrap_or_else(|e| e.into_inner()) = Some(audio.clone());
@@ -65,7 +72,7 @@ impl DetailsLoader {
                 audio: Some(audio.clone()),
                 sidecar: sidecar.is_file().then_some(sidecar),
             };
-            let (check, _) = check_found(&found, &ring, &trusted);
+            let (check, _) = check_found(&found, &ring, &trusted());
             let notes = std::fs::read_to_string(audio.with_extension("txt")).unwrap_or_default();
             this.deliver(Details {
                 audio,

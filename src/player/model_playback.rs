@@ -10,6 +10,7 @@ use super::playlist::Playlist;
 use super::preferences::AudioSetting;
 use super::wall_clock::{clock_text, wall_clock_at};
 use crate::archive::audit::Action;
+use crate::archive::identity::TrustedKeys;
 use crate::lang::{Arg, t, tr};
 
 /// The beep between two records of the playlist.
@@ -39,6 +40,7 @@ impl PlayerModel {
             // fetched into the cache on the loader's and the details' threads
             let (for_engine, for_details, audio) = (bucket.clone(), bucket.clone(), entry.audio());
             let (a, b) = (audio.clone(), audio.clone());
+            let (for_keys, trusted) = (bucket.clone(), self.session.trusted.clone());
             self.engine.load_fetching(
                 audio.clone(),
                 self.session.ring.clone(),
@@ -48,17 +50,21 @@ impl PlayerModel {
             self.details.request_fetching(
                 audio,
                 self.session.ring.clone(),
-                self.session.trusted.clone(),
+                // a recorder that joined since the Player started is trusted too
+                move || for_keys.trusted(&trusted),
                 Box::new(move || for_details.fetch(&b)),
             );
         } else {
             self.engine
                 .load(entry.audio(), self.session.ring.clone(), true);
-            self.details.request(
-                entry.audio(),
-                self.session.ring.clone(),
-                self.session.trusted.clone(),
-            );
+            // a recorder that joined the store since the Player started is trusted too
+            let (trusted, keys) = (self.session.trusted.clone(), self.session.store.keys_dir());
+            self.details
+                .request(entry.audio(), self.session.ring.clone(), move || {
+                    let mut trusted = trusted;
+                    trusted.extend(TrustedKeys::load_dir(&keys));
+                    trusted
+                });
         }
         let name = self.session.relative(&entry.audio());
         self.prefs.played(&name);
