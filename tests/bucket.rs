@@ -1001,3 +1001,92 @@ async fn the_backup_copy_goes_flat_into_its_own_bucket_and_a_record_leaves_only_
     );
     recorder.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pcap_records_are_converted_before_they_move_and_move_as_they_are_once_the_converter_died()
+{
+    let Some(garage) = garage(1).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let setup = dir.path().join("setup");
+    let args = garage.setup_args("converted");
+    let store = format!("s3://{}/converted", common::garage::BUCKET);
+    // the recorder and its converter share the setup folder: its identity and outbox
+    let mut converter_args = vec![
+        "converter".to_string(),
+        format!("recpath={}", setup.display()),
+        "convertto=alaw".into(),
+        "poll=1".into(),
+    ];
+    converter_args.extend(args.iter().cloned());
+    let converter = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .args(&converter_args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let converter = common::RecorderProcess::from(converter);
+    let extra: Vec<&str> = args
+        .iter()
+        .skip(1) // store= is given as the store
+        .map(String::as_str)
+        .chain(["cdrwait=1", "format=pcap"])
+        .collect();
+    let port = common::free_port();
+    let _recorder = common::RecorderProcess::start(Path::new(&store), &setup, port, &extra);
+    let sim = Simulator::new(&format!("http://127.0.0.1:{port}"), None).unwrap();
+    wait_until("the recorder", Duration::from_secs(20), async || {
+        sim.status().await.is_ok()
+    })
+    .await;
+    let bucket = garage.config("converted");
+    let ending = |objects: &[String], ext: &str| {
+        objects
+            .iter()
+            .filter(|o| o.ends_with(&format!(".{ext}")))
+            .count()
+    };
+    send(&sim, &calls(3, 40)).await;
+    let mut objects = Vec::new();
+    wait_until(
+        "three converted records in the bucket",
+        Duration::from_secs(60),
+        async || {
+            objects = audio_in(&bucket).await;
+            objects.len() == 3
+        },
+    )
+    .await;
+    assert_eq!(ending(&objects, "wav"), 3, "converted first: {objects:?}");
+
+    // a converter that dies holds nothing back for ever: once it is taken for gone the
+    // PCAP records move as they are, and the recorder says why
+    converter.kill();
+    send(&sim, &calls(2, 41)).await;
+    wait_until(
+        "the new records in the bucket, unconverted",
+        Duration::from_secs(90),
+        async || {
+            objects = audio_in(&bucket).await;
+            objects.len() == 5
+        },
+    )
+    .await;
+    assert_eq!(ending(&objects, "pcap"), 2, "{objects:?}");
+    let status = sim.status().await.unwrap();
+    assert!(
+        status["recent"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["text"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("the converter has not been seen")),
+        "{status}"
+    );
+    let (code, out, err) = verify_from_elsewhere(&garage, dir.path(), "converted");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("5 record(s): 5 original"), "{out}");
+}

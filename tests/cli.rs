@@ -42,18 +42,6 @@ fn bucket_settings_that_cannot_work_are_refused_in_words() {
     let (code, _, err) = callrec(&["verify", &recpath, "store=s3://callrec/site"]);
     assert_eq!(code, 2);
     assert!(err.contains("s3endpoint"), "{err}");
-    // the converter on a bucket would convert nothing that stays
-    let (code, _, err) = callrec(&[
-        "converter",
-        &recpath,
-        "once=on",
-        "store=s3://callrec/site",
-        "s3endpoint=http://127.0.0.1:1",
-        "s3key=GK1",
-        "s3secret=secret",
-    ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("not converted"), "{err}");
 }
 
 #[test]

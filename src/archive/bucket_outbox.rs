@@ -19,6 +19,7 @@ use bytes::Bytes;
 use super::audit::{self, Action, Entry};
 use super::bucket::{Bucket, BucketError};
 use super::bucket_upload::{Layout, UploadError, Uploaded, upload_record, upload_record_as};
+use super::converter_presence::{self, Presence};
 use super::record::Archiver;
 use super::sidecar::MAX_SIDECAR;
 use super::store::Store;
@@ -88,6 +89,19 @@ impl Placed {
     }
 }
 
+/// Whether the record with this audio file stays for the converter: a PCAP while a
+/// converter works on the store, and any record whose name has two audio files (a
+/// conversion under way, or cut: only the converter knows which file is the record).
+fn held_for_converter(audio: &Path, converter: Presence) -> bool {
+    let ext = audio.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext == "pcap" && converter == Presence::Working {
+        return true;
+    }
+    ["wav", "mp3", "pcap"]
+        .iter()
+        .any(|other| *other != ext && audio.with_extension(other).is_file())
+}
+
 /// What one pass did.
 #[derive(Debug, Default)]
 pub struct Drained {
@@ -101,6 +115,11 @@ pub struct Drained {
     pub backup_failure: Option<BucketError>,
     /// Why the archive's bucket failed, when it did: the pass ended there.
     pub failure: Option<BucketError>,
+    /// Records held back for the converter (counted in `waiting` too).
+    pub held_for_converter: usize,
+    /// The converter of this store died this long ago: its PCAP records move as they
+    /// are, and a conversion it left half done waits for it.
+    pub converter_gone: Option<Duration>,
 }
 
 /// Moves records from one local store into one bucket, pass after pass.
@@ -192,8 +211,17 @@ impl Outbox {
     /// removes each one's local copy once it is safe, then sends the log and keys.
     fn move_records(&mut self, records: Vec<PathBuf>, waiting: usize) -> Drained {
         use rayon::prelude::*;
+        let converter = converter_presence::presence(self.store());
+        let (records, held): (Vec<PathBuf>, Vec<PathBuf>) = records
+            .into_iter()
+            .partition(|audio| !held_for_converter(audio, converter));
         let mut drained = Drained {
-            waiting,
+            waiting: waiting + held.len(),
+            held_for_converter: held.len(),
+            converter_gone: match converter {
+                Presence::Gone(age) => Some(age),
+                _ => None,
+            },
             ..Drained::default()
         };
         let failed = std::sync::atomic::AtomicBool::new(false);

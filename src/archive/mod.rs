@@ -16,6 +16,7 @@ pub mod bucket_verify;
 pub mod call_sheet;
 pub mod cdr;
 pub mod control_command;
+pub mod converter_presence;
 pub mod direct_file;
 pub mod evidence;
 pub mod export;

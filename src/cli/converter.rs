@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use super::args::{Args, UsageError};
 use super::context::{archiver, load_setup};
+use crate::archive::converter_presence::{self, TOUCH_EVERY};
 use crate::archive::pcap_converter::convert_pcap_records;
+use crate::archive::store::Store;
 use crate::media::writer::OutputFormat;
 
 pub fn converter(args: &Args) -> Result<i32, UsageError> {
@@ -22,16 +24,19 @@ pub fn converter(args: &Args) -> Result<i32, UsageError> {
         _ => None,
     })?;
     let setup = load_setup(args)?;
-    if setup.bucket().is_some() {
-        // the local store is only the recorder's outbox there: converting it would
-        // convert nothing that stays
-        return Err(UsageError(
-            "the converter works on a store in a folder; records in a bucket (store=s3://…) are not converted: record in WAV or MP3 there (format=)".into(),
-        ));
-    }
     let mut archiver = archiver(&setup)?;
     archiver.options.format = OutputFormat::parse(&setup.get("convertto")).unwrap_or_default();
+    if setup.bucket().is_some() {
+        // a bucket's records are written once: they are converted in the recorder's
+        // local store, which holds its PCAP records back while this runs
+        out!(
+            "converting in {} before the records move into {}",
+            archiver.store.root.display(),
+            setup.get("store")
+        );
+    }
     let stop = Arc::new(AtomicBool::new(false));
+    let _presence = Presence::keep(archiver.store.clone());
     if !once {
         let stopping = stop.clone();
         std::thread::spawn(move || {
@@ -71,4 +76,46 @@ pub fn converter(args: &Args) -> Result<i32, UsageError> {
         }
     }
     Ok(if failed_any { 1 } else { 0 })
+}
+
+/// The converter's sign of life in its store while it runs (a thread touches it), gone
+/// when it ends cleanly; a killed converter leaves it to grow old.
+struct Presence {
+    done: Arc<AtomicBool>,
+    toucher: Option<std::thread::JoinHandle<()>>,
+    store: Store,
+}
+
+impl Presence {
+    fn keep(store: Store) -> Presence {
+        let done = Arc::new(AtomicBool::new(false));
+        let (ending, touched) = (done.clone(), store.clone());
+        let _ = converter_presence::announce(&store);
+        let toucher = std::thread::spawn(move || {
+            while !ending.load(Ordering::Relaxed) {
+                let _ = converter_presence::announce(&touched);
+                let mut waited = Duration::ZERO;
+                while waited < TOUCH_EVERY && !ending.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    waited += Duration::from_millis(100);
+                }
+            }
+        });
+        Presence {
+            done,
+            toucher: Some(toucher),
+            store,
+        }
+    }
+}
+
+impl Drop for Presence {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        // the file goes after the last touch, never before it
+        if let Some(toucher) = self.toucher.take() {
+            let _ = toucher.join();
+        }
+        converter_presence::withdraw(&self.store);
+    }
 }

@@ -62,6 +62,7 @@ fn work(
     let mut told_at: Option<Instant> = None;
     let mut last_local_error = String::new();
     let mut backup_told: Option<Instant> = None;
+    let mut converter_told: Option<Instant> = None;
     let mut retention_at = Instant::now();
     let mut full_at = Instant::now();
     while !stopping.load(Ordering::Relaxed) {
@@ -102,6 +103,8 @@ fn work(
             drained.waiting = more.waiting;
             drained.backup_failure = more.backup_failure.or(drained.backup_failure);
             drained.failure = more.failure;
+            drained.held_for_converter = more.held_for_converter;
+            drained.converter_gone = more.converter_gone.or(drained.converter_gone);
         }
         let failure = drained.failure.take();
         let moved = drained.uploaded.iter().filter(|u| !u.already).count() as u64;
@@ -147,6 +150,23 @@ fn work(
                 status.update(|s| s.lamps.backup = Lamp::Green);
             }
             None => {}
+        }
+        match drained.converter_gone {
+            Some(age) if converter_told.is_none_or(|t| t.elapsed() >= RETELL) => {
+                status.event(
+                    "warning",
+                    format!(
+                        "the converter has not been seen for {} s: PCAP records move into \
+                         the bucket unconverted, {} record(s) it left half converted wait \
+                         for it; start `callrec converter` again",
+                        age.as_secs(),
+                        drained.held_for_converter
+                    ),
+                );
+                converter_told = Some(Instant::now());
+            }
+            Some(_) => {}
+            None => converter_told = None,
         }
         if let Some(error) = drained.local_errors.first()
             && *error != last_local_error

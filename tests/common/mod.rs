@@ -415,6 +415,13 @@ impl RecorderProcess {
     }
 }
 
+impl From<std::process::Child> for RecorderProcess {
+    /// Another callrec process (a converter), killed like a recorder.
+    fn from(child: std::process::Child) -> RecorderProcess {
+        RecorderProcess(child)
+    }
+}
+
 impl Drop for RecorderProcess {
     fn drop(&mut self) {
         let _ = self.0.kill();

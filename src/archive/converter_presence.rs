@@ -1,0 +1,92 @@
+//! Whether a converter is at work on a store, told by a file it keeps touching
+//! (`STORE/TMP/converter.alive`). With the archive in a bucket the converter works in
+//! the recorder's local store, and the outbox must hold PCAP records back until they
+//! are converted: a bucket's records are written once, so a PCAP that left first would
+//! stay a PCAP. A converter that stops touching the file (killed, crashed) is taken for
+//! gone after [`ALIVE_FOR`], and the records move unconverted rather than wait forever;
+//! one that ends cleanly removes the file.
+
+use std::fs;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use super::store::Store;
+
+/// How often a converter at work touches its file.
+pub const TOUCH_EVERY: Duration = Duration::from_secs(2);
+
+/// A file untouched for this long means the converter is gone.
+pub const ALIVE_FOR: Duration = Duration::from_secs(15);
+
+/// What the store says of its converter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// No converter works on this store (none was started, or it ended cleanly).
+    None,
+    /// A converter touched its file within [`ALIVE_FOR`].
+    Working,
+    /// A converter's file was last touched this long ago: it died without ending.
+    Gone(Duration),
+}
+
+fn file(store: &Store) -> PathBuf {
+    store.tmp().join("converter.alive")
+}
+
+/// What the converter's file says now.
+pub fn presence(store: &Store) -> Presence {
+    let Ok(modified) = fs::metadata(file(store)).and_then(|m| m.modified()) else {
+        return Presence::None;
+    };
+    // a file from the future (a clock set back) counts as just touched
+    let age = SystemTime::now()
+        .duration_since(modified)
+        .unwrap_or_default();
+    if age < ALIVE_FOR {
+        Presence::Working
+    } else {
+        Presence::Gone(age)
+    }
+}
+
+/// Says (again) that a converter works on `store`.
+pub fn announce(store: &Store) -> std::io::Result<()> {
+    fs::create_dir_all(store.tmp())?;
+    fs::write(file(store), format!("{}\n", std::process::id()))
+}
+
+/// Says that the converter ended cleanly: its records may move as they are.
+pub fn withdraw(store: &Store) {
+    let _ = fs::remove_file(file(store));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_converter_is_none_then_working_then_none_after_it_withdraws() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        assert_eq!(presence(&store), Presence::None);
+        announce(&store).unwrap();
+        assert_eq!(presence(&store), Presence::Working);
+        withdraw(&store);
+        assert_eq!(presence(&store), Presence::None);
+    }
+
+    #[test]
+    fn a_file_left_untouched_means_the_converter_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        announce(&store).unwrap();
+        let old = SystemTime::now() - ALIVE_FOR - Duration::from_secs(5);
+        fs::File::options()
+            .write(true)
+            .open(file(&store))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert!(matches!(presence(&store), Presence::Gone(age) if age >= ALIVE_FOR));
+    }
+}
