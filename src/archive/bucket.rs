@@ -140,9 +140,10 @@ pub enum BucketError {
 }
 
 /// What a put that must not overwrite found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Put {
-    Written,
+    /// Written; with the ETag the store gave the object, when it gave one.
+    Written(Option<String>),
     /// The name was taken already (by a store that honours `If-None-Match`).
     Taken,
 }
@@ -270,7 +271,7 @@ impl Bucket {
             ..PutOptions::default()
         };
         match runtime().block_on(self.store.put_opts(&path, PutPayload::from(bytes), options)) {
-            Ok(_) => Ok(Put::Written),
+            Ok(done) => Ok(Put::Written(done.e_tag)),
             Err(object_store::Error::AlreadyExists { .. })
             | Err(object_store::Error::Precondition { .. }) => Ok(Put::Taken),
             Err(e) => Err(self.error(e)),

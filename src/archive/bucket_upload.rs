@@ -9,11 +9,14 @@
 //!    store does.
 //! 2. Put `S`, then `A`, each with `If-None-Match: *`. A listing shows a record by its
 //!    audio, and an object appears only whole, so a reader never sees half a record.
-//! 3. Read back: both objects' MD5 ETags must be ours. Stores that ignore
-//!    `If-None-Match` (Garage 2.x does) could let a second writer overwrite in the
-//!    instant between 1 and 2; the read-back finds that, and the record is tried again
-//!    (it then finds the other's sidecar under the name and takes the next one, while
-//!    the owner of the sidecar writes its audio again).
+//! 3. Read back: both objects' ETags must be those our puts got (or, from a store
+//!    that gave none, the MD5 of our bytes). Stores that ignore `If-None-Match`
+//!    (Garage 2.x does) could let a second writer overwrite in the instant between 1
+//!    and 2; the read-back finds that, and the record is tried again (it then finds
+//!    the other's sidecar under the name and takes the next one, while the owner of
+//!    the sidecar writes its audio again). The audio's own MD5 is worked out only
+//!    where no put of ours gave its ETag (an earlier attempt's object): a 4 MB
+//!    record's MD5 costs more of the recorder's CPU than the rest of its upload.
 //!
 //! Only after 3 may the caller delete the local files: every step can be repeated after
 //! a crash and finds what the last attempt left.
@@ -112,7 +115,12 @@ pub fn upload_record_as(
     };
     let audio_bytes = read(audio)?;
     let sidecar_bytes = read(&sidecar_path)?;
-    let audio_md5 = md5_hex(&audio_bytes);
+    let audio_md5_once = std::cell::OnceCell::new();
+    let audio_md5 = || {
+        audio_md5_once
+            .get_or_init(|| md5_hex(&audio_bytes))
+            .as_str()
+    };
     let sidecar_md5 = md5_hex(&sidecar_bytes);
     let folder = match layout {
         Layout::Months => format!("{}/", local.start.month_folder()),
@@ -148,6 +156,8 @@ pub fn upload_record_as(
             }
             Holder::Ours => true,
         };
+        // the ETag the audio must have: what our put got, else its MD5
+        let mut audio_tag = None;
         // the sidecar under this name is ours: the audio beside it must be too (a name
         // found free a moment ago has none)
         let audio_there = if already {
@@ -157,13 +167,14 @@ pub fn upload_record_as(
         };
         let audio_ok = audio_there.as_ref().is_some_and(|o| {
             o.size == audio_bytes.len() as u64
-                && etag_matches(o.etag.as_deref(), &audio_md5) != Some(false)
+                && etag_matches(o.etag.as_deref(), audio_md5()) != Some(false)
         });
         let already = already && audio_ok;
         if !audio_ok {
             if audio_there.is_none() {
-                if bucket.put_new(&audio_key, audio_bytes.clone())? == Put::Taken {
-                    return Err(UploadError::NotAsWritten(audio_key));
+                match bucket.put_new(&audio_key, audio_bytes.clone())? {
+                    Put::Taken => return Err(UploadError::NotAsWritten(audio_key)),
+                    Put::Written(tag) => audio_tag = tag,
                 }
             } else {
                 // a second writer's audio beside our sidecar: the name is ours
@@ -172,14 +183,18 @@ pub fn upload_record_as(
         }
         let sidecar_back = bucket.head(&sidecar_key)?;
         let audio_back = bucket.head(&audio_key)?;
-        let as_written = |o: Option<&super::bucket::Listed>, len: usize, md5: &str| {
-            o.is_some_and(|o| {
-                o.size == len as u64 && etag_matches(o.etag.as_deref(), md5) != Some(false)
-            })
-        };
-        if !as_written(sidecar_back.as_ref(), sidecar_bytes.len(), &sidecar_md5)
-            || !as_written(audio_back.as_ref(), audio_bytes.len(), &audio_md5)
-        {
+        let sidecar_ok = sidecar_back.is_some_and(|o| {
+            o.size == sidecar_bytes.len() as u64
+                && etag_matches(o.etag.as_deref(), &sidecar_md5) != Some(false)
+        });
+        let audio_ok = audio_back.is_some_and(|o| {
+            o.size == audio_bytes.len() as u64
+                && match (&audio_tag, &o.etag) {
+                    (Some(ours), Some(there)) => ours == there,
+                    _ => etag_matches(o.etag.as_deref(), audio_md5()) != Some(false),
+                }
+        });
+        if !sidecar_ok || !audio_ok {
             return Err(UploadError::NotAsWritten(audio_key));
         }
         return Ok(Uploaded {
