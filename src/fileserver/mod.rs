@@ -172,8 +172,9 @@ impl FileServer {
         }
     }
 
-    /// Which recorder stored each record, as last read. The first caller starts the
-    /// thread that follows the activity logs (it ends when the server is gone); each
+    /// Which recorder stored each record, as last read. The first caller reads the
+    /// activity logs (it may wait for the bucket: call it off the async tasks) and
+    /// starts the thread that follows them (it ends when the server is gone); each
     /// new reading wakes the Players waiting for new records, since one that waits
     /// for a recorder's records may wait for a record whose recorder was not yet read.
     pub fn recorders(self: &Arc<Self>) -> Arc<RecorderNames> {
@@ -183,7 +184,7 @@ impl FileServer {
                 None => Logs::Store(self.store.clone()),
             };
             let server = Arc::downgrade(self);
-            recorder_names::follow(logs, &self.recorders, move || {
+            recorder_names::read_then_follow(logs, &self.recorders, move || {
                 if let Some(server) = server.upgrade() {
                     server.changed(true);
                 }

@@ -372,15 +372,12 @@ pub async fn list(
     loop {
         let found = {
             let (server, filter, limits) = (server.clone(), filter.clone(), limits.clone());
-            let recorders = server.recorders();
-            // the account, the filter and the recorders as read, not the page: paging
-            // reuses the rows
-            let key = format!(
-                "{}\0{filter:?}\0{:p}",
-                account.name,
-                Arc::as_ptr(&recorders)
-            );
+            let account = account.name.clone();
             tokio::task::spawn_blocking(move || {
+                let recorders = server.recorders();
+                // the account, the filter and the recorders as read, not the page:
+                // paging reuses the rows
+                let key = format!("{account}\0{filter:?}\0{:p}", Arc::as_ptr(&recorders));
                 answer(&server, &key, &filter, &limits, &recorders, page)
             })
             .await
@@ -669,7 +666,12 @@ pub async fn recorders(State(server): State<Arc<FileServer>>) -> Response {
     struct Answer<'a> {
         recorders: &'a [String],
     }
-    let recorders = server.recorders();
+    let Ok(recorders) = tokio::task::spawn_blocking(move || server.recorders()).await else {
+        return refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the recorders could not be read",
+        );
+    };
     axum::Json(Answer {
         recorders: &recorders.names,
     })

@@ -122,11 +122,30 @@ const FOLLOW_EVERY: Duration = Duration::from_secs(5);
 /// gone. `changed` is called after each new reading (a server wakes the Players that
 /// wait for a recorder's new records with it).
 pub fn follow(logs: Logs, shared: &Shared, changed: impl Fn() + Send + 'static) {
+    spawn_follower(logs, shared, Follower::default(), changed);
+}
+
+/// [`follow`], with the first reading made here before it returns (a server answers
+/// its first list by recorder with every name; it may wait for a bucket: never on a
+/// window's thread).
+pub fn read_then_follow(logs: Logs, shared: &Shared, changed: impl Fn() + Send + 'static) {
+    let mut follower = Follower::default();
+    if follower.read_new(&logs) {
+        *shared.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(follower.names.snapshot());
+    }
+    spawn_follower(logs, shared, follower, changed);
+}
+
+fn spawn_follower(
+    logs: Logs,
+    shared: &Shared,
+    mut follower: Follower,
+    changed: impl Fn() + Send + 'static,
+) {
     let weak = Arc::downgrade(shared);
     let _ = std::thread::Builder::new()
         .name("callrec-recorder-names".into())
         .spawn(move || {
-            let mut follower = Follower::default();
             loop {
                 if follower.read_new(&logs) {
                     let Some(shared) = weak.upgrade() else {
