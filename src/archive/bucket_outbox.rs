@@ -236,6 +236,14 @@ impl Outbox {
                     if failed.load(std::sync::atomic::Ordering::Relaxed) {
                         return (Err(UploadError::Skipped), None);
                     }
+                    // a converter that started during a long pass: from then on it may
+                    // switch a PCAP's sidecar, so a PCAP is read only while none works
+                    // (it waits a moment after it announced itself for reads under way)
+                    if audio.extension().is_some_and(|e| e == "pcap")
+                        && converter_presence::presence(self.store()) == Presence::Working
+                    {
+                        return (Err(UploadError::Skipped), None);
+                    }
                     let result = upload_record(&self.bucket, audio);
                     if matches!(result, Err(UploadError::Bucket(_))) {
                         failed.store(true, std::sync::atomic::Ordering::Relaxed);

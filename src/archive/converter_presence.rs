@@ -18,6 +18,11 @@ pub const TOUCH_EVERY: Duration = Duration::from_secs(2);
 /// A file untouched for this long means the converter is gone.
 pub const ALIVE_FOR: Duration = Duration::from_secs(15);
 
+/// How long a converter waits after it announced itself before it changes a record: an
+/// outbox that read a PCAP record's files just before has read them whole by then (the
+/// outbox looks at the file before each record it reads).
+pub const SETTLE: Duration = Duration::from_secs(2);
+
 /// What the store says of its converter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {

@@ -37,6 +37,7 @@ pub fn converter(args: &Args) -> Result<i32, UsageError> {
     }
     let stop = Arc::new(AtomicBool::new(false));
     let _presence = Presence::keep(archiver.store.clone());
+    std::thread::sleep(converter_presence::SETTLE);
     if !once {
         let stopping = stop.clone();
         std::thread::spawn(move || {
