@@ -195,10 +195,8 @@ impl RemoteArchive {
         struct Marks {
             marks: Vec<String>,
         }
-        let (_, _, body) = self.send(self.get("/api/v1/marks"), Duration::from_secs(30))?;
-        serde_json::from_slice::<Marks>(&body)
+        self.get_json::<Marks>("/api/v1/marks", "a list of marks")
             .map(|m| m.marks)
-            .map_err(|e| RemoteError::Answer(200, format!("not a list of marks: {e}")))
     }
 
     /// The names of the recorders whose records the server holds.
@@ -207,10 +205,19 @@ impl RemoteArchive {
         struct Recorders {
             recorders: Vec<String>,
         }
-        let (_, _, body) = self.send(self.get("/api/v1/recorders"), Duration::from_secs(30))?;
-        serde_json::from_slice::<Recorders>(&body)
+        self.get_json::<Recorders>("/api/v1/recorders", "a list of recorders")
             .map(|r| r.recorders)
-            .map_err(|e| RemoteError::Answer(200, format!("not a list of recorders: {e}")))
+    }
+
+    /// A short JSON answer of the server at `path`; one that is not `what` is said so.
+    fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        what: &str,
+    ) -> Result<T, RemoteError> {
+        let (_, _, body) = self.send(self.get(path), Duration::from_secs(30))?;
+        serde_json::from_slice(&body)
+            .map_err(|e| RemoteError::Answer(200, format!("not {what}: {e}")))
     }
 
     /// Marks (or unmarks) the record for every Player on the server's store.
