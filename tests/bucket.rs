@@ -1090,3 +1090,93 @@ async fn pcap_records_are_converted_before_they_move_and_move_as_they_are_once_t
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("5 record(s): 5 original"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_backup_goes_into_another_object_store_and_waits_for_it_while_that_one_is_down() {
+    // two independent Garage clusters: the archive's site and the backup's site
+    let Some(archive_site) = garage(1).await else {
+        return;
+    };
+    let Some(mut backup_site) = garage(1).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let setup = dir.path().join("setup");
+    let mut args = archive_site.setup_args("site");
+    args.push(format!(
+        "backup=s3://{}/site",
+        common::garage::BACKUP_BUCKET
+    ));
+    args.push(format!("backups3endpoint={}", backup_site.endpoint(0)));
+    args.push(format!("backups3key={}", common::garage::KEY_ID));
+    args.push(format!("backups3secret={}", common::garage::SECRET));
+    let store = format!("s3://{}/site", common::garage::BUCKET);
+    let extra: Vec<&str> = args
+        .iter()
+        .skip(1) // store= is given as the store
+        .map(String::as_str)
+        .chain(["cdrwait=1"])
+        .collect();
+    let port = common::free_port();
+    let _recorder = common::RecorderProcess::start(Path::new(&store), &setup, port, &extra);
+    let sim = Simulator::new(&format!("http://127.0.0.1:{port}"), None).unwrap();
+    wait_until("the recorder", Duration::from_secs(20), async || {
+        sim.status().await.is_ok()
+    })
+    .await;
+    let (archive, backup) = (
+        archive_site.config("site"),
+        backup_site.backup_config("site"),
+    );
+    let copies = async |config: &BucketConfig| -> usize {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || {
+            Bucket::open(&config)
+                .and_then(|b| b.list(""))
+                .map(|objects| objects.iter().filter(|o| o.name.ends_with(".wav")).count())
+                .unwrap_or(0)
+        })
+        .await
+        .unwrap()
+    };
+    let outbox = setup.join("outbox");
+    send(&sim, &calls(4, 60)).await;
+    wait_until(
+        "four records in the archive and four copies at the other site",
+        Duration::from_secs(60),
+        async || {
+            audio_in(&archive).await.len() == 4
+                && copies(&backup).await == 4
+                && local_records(&outbox) == 0
+        },
+    )
+    .await;
+    assert_eq!(
+        copies(&archive_site.backup_config("site")).await,
+        0,
+        "no copy in the archive's own store"
+    );
+
+    // the backup's site goes away: records reach the archive and wait here for it
+    backup_site.kill(0);
+    send(&sim, &calls(2, 61)).await;
+    wait_until(
+        "the BACKUP lamp red with two records kept",
+        Duration::from_secs(60),
+        async || {
+            let status = sim.status().await.unwrap();
+            status["lamps"]["backup"] == "red" && local_records(&outbox) == 2
+        },
+    )
+    .await;
+    assert_eq!(audio_in(&archive).await.len(), 6);
+    backup_site.restart(0);
+    wait_until(
+        "the copies made once the other site is back",
+        Duration::from_secs(90),
+        async || copies(&backup).await == 6 && local_records(&outbox) == 0,
+    )
+    .await;
+    let status = sim.status().await.unwrap();
+    assert_eq!(status["lamps"]["backup"], "green", "{status}");
+}

@@ -625,6 +625,42 @@ pub const SETUP_KEYS: &[SetupKey] = &[
         check: None,
     },
     SetupKey {
+        name: "backups3endpoint",
+        values: "http://HOST:PORT of another object store's S3 API, or empty (the archive's)",
+        default: "",
+        secret: false,
+        kind: Kind::Url,
+        tab: SetupTab::Storage,
+        check: Some(endpoint),
+    },
+    SetupKey {
+        name: "backups3key",
+        values: "an access key id there, or empty (the archive's)",
+        default: "",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::Storage,
+        check: None,
+    },
+    SetupKey {
+        name: "backups3secret",
+        values: "that key's secret, or empty",
+        default: "",
+        secret: true,
+        kind: Kind::Text,
+        tab: SetupTab::Storage,
+        check: None,
+    },
+    SetupKey {
+        name: "backups3region",
+        values: "a region name, or empty (the archive's)",
+        default: "",
+        secret: false,
+        kind: Kind::Text,
+        tab: SetupTab::Storage,
+        check: None,
+    },
+    SetupKey {
         name: "journal",
         values: "a folder, or empty",
         default: "",
@@ -1359,21 +1395,35 @@ impl Setup {
         self.bucket_of("store")
     }
 
-    /// The bucket of the backup copy, when `backup` is `s3://…` (reached with the same
-    /// `s3endpoint`, key and region as the archive's).
+    /// The bucket of the backup copy, when `backup` is `s3://…`: in another object store
+    /// when `backups3endpoint` names one (a second site's, so that one fire does not
+    /// take both copies), with its own key; else in the archive's store. Each of the
+    /// `backups3…` settings left empty is the archive's.
     pub fn backup_bucket(&self) -> Option<Result<BucketConfig, String>> {
         self.bucket_of("backup")
     }
 
     fn bucket_of(&self, key: &str) -> Option<Result<BucketConfig, String>> {
         let url = self.get(key);
+        let access = |name: &str| {
+            let own = if key == "backup" {
+                self.get(&format!("backups3{name}"))
+            } else {
+                String::new()
+            };
+            if own.is_empty() {
+                self.get(&format!("s3{name}"))
+            } else {
+                own
+            }
+        };
         is_bucket_url(&url).then(|| {
             BucketConfig::new(
                 &url,
-                &self.get("s3endpoint"),
-                &self.get("s3key"),
-                &self.get("s3secret"),
-                &self.get("s3region"),
+                &access("endpoint"),
+                &access("key"),
+                &access("secret"),
+                &access("region"),
             )
         })
     }
@@ -1451,6 +1501,53 @@ fn read_central(path: &Path) -> Result<Option<String>, SetupError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backup_bucket_is_in_the_archives_object_store_unless_its_own_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut setup = Setup::load(dir.path()).unwrap();
+        for (key, value) in [
+            ("store", "s3://archive/site"),
+            ("backup", "s3://copies/site"),
+            ("s3endpoint", "http://10.0.0.1:3900"),
+            ("s3key", "GKarchive"),
+            ("s3secret", "archive-secret"),
+            ("s3region", "garage"),
+        ] {
+            setup.set(key, value).unwrap();
+        }
+        let same = setup.backup_bucket().unwrap().unwrap();
+        assert_eq!(
+            (
+                same.endpoint.as_str(),
+                same.key_id.as_str(),
+                same.bucket.as_str()
+            ),
+            ("http://10.0.0.1:3900", "GKarchive", "copies")
+        );
+        setup
+            .set("backups3endpoint", "http://10.1.0.1:3900")
+            .unwrap();
+        setup.set("backups3key", "GKbackup").unwrap();
+        setup.set("backups3secret", "backup-secret").unwrap();
+        let other = setup.backup_bucket().unwrap().unwrap();
+        assert_eq!(other.endpoint, "http://10.1.0.1:3900");
+        assert_eq!(
+            (other.key_id.as_str(), other.secret.as_str()),
+            ("GKbackup", "backup-secret")
+        );
+        assert_eq!(
+            other.region, "garage",
+            "an empty backups3region is the archive's"
+        );
+        let archive = setup.bucket().unwrap().unwrap();
+        assert_eq!(
+            (archive.endpoint.as_str(), archive.key_id.as_str()),
+            ("http://10.0.0.1:3900", "GKarchive"),
+            "the archive keeps its own store"
+        );
+        assert!(setup.set("backups3endpoint", "10.1.0.1:3900").is_err());
+    }
 
     #[test]
     fn secrets_are_sealed_and_values_round_trip() {
