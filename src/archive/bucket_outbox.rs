@@ -215,11 +215,13 @@ impl Outbox {
         let (records, held): (Vec<PathBuf>, Vec<PathBuf>) = records
             .into_iter()
             .partition(|audio| !held_for_converter(audio, converter));
+        let is_pcap = |audio: &PathBuf| audio.extension().is_some_and(|e| e == "pcap");
         let mut drained = Drained {
             waiting: waiting + held.len(),
             held_for_converter: held.len(),
+            // said only while it matters: PCAP records move, or records wait for it
             converter_gone: match converter {
-                Presence::Gone(age) => Some(age),
+                Presence::Gone(age) if !held.is_empty() || records.iter().any(is_pcap) => Some(age),
                 _ => None,
             },
             ..Drained::default()
@@ -239,7 +241,7 @@ impl Outbox {
                     // a converter that started during a long pass: from then on it may
                     // switch a PCAP's sidecar, so a PCAP is read only while none works
                     // (it waits a moment after it announced itself for reads under way)
-                    if audio.extension().is_some_and(|e| e == "pcap")
+                    if is_pcap(audio)
                         && converter_presence::presence(self.store()) == Presence::Working
                     {
                         return (Err(UploadError::Skipped), None);

@@ -165,8 +165,8 @@ fn work(
                 );
                 converter_told = Some(Instant::now());
             }
-            Some(_) => {}
-            None => converter_told = None,
+            // said again at most every few minutes, however the records come
+            _ => {}
         }
         if let Some(error) = drained.local_errors.first()
             && *error != last_local_error
