@@ -110,6 +110,28 @@ async fn try_audio_in(config: &BucketConfig) -> Result<Vec<String>, String> {
     .unwrap()
 }
 
+/// `callrec service` as its own process on the setup folder `setup`, its archive in
+/// the bucket that `args` name (`Garage::setup_args` first, then further setup keys),
+/// with a simulator for it once it answers, and its address.
+async fn recorder_process(
+    setup: &Path,
+    args: &[String],
+) -> (common::RecorderProcess, Simulator, String) {
+    let store = args[0]
+        .strip_prefix("store=")
+        .expect("the setup keys start with the store");
+    let extra: Vec<&str> = args[1..].iter().map(String::as_str).collect();
+    let port = common::free_port();
+    let recorder = common::RecorderProcess::start(Path::new(store), setup, port, &extra);
+    let base = format!("http://127.0.0.1:{port}");
+    let sim = Simulator::new(&base, None).unwrap();
+    wait_until("the recorder", Duration::from_secs(20), async || {
+        sim.status().await.is_ok()
+    })
+    .await;
+    (recorder, sim, base)
+}
+
 fn local_records(store: &Path) -> usize {
     common::stored_records(store).len()
 }
@@ -749,26 +771,9 @@ async fn network_players_of_a_recorder_on_a_bucket_see_play_and_check_its_record
     let chief = ("Supervisor", "chief-secret-1");
     common::add_account(&setup, desk, &["extensions=21", "rights=notes"]);
     common::add_account(&setup, chief, &["rights=notes,delete,copy"]);
-    let port = common::free_port();
-    let args = garage.setup_args("desks");
-    let extra: Vec<&str> = args
-        .iter()
-        .skip(1) // store= is given as the store
-        .map(String::as_str)
-        .chain(["cdrwait=1", "agents=21,22"])
-        .collect();
-    let _recorder = common::RecorderProcess::start(
-        Path::new(&format!("s3://{}/desks", common::garage::BUCKET)),
-        &setup,
-        port,
-        &extra,
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let sim = Simulator::new(&base, None).unwrap();
-    wait_until("the recorder", Duration::from_secs(20), async || {
-        sim.status().await.is_ok()
-    })
-    .await;
+    let mut args = garage.setup_args("desks");
+    args.extend(["cdrwait=1".into(), "agents=21,22".into()]);
+    let (_recorder, sim, base) = recorder_process(&setup, &args).await;
     let mut calls = calls(3, 30);
     calls[1].internal = "22".into();
     send(&sim, &calls).await;
@@ -1010,8 +1015,7 @@ async fn pcap_records_are_converted_before_they_move_and_move_as_they_are_once_t
     };
     let dir = tempfile::tempdir().unwrap();
     let setup = dir.path().join("setup");
-    let args = garage.setup_args("converted");
-    let store = format!("s3://{}/converted", common::garage::BUCKET);
+    let mut args = garage.setup_args("converted");
     // the recorder and its converter share the setup folder: its identity and outbox
     let mut converter_args = vec![
         "converter".to_string(),
@@ -1027,19 +1031,8 @@ async fn pcap_records_are_converted_before_they_move_and_move_as_they_are_once_t
         .spawn()
         .unwrap();
     let converter = common::RecorderProcess::from(converter);
-    let extra: Vec<&str> = args
-        .iter()
-        .skip(1) // store= is given as the store
-        .map(String::as_str)
-        .chain(["cdrwait=1", "format=pcap"])
-        .collect();
-    let port = common::free_port();
-    let _recorder = common::RecorderProcess::start(Path::new(&store), &setup, port, &extra);
-    let sim = Simulator::new(&format!("http://127.0.0.1:{port}"), None).unwrap();
-    wait_until("the recorder", Duration::from_secs(20), async || {
-        sim.status().await.is_ok()
-    })
-    .await;
+    args.extend(["cdrwait=1".into(), "format=pcap".into()]);
+    let (_recorder, sim, _) = recorder_process(&setup, &args).await;
     let bucket = garage.config("converted");
     let ending = |objects: &[String], ext: &str| {
         objects
@@ -1110,20 +1103,8 @@ async fn the_backup_goes_into_another_object_store_and_waits_for_it_while_that_o
     args.push(format!("backups3endpoint={}", backup_site.endpoint(0)));
     args.push(format!("backups3key={}", common::garage::KEY_ID));
     args.push(format!("backups3secret={}", common::garage::SECRET));
-    let store = format!("s3://{}/site", common::garage::BUCKET);
-    let extra: Vec<&str> = args
-        .iter()
-        .skip(1) // store= is given as the store
-        .map(String::as_str)
-        .chain(["cdrwait=1"])
-        .collect();
-    let port = common::free_port();
-    let _recorder = common::RecorderProcess::start(Path::new(&store), &setup, port, &extra);
-    let sim = Simulator::new(&format!("http://127.0.0.1:{port}"), None).unwrap();
-    wait_until("the recorder", Duration::from_secs(20), async || {
-        sim.status().await.is_ok()
-    })
-    .await;
+    args.push("cdrwait=1".into());
+    let (_recorder, sim, _) = recorder_process(&setup, &args).await;
     let (archive, backup) = (
         archive_site.config("site"),
         backup_site.backup_config("site"),
