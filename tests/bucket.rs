@@ -592,8 +592,11 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
 
     let cache = dir.path().join("player-cache");
     let state = dir.path().join("player-state");
+    let copies = dir.path().join("copies");
+    let verifier_dir = dir.path().to_path_buf();
     let (config, cache_dir) = (bucket.clone(), cache.clone());
     tokio::task::spawn_blocking(move || {
+        use callrec::player::record_jobs::RecordChange;
         let source = BucketSource::new(Bucket::open(&config).unwrap(), cache_dir);
         // a window that asks to be woken after the first listing came is woken at once
         // (it draws only when told, and would never show the list)
@@ -677,6 +680,46 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
             1,
             "only the played record is fetched"
         );
+        // a copy out of a record not yet fetched: the clear record in the folder, the
+        // copy in the archive's logs under this Player's own signature
+        let other = h.state().model.catalog.entries[1].audio();
+        h.state_mut()
+            .model
+            .change_records(&[other], RecordChange::Copy(copies.clone()));
+        common::step_until(
+            &mut h,
+            "the copy",
+            Duration::from_secs(20),
+            |v: &PlayerView| !v.model.jobs.running() && v.model.message.is_some(),
+        );
+        let copied = std::fs::read_dir(&copies)
+            .map(|d| d.flatten().count())
+            .unwrap_or(0);
+        assert!(copied >= 1, "{:?}", h.state().model.message);
+        let bucket = source.bucket.clone();
+        let logs = bucket.list(LOGS).unwrap();
+        assert_eq!(
+            logs.len(),
+            2,
+            "the recorder's log and this Player's: {logs:?}"
+        );
+        let player_log = logs
+            .iter()
+            .map(|o| {
+                String::from_utf8_lossy(
+                    &bucket
+                        .get(&format!("{LOGS}/{}", o.name), 1 << 20)
+                        .unwrap()
+                        .unwrap(),
+                )
+                .into_owned()
+            })
+            .find(|text| text.contains("\tcopied\t"))
+            .expect("a copied line in the bucket");
+        assert!(player_log.contains("supervisor"), "{player_log}");
+        let (code, out, err) = verify_from_elsewhere(&garage, &verifier_dir, "played");
+        assert_eq!(code, 0, "the Player's chain verifies too: {out}{err}");
+        assert!(out.contains("5 record(s): 5 original"), "{out}");
         // the object store goes away: the list stays, and the window says why
         garage.kill(0);
         h.state_mut().model.prefs.live = true;

@@ -83,10 +83,17 @@ impl RecordOps<'_> {
         }
     }
 
-    /// A clear copy (decrypted audio, metadata as plain XML) into `dir`.
+    /// A clear copy (decrypted audio, metadata as plain XML) into `dir`. A bucket's
+    /// record is fetched first, and the `copied` line then goes into the bucket with
+    /// this Player's log.
     pub fn copy(&self, entry: &Entry, dir: &Path) -> Result<After, String> {
         match self {
             RecordOps::Local(session) => {
+                if let Some(bucket) = &session.bucket {
+                    bucket.fetch(&entry.audio()).map_err(|e| {
+                        format!("the record cannot be fetched from the archive's bucket: {e}")
+                    })?;
+                }
                 crate::archive::export::copy_out(
                     &found(&entry.audio()),
                     dir,
@@ -101,6 +108,9 @@ impl RecordOps<'_> {
                         &format!("to={}", dir.display()),
                     )
                     .map_err(|e| e.to_string())?;
+                session
+                    .share_log()
+                    .map_err(|e| format!("copied, but not yet in the archive's logs: {e}"))?;
                 Ok(After::Same)
             }
             RecordOps::Remote(server) => server
@@ -114,6 +124,9 @@ impl RecordOps<'_> {
     /// where the store is: it holds the record as signed and the whole activity log.
     pub fn evidence(&self, entry: &Entry, dir: &Path) -> Result<PathBuf, String> {
         match self {
+            RecordOps::Local(session) if session.bucket.is_some() => {
+                Err(crate::lang::t("msg-evidence-not-bucket"))
+            }
             RecordOps::Local(session) => {
                 let source = EvidenceSource {
                     found: &found(&entry.audio()),

@@ -55,10 +55,12 @@ impl Session {
 
     /// A session on the archive in `bucket`, with its records fetched into `cache` as
     /// they are played. It trusts its own key and those published in the bucket (read
-    /// by the bucket's source, again once a minute). Records
-    /// in a bucket are changed by their recorders and retention only: this Player
-    /// plays, checks and marks them, and changes none (its setup's rights to delete,
-    /// move, set TANs and notes do not apply).
+    /// by the bucket's source, again once a minute). Records in a bucket are changed by
+    /// their recorders and retention only: this Player plays, checks, marks and (with
+    /// the right) copies them out, and changes none (its setup's rights to delete,
+    /// move, set TANs and notes do not apply). Its own lines (played, copied) go to its
+    /// own log in the cache, which a copy out sends into the bucket beside the
+    /// recorders' logs (see [`Session::share_log`]).
     pub fn on_bucket(
         bucket: super::bucket_source::BucketSource,
         ring: KeyRing,
@@ -130,10 +132,32 @@ impl Session {
     }
 }
 
-/// `permissions` without the rights to change records.
+impl Session {
+    /// Sends this Player's own activity log and public key into the archive's bucket,
+    /// when the session is on one (nothing otherwise): a copy out of a bucket is then
+    /// in the archive's logs, signed by this Player, and `verify` checks that chain too.
+    pub fn share_log(&self) -> Result<(), String> {
+        use crate::archive::bucket_outbox::{KEYS, LOGS};
+        let Some(bucket) = &self.bucket else {
+            return Ok(());
+        };
+        let log = std::fs::read(self.store.audit_log())
+            .map_err(|e| format!("this Player's activity log cannot be read: {e}"))?;
+        let id = self.identity.public().id();
+        let key = self.identity.public().to_pem();
+        let shared = bucket
+            .bucket
+            .put(&format!("{KEYS}/{id}.pem"), key.into_bytes().into())
+            .and_then(|()| bucket.bucket.put(&format!("{LOGS}/{id}.txt"), log.into()));
+        shared.map_err(|e| {
+            format!("the archive's bucket did not take this Player's activity log: {e}")
+        })
+    }
+}
+
+/// `permissions` without the rights to change records (a copy out changes none).
 fn read_only(permissions: Permissions) -> Permissions {
     Permissions {
-        copy: false,
         delete: false,
         tan: false,
         notes: false,
