@@ -916,6 +916,51 @@ async fn network_players_of_a_recorder_on_a_bucket_see_play_and_check_its_record
         .await
         .unwrap();
     assert_eq!(notes.status(), reqwest::StatusCode::FORBIDDEN);
+    // a copy out changes none: the supervisor takes one in the clear, and the copy is
+    // in the recorder's chain in the bucket, which verifies
+    let copy = get(chief, format!("/api/v1/records/{record}/copy")).await;
+    assert_eq!(copy.status(), reqwest::StatusCode::OK);
+    assert_eq!(
+        copy.bytes().await.unwrap(),
+        heard,
+        "the record in the clear"
+    );
+    assert_eq!(
+        get(desk, format!("/api/v1/records/{record}/copy"))
+            .await
+            .status(),
+        reqwest::StatusCode::FORBIDDEN,
+        "without the right, no copy"
+    );
+    let b = bucket.clone();
+    let copied_in_bucket = async || {
+        let b = b.clone();
+        tokio::task::spawn_blocking(move || {
+            let bucket = Bucket::open(&b).unwrap();
+            bucket.list(LOGS).unwrap().iter().any(|o| {
+                bucket
+                    .get(&format!("{LOGS}/{}", o.name), 1 << 20)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|text| {
+                        String::from_utf8_lossy(&text)
+                            .lines()
+                            .any(|l| l.contains("\tcopied\t") && l.contains("player:Supervisor"))
+                    })
+            })
+        })
+        .await
+        .unwrap()
+    };
+    wait_until(
+        "the copy in the bucket's logs",
+        Duration::from_secs(20),
+        copied_in_bucket,
+    )
+    .await;
+    let (code, out, err) = verify_from_elsewhere(&garage, dir.path(), "desks");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("3 record(s): 3 original"), "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

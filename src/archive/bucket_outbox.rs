@@ -20,6 +20,7 @@ use super::audit::{self, Action, Entry};
 use super::bucket::{Bucket, BucketError};
 use super::bucket_upload::{Layout, UploadError, Uploaded, upload_record, upload_record_as};
 use super::converter_presence::{self, Presence};
+use super::identity::PublicKey;
 use super::record::Archiver;
 use super::sidecar::MAX_SIDECAR;
 use super::store::Store;
@@ -87,6 +88,22 @@ impl Placed {
             .unwrap_or_else(|e| e.into_inner());
         !list.is_empty()
     }
+}
+
+/// Puts the activity log at `log` (whole: a log only grows) and its signer's public key
+/// into the bucket under the signer's id, beside the recorders' logs: how a Player, or
+/// a Player API server without a recorder's outbox, makes a line it wrote for a record
+/// of the bucket (a copy out) part of the archive that `verify` checks.
+pub fn share_log(bucket: &Bucket, log: &Path, signer: &PublicKey) -> std::io::Result<()> {
+    let text = fs::read(log)?;
+    let id = signer.id();
+    bucket
+        .put(
+            &format!("{KEYS}/{id}.pem"),
+            signer.to_pem().into_bytes().into(),
+        )
+        .and_then(|()| bucket.put(&format!("{LOGS}/{id}.txt"), text.into()))
+        .map_err(std::io::Error::other)
 }
 
 /// Whether the record with this audio file stays for the converter: a PCAP while a

@@ -17,7 +17,6 @@ use super::control::query_value;
 use super::records::{Plain, find, plain_body, refuse};
 use crate::archive::accounts::Account;
 use crate::archive::audit::Action;
-use crate::archive::identity::TrustedKeys;
 use crate::archive::ops::{self, OpError};
 use crate::archive::sidecar::check_sidecar;
 use crate::archive::store::hash_file;
@@ -83,7 +82,15 @@ fn for_copy(
             "this account may not copy records".into(),
         ));
     }
-    find(server, account, name).ok_or((StatusCode::NOT_FOUND, "no such record".into()))
+    let audio =
+        find(server, account, name).ok_or((StatusCode::NOT_FOUND, "no such record".into()))?;
+    server.fetch(&audio).map_err(|e| {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("the record cannot be fetched from the archive's bucket: {e}"),
+        )
+    })?;
+    Ok(audio)
 }
 
 /// A refusal's status and words.
@@ -123,11 +130,12 @@ pub async fn copy_audio(
             )
         };
         let plain = Plain::open(&audio, &server).map_err(undecryptable)?;
-        let record = server.store.relative_path(&audio).unwrap_or(name.clone());
+        let record = server.relative(&audio).unwrap_or(name.clone());
         server
             .act_as(&account, |actor| {
                 actor.log(Action::Copied, &record, "to=the Player's PC")
             })
+            .and_then(|()| server.share_log())
             .map_err(|e| {
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -163,7 +171,7 @@ pub async fn copy_metadata(
                 "the record has no sidecar".to_string(),
             )
         })?;
-        let trusted = TrustedKeys::load_dir(&server.store.keys_dir());
+        let trusted = server.trusted();
         let check = check_sidecar(
             &bytes,
             || hash_file(&audio).map(Some),

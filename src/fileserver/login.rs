@@ -46,14 +46,14 @@ impl Logins {
         }
     }
 
-    /// The same logins with no right to change a record (an archive in a bucket).
+    /// The same logins with no right to change a record (an archive in a bucket); a
+    /// copy out changes none and stays.
     pub fn read_only(self) -> Logins {
         Logins {
             accounts: self
                 .accounts
                 .into_iter()
                 .map(|mut a| {
-                    a.rights.copy = false;
                     a.rights.delete = false;
                     a.rights.tan = false;
                     a.rights.notes = false;

@@ -203,6 +203,32 @@ impl FileServer {
         self
     }
 
+    /// A record's name in the activity log (`YYYY_MM/NAME`) from where it is read:
+    /// the store's folders, or the bucket's cache.
+    pub fn relative(&self, audio: &std::path::Path) -> Option<String> {
+        match &self.bucket {
+            Some(bucket) => audio
+                .strip_prefix(&bucket.cache)
+                .ok()
+                .map(|r| r.to_string_lossy().replace('\\', "/")),
+            None => self.store.relative_path(audio),
+        }
+    }
+
+    /// Sends this server's activity log and key into the archive's bucket, when the
+    /// records are there (a line it wrote for a Player, such as a copy, is then in the
+    /// archive's logs; beside a recorder its outbox sends the same log too).
+    pub fn share_log(&self) -> std::io::Result<()> {
+        match &self.bucket {
+            Some(bucket) => crate::archive::bucket_outbox::share_log(
+                &bucket.bucket,
+                &self.store.audit_log(),
+                &self.identity.public(),
+            ),
+            None => Ok(()),
+        }
+    }
+
     /// Acts for `account`: what it does goes to the activity log as `player:NAME`.
     pub fn act_as<T>(&self, account: &Account, f: impl FnOnce(&Actor<'_>) -> T) -> T {
         let name = format!("player:{}", account.name);

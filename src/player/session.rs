@@ -137,21 +137,15 @@ impl Session {
     /// when the session is on one (nothing otherwise): a copy out of a bucket is then
     /// in the archive's logs, signed by this Player, and `verify` checks that chain too.
     pub fn share_log(&self) -> Result<(), String> {
-        use crate::archive::bucket_outbox::{KEYS, LOGS};
         let Some(bucket) = &self.bucket else {
             return Ok(());
         };
-        let log = std::fs::read(self.store.audit_log())
-            .map_err(|e| format!("this Player's activity log cannot be read: {e}"))?;
-        let id = self.identity.public().id();
-        let key = self.identity.public().to_pem();
-        let shared = bucket
-            .bucket
-            .put(&format!("{KEYS}/{id}.pem"), key.into_bytes().into())
-            .and_then(|()| bucket.bucket.put(&format!("{LOGS}/{id}.txt"), log.into()));
-        shared.map_err(|e| {
-            format!("the archive's bucket did not take this Player's activity log: {e}")
-        })
+        crate::archive::bucket_outbox::share_log(
+            &bucket.bucket,
+            &self.store.audit_log(),
+            &self.identity.public(),
+        )
+        .map_err(|e| format!("the archive's bucket did not take this Player's activity log: {e}"))
     }
 }
 
