@@ -406,12 +406,21 @@ async fn burst_with_kills(ack: bool) {
             }
         })
     };
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // each kill comes once the burst is under way, not after a fixed time: on a fast
+    // machine the burst can be over in three seconds
+    let poll = async |what: &str, done: &dyn Fn() -> bool| {
+        wait_until(what, Duration::from_secs(60), async || done()).await;
+    };
+    poll("the first messages", &|| messages(&out).len() >= 3).await;
     let before_appserver_kill = messages(&out).len();
     appserver.kill();
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let _appserver = AppServer::start(app_port, &out, &store, ack, None);
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let stored_then = common::stored_records(&store).len();
+    poll("two more records", &|| {
+        common::stored_records(&store).len() >= stored_then + 2
+    })
+    .await;
     let before_recorder_kill = common::stored_records(&store).len();
     recorder.kill();
     tokio::time::sleep(Duration::from_millis(300)).await;
