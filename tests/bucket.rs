@@ -461,6 +461,35 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
     .await;
     let north = get("/api/v1/records?recorder=recorder%20north&limit=100").await;
     assert_eq!(north["total"], 30, "{north}");
+    // a play through the fileserver is in the bucket's logs (no recorder's outbox here
+    // sends its log)
+    let first = north["records"][0]["name"].as_str().unwrap().to_string();
+    let played = client
+        .get(format!("{base}/api/v1/records/{first}/audio"))
+        .basic_auth(chief.0, Some(chief.1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(played.status(), reqwest::StatusCode::OK);
+    let config = bucket.clone();
+    let logs = tokio::task::spawn_blocking(move || {
+        let bucket = Bucket::open(&config).unwrap();
+        bucket
+            .list(LOGS)
+            .unwrap()
+            .iter()
+            .filter_map(|o| bucket.get(&format!("{LOGS}/{}", o.name), 1 << 24).unwrap())
+            .map(|text| String::from_utf8_lossy(&text).into_owned())
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    assert!(
+        logs.iter().any(|log| log
+            .lines()
+            .any(|l| l.contains("\tplayed\t") && l.contains(&first) && l.contains("player:Chief"))),
+        "the played line in the bucket: {logs:?}"
+    );
     assert!(
         north["records"]
             .as_array()

@@ -216,10 +216,13 @@ impl FileServer {
     }
 
     /// Sends this server's activity log and key into the archive's bucket, when the
-    /// records are there (a line it wrote for a Player, such as a copy, is then in the
-    /// archive's logs; beside a recorder its outbox sends the same log too).
+    /// records are there and no recorder runs here (a line it wrote for a Player, a
+    /// copy or a play, is then in the archive's logs). Beside a recorder the log is the
+    /// recorder's, which its outbox sends within a second: not sent twice, since it
+    /// may be large.
     pub fn share_log(&self) -> std::io::Result<()> {
         match &self.bucket {
+            Some(_) if self.status.is_some() => Ok(()),
             Some(bucket) => crate::archive::bucket_outbox::share_log(
                 &bucket.bucket,
                 &self.store.audit_log(),

@@ -620,14 +620,21 @@ pub async fn audio(
         let (server, name) = (server.clone(), name.clone());
         // the log line is written before a byte of audio leaves
         let logged = tokio::task::spawn_blocking(move || {
-            server.act_as(&account, |actor| {
-                let record = actor.relative(&path).unwrap_or(name);
+            let record = server.relative(&path).unwrap_or(name);
+            let logged = server.act_as(&account, |actor| {
                 actor.log(
                     Action::Played,
                     &record,
                     &format!("by {}", server.server_name),
                 )
-            })
+            });
+            // into the bucket's logs too; a bucket away now gets it with the next line
+            if logged.is_ok()
+                && let Err(e) = server.share_log()
+            {
+                tracing::warn!("the played line of {record} is not yet in the bucket: {e}");
+            }
+            logged
         })
         .await;
         if !matches!(logged, Ok(Ok(()))) {
