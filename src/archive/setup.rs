@@ -1392,7 +1392,7 @@ impl Setup {
     /// The bucket the archive lives in, when `store` is `s3://…`; an error in words when
     /// its access is incomplete.
     pub fn bucket(&self) -> Option<Result<BucketConfig, String>> {
-        self.bucket_of("store")
+        self.bucket_of("store", "s3")
     }
 
     /// The bucket of the backup copy, when `backup` is `s3://…`: in another object store
@@ -1400,17 +1400,16 @@ impl Setup {
     /// take both copies), with its own key; else in the archive's store. Each of the
     /// `backups3…` settings left empty is the archive's.
     pub fn backup_bucket(&self) -> Option<Result<BucketConfig, String>> {
-        self.bucket_of("backup")
+        self.bucket_of("backup", "backups3")
     }
 
-    fn bucket_of(&self, key: &str) -> Option<Result<BucketConfig, String>> {
+    /// The bucket `key` names, reached with the `PREFIXendpoint`, `PREFIXkey`,
+    /// `PREFIXsecret` and `PREFIXregion` settings, each empty one being the archive's
+    /// `s3…` setting.
+    fn bucket_of(&self, key: &str, prefix: &str) -> Option<Result<BucketConfig, String>> {
         let url = self.get(key);
         let access = |name: &str| {
-            let own = if key == "backup" {
-                self.get(&format!("backups3{name}"))
-            } else {
-                String::new()
-            };
+            let own = self.get(&format!("{prefix}{name}"));
             if own.is_empty() {
                 self.get(&format!("s3{name}"))
             } else {

@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use super::args::{Args, UsageError};
 use super::context::{archiver, load_setup};
-use crate::archive::converter_presence::{self, TOUCH_EVERY};
+use crate::archive::converter_presence::SignOfLife;
 use crate::archive::pcap_converter::convert_pcap_records;
-use crate::archive::store::Store;
 use crate::media::writer::OutputFormat;
 
 pub fn converter(args: &Args) -> Result<i32, UsageError> {
@@ -36,8 +35,7 @@ pub fn converter(args: &Args) -> Result<i32, UsageError> {
         );
     }
     let stop = Arc::new(AtomicBool::new(false));
-    let _presence = Presence::keep(archiver.store.clone());
-    std::thread::sleep(converter_presence::SETTLE);
+    let _sign_of_life = SignOfLife::start(archiver.store.clone());
     if !once {
         let stopping = stop.clone();
         std::thread::spawn(move || {
@@ -77,46 +75,4 @@ pub fn converter(args: &Args) -> Result<i32, UsageError> {
         }
     }
     Ok(if failed_any { 1 } else { 0 })
-}
-
-/// The converter's sign of life in its store while it runs (a thread touches it), gone
-/// when it ends cleanly; a killed converter leaves it to grow old.
-struct Presence {
-    done: Arc<AtomicBool>,
-    toucher: Option<std::thread::JoinHandle<()>>,
-    store: Store,
-}
-
-impl Presence {
-    fn keep(store: Store) -> Presence {
-        let done = Arc::new(AtomicBool::new(false));
-        let (ending, touched) = (done.clone(), store.clone());
-        let _ = converter_presence::announce(&store);
-        let toucher = std::thread::spawn(move || {
-            while !ending.load(Ordering::Relaxed) {
-                let _ = converter_presence::announce(&touched);
-                let mut waited = Duration::ZERO;
-                while waited < TOUCH_EVERY && !ending.load(Ordering::Relaxed) {
-                    std::thread::sleep(Duration::from_millis(100));
-                    waited += Duration::from_millis(100);
-                }
-            }
-        });
-        Presence {
-            done,
-            toucher: Some(toucher),
-            store,
-        }
-    }
-}
-
-impl Drop for Presence {
-    fn drop(&mut self) {
-        self.done.store(true, Ordering::Relaxed);
-        // the file goes after the last touch, never before it
-        if let Some(toucher) = self.toucher.take() {
-            let _ = toucher.join();
-        }
-        converter_presence::withdraw(&self.store);
-    }
 }

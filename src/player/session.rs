@@ -130,9 +130,7 @@ impl Session {
             &self.identity,
         )
     }
-}
 
-impl Session {
     /// Sends this Player's own activity log and public key into the archive's bucket,
     /// when the session is on one (nothing otherwise): a copy out of a bucket is then
     /// in the archive's logs, signed by this Player, and `verify` checks that chain too.

@@ -151,22 +151,21 @@ fn work(
             }
             None => {}
         }
-        match drained.converter_gone {
-            Some(age) if converter_told.is_none_or(|t| t.elapsed() >= RETELL) => {
-                status.event(
-                    "warning",
-                    format!(
-                        "the converter has not been seen for {} s: PCAP records move into \
-                         the bucket unconverted, {} record(s) it left half converted wait \
-                         for it; start `callrec converter` again",
-                        age.as_secs(),
-                        drained.held_for_converter
-                    ),
-                );
-                converter_told = Some(Instant::now());
-            }
-            // said again at most every few minutes, however the records come
-            _ => {}
+        // said again at most every few minutes, however the records come
+        if let Some(age) = drained.converter_gone
+            && converter_told.is_none_or(|t| t.elapsed() >= RETELL)
+        {
+            status.event(
+                "warning",
+                format!(
+                    "the converter has not been seen for {} s: PCAP records move into \
+                     the bucket unconverted, {} record(s) it left half converted wait \
+                     for it; start `callrec converter` again",
+                    age.as_secs(),
+                    drained.held_for_converter
+                ),
+            );
+            converter_told = Some(Instant::now());
         }
         if let Some(error) = drained.local_errors.first()
             && *error != last_local_error
