@@ -132,6 +132,25 @@ async fn recorder_process(
     (recorder, sim, base)
 }
 
+/// The text of every activity log in the bucket (recorders', Players', servers').
+fn logs_of(bucket: &Bucket) -> Vec<String> {
+    bucket
+        .list(LOGS)
+        .unwrap()
+        .iter()
+        .filter_map(|o| bucket.get(&format!("{LOGS}/{}", o.name), 1 << 24).unwrap())
+        .map(|text| String::from_utf8_lossy(&text).into_owned())
+        .collect()
+}
+
+/// [`logs_of`] the bucket `config` names, read off the async tasks.
+async fn logs_in(config: &BucketConfig) -> Vec<String> {
+    let config = config.clone();
+    tokio::task::spawn_blocking(move || logs_of(&Bucket::open(&config).unwrap()))
+        .await
+        .unwrap()
+}
+
 fn local_records(store: &Path) -> usize {
     common::stored_records(store).len()
 }
@@ -471,19 +490,7 @@ async fn two_recorders_into_one_bucket_under_a_burst_give_exact_counts_and_two_c
         .await
         .unwrap();
     assert_eq!(played.status(), reqwest::StatusCode::OK);
-    let config = bucket.clone();
-    let logs = tokio::task::spawn_blocking(move || {
-        let bucket = Bucket::open(&config).unwrap();
-        bucket
-            .list(LOGS)
-            .unwrap()
-            .iter()
-            .filter_map(|o| bucket.get(&format!("{LOGS}/{}", o.name), 1 << 24).unwrap())
-            .map(|text| String::from_utf8_lossy(&text).into_owned())
-            .collect::<Vec<_>>()
-    })
-    .await
-    .unwrap();
+    let logs = logs_in(&bucket).await;
     assert!(
         logs.iter().any(|log| log
             .lines()
@@ -725,24 +732,14 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
             .map(|d| d.flatten().count())
             .unwrap_or(0);
         assert!(copied >= 1, "{:?}", h.state().model.message);
-        let bucket = source.bucket.clone();
-        let logs = bucket.list(LOGS).unwrap();
+        let logs = logs_of(&source.bucket);
         assert_eq!(
             logs.len(),
             2,
             "the recorder's log and this Player's: {logs:?}"
         );
         let player_log = logs
-            .iter()
-            .map(|o| {
-                String::from_utf8_lossy(
-                    &bucket
-                        .get(&format!("{LOGS}/{}", o.name), 1 << 20)
-                        .unwrap()
-                        .unwrap(),
-                )
-                .into_owned()
-            })
+            .into_iter()
             .find(|text| text.contains("\tcopied\t"))
             .expect("a copied line in the bucket");
         assert!(player_log.contains("supervisor"), "{player_log}");
@@ -961,25 +958,11 @@ async fn network_players_of_a_recorder_on_a_bucket_see_play_and_check_its_record
         reqwest::StatusCode::FORBIDDEN,
         "without the right, no copy"
     );
-    let b = bucket.clone();
     let copied_in_bucket = async || {
-        let b = b.clone();
-        tokio::task::spawn_blocking(move || {
-            let bucket = Bucket::open(&b).unwrap();
-            bucket.list(LOGS).unwrap().iter().any(|o| {
-                bucket
-                    .get(&format!("{LOGS}/{}", o.name), 1 << 20)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|text| {
-                        String::from_utf8_lossy(&text)
-                            .lines()
-                            .any(|l| l.contains("\tcopied\t") && l.contains("player:Supervisor"))
-                    })
-            })
+        logs_in(&bucket).await.iter().any(|log| {
+            log.lines()
+                .any(|l| l.contains("\tcopied\t") && l.contains("player:Supervisor"))
         })
-        .await
-        .unwrap()
     };
     wait_until(
         "the copy in the bucket's logs",
