@@ -652,7 +652,6 @@ details-evidence = Beweis-ZIP
 msg-evidence = Beweis-ZIP geschrieben: { $file }
 msg-not-evidence = kein Beweis-ZIP: { $why }
 msg-evidence-local-only = ein Beweis-ZIP entsteht dort, wo das Archiv liegt: am PC des Recorders oder mit 'callrec evidence'
-msg-evidence-not-bucket = ein Beweis-ZIP enthält das ganze Aktivitätsprotokoll des Archivs; aus einem Bucket entsteht keines: die Aufnahme stattdessen kopieren und den Bucket mit 'callrec verify' prüfen
 cli-mode-evidence = Eine Aufnahme als Beweismittel exportieren: ORDNER/NAME-evidence.zip mit dem Audio im Klartext, der Aufnahme wie abgelegt und signiert, den öffentlichen Schlüsseln, den Zeilen des Aktivitätsprotokolls zu diesem Gespräch, einem PDF-Gesprächsblatt und verify-record.sh zur Prüfung ohne callrec; als 'copied' protokolliert.
 msg-batch-done = { $action }: { $done } von { $n } Aufnahmen
 msg-batch-failed = { $action }: { $done } von { $n } Aufnahmen; { $why }

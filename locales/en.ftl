@@ -655,7 +655,6 @@ details-evidence = Evidence ZIP
 msg-evidence = evidence ZIP written: { $file }
 msg-not-evidence = no evidence ZIP: { $why }
 msg-evidence-local-only = an evidence ZIP is made where the archive is: on the recorder's PC, or with 'callrec evidence'
-msg-evidence-not-bucket = an evidence ZIP holds the whole activity log of the archive's store; it is not made from a bucket: copy the record instead, and check the bucket with 'callrec verify'
 cli-mode-evidence = Export a record for evidence: DIR/NAME-evidence.zip with the audio in the clear, the record as stored and signed, the public keys, the activity-log lines naming the call, a PDF call sheet and verify-record.sh to check it offline; logged as 'copied'.
 msg-batch-done = { $action }: { $done } of { $n } records
 msg-batch-failed = { $action }: { $done } of { $n } records; { $why }

@@ -151,6 +151,58 @@ async fn logs_in(config: &BucketConfig) -> Vec<String> {
         .unwrap()
 }
 
+/// Unpacks the evidence ZIP at `zip` and checks it as a court would, without callrec:
+/// the offline check passes, the log holds each of `lines`, and `keys` keys came along.
+fn check_evidence(zip: &Path, lines: &[&str], keys: usize) {
+    if !common::have("unzip") || !common::have("openssl") {
+        common::skip("unzip or openssl is missing");
+        return;
+    }
+    let unpacked = zip.with_extension("unpacked");
+    let status = std::process::Command::new("unzip")
+        .arg("-q")
+        .arg(zip)
+        .arg("-d")
+        .arg(&unpacked)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let folder = std::fs::read_dir(&unpacked)
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let original = std::fs::read_dir(folder.join("original"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| !n.ends_with(".xml"))
+        .expect("the original audio");
+    let check = std::process::Command::new("bash")
+        .arg("verify-record.sh")
+        .arg(format!("original/{original}"))
+        .arg("keys")
+        .current_dir(&folder)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let log = std::fs::read_to_string(folder.join("activity-log.txt")).unwrap();
+    for line in lines {
+        assert!(log.contains(line), "the ZIP's log lacks {line:?}:\n{log}");
+    }
+    assert_eq!(
+        std::fs::read_dir(folder.join("keys")).unwrap().count(),
+        keys,
+        "{log}"
+    );
+}
+
 fn local_records(store: &Path) -> usize {
     common::stored_records(store).len()
 }
@@ -609,6 +661,7 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
     use callrec::player::engine::OutputKind;
     use callrec::player::session::Session;
     use callrec::ui::player::PlayerView;
+    use egui_kittest::kittest::Queryable;
 
     let Some(mut garage) = garage(1).await else {
         return;
@@ -743,6 +796,32 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
             .find(|text| text.contains("\tcopied\t"))
             .expect("a copied line in the bucket");
         assert!(player_log.contains("supervisor"), "{player_log}");
+        // the evidence ZIP of the record played, from the button: the record as signed
+        // with the recorder's key, and the lines of both logs about it
+        let evidence = dir.path().join("for the court");
+        h.state_mut().model.copy_to = evidence.display().to_string();
+        h.get_by_label("Evidence ZIP").click();
+        common::step_until(
+            &mut h,
+            "the evidence ZIP",
+            Duration::from_secs(20),
+            |v: &PlayerView| {
+                !v.model.jobs.running()
+                    && v.model
+                        .message
+                        .as_deref()
+                        .is_some_and(|m| m.contains("evidence"))
+            },
+        );
+        let message = h.state().model.message.clone().unwrap_or_default();
+        assert!(message.starts_with("evidence ZIP written: "), "{message}");
+        let zip = std::path::PathBuf::from(message.trim_start_matches("evidence ZIP written: "));
+        check_evidence(&zip, &["\tstored\t", "\tplayed\t"], 2);
+        let logs = logs_of(&source.bucket).join("");
+        assert!(
+            logs.contains("evidence="),
+            "the export is in the bucket's logs"
+        );
         let (code, out, err) = verify_from_elsewhere(&garage, &verifier_dir, "played");
         assert_eq!(code, 0, "the Player's chain verifies too: {out}{err}");
         assert!(out.contains("5 record(s): 5 original"), "{out}");

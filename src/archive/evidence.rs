@@ -6,8 +6,10 @@
 //!   signed sidecar — which `verify-record.sh` checks with sha256sum and OpenSSL;
 //! - `keys/`: the public keys of the record's signer and of every writer of the
 //!   activity-log lines included;
-//! - `activity-log.txt`: every line of the store's signed, chained activity log that
-//!   names this call (stored, played, copied, TAN, notes…), as written;
+//! - `activity-log.txt`: every line of the archive's signed, chained activity logs
+//!   that names this call (stored, played, copied, TAN, notes…), as written: the store
+//!   folder's one log, or in a bucket every recorder's and Player's log, in the order
+//!   of their times;
 //! - `call-sheet.pdf`: parties, times, the PBX's CDRs, the verdict, the hashes, the
 //!   signer, who exported it and when;
 //! - `verify-record.sh` and `README.txt`: how to check it.
@@ -21,6 +23,8 @@ use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
 
+use super::bucket::{Bucket, BucketError};
+use super::bucket_outbox::{KEYS, LOGS};
 use super::call_sheet::{SheetLine, render};
 use super::export::copy_audio_clear;
 use super::identity::TrustedKeys;
@@ -45,6 +49,8 @@ pub enum EvidenceError {
     Zip { path: PathBuf, why: String },
     #[error("{0}")]
     Archive(#[from] super::record::ArchiveError),
+    #[error("{0}")]
+    Bucket(#[from] BucketError),
 }
 
 fn io_at(path: &Path) -> impl FnOnce(io::Error) -> EvidenceError + '_ {
@@ -54,10 +60,109 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> EvidenceError + '_ {
     }
 }
 
+/// Where the activity-log lines about a record and their writers' public keys are.
+#[derive(Clone, Copy)]
+pub enum Provenance<'a> {
+    /// A store folder: its one shared log (`TMP/iREC_Player_log.txt`) and its keys.
+    Store(&'a Store),
+    /// An archive in a bucket: one chain per recorder and Player under `TMP/logs`,
+    /// their keys under `TMP/keys` (the record itself was fetched into a folder first).
+    Bucket(&'a Bucket),
+}
+
+/// The largest public key taken from a bucket (a PEM is a few hundred bytes).
+const MAX_KEY: u64 = 64 * 1024;
+
+impl Provenance<'_> {
+    /// Every line that names the call with `uid`, each as written, in time order.
+    fn lines_naming(&self, uid: &str) -> Result<Vec<String>, EvidenceError> {
+        let names = |line: &str| {
+            let record = line.split('\t').nth(2).unwrap_or_default();
+            !uid.is_empty() && record.contains(uid)
+        };
+        match self {
+            Provenance::Store(store) => {
+                let log = store.audit_log();
+                let file = match File::open(&log) {
+                    Ok(f) => f,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+                    Err(e) => return Err(io_at(&log)(e)),
+                };
+                let mut lines = Vec::new();
+                for line in BufReader::new(file).lines() {
+                    let line = line.map_err(io_at(&log))?;
+                    if names(&line) {
+                        lines.push(line);
+                    }
+                }
+                Ok(lines)
+            }
+            Provenance::Bucket(bucket) => {
+                let mut lines = Vec::new();
+                for log in bucket.list(LOGS)? {
+                    // streamed line by line: a recorder's log of a million calls is
+                    // hundreds of megabytes
+                    let mut pending = Vec::new();
+                    let keep = |text: &[u8], lines: &mut Vec<String>| {
+                        let line = String::from_utf8_lossy(text);
+                        let line = line.trim_end_matches('\r');
+                        if names(line) {
+                            lines.push(line.to_string());
+                        }
+                    };
+                    bucket.read_each(&format!("{LOGS}/{}", log.name), |piece| {
+                        pending.extend_from_slice(piece);
+                        let mut start = 0;
+                        while let Some(end) = pending[start..].iter().position(|b| *b == b'\n') {
+                            keep(&pending[start..start + end], &mut lines);
+                            start += end + 1;
+                        }
+                        pending.drain(..start);
+                        Ok(())
+                    })?;
+                    if !pending.is_empty() {
+                        keep(&pending, &mut lines);
+                    }
+                }
+                // each line starts with its time (RFC 3339, UTC, whole seconds)
+                lines.sort_by(|a, b| a.split('\t').next().cmp(&b.split('\t').next()));
+                Ok(lines)
+            }
+        }
+    }
+
+    /// The public key (PEM) of `signer`, when the archive has it.
+    fn key_of(&self, signer: &str) -> Result<Option<Vec<u8>>, EvidenceError> {
+        match self {
+            Provenance::Store(store) => {
+                let pem = store.keys_dir().join(format!("{signer}.pem"));
+                match std::fs::read(&pem) {
+                    Ok(bytes) => Ok(Some(bytes)),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(io_at(&pem)(e)),
+                }
+            }
+            Provenance::Bucket(bucket) => Ok(bucket
+                .get(&format!("{KEYS}/{signer}.pem"), MAX_KEY)?
+                .map(|b| b.to_vec())),
+        }
+    }
+}
+
+/// Whether `signer` looks like a key's id (`ed-` and base64url): a name taken from a
+/// log line becomes a file name, in the archive and in the ZIP.
+fn is_key_id(signer: &str) -> bool {
+    !signer.is_empty()
+        && signer.len() <= 100
+        && signer
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Where the record comes from and who exports it.
 pub struct EvidenceSource<'a> {
     pub found: &'a Found,
-    pub store: &'a Store,
+    pub provenance: Provenance<'a>,
     pub ring: &'a KeyRing,
     pub trusted: &'a TrustedKeys,
     /// The Player user or account named on the call sheet.
@@ -126,13 +231,24 @@ fn write_zip_with(
 ) -> Result<(), EvidenceError> {
     let (clear_hash, _) = hash_file(clear_path).map_err(io_at(clear_path))?;
     let (stored_hash, stored_size) = hash_file(audio).map_err(io_at(audio))?;
-    let log_lines = log_lines_of(source.store, audio_name)?;
+    let uid = RecordName::parse(audio_name)
+        .map(|n| n.uid)
+        .unwrap_or_else(|_| audio_name.to_string());
+    // the call's uid is in every name the record had: before and after a TAN, in the
+    // store and in the backup
+    let log_lines = source.provenance.lines_naming(&uid)?;
     let mut signers: Vec<String> = check.signer.iter().cloned().collect();
     for line in &log_lines {
         if let Some(signer) = line.split('\t').find_map(|f| f.strip_prefix("signer="))
             && !signers.iter().any(|s| s == signer)
         {
             signers.push(signer.to_string());
+        }
+    }
+    let mut keys = Vec::new();
+    for signer in signers.iter().filter(|s| is_key_id(s)) {
+        if let Some(pem) = source.provenance.key_of(signer)? {
+            keys.push((signer.clone(), pem));
         }
     }
     let sheet = call_sheet(&CallSheetFacts {
@@ -172,11 +288,8 @@ fn write_zip_with(
             Entry::File(sidecar),
         )?;
     }
-    for signer in &signers {
-        let pem = source.store.keys_dir().join(format!("{signer}.pem"));
-        if pem.is_file() {
-            add(format!("keys/{signer}.pem"), Entry::File(&pem))?;
-        }
+    for (signer, pem) in &keys {
+        add(format!("keys/{signer}.pem"), Entry::Bytes(pem))?;
     }
     let mut log_text = log_lines.join("\n");
     log_text.push('\n');
@@ -200,29 +313,6 @@ fn write_zip_with(
 enum Entry<'a> {
     Bytes(&'a [u8]),
     File(&'a Path),
-}
-
-/// Every line of the activity log that names this call (its uid is in every name the
-/// record had: before and after a TAN, in the store and in the backup).
-fn log_lines_of(store: &Store, audio_name: &str) -> Result<Vec<String>, EvidenceError> {
-    let uid = RecordName::parse(audio_name)
-        .map(|n| n.uid)
-        .unwrap_or_else(|_| audio_name.to_string());
-    let log = store.audit_log();
-    let file = match File::open(&log) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io_at(&log)(e)),
-    };
-    let mut lines = Vec::new();
-    for line in BufReader::new(file).lines() {
-        let line = line.map_err(io_at(&log))?;
-        let record = line.split('\t').nth(2).unwrap_or_default();
-        if !uid.is_empty() && record.contains(&uid) {
-            lines.push(line);
-        }
-    }
-    Ok(lines)
 }
 
 /// What the call sheet shows.

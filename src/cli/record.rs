@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::args::{Args, UsageError};
 use super::context::{identity, key_ring, load_setup, store_of_record, trusted_keys};
 use crate::archive::audit::{self, Action, Entry};
-use crate::archive::evidence::{EvidenceSource, export_evidence};
+use crate::archive::evidence::{EvidenceSource, Provenance, export_evidence};
 use crate::archive::export::copy_out;
 use crate::archive::identity::TrustedKeys;
 use crate::archive::metadata::RecordMetadata;
@@ -205,7 +205,7 @@ pub fn evidence(args: &Args) -> Result<i32, UsageError> {
     let found = found_for(&input)?;
     let source = EvidenceSource {
         found: &found,
-        store: &store,
+        provenance: Provenance::Store(&store),
         ring: &ring,
         trusted: &trusted,
         exported_by: &setup.get("recorder"),

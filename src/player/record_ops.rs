@@ -9,7 +9,7 @@ use super::catalog::Entry;
 use super::remote::RemoteArchive;
 use super::session::Session;
 use crate::archive::audit::Action;
-use crate::archive::evidence::{EvidenceSource, export_evidence};
+use crate::archive::evidence::{EvidenceSource, Provenance, export_evidence};
 use crate::archive::ops::{self, Actor};
 use crate::archive::verify::Found;
 
@@ -121,18 +121,34 @@ impl RecordOps<'_> {
     }
 
     /// An evidence ZIP (`archive::evidence`) into `dir`, logged like a copy. Made only
-    /// where the store is: it holds the record as signed and the whole activity log.
+    /// where the archive is read directly (a store folder or its bucket): the ZIP holds
+    /// the record as signed and every line of the archive's logs about it. A bucket's
+    /// record is fetched first, and the `copied` line goes into the bucket with this
+    /// Player's log, as a copy's does.
     pub fn evidence(&self, entry: &Entry, dir: &Path) -> Result<PathBuf, String> {
         match self {
-            RecordOps::Local(session) if session.bucket.is_some() => {
-                Err(crate::lang::t("msg-evidence-not-bucket"))
-            }
             RecordOps::Local(session) => {
+                let trusted = match &session.bucket {
+                    Some(bucket) => {
+                        bucket.fetch(&entry.audio()).map_err(|e| {
+                            format!("the record cannot be fetched from the archive's bucket: {e}")
+                        })?;
+                        // this Player's own lines about the call (played) belong in the
+                        // ZIP too; if the bucket does not take them now, it is told
+                        // again below, where a failure is shown
+                        let _ = session.share_log();
+                        bucket.trusted(&session.trusted)
+                    }
+                    None => session.trusted.clone(),
+                };
                 let source = EvidenceSource {
                     found: &found(&entry.audio()),
-                    store: &session.store,
+                    provenance: match &session.bucket {
+                        Some(bucket) => Provenance::Bucket(&bucket.bucket),
+                        None => Provenance::Store(&session.store),
+                    },
                     ring: &session.ring,
-                    trusted: &session.trusted,
+                    trusted: &trusted,
                     exported_by: &session.user,
                 };
                 let zip = export_evidence(&source, dir).map_err(|e| e.to_string())?;
@@ -143,6 +159,9 @@ impl RecordOps<'_> {
                         &format!("evidence={}", zip.display()),
                     )
                     .map_err(|e| e.to_string())?;
+                session.share_log().map_err(|e| {
+                    format!("evidence ZIP written, but not yet in the archive's logs: {e}")
+                })?;
                 Ok(zip)
             }
             RecordOps::Remote(_) => Err(crate::lang::t("msg-evidence-local-only")),

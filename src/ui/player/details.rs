@@ -237,7 +237,6 @@ impl Details {
                     model.change_records(&targets, RecordChange::Copy(folder.clone()));
                 }
                 if model.catalog.remote().is_none()
-                    && model.catalog.bucket().is_none()
                     && ui
                         .button(t("details-evidence"))
                         .tip("details-evidence")
