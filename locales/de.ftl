@@ -651,7 +651,6 @@ details-evidence = Beweis-ZIP
     .help = Export als Beweismittel in den Ordner „Kopieren nach": ein ZIP mit dem Audio, der Aufnahme wie abgelegt und signiert, den öffentlichen Schlüsseln, den Zeilen des Aktivitätsprotokolls, einem PDF-Gesprächsblatt und einer Prüfung ohne callrec (protokolliert wie eine Kopie).
 msg-evidence = Beweis-ZIP geschrieben: { $file }
 msg-not-evidence = kein Beweis-ZIP: { $why }
-msg-evidence-local-only = ein Beweis-ZIP entsteht dort, wo das Archiv liegt: am PC des Recorders oder mit 'callrec evidence'
 cli-mode-evidence = Eine Aufnahme als Beweismittel exportieren: ORDNER/NAME-evidence.zip mit dem Audio im Klartext, der Aufnahme wie abgelegt und signiert, den öffentlichen Schlüsseln, den Zeilen des Aktivitätsprotokolls zu diesem Gespräch, einem PDF-Gesprächsblatt und verify-record.sh zur Prüfung ohne callrec; als 'copied' protokolliert.
 msg-batch-done = { $action }: { $done } von { $n } Aufnahmen
 msg-batch-failed = { $action }: { $done } von { $n } Aufnahmen; { $why }

@@ -654,7 +654,6 @@ details-evidence = Evidence ZIP
     .help = Export for evidence into the "Copy to" folder: a ZIP with the audio, the record as stored and signed, the public keys, the activity-log lines, a PDF call sheet and an offline check (logged like a copy).
 msg-evidence = evidence ZIP written: { $file }
 msg-not-evidence = no evidence ZIP: { $why }
-msg-evidence-local-only = an evidence ZIP is made where the archive is: on the recorder's PC, or with 'callrec evidence'
 cli-mode-evidence = Export a record for evidence: DIR/NAME-evidence.zip with the audio in the clear, the record as stored and signed, the public keys, the activity-log lines naming the call, a PDF call sheet and verify-record.sh to check it offline; logged as 'copied'.
 msg-batch-done = { $action }: { $done } of { $n } records
 msg-batch-failed = { $action }: { $done } of { $n } records; { $why }

@@ -151,58 +151,6 @@ async fn logs_in(config: &BucketConfig) -> Vec<String> {
         .unwrap()
 }
 
-/// Unpacks the evidence ZIP at `zip` and checks it as a court would, without callrec:
-/// the offline check passes, the log holds each of `lines`, and `keys` keys came along.
-fn check_evidence(zip: &Path, lines: &[&str], keys: usize) {
-    if !common::have("unzip") || !common::have("openssl") {
-        common::skip("unzip or openssl is missing");
-        return;
-    }
-    let unpacked = zip.with_extension("unpacked");
-    let status = std::process::Command::new("unzip")
-        .arg("-q")
-        .arg(zip)
-        .arg("-d")
-        .arg(&unpacked)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let folder = std::fs::read_dir(&unpacked)
-        .unwrap()
-        .flatten()
-        .next()
-        .unwrap()
-        .path();
-    let original = std::fs::read_dir(folder.join("original"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| !n.ends_with(".xml"))
-        .expect("the original audio");
-    let check = std::process::Command::new("bash")
-        .arg("verify-record.sh")
-        .arg(format!("original/{original}"))
-        .arg("keys")
-        .current_dir(&folder)
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&check.stdout),
-        String::from_utf8_lossy(&check.stderr)
-    );
-    let log = std::fs::read_to_string(folder.join("activity-log.txt")).unwrap();
-    for line in lines {
-        assert!(log.contains(line), "the ZIP's log lacks {line:?}:\n{log}");
-    }
-    assert_eq!(
-        std::fs::read_dir(folder.join("keys")).unwrap().count(),
-        keys,
-        "{log}"
-    );
-}
-
 fn local_records(store: &Path) -> usize {
     common::stored_records(store).len()
 }
@@ -816,7 +764,7 @@ async fn a_player_lists_plays_and_checks_the_records_of_a_bucket_and_says_when_i
         let message = h.state().model.message.clone().unwrap_or_default();
         assert!(message.starts_with("evidence ZIP written: "), "{message}");
         let zip = std::path::PathBuf::from(message.trim_start_matches("evidence ZIP written: "));
-        check_evidence(&zip, &["\tstored\t", "\tplayed\t"], 2);
+        common::check_evidence(&zip, &["\tstored\t", "\tplayed\t"], 2);
         let logs = logs_of(&source.bucket).join("");
         assert!(
             logs.contains("evidence="),
@@ -1049,6 +997,19 @@ async fn network_players_of_a_recorder_on_a_bucket_see_play_and_check_its_record
         copied_in_bucket,
     )
     .await;
+    // the evidence ZIP, made by the recorder from the bucket's record and logs
+    assert_eq!(
+        get(desk, format!("/api/v1/records/{record}/evidence"))
+            .await
+            .status(),
+        reqwest::StatusCode::FORBIDDEN,
+        "without the right, no evidence ZIP"
+    );
+    let evidence = get(chief, format!("/api/v1/records/{record}/evidence")).await;
+    assert_eq!(evidence.status(), reqwest::StatusCode::OK);
+    let zip = dir.path().join("evidence.zip");
+    std::fs::write(&zip, evidence.bytes().await.unwrap()).unwrap();
+    common::check_evidence(&zip, &["\tstored\t", "\tcopied\t"], 1);
     let (code, out, err) = verify_from_elsewhere(&garage, dir.path(), "desks");
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("3 record(s): 3 original"), "{out}");

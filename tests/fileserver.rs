@@ -521,6 +521,17 @@ async fn a_remote_player_plays_and_seeks_a_record_exactly_as_the_local_one() {
             log.lines().any(|l| l.contains("copied") && l.contains("player:clerk")),
             "{log}"
         );
+        // the evidence ZIP is made by the server, with the same right, and logged
+        let refused = remote.evidence_to(&name, out.path()).unwrap_err();
+        assert!(refused.to_string().contains("may not copy"), "{refused}");
+        let zip = clerk.evidence_to(&name, out.path()).unwrap();
+        common::check_evidence(&zip, &["\tstored\t", "\tcopied\t"], 2);
+        let log = std::fs::read_to_string(Store::new(&log_store).audit_log()).unwrap();
+        assert!(
+            log.lines()
+                .any(|l| l.contains("evidence=") && l.contains("player:clerk")),
+            "{log}"
+        );
         // a move is a copy and then the record leaves the archive, logged as moved
         let moved_to = tempfile::tempdir().unwrap();
         clerk.move_to(&name, moved_to.path()).unwrap();

@@ -1,7 +1,8 @@
 //! What a Player takes away from a record: its waveform (drawn without downloading
 //! the audio), and, with the `copy` right, the record in the clear — the audio
 //! decrypted and the metadata as plain XML, as `callrec`'s local copy-out writes them —
-//! each copy a `copied` line in the activity log under `player:NAME`. A Player that
+//! each copy a `copied` line in the activity log under `player:NAME` — and the
+//! record's evidence ZIP, made here where the logs and keys are. A Player that
 //! moves a record copies it and then deletes it with `?moved=1`, which logs `moved`.
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use super::control::query_value;
 use super::records::{Plain, find, plain_body, refuse};
 use crate::archive::accounts::Account;
 use crate::archive::audit::Action;
+use crate::archive::evidence::{EvidenceSource, Provenance, export_evidence};
 use crate::archive::ops::{self, OpError};
 use crate::archive::sidecar::check_sidecar;
 use crate::archive::store::hash_file;
@@ -145,6 +147,77 @@ pub async fn copy_audio(
         // streamed as it is decrypted, never held whole
         let length = plain.len();
         let mut response = attachment(&name, "audio/wav", plain_body(plain, 0, length));
+        if let Ok(v) = HeaderValue::from_str(&length.to_string()) {
+            response.headers_mut().insert(header::CONTENT_LENGTH, v);
+        }
+        Ok(response)
+    })
+    .await;
+    answer(done)
+}
+
+/// `GET /api/v1/records/NAME/evidence`: the record's evidence ZIP (`archive::evidence`),
+/// made here, where the archive's logs and keys are (a Player on another PC has
+/// neither), logged `copied` with `evidence=the Player's PC`; needs the copy right.
+pub async fn evidence(
+    State(server): State<Arc<FileServer>>,
+    Extension(account): Extension<Account>,
+    Path(name): Path<String>,
+) -> Response {
+    let done = tokio::task::spawn_blocking(move || {
+        let audio = for_copy(&server, &account, &name)?;
+        let failed = |why: String| {
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the evidence ZIP cannot be made: {why}"),
+            )
+        };
+        // this server's own lines about the call belong in the ZIP of a bucket's record
+        let _ = server.share_log();
+        let record = server.relative(&audio).unwrap_or(name.clone());
+        // written in a folder of its own, which is gone once the ZIP is open: the
+        // answer streams from the open file
+        let work = tempfile::tempdir().map_err(|e| failed(e.to_string()))?;
+        let sidecar = audio.with_extension("xml");
+        let trusted = server.trusted();
+        let source = EvidenceSource {
+            found: &Found {
+                label: record.clone(),
+                audio: Some(audio.clone()),
+                sidecar: sidecar.is_file().then_some(sidecar),
+            },
+            provenance: match &server.bucket {
+                Some(bucket) => Provenance::Bucket(&bucket.bucket),
+                None => Provenance::Store(&server.store),
+            },
+            ring: &server.ring,
+            trusted: &trusted,
+            exported_by: &format!("player:{}", account.name),
+        };
+        let zip = export_evidence(&source, work.path()).map_err(|e| failed(e.to_string()))?;
+        let file = std::fs::File::open(&zip).map_err(|e| failed(e.to_string()))?;
+        let length = file.metadata().map_err(|e| failed(e.to_string()))?.len();
+        drop(work);
+        server
+            .act_as(&account, |actor| {
+                actor.log(Action::Copied, &record, "evidence=the Player's PC")
+            })
+            .and_then(|()| server.share_log())
+            .map_err(|e| {
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("the activity log cannot be written: {e}"),
+                )
+            })?;
+        let zip_name = zip
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut response = attachment(
+            &zip_name,
+            "application/zip",
+            plain_body(Plain::File(file, length), 0, length),
+        );
         if let Ok(v) = HeaderValue::from_str(&length.to_string()) {
             response.headers_mut().insert(header::CONTENT_LENGTH, v);
         }

@@ -352,6 +352,7 @@ pub fn router(server: Arc<FileServer>) -> Router {
             get(copies::record_waveform),
         )
         .route("/api/v1/records/{name}/copy", get(copies::copy_audio))
+        .route("/api/v1/records/{name}/evidence", get(copies::evidence))
         .route(
             "/api/v1/records/{name}/metadata",
             get(copies::copy_metadata),

@@ -120,11 +120,11 @@ impl RecordOps<'_> {
         }
     }
 
-    /// An evidence ZIP (`archive::evidence`) into `dir`, logged like a copy. Made only
-    /// where the archive is read directly (a store folder or its bucket): the ZIP holds
-    /// the record as signed and every line of the archive's logs about it. A bucket's
-    /// record is fetched first, and the `copied` line goes into the bucket with this
-    /// Player's log, as a copy's does.
+    /// An evidence ZIP (`archive::evidence`) into `dir`, logged like a copy. It is made
+    /// where the archive is read (a store folder or its bucket; a server makes it for
+    /// its Players): the ZIP holds the record as signed and every line of the archive's
+    /// logs about it. A bucket's record is fetched first, and the `copied` line goes
+    /// into the bucket with this Player's log, as a copy's does.
     pub fn evidence(&self, entry: &Entry, dir: &Path) -> Result<PathBuf, String> {
         match self {
             RecordOps::Local(session) => {
@@ -164,7 +164,9 @@ impl RecordOps<'_> {
                 })?;
                 Ok(zip)
             }
-            RecordOps::Remote(_) => Err(crate::lang::t("msg-evidence-local-only")),
+            RecordOps::Remote(server) => server
+                .evidence_to(entry.file_name(), dir)
+                .map_err(|e| e.to_string()),
         }
     }
 

@@ -68,6 +68,19 @@ pub struct RemoteArchive {
     runtime: tokio::runtime::Runtime,
 }
 
+/// `name` when it can become a file in a folder of this PC: a plain file name, never a
+/// path (the server names records; it is not trusted to name files here).
+fn plain_record_name(name: &str) -> Result<&str, RemoteError> {
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') || name.contains("..")
+    {
+        return Err(RemoteError::Answer(
+            0,
+            format!("'{name}' is not a record name"),
+        ));
+    }
+    Ok(name)
+}
+
 impl RemoteArchive {
     /// A client for `base` (`https://HOST:PORT`); `pinned_cert` (PEM): accept exactly
     /// this server certificate. Nothing is sent yet.
@@ -491,13 +504,7 @@ impl RemoteArchive {
     ) -> Result<Vec<std::path::PathBuf>, RemoteError> {
         let failed =
             |e: std::io::Error| RemoteError::Answer(0, format!("cannot write the copy: {e}"));
-        // the name becomes a file in `dir`: a plain file name only, never a path
-        if name.contains(['/', '\\']) || name.starts_with('.') || name.contains("..") {
-            return Err(RemoteError::Answer(
-                0,
-                format!("'{name}' is not a record name"),
-            ));
-        }
+        plain_record_name(name)?;
         std::fs::create_dir_all(dir).map_err(failed)?;
         let mut written = Vec::new();
         for (what, file) in [
@@ -519,6 +526,28 @@ impl RemoteArchive {
             written.push(target);
         }
         Ok(written)
+    }
+
+    /// The record's evidence ZIP, made by the server (where the archive's logs and keys
+    /// are) and logged there as copied, written to `dir/NAME-evidence.zip`.
+    pub fn evidence_to(
+        &self,
+        name: &str,
+        dir: &std::path::Path,
+    ) -> Result<std::path::PathBuf, RemoteError> {
+        let failed =
+            |e: std::io::Error| RemoteError::Answer(0, format!("cannot write the ZIP: {e}"));
+        let base = plain_record_name(name)?
+            .rsplit_once('.')
+            .map_or(name, |(base, _)| base);
+        let (_, _, body) = self.send(
+            self.get(&format!("/api/v1/records/{}/evidence", encode(name))),
+            Duration::from_secs(600),
+        )?;
+        std::fs::create_dir_all(dir).map_err(failed)?;
+        let target = dir.join(format!("{base}-evidence.zip"));
+        crate::archive::store::write_atomic(&target, &body).map_err(failed)?;
+        Ok(target)
     }
 
     /// Moves the record out of the archive into `dir`: a copy, then the record is

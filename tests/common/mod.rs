@@ -491,3 +491,55 @@ pub fn kittest<S>() -> egui_kittest::HarnessBuilder<S> {
     callrec::lang::set_language(callrec::lang::Language::English);
     egui_kittest::Harness::builder()
 }
+
+/// Unpacks the evidence ZIP at `zip` and checks it as a court would, without callrec:
+/// the offline check passes, the log holds each of `lines`, and `keys` keys came along.
+pub fn check_evidence(zip: &Path, lines: &[&str], keys: usize) {
+    if !have("unzip") || !have("openssl") {
+        skip("unzip or openssl is missing");
+        return;
+    }
+    let unpacked = zip.with_extension("unpacked");
+    let status = std::process::Command::new("unzip")
+        .arg("-q")
+        .arg(zip)
+        .arg("-d")
+        .arg(&unpacked)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let folder = std::fs::read_dir(&unpacked)
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let original = std::fs::read_dir(folder.join("original"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| !n.ends_with(".xml"))
+        .expect("the original audio");
+    let check = std::process::Command::new("bash")
+        .arg("verify-record.sh")
+        .arg(format!("original/{original}"))
+        .arg("keys")
+        .current_dir(&folder)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let log = std::fs::read_to_string(folder.join("activity-log.txt")).unwrap();
+    for line in lines {
+        assert!(log.contains(line), "the ZIP's log lacks {line:?}:\n{log}");
+    }
+    assert_eq!(
+        std::fs::read_dir(folder.join("keys")).unwrap().count(),
+        keys,
+        "{log}"
+    );
+}

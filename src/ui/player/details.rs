@@ -236,11 +236,10 @@ impl Details {
                 if ui.button(t("details-copy")).tip("details-copy").clicked() {
                     model.change_records(&targets, RecordChange::Copy(folder.clone()));
                 }
-                if model.catalog.remote().is_none()
-                    && ui
-                        .button(t("details-evidence"))
-                        .tip("details-evidence")
-                        .clicked()
+                if ui
+                    .button(t("details-evidence"))
+                    .tip("details-evidence")
+                    .clicked()
                 {
                     model.change_records(&targets, RecordChange::Evidence(folder.clone()));
                 }
