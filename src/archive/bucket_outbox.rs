@@ -95,14 +95,30 @@ impl Placed {
 /// a Player API server without a recorder's outbox, makes a line it wrote for a record
 /// of the bucket (a copy out) part of the archive that `verify` checks.
 pub fn share_log(bucket: &Bucket, log: &Path, signer: &PublicKey) -> std::io::Result<()> {
+    // the key once per bucket and process (a key never changes), the log each time
+    static KEYS_SHARED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     let text = fs::read(log)?;
     let id = signer.id();
+    let key = format!("{KEYS}/{id}.pem");
+    let shared = format!("{} {key}", bucket.config().describe());
+    let known = |shared: &str| {
+        KEYS_SHARED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|k| k == shared)
+    };
+    if !known(&shared) {
+        bucket
+            .put(&key, signer.to_pem().into_bytes().into())
+            .map_err(std::io::Error::other)?;
+        KEYS_SHARED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(shared);
+    }
     bucket
-        .put(
-            &format!("{KEYS}/{id}.pem"),
-            signer.to_pem().into_bytes().into(),
-        )
-        .and_then(|()| bucket.put(&format!("{LOGS}/{id}.txt"), text.into()))
+        .put(&format!("{LOGS}/{id}.txt"), text.into())
         .map_err(std::io::Error::other)
 }
 
