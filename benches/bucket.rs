@@ -15,6 +15,13 @@
 //!   list fills as the bucket is read) and at the next (from the month indexes), and
 //!   what those rates mean for 1 M records.
 //!
+//! `CALLREC_BENCH_STEPS` picks steps from `move,verify,list` (default: all). `seed`
+//! instead of `move` puts the records' objects straight in, 32 at a time and without
+//! the outbox's checks: how 1 M records (2 M objects) get into the bucket within the
+//! time of a session, for the list —
+//! `CALLREC_BENCH_RECORDS=1000000 CALLREC_BENCH_AUDIO_BYTES=1024
+//! CALLREC_BENCH_STEPS=seed,list cargo bench --bench bucket`.
+//!
 //! Garage comes from `scripts/setup.sh`.
 
 use std::path::Path;
@@ -50,44 +57,64 @@ fn main() {
 
     let config = garage.config("bench");
     let bucket = Bucket::open(&config).expect("bucket");
-    let t = Instant::now();
-    let mut outbox = Outbox::new(bucket.clone(), Arc::new(archiver)).without_delay();
-    let drained = outbox.pass();
-    assert!(drained.failure.is_none(), "moved: {:?}", drained.failure);
-    let moved = t.elapsed();
-    assert_eq!(drained.uploaded.len(), n);
-    println!(
-        "moved {n} records into the bucket (sidecar and audio, each read back): {:.1} s = {:.0} records/s",
-        moved.as_secs_f64(),
-        n as f64 / moved.as_secs_f64()
-    );
+    let steps = std::env::var("CALLREC_BENCH_STEPS").unwrap_or_else(|_| "move,verify,list".into());
+    let step = |name: &str| steps.split(',').any(|s| s.trim() == name);
     // the peers' rate is measured on at most 20 000 records: a process per object
     // would take most of an hour over 100 000
     let peer_n = n.min(20_000);
-    let peer_put = curl(&garage, base.path(), peer_n, Mode::Put);
-    println!(
-        "peer: curl PUT of {} objects of the same sizes, 8 at a time: {:.1} s = {:.0} records/s",
-        2 * peer_n,
-        peer_put,
-        peer_n as f64 / peer_put
-    );
+    if step("seed") {
+        let t = Instant::now();
+        seed(&bucket, &store, n);
+        let seeded = t.elapsed();
+        println!(
+            "seeded {n} records ({} objects) straight into the bucket, 32 at a time: {:.1} s = {:.0} records/s",
+            2 * n,
+            seeded.as_secs_f64(),
+            n as f64 / seeded.as_secs_f64()
+        );
+    }
+    if step("move") {
+        let t = Instant::now();
+        let mut outbox = Outbox::new(bucket.clone(), Arc::new(archiver)).without_delay();
+        let drained = outbox.pass();
+        assert!(drained.failure.is_none(), "moved: {:?}", drained.failure);
+        let moved = t.elapsed();
+        assert_eq!(drained.uploaded.len(), n);
+        println!(
+            "moved {n} records into the bucket (sidecar and audio, each read back): {:.1} s = {:.0} records/s",
+            moved.as_secs_f64(),
+            n as f64 / moved.as_secs_f64()
+        );
+        let peer_put = curl(&garage, base.path(), peer_n, Mode::Put);
+        println!(
+            "peer: curl PUT of {} objects of the same sizes, 8 at a time: {:.1} s = {:.0} records/s",
+            2 * peer_n,
+            peer_put,
+            peer_n as f64 / peer_put
+        );
+    }
 
-    let t = Instant::now();
-    let report = verify_bucket(&bucket, &ring, &trusted, |_| {}, || {}).expect("verify");
-    let verify = t.elapsed();
-    assert!(report.is_clean(), "the bucket must verify clean");
-    let per_s = n as f64 / verify.as_secs_f64();
-    println!(
-        "verify of the bucket: {n} records in {:.1} s = {per_s:.0} records/s (1 M records: {:.0} min)",
-        verify.as_secs_f64(),
-        1e6 / per_s / 60.0
-    );
-    let peer_get = curl(&garage, base.path(), peer_n, Mode::Get);
-    println!(
-        "peer: curl GET of the objects of {peer_n} records once, 8 at a time: {:.1} s = {:.0} records/s",
-        peer_get,
-        peer_n as f64 / peer_get
-    );
+    if step("verify") {
+        let t = Instant::now();
+        let report = verify_bucket(&bucket, &ring, &trusted, |_| {}, || {}).expect("verify");
+        let verify = t.elapsed();
+        assert!(report.is_clean(), "the bucket must verify clean");
+        let per_s = n as f64 / verify.as_secs_f64();
+        println!(
+            "verify of the bucket: {n} records in {:.1} s = {per_s:.0} records/s (1 M records: {:.0} min)",
+            verify.as_secs_f64(),
+            1e6 / per_s / 60.0
+        );
+        let peer_get = curl(&garage, base.path(), peer_n, Mode::Get);
+        println!(
+            "peer: curl GET of the objects of {peer_n} records once, 8 at a time: {:.1} s = {:.0} records/s",
+            peer_get,
+            peer_n as f64 / peer_get
+        );
+    }
+    if !step("list") {
+        return;
+    }
 
     // cold: no index yet, the list fills as the lister reads the bucket
     let state = base.path().join("player-state");
@@ -121,6 +148,42 @@ fn main() {
     );
 }
 
+/// Puts the records of `store` (sidecar and audio) into `bucket` under the same names,
+/// 32 at a time, nothing checked: the bucket of a large archive, made quickly.
+fn seed(bucket: &Bucket, store: &callrec::archive::store::Store, n: usize) {
+    let month = std::fs::read_dir(&store.root)
+        .expect("store")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.is_dir() && !p.ends_with("TMP"))
+        .expect("a month folder");
+    let month_name = month.file_name().unwrap().to_string_lossy().into_owned();
+    let files: Vec<_> = std::fs::read_dir(&month)
+        .expect("month")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 2 * n, "sidecar and audio of each record");
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..32 {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(file) = files.get(i) else {
+                        return;
+                    };
+                    let name = file.file_name().unwrap().to_string_lossy();
+                    let bytes = std::fs::read(file).expect("record file");
+                    bucket
+                        .put(&format!("{month_name}/{name}"), bytes.into())
+                        .expect("put");
+                }
+            });
+        }
+    });
+}
+
 enum Mode {
     Put,
     Get,
@@ -131,7 +194,7 @@ enum Mode {
 fn curl(garage: &garage::Garage, dir: &Path, n: usize, mode: Mode) -> f64 {
     let audio = dir.join("peer.wav");
     let sidecar = dir.join("peer.xml");
-    std::fs::write(&audio, vec![0u8; 16 * 1024]).expect("peer audio");
+    std::fs::write(&audio, vec![0u8; support::audio_bytes()]).expect("peer audio");
     std::fs::write(&sidecar, vec![b'x'; 2400]).expect("peer sidecar");
     let bucket = Bucket::open(&garage.config("bench")).expect("bucket");
     let names: Vec<String> = match mode {

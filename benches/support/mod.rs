@@ -64,7 +64,18 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// N signed records of 16 KiB audio in a store under `base` (one real record's
+/// Audio bytes per record of [`signed_records`]: `CALLREC_BENCH_AUDIO_BYTES`, else
+/// 16 KiB (1 M records of 16 KiB do not fit a RAM disk here; for a list the size of
+/// the audio does not matter).
+pub fn audio_bytes() -> usize {
+    std::env::var("CALLREC_BENCH_AUDIO_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16 * 1024)
+        .max(8)
+}
+
+/// N signed records of [`audio_bytes`] audio in a store under `base` (one real record's
 /// metadata, re-signed with other call ids: quick to make), one `stored` line each;
 /// the archiver that signed them, the keys that trust it, the key ring.
 pub fn signed_records(base: &Path, n: usize) -> (Archiver, TrustedKeys, KeyRing) {
@@ -114,7 +125,7 @@ pub fn signed_records(base: &Path, n: usize) -> (Archiver, TrustedKeys, KeyRing)
     let t = Instant::now();
     let start = RECORDS_START;
     std::fs::create_dir_all(store.root.join(start.month_folder())).expect("month");
-    let mut audio = vec![0u8; 16 * 1024];
+    let mut audio = vec![0u8; audio_bytes()];
     for i in 0..n {
         audio[..8].copy_from_slice(&(i as u64).to_le_bytes());
         let uid = format!("{i:032x}");

@@ -19,6 +19,7 @@ use bytes::Bytes;
 use super::audit::{self, Action, Entry};
 use super::bucket::{Bucket, BucketError};
 use super::bucket_upload::{Layout, UploadError, Uploaded, upload_record, upload_record_as};
+use super::byte_budget::ByteBudget;
 use super::converter_presence::{self, Presence};
 use super::identity::PublicKey;
 use super::record::Archiver;
@@ -41,8 +42,14 @@ pub const ALIVE: &str = "TMP/alive";
 /// of making a second record of it.
 pub const MIN_AGE: Duration = Duration::from_secs(5);
 
-/// Records uploaded at the same time.
-const PARALLEL_UPLOADS: usize = 8;
+/// Records uploaded at the same time: each mostly waits for the bucket, so more of
+/// them than cores (8 fell behind 50 calls/s into Garage on the same 2 cores, 16
+/// kept pace; docs/PERFORMANCE.md).
+const PARALLEL_UPLOADS: usize = 16;
+
+/// The record bytes the uploads hold in memory at once (each is read whole for its
+/// put): sixty-odd typical calls, or one four-hour call.
+static UPLOAD_MEMORY: ByteBudget = ByteBudget::new(256 << 20);
 
 /// The threads that upload, shared by every pass.
 fn uploaders() -> &'static rayon::ThreadPool {
@@ -279,6 +286,8 @@ impl Outbox {
                     {
                         return (Err(UploadError::Skipped), None);
                     }
+                    let size = fs::metadata(audio).map_or(0, |m| m.len());
+                    let _memory = UPLOAD_MEMORY.take(size);
                     let result = upload_record(&self.bucket, audio);
                     if matches!(result, Err(UploadError::Bucket(_))) {
                         failed.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -13,6 +13,7 @@ pub mod bucket;
 pub mod bucket_outbox;
 pub mod bucket_upload;
 pub mod bucket_verify;
+pub mod byte_budget;
 pub mod call_sheet;
 pub mod cdr;
 pub mod control_command;

@@ -17,6 +17,12 @@ pub const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef012345
 pub const REGION: &str = "garage";
 const RPC_SECRET: &str = "1799bccfd7411eddcf9ebd316bc1f5287ad12a68094e1c6ac6abde7e6feae1ec";
 
+/// Garage's metadata engine: LMDB, Garage's default and what `docs/SITE.md` sets up,
+/// or `CALLREC_GARAGE_DB=sqlite` (the benchmarks compare the two).
+fn db_engine() -> String {
+    std::env::var("CALLREC_GARAGE_DB").unwrap_or_else(|_| "lmdb".into())
+}
+
 pub struct Node {
     config: PathBuf,
     pub s3_port: u16,
@@ -100,7 +106,7 @@ impl Garage {
             std::fs::write(
                 &config,
                 format!(
-                    "metadata_dir = \"{meta}\"\ndata_dir = \"{data}\"\ndb_engine = \"sqlite\"\n\
+                    "metadata_dir = \"{meta}\"\ndata_dir = \"{data}\"\ndb_engine = \"{engine}\"\n\
                      replication_factor = {replication}\n\
                      compression_level = \"none\"\n\
                      rpc_bind_addr = \"127.0.0.1:{rpc_port}\"\n\
@@ -108,6 +114,7 @@ impl Garage {
                      rpc_secret = \"{RPC_SECRET}\"\n\
                      [s3_api]\ns3_region = \"{REGION}\"\napi_bind_addr = \"127.0.0.1:{s3_port}\"\n\
                      [admin]\napi_bind_addr = \"127.0.0.1:{admin_port}\"\n",
+                    engine = db_engine(),
                     meta = base.join("meta").display(),
                     data = base.join("data").display(),
                 ),
