@@ -18,7 +18,7 @@ use super::sidecar::{Check, MAX_SIDECAR};
 use super::verify::{Found, Parts, RecordResult, VerifyReport, assemble, check_parts};
 
 /// The largest public key file taken from a bucket.
-const MAX_KEY: u64 = 64 * 1024;
+pub const MAX_KEY: u64 = 64 * 1024;
 
 /// Records read at the same time.
 const PARALLEL_READS: usize = 16;

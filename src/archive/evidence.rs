@@ -25,10 +25,12 @@ use zip::write::SimpleFileOptions;
 
 use super::bucket::{Bucket, BucketError};
 use super::bucket_outbox::{KEYS, LOGS};
+use super::bucket_verify::MAX_KEY;
 use super::call_sheet::{SheetLine, render};
 use super::export::copy_audio_clear;
 use super::identity::TrustedKeys;
 use super::keyring::KeyRing;
+use super::line_splitter::LineSplitter;
 use super::name::{Direction, RecordName};
 use super::store::{Store, hash_file, partial_path, sync_parent};
 use super::verify::{Found, check_found};
@@ -70,8 +72,9 @@ pub enum Provenance<'a> {
     Bucket(&'a Bucket),
 }
 
-/// The largest public key taken from a bucket (a PEM is a few hundred bytes).
-const MAX_KEY: u64 = 64 * 1024;
+/// The longest log line taken from a bucket; a longer one is damage, not a line
+/// callrec wrote (`verify` names it), and is left out.
+const MAX_LINE: usize = 64 * 1024;
 
 impl Provenance<'_> {
     /// Every line that names the call with `uid`, each as written, in time order.
@@ -102,27 +105,17 @@ impl Provenance<'_> {
                 for log in bucket.list(LOGS)? {
                     // streamed line by line: a recorder's log of a million calls is
                     // hundreds of megabytes
-                    let mut pending = Vec::new();
-                    let keep = |text: &[u8], lines: &mut Vec<String>| {
-                        let line = String::from_utf8_lossy(text);
-                        let line = line.trim_end_matches('\r');
+                    let mut splitter = LineSplitter::new(MAX_LINE);
+                    let mut keep = |line: &str| {
                         if names(line) {
                             lines.push(line.to_string());
                         }
                     };
                     bucket.read_each(&format!("{LOGS}/{}", log.name), |piece| {
-                        pending.extend_from_slice(piece);
-                        let mut start = 0;
-                        while let Some(end) = pending[start..].iter().position(|b| *b == b'\n') {
-                            keep(&pending[start..start + end], &mut lines);
-                            start += end + 1;
-                        }
-                        pending.drain(..start);
+                        splitter.feed(piece, &mut keep);
                         Ok(())
                     })?;
-                    if !pending.is_empty() {
-                        keep(&pending, &mut lines);
-                    }
+                    splitter.finish(keep);
                 }
                 // each line starts with its time (RFC 3339, UTC, whole seconds)
                 lines.sort_by(|a, b| a.split('\t').next().cmp(&b.split('\t').next()));

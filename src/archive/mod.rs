@@ -23,6 +23,7 @@ pub mod evidence;
 pub mod export;
 pub mod identity;
 pub mod keyring;
+pub mod line_splitter;
 pub mod metadata;
 pub mod name;
 pub mod ops;
