@@ -589,12 +589,15 @@ async fn the_pbx_link_follows_the_active_pbx_of_a_redundant_pair_and_returns_to_
     let board = service.pipeline.status.clone();
     let mut h = panel_harness(board.clone(), dir.path().to_path_buf());
     wait_for_label(&mut h, "PBX green");
+    wait_for_label(&mut h, "ACT green");
     wait_for_label(&mut h, "STB grey");
 
-    // the main PBX fails: the standby takes the link at once, STB yellow, no alarm
+    // the main PBX fails: the standby takes the link at once, ACT grey and STB
+    // yellow, no alarm
     main.stop();
     drop(main);
     wait_for_label(&mut h, "STB yellow");
+    wait_for_label(&mut h, "ACT grey");
     assert!(
         h.query_by_label("PBX green").is_some(),
         "the link is up, on the standby"
@@ -620,6 +623,7 @@ async fn the_pbx_link_follows_the_active_pbx_of_a_redundant_pair_and_returns_to_
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(h.query_by_label("PBX green").is_some());
+    wait_for_label(&mut h, "ACT green");
     assert!(
         board
             .snapshot()

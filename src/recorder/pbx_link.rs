@@ -96,6 +96,7 @@ pub async fn run(pipeline: Arc<Pipeline>, config: PbxConfig, mut stop: watch::Re
         if *stop.borrow() {
             link.pipeline.status.update(|s| {
                 s.lamps.pbx = Lamp::Grey;
+                s.lamps.active = Lamp::Grey;
                 s.lamps.standby = Lamp::Grey;
             });
             return;
@@ -130,7 +131,10 @@ pub async fn run(pipeline: Arc<Pipeline>, config: PbxConfig, mut stop: watch::Re
 impl Link {
     fn failed(&mut self, why: &str) {
         let status = &self.pipeline.status;
-        status.update(|s| s.lamps.pbx = Lamp::Red);
+        status.update(|s| {
+            s.lamps.pbx = Lamp::Red;
+            s.lamps.active = Lamp::Grey;
+        });
         if !self.failing || status.snapshot().alarm == AlarmState::Ok {
             status.event("error", format!("PBX link failure: {why}"));
         }
@@ -207,8 +211,14 @@ impl Link {
             ));
         }
         let on_standby = self.side == Side::Standby;
+        let redundant = self.config.standby_url.is_some();
         self.pipeline.status.update(|s| {
             s.lamps.pbx = Lamp::Green;
+            s.lamps.active = if redundant && !on_standby {
+                Lamp::Green
+            } else {
+                Lamp::Grey
+            };
             s.lamps.standby = if on_standby { Lamp::Yellow } else { Lamp::Grey };
         });
         let url = self.url().to_string();

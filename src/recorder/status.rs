@@ -40,6 +40,11 @@ pub struct Lamps {
     pub clock: Lamp,
     /// The link to the external application's server; grey without one.
     pub appserver: Lamp,
+    /// ACT: green while the PBX link runs on the main PBX of a redundant pair (the
+    /// seed's "the active PBX is used"); grey on the standby, without a link, or
+    /// without a standby PBX set up.
+    #[serde(default)]
+    pub active: Lamp,
     /// STB: yellow while the PBX link runs on the standby PBX (the main one is down);
     /// grey on the main PBX or without a standby.
     #[serde(default)]

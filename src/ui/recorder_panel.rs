@@ -370,7 +370,7 @@ impl RecorderPanel {
 
 /// Every lamp: its short name on the panel (the seed's), the id of its name in the
 /// status line, and its state.
-fn lamps(s: &Status) -> [(&'static str, &'static str, Lamp); 10] {
+fn lamps(s: &Status) -> [(&'static str, &'static str, Lamp); 11] {
     [
         ("PBX", "panel-lamp-pbx", s.lamps.pbx),
         ("CDR", "panel-lamp-cdr", s.lamps.cdr),
@@ -380,6 +380,7 @@ fn lamps(s: &Status) -> [(&'static str, &'static str, Lamp); 10] {
         ("SOFTWARE", "panel-lamp-software", s.lamps.software),
         ("CLOCK", "panel-lamp-clock", s.lamps.clock),
         ("APP", "panel-lamp-appserver", s.lamps.appserver),
+        ("ACT", "panel-lamp-active", s.lamps.active),
         ("STB", "panel-lamp-standby", s.lamps.standby),
         ("S3", "panel-lamp-bucket", s.lamps.bucket),
     ]
