@@ -706,3 +706,27 @@ app-setup-unreadable = die Einrichtung kann nicht geöffnet werden: { $why }
 app-setup-window = Einrichtung
 cli-mode-converter = Konvertermodus neben einem Recorder, der PCAP-Aufnahmen ablegt (format=pcap): jede PCAP-Aufnahme der Ablage wird eine Aufnahme im Format von convertto mit den Kanälen der Einrichtung (mix), unter demselben Namen, neu signiert, verschlüsselt und versiegelt wie zuvor; die Zeile der PCAP im Aktivitätsprotokoll wird ein 'moved' zur neuen Datei. Läuft bis Strg-C und sieht alle poll Sekunden wieder nach; once=on wandelt um, was da ist, und endet. Ein abgebrochener Lauf wird vom nächsten beendet: jede Aufnahme wird einmal umgewandelt.
 cli-key-once = converter: umwandeln, was da ist, dann enden.
+
+## Warum eine Aufnahme ihr Prüfergebnis hat (die Integritätsprüfung)
+
+reason-not-utf8 = die Begleitdatei ist kein UTF-8-Text (nicht von callrec)
+reason-foreign = die Begleitdatei ist keine von callrec (aus der Zeit des alten Systems oder fremd)
+reason-damaged = die Begleitdatei ist beschädigt: { $why }
+reason-newer = Begleitdatei-Version { $version } ist neuer als dieses Programm
+reason-edited = die Begleitdatei wurde bearbeitet (sie ist nicht Byte für Byte wie geschrieben)
+reason-not-base64 = die Metadaten sind kein gültiges Base64
+reason-untrusted = Unterzeichner { $signer } ist kein vertrauenswürdiger Schlüssel
+reason-signature = die Begleitdatei wurde verändert: ihre Signatur stimmt nicht
+reason-audio-changed = die Audiodatei wurde verändert: ihr SHA-256 stimmt nicht
+reason-audio-missing = die Audiodatei fehlt
+reason-audio-unreadable = die Audiodatei kann nicht gelesen werden: { $why }
+reason-key-missing = versiegelt mit Schlüssel { $key }, den diese Installation nicht hat
+reason-encoding = Metadaten-Kodierung '{ $encoding }' ist unbekannt
+reason-original = signiert, Begleitdatei und Audio unverändert
+reason-metadata-unreadable = die Metadaten können nicht gelesen werden: { $why }
+reason-sealed = die versiegelten Metadaten öffnen sich mit ihrem Schlüssel nicht
+reason-no-sidecar = keine Begleitdatei: die Aufnahme trägt nur, was ihr Name sagt
+reason-sidecar-unreadable = die Begleitdatei kann nicht gelesen werden: { $why }
+reason-too-large = die Begleitdatei ist zu groß, um von callrec zu sein
+reason-vanished = die Begleitdatei verschwand während der Prüfung
+reason-sidecar-lost = manipuliert (Begleitdatei fehlt): das Aktivitätsprotokoll nennt diese Aufnahme gespeichert und signiert

@@ -709,3 +709,27 @@ app-setup-unreadable = the setup cannot be opened: { $why }
 app-setup-window = Setup
 cli-mode-converter = Converter mode, beside a recorder that stores PCAP records (format=pcap): every PCAP record of the store becomes a record in convertto's format with the setup's channels (mix), under the same name, signed anew, encrypted and sealed as it was; the PCAP's line in the activity log becomes a 'moved' to the new file. Runs until Ctrl-C, looking again every poll seconds; once=on converts what is there and ends. A run cut off is finished by the next: each record is converted once.
 cli-key-once = converter: convert what is there, then end.
+
+## Why a record has its verdict (the integrity check)
+
+reason-not-utf8 = the sidecar is not UTF-8 text (not callrec's)
+reason-foreign = the sidecar is not a callrec sidecar (seed-era or foreign)
+reason-damaged = the sidecar is damaged: { $why }
+reason-newer = sidecar version { $version } is newer than this program
+reason-edited = the sidecar was edited (it is not byte for byte as written)
+reason-not-base64 = the metadata is not valid base64
+reason-untrusted = signer { $signer } is not a trusted key
+reason-signature = the sidecar was changed: its signature does not match
+reason-audio-changed = the audio file was changed: its SHA-256 does not match
+reason-audio-missing = the audio file is missing
+reason-audio-unreadable = the audio file cannot be read: { $why }
+reason-key-missing = sealed with key { $key }, which this installation does not hold
+reason-encoding = metadata encoding '{ $encoding }' is not known
+reason-original = signed, sidecar and audio unchanged
+reason-metadata-unreadable = the metadata cannot be read: { $why }
+reason-sealed = the sealed metadata does not open with its key
+reason-no-sidecar = no sidecar: the record carries only what its name says
+reason-sidecar-unreadable = the sidecar cannot be read: { $why }
+reason-too-large = the sidecar is too large to be callrec's
+reason-vanished = the sidecar vanished while it was checked
+reason-sidecar-lost = manipulated (sidecar missing): the activity log recorded this record as stored and signed

@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 use super::identity::{Identity, TrustedKeys};
 use super::keyring::KeyRing;
 use super::metadata::RecordMetadata;
+use crate::lang::{Arg, t, tr};
 
 pub const SIDECAR_VERSION: u32 = 1;
 /// Authenticated data of the sealed metadata: binds the ciphertext to its purpose.
@@ -241,35 +242,34 @@ pub fn check_sidecar(
     trusted: &TrustedKeys,
 ) -> Check {
     let Ok(text) = std::str::from_utf8(sidecar) else {
-        return Check::new(
-            Verdict::Unsigned,
-            "the sidecar is not UTF-8 text (not callrec's)",
-        );
+        return Check::new(Verdict::Unsigned, t("reason-not-utf8"));
     };
     if !text.contains("<callrec-sidecar") {
-        return Check::new(
-            Verdict::Unsigned,
-            "the sidecar is not a callrec sidecar (seed-era or foreign)",
-        );
+        return Check::new(Verdict::Unsigned, t("reason-foreign"));
     }
     let xml: SidecarXml = match quick_xml::de::from_str(text) {
         Ok(x) => x,
-        Err(e) => return Check::new(Verdict::Manipulated, format!("the sidecar is damaged: {e}")),
+        Err(e) => {
+            return Check::new(
+                Verdict::Manipulated,
+                tr("reason-damaged", &[("why", Arg::from(e.to_string()))]),
+            );
+        }
     };
     if xml.version != SIDECAR_VERSION {
         return Check::new(
             Verdict::Unknown,
-            format!("sidecar version {} is newer than this program", xml.version),
+            tr(
+                "reason-newer",
+                &[("version", Arg::from(xml.version.to_string()))],
+            ),
         );
     }
     if render(&xml) != text {
-        return Check::new(
-            Verdict::Manipulated,
-            "the sidecar was edited (it is not byte for byte as written)",
-        );
+        return Check::new(Verdict::Manipulated, t("reason-edited"));
     }
     let Ok(bytes) = BASE64.decode(xml.metadata.body.trim()) else {
-        return Check::new(Verdict::Manipulated, "the metadata is not valid base64");
+        return Check::new(Verdict::Manipulated, t("reason-not-base64"));
     };
     let fields = SignedFields {
         audio_sha256: xml.audio.sha256.clone(),
@@ -285,7 +285,10 @@ pub fn check_sidecar(
     check.audio_encryption = Some(xml.audio.encryption);
     let Some(key) = trusted.get(&fields.signer) else {
         check.verdict = Verdict::Unknown;
-        check.reason = format!("signer {} is not a trusted key", fields.signer);
+        check.reason = tr(
+            "reason-untrusted",
+            &[("signer", Arg::from(fields.signer.as_str()))],
+        );
         return check;
     };
     let signature = BASE64
@@ -294,25 +297,28 @@ pub fn check_sidecar(
     if xml.signature.algorithm != "ed25519" || !key.verify(fields.message().as_bytes(), &signature)
     {
         check.verdict = Verdict::Manipulated;
-        check.reason = "the sidecar was changed: its signature does not match".into();
+        check.reason = t("reason-signature");
         return check;
     }
     match hash_audio() {
         Ok(Some((sha, size))) => {
             if size != xml.audio.size || hex::encode(sha) != xml.audio.sha256 {
                 check.verdict = Verdict::Manipulated;
-                check.reason = "the audio file was changed: its SHA-256 does not match".into();
+                check.reason = t("reason-audio-changed");
                 return check;
             }
         }
         Ok(None) => {
             check.verdict = Verdict::Manipulated;
-            check.reason = "the audio file is missing".into();
+            check.reason = t("reason-audio-missing");
             return check;
         }
         Err(e) => {
             check.verdict = Verdict::Unknown;
-            check.reason = format!("the audio file cannot be read: {e}");
+            check.reason = tr(
+                "reason-audio-unreadable",
+                &[("why", Arg::from(e.to_string()))],
+            );
             return check;
         }
     }
@@ -322,16 +328,16 @@ pub fn check_sidecar(
             Some(key) => key.open(&bytes, METADATA_AAD),
             None => {
                 check.verdict = Verdict::Unknown;
-                check.reason = format!(
-                    "sealed with key {}, which this installation does not hold",
-                    xml.metadata.key
+                check.reason = tr(
+                    "reason-key-missing",
+                    &[("key", Arg::from(xml.metadata.key.as_str()))],
                 );
                 return check;
             }
         },
         other => {
             check.verdict = Verdict::Unknown;
-            check.reason = format!("metadata encoding '{other}' is not known");
+            check.reason = tr("reason-encoding", &[("encoding", Arg::from(other))]);
             return check;
         }
     };
@@ -341,15 +347,18 @@ pub fn check_sidecar(
     {
         Some(Ok(meta)) => {
             check.metadata = Some(meta);
-            check.reason = "signed, sidecar and audio unchanged".into();
+            check.reason = t("reason-original");
         }
         Some(Err(e)) => {
             check.verdict = Verdict::Unknown;
-            check.reason = format!("the metadata cannot be read: {e}");
+            check.reason = tr(
+                "reason-metadata-unreadable",
+                &[("why", Arg::from(e.to_string()))],
+            );
         }
         None => {
             check.verdict = Verdict::Manipulated;
-            check.reason = "the sealed metadata does not open with its key".into();
+            check.reason = t("reason-sealed");
         }
     }
     check
@@ -389,6 +398,39 @@ mod tests {
 
     fn hashed() -> std::io::Result<Option<([u8; 32], u64)>> {
         Ok(Some(([7; 32], 42)))
+    }
+
+    #[test]
+    fn the_reason_is_said_in_the_installations_language() {
+        use crate::lang::{Language, with_language};
+        let id = Identity::generate();
+        let mut trusted = TrustedKeys::default();
+        trusted.add(id.public());
+        let ring = KeyRing::default();
+        let text = write_sidecar(&sample(), digest(), &ring, true, &id);
+        let changed = || Ok(Some(([8; 32], 42)));
+        let reasons = |language| {
+            with_language(language, || {
+                [
+                    check_sidecar(text.as_bytes(), hashed, &ring, &trusted).reason,
+                    check_sidecar(text.as_bytes(), changed, &ring, &trusted).reason,
+                ]
+            })
+        };
+        assert_eq!(
+            reasons(Language::English),
+            [
+                "signed, sidecar and audio unchanged",
+                "the audio file was changed: its SHA-256 does not match"
+            ]
+        );
+        assert_eq!(
+            reasons(Language::German),
+            [
+                "signiert, Begleitdatei und Audio unverändert",
+                "die Audiodatei wurde verändert: ihr SHA-256 stimmt nicht"
+            ]
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use super::keyring::KeyRing;
 use super::name::{RecordName, is_month_folder};
 use super::sidecar::{Check, MAX_SIDECAR, Verdict, check_sidecar};
 use super::store::{Store, hash_file};
+use crate::lang::{Arg, t, tr};
 
 /// One record's outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -160,20 +161,20 @@ pub fn check_parts(
     trusted: &TrustedKeys,
 ) -> (Check, u64) {
     let Some(sidecar) = sidecar else {
-        return (
-            unsigned("no sidecar: the record carries only what its name says"),
-            0,
-        );
+        return (unsigned(&t("reason-no-sidecar")), 0);
     };
     let cannot_read = |e: std::io::Error| {
         let mut c = unsigned("");
         c.verdict = Verdict::Unknown;
-        c.reason = format!("the sidecar cannot be read: {e}");
+        c.reason = tr(
+            "reason-sidecar-unreadable",
+            &[("why", Arg::from(e.to_string()))],
+        );
         (c, 0)
     };
     match sidecar.size {
         Ok(size) if size > MAX_SIDECAR => {
-            return (unsigned("the sidecar is too large to be callrec's"), 0);
+            return (unsigned(&t("reason-too-large")), 0);
         }
         Ok(_) => {}
         Err(e) => return cannot_read(e),
@@ -183,7 +184,7 @@ pub fn check_parts(
         Ok(None) => {
             let mut c = unsigned("");
             c.verdict = Verdict::Manipulated;
-            c.reason = "the sidecar vanished while it was checked".into();
+            c.reason = t("reason-vanished");
             return (c, 0);
         }
         Err(e) => return cannot_read(e),
@@ -283,9 +284,7 @@ pub fn assemble(
             let file = f.label.rsplit(['/', ':']).next().unwrap_or(&f.label);
             if f.sidecar.is_none() && f.audio.is_some() && logged_files.contains(file) {
                 result.verdict = Verdict::Manipulated;
-                result.reason = "manipulated (sidecar missing): the activity log recorded \
-                                 this record as stored and signed"
-                    .into();
+                result.reason = t("reason-sidecar-lost");
             }
         }
     };
