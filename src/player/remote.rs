@@ -68,6 +68,41 @@ pub struct RemoteArchive {
     runtime: tokio::runtime::Runtime,
 }
 
+/// A server's answer, read up to a bound, never as much as it sends.
+async fn bounded_body(mut answer: reqwest::Response) -> Result<Vec<u8>, RemoteError> {
+    let status = answer.status().as_u16();
+    let mut body = Vec::new();
+    while let Some(chunk) = answer
+        .chunk()
+        .await
+        .map_err(|e| RemoteError::Unreachable(e.to_string()))?
+    {
+        if body.len() + chunk.len() > MAX_ANSWER {
+            return Err(RemoteError::Answer(
+                status,
+                format!("the answer is larger than {} MB", MAX_ANSWER >> 20),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// What a server's refusal (`status` not 2xx) means, in words.
+fn refusal(status: u16, headers: &reqwest::header::HeaderMap, body: &[u8]) -> RemoteError {
+    match status {
+        401 => RemoteError::Refused,
+        429 => RemoteError::Wait(
+            headers
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1),
+        ),
+        _ => RemoteError::Answer(status, String::from_utf8_lossy(body).trim().to_string()),
+    }
+}
+
 /// `name` when it can become a file in a folder of this PC: a plain file name, never a
 /// path (the server names records; it is not trusted to name files here).
 fn plain_record_name(name: &str) -> Result<&str, RemoteError> {
@@ -281,37 +316,57 @@ impl RemoteArchive {
                 .map_err(|e| RemoteError::Unreachable(e.to_string()))?;
             let status = answer.status().as_u16();
             let headers = answer.headers().clone();
-            // a server's answer is read up to a bound, never as much as it sends
-            let mut answer = answer;
-            let mut body = Vec::new();
-            while let Some(chunk) = answer
-                .chunk()
-                .await
-                .map_err(|e| RemoteError::Unreachable(e.to_string()))?
-            {
-                if body.len() + chunk.len() > MAX_ANSWER {
-                    return Err(RemoteError::Answer(
-                        status,
-                        format!("the answer is larger than {} MB", MAX_ANSWER >> 20),
-                    ));
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = bounded_body(answer).await?;
             match status {
-                401 => Err(RemoteError::Refused),
-                429 => Err(RemoteError::Wait(
-                    headers
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(1),
-                )),
-                200..=299 => Ok((status, headers, body.to_vec())),
-                _ => Err(RemoteError::Answer(
-                    status,
-                    String::from_utf8_lossy(&body).trim().to_string(),
-                )),
+                200..=299 => Ok((status, headers, body)),
+                _ => Err(refusal(status, &headers, &body)),
             }
+        })
+    }
+
+    /// Sends a request and writes a successful answer to `target` as it comes (under
+    /// a temporary name, synced, then renamed), never holding it whole: a clear copy or
+    /// an evidence ZIP of a four-hour call is hundreds of megabytes.
+    fn download(
+        &self,
+        request: reqwest::RequestBuilder,
+        limit: Duration,
+        target: &std::path::Path,
+    ) -> Result<(), RemoteError> {
+        use std::io::Write;
+        let failed = |e: std::io::Error| {
+            RemoteError::Answer(0, format!("cannot write {}: {e}", target.display()))
+        };
+        self.runtime.block_on(async {
+            let mut answer = request
+                .timeout(limit)
+                .send()
+                .await
+                .map_err(|e| RemoteError::Unreachable(e.to_string()))?;
+            let status = answer.status().as_u16();
+            if !(200..=299).contains(&status) {
+                let headers = answer.headers().clone();
+                let body = bounded_body(answer).await?;
+                return Err(refusal(status, &headers, &body));
+            }
+            let partial = crate::archive::store::partial_path(target);
+            let mut file = std::fs::File::create(&partial).map_err(failed)?;
+            let written = async {
+                while let Some(chunk) = answer
+                    .chunk()
+                    .await
+                    .map_err(|e| RemoteError::Unreachable(e.to_string()))?
+                {
+                    file.write_all(&chunk).map_err(failed)?;
+                }
+                file.sync_all().map_err(failed)?;
+                std::fs::rename(&partial, target).map_err(failed)
+            }
+            .await;
+            if written.is_err() {
+                let _ = std::fs::remove_file(&partial);
+            }
+            written
         })
     }
 
@@ -517,12 +572,12 @@ impl RemoteArchive {
                     .to_string(),
             ),
         ] {
-            let (_, _, body) = self.send(
+            let target = dir.join(&file);
+            self.download(
                 self.get(&format!("/api/v1/records/{}/{what}", encode(name))),
                 Duration::from_secs(600),
+                &target,
             )?;
-            let target = dir.join(&file);
-            crate::archive::store::write_atomic(&target, &body).map_err(failed)?;
             written.push(target);
         }
         Ok(written)
@@ -540,13 +595,13 @@ impl RemoteArchive {
         let base = plain_record_name(name)?
             .rsplit_once('.')
             .map_or(name, |(base, _)| base);
-        let (_, _, body) = self.send(
-            self.get(&format!("/api/v1/records/{}/evidence", encode(name))),
-            Duration::from_secs(600),
-        )?;
         std::fs::create_dir_all(dir).map_err(failed)?;
         let target = dir.join(format!("{base}-evidence.zip"));
-        crate::archive::store::write_atomic(&target, &body).map_err(failed)?;
+        self.download(
+            self.get(&format!("/api/v1/records/{}/evidence", encode(name))),
+            Duration::from_secs(600),
+            &target,
+        )?;
         Ok(target)
     }
 
