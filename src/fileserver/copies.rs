@@ -116,6 +116,35 @@ fn attachment(file_name: &str, content_type: &'static str, body: Body) -> Respon
     response
 }
 
+/// `plain`, whole, as an attachment named `file_name` with its length, streamed.
+fn whole_attachment(file_name: &str, content_type: &'static str, plain: Plain) -> Response {
+    let length = plain.len();
+    let mut response = attachment(file_name, content_type, plain_body(plain, 0, length));
+    if let Ok(v) = HeaderValue::from_str(&length.to_string()) {
+        response.headers_mut().insert(header::CONTENT_LENGTH, v);
+    }
+    response
+}
+
+/// The `copied` line for what `account` takes away, in the server's log and (where the
+/// archive is a bucket) the bucket's logs; refused in words when it cannot be written.
+fn log_copied(
+    server: &FileServer,
+    account: &Account,
+    record: &str,
+    detail: &str,
+) -> Result<(), Refusal> {
+    server
+        .act_as(account, |actor| actor.log(Action::Copied, record, detail))
+        .and_then(|()| server.share_log())
+        .map_err(|e| {
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the activity log cannot be written: {e}"),
+            )
+        })
+}
+
 /// `GET /api/v1/records/NAME/copy`: the audio in the clear, whole, logged `copied`.
 pub async fn copy_audio(
     State(server): State<Arc<FileServer>>,
@@ -133,24 +162,9 @@ pub async fn copy_audio(
         };
         let plain = Plain::open(&audio, &server).map_err(undecryptable)?;
         let record = server.relative(&audio).unwrap_or(name.clone());
-        server
-            .act_as(&account, |actor| {
-                actor.log(Action::Copied, &record, "to=the Player's PC")
-            })
-            .and_then(|()| server.share_log())
-            .map_err(|e| {
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("the activity log cannot be written: {e}"),
-                )
-            })?;
+        log_copied(&server, &account, &record, "to=the Player's PC")?;
         // streamed as it is decrypted, never held whole
-        let length = plain.len();
-        let mut response = attachment(&name, "audio/wav", plain_body(plain, 0, length));
-        if let Ok(v) = HeaderValue::from_str(&length.to_string()) {
-            response.headers_mut().insert(header::CONTENT_LENGTH, v);
-        }
-        Ok(response)
+        Ok(whole_attachment(&name, "audio/wav", plain))
     })
     .await;
     answer(done)
@@ -198,30 +212,16 @@ pub async fn evidence(
         let file = std::fs::File::open(&zip).map_err(|e| failed(e.to_string()))?;
         let length = file.metadata().map_err(|e| failed(e.to_string()))?.len();
         drop(work);
-        server
-            .act_as(&account, |actor| {
-                actor.log(Action::Copied, &record, "evidence=the Player's PC")
-            })
-            .and_then(|()| server.share_log())
-            .map_err(|e| {
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("the activity log cannot be written: {e}"),
-                )
-            })?;
+        log_copied(&server, &account, &record, "evidence=the Player's PC")?;
         let zip_name = zip
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut response = attachment(
+        Ok(whole_attachment(
             &zip_name,
             "application/zip",
-            plain_body(Plain::File(file, length), 0, length),
-        );
-        if let Ok(v) = HeaderValue::from_str(&length.to_string()) {
-            response.headers_mut().insert(header::CONTENT_LENGTH, v);
-        }
-        Ok(response)
+            Plain::File(file, length),
+        ))
     })
     .await;
     answer(done)
