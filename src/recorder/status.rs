@@ -176,8 +176,9 @@ pub struct Status {
 pub struct StatusBoard {
     status: Mutex<Status>,
     changed: watch::Sender<u64>,
-    /// When the alarm is armed (the seed arms it about 20 s after start).
-    armed_at: Instant,
+    /// When the alarm is armed (the seed arms it about 20 s after start); `None` for a
+    /// mirror of another recorder's board, whose arming is that recorder's.
+    armed_at: Option<Instant>,
 }
 
 impl StatusBoard {
@@ -205,8 +206,25 @@ impl StatusBoard {
         StatusBoard {
             status: Mutex::new(status),
             changed: watch::channel(0).0,
-            armed_at: Instant::now() + arming,
+            armed_at: Some(Instant::now() + arming),
         }
+    }
+
+    /// A board that shows another recorder's status as it reports it ([`mirror`]):
+    /// it never arms itself, so a recorder that restarted shows "starting up" for as
+    /// long as it says so.
+    ///
+    /// [`mirror`]: StatusBoard::mirror
+    pub fn mirror_of(listen: String) -> StatusBoard {
+        StatusBoard {
+            armed_at: None,
+            ..StatusBoard::new(listen, false)
+        }
+    }
+
+    /// Whether this board's own alarm is armed by now.
+    fn armed(&self) -> bool {
+        self.armed_at.is_some_and(|at| Instant::now() >= at)
     }
 
     /// Shows another recorder's status as it reported it (a remote Player's panel).
@@ -231,7 +249,7 @@ impl StatusBoard {
             "warning" => tracing::warn!("{text}"),
             _ => tracing::info!("{text}"),
         }
-        let armed = Instant::now() >= self.armed_at;
+        let armed = self.armed();
         self.update(|s| {
             if armed {
                 arm(s);
@@ -301,7 +319,7 @@ impl StatusBoard {
 
     /// RESET: clears a latched alarm (an alarm that is off stays off).
     pub fn reset_alarm(&self) {
-        let armed = Instant::now() >= self.armed_at;
+        let armed = self.armed();
         self.update(|s| {
             if matches!(s.alarm, AlarmState::Alarm(_)) {
                 s.alarm = if armed {
@@ -315,7 +333,7 @@ impl StatusBoard {
 
     /// OFF (true) disables the alarm; ON (false) arms it again.
     pub fn set_alarm_off(&self, off: bool) {
-        let armed = Instant::now() >= self.armed_at;
+        let armed = self.armed();
         self.update(|s| {
             s.alarm = match (off, armed) {
                 (true, _) => AlarmState::Off,
@@ -327,7 +345,7 @@ impl StatusBoard {
 
     pub fn snapshot(&self) -> Status {
         let mut s = self.status.lock().unwrap_or_else(|e| e.into_inner());
-        if Instant::now() >= self.armed_at {
+        if self.armed() {
             arm(&mut s);
         }
         for r in &mut s.recording {
@@ -374,6 +392,19 @@ fn now() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mirror_shows_the_other_recorders_arming_for_as_long_as_it_reports_it() {
+        let board = StatusBoard::mirror_of("remote".into());
+        assert!(board.armed_at.is_none(), "a mirror never arms itself");
+        board.mirror(Status::default());
+        assert_eq!(board.snapshot().alarm, AlarmState::Arming);
+        board.mirror(Status {
+            alarm: AlarmState::Ok,
+            ..Status::default()
+        });
+        assert_eq!(board.snapshot().alarm, AlarmState::Ok);
+    }
 
     #[test]
     fn the_alarm_latches_after_arming_until_reset_and_off_silences_it() {

@@ -30,7 +30,7 @@ impl Drop for RemoteRecorder {
 impl RemoteRecorder {
     pub fn start(server: Arc<RemoteArchive>) -> RemoteRecorder {
         let this = RemoteRecorder {
-            board: Arc::new(StatusBoard::new(server.base().to_string(), false)),
+            board: Arc::new(StatusBoard::mirror_of(server.base().to_string())),
             server,
             seen: Arc::default(),
             outcome: Arc::default(),
