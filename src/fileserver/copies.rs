@@ -189,9 +189,23 @@ pub async fn evidence(
         // this server's own lines about the call belong in the ZIP of a bucket's record
         let _ = server.share_log();
         let record = server.relative(&audio).unwrap_or(name.clone());
-        // written in a folder of its own, which is gone once the ZIP is open: the
-        // answer streams from the open file
-        let work = tempfile::tempdir().map_err(|e| failed(e.to_string()))?;
+        // written in a folder of its own beside the store's log (on the archive's disk,
+        // not a small temporary one: the ZIP of a four-hour call is hundreds of
+        // megabytes), which is gone once the ZIP is open: the answer streams from the
+        // open file
+        let tmp = server
+            .store
+            .audit_log()
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_else(std::env::temp_dir);
+        let work = std::fs::create_dir_all(&tmp)
+            .and_then(|()| {
+                tempfile::Builder::new()
+                    .prefix("evidence-")
+                    .tempdir_in(&tmp)
+            })
+            .map_err(|e| failed(e.to_string()))?;
         let sidecar = audio.with_extension("xml");
         let trusted = server.trusted();
         let source = EvidenceSource {
