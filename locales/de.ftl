@@ -652,7 +652,7 @@ details-evidence = Beweis-ZIP
     .help = Export als Beweismittel in den Ordner „Kopieren nach": ein ZIP mit dem Audio, der Aufnahme wie abgelegt und signiert, den öffentlichen Schlüsseln, den Zeilen des Aktivitätsprotokolls, einem PDF-Gesprächsblatt und einer Prüfung ohne callrec (protokolliert wie eine Kopie).
 msg-evidence = Beweis-ZIP geschrieben: { $file }
 msg-not-evidence = kein Beweis-ZIP: { $why }
-cli-mode-evidence = Eine Aufnahme als Beweismittel exportieren: ORDNER/NAME-evidence.zip mit dem Audio im Klartext, der Aufnahme wie abgelegt und signiert, den öffentlichen Schlüsseln, den Zeilen des Aktivitätsprotokolls zu diesem Gespräch, einem PDF-Gesprächsblatt und verify-record.sh zur Prüfung ohne callrec; als 'copied' protokolliert.
+cli-mode-evidence = Eine Aufnahme als Beweismittel exportieren: ORDNER/NAME-evidence.zip mit dem Audio im Klartext, der Aufnahme wie abgelegt und signiert, den öffentlichen Schlüsseln, den Zeilen des Aktivitätsprotokolls zu diesem Gespräch, einem PDF-Gesprächsblatt und verify-record.sh zur Prüfung ohne callrec; als 'copied' protokolliert. Liegt das Archiv in einem Bucket, nennt in= die Aufnahme wie dort (JJJJ_MM/NAME).
 msg-batch-done = { $action }: { $done } von { $n } Aufnahmen
 msg-batch-failed = { $action }: { $done } von { $n } Aufnahmen; { $why }
 msg-working = in Arbeit…

@@ -655,7 +655,7 @@ details-evidence = Evidence ZIP
     .help = Export for evidence into the "Copy to" folder: a ZIP with the audio, the record as stored and signed, the public keys, the activity-log lines, a PDF call sheet and an offline check (logged like a copy).
 msg-evidence = evidence ZIP written: { $file }
 msg-not-evidence = no evidence ZIP: { $why }
-cli-mode-evidence = Export a record for evidence: DIR/NAME-evidence.zip with the audio in the clear, the record as stored and signed, the public keys, the activity-log lines naming the call, a PDF call sheet and verify-record.sh to check it offline; logged as 'copied'.
+cli-mode-evidence = Export a record for evidence: DIR/NAME-evidence.zip with the audio in the clear, the record as stored and signed, the public keys, the activity-log lines naming the call, a PDF call sheet and verify-record.sh to check it offline; logged as 'copied'. With the archive in a bucket, in= names the record as there (YYYY_MM/NAME).
 msg-batch-done = { $action }: { $done } of { $n } records
 msg-batch-failed = { $action }: { $done } of { $n } records; { $why }
 msg-working = working…

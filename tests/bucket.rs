@@ -217,6 +217,24 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
         out.contains("12 record(s): 12 original, 0 manipulated") && out.contains("intact"),
         "{out}"
     );
+    // an evidence ZIP from the command line of that PC, the record named as in the
+    // bucket: checkable offline, and the export in the bucket's logs
+    let evidence_dir = dir.path().join("for the court");
+    let mut args = vec![
+        "evidence".to_string(),
+        format!("recpath={}", dir.path().join("verifier").display()),
+        format!("in={}", in_bucket[2]),
+        format!("out={}", evidence_dir.display()),
+    ];
+    args.extend(garage.setup_args("site-a"));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = common::callrec(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    let zip = std::path::PathBuf::from(out.trim().trim_start_matches("evidence: "));
+    common::check_evidence(&zip, &["\tstored\t"], 1);
+    let logs = logs_in(&bucket).await;
+    assert_eq!(logs.len(), 2, "the recorder's log and the exporting PC's");
+    assert!(logs.iter().any(|l| l.contains("evidence=")), "{logs:?}");
     // one flipped byte in one record's audio, another record's audio taken away
     let (b, first, second) = (bucket.clone(), in_bucket[0].clone(), in_bucket[1].clone());
     tokio::task::spawn_blocking(move || {

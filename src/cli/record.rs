@@ -195,6 +195,9 @@ pub fn evidence(args: &Args) -> Result<i32, UsageError> {
         ring,
         own,
     } = record_out(args)?;
+    if !input.is_file() && setup.bucket().is_some() {
+        return evidence_from_bucket(&setup, &input, &out);
+    }
     let Some(store) = store_of_record(&input).or_else(|| setup.store()) else {
         return Err(UsageError(format!(
             "{} is not in a store (STORE/YYYY_MM/NAME): an evidence export needs the store's activity log and keys",
@@ -220,6 +223,44 @@ pub fn evidence(args: &Args) -> Result<i32, UsageError> {
                 &found,
                 &format!("evidence={}", zip.display()),
             )?;
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!("callrec: {}: no evidence ZIP: {e}", input.display());
+            Ok(2)
+        }
+    }
+}
+
+/// `callrec evidence` of a record of the archive's bucket, named as there
+/// (`YYYY_MM/NAME` or `NAME`): made as the Player on the bucket makes it — the record
+/// fetched into this PC's cache, the export logged in this PC's own chain, which then
+/// goes into the bucket beside the recorders' logs.
+fn evidence_from_bucket(
+    setup: &crate::archive::setup::Setup,
+    input: &Path,
+    out: &Path,
+) -> Result<i32, UsageError> {
+    use crate::player::catalog_entry::Entry;
+    use crate::player::record_ops::RecordOps;
+    let file = input
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let not_a_record = || {
+        UsageError(format!(
+            "{} is neither a file nor a record name of the archive's bucket (YYYY_MM/NAME)",
+            input.display()
+        ))
+    };
+    let name = RecordName::parse(file).map_err(|_| not_a_record())?;
+    let session = super::player::archive_session(setup)?;
+    let folder: std::sync::Arc<Path> = session.store.root.join(name.start.month_folder()).into();
+    let entry =
+        Entry::new(folder, file, 0, std::time::SystemTime::now(), true).ok_or_else(not_a_record)?;
+    match RecordOps::Local(&session).evidence(&entry, out) {
+        Ok(zip) => {
+            out!("evidence: {}", zip.display());
             Ok(0)
         }
         Err(e) => {

@@ -61,7 +61,7 @@ pub const MODES: &[Mode] = &[
     },
     Mode {
         name: "evidence",
-        usage: "evidence in=RECORD out=DIR [recpath=DIR]",
+        usage: "evidence in=RECORD|YYYY_MM/NAME out=DIR [recpath=DIR] [store=s3://…]",
     },
     Mode {
         name: "service",
