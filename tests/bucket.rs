@@ -227,14 +227,29 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
         format!("out={}", evidence_dir.display()),
     ];
     args.extend(garage.setup_args("site-a"));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, out, err) = common::callrec(&args);
     assert_eq!(code, 0, "{out}{err}");
     let zip = std::path::PathBuf::from(out.trim().trim_start_matches("evidence: "));
     common::check_evidence(&zip, &["\tstored\t"], 1);
+    // and a clear copy the same way
+    args[0] = "copy";
+    let (code, out, err) = common::callrec(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    let name = in_bucket[2].rsplit('/').next().unwrap();
+    assert!(
+        out.contains(&format!("copied: {}", evidence_dir.join(name).display())),
+        "{out}"
+    );
+    common::read_audio(&evidence_dir.join(name));
     let logs = logs_in(&bucket).await;
     assert_eq!(logs.len(), 2, "the recorder's log and the exporting PC's");
     assert!(logs.iter().any(|l| l.contains("evidence=")), "{logs:?}");
+    assert!(
+        logs.iter()
+            .any(|l| l.contains("\tcopied\t") && l.contains("to=")),
+        "{logs:?}"
+    );
     // one flipped byte in one record's audio, another record's audio taken away
     let (b, first, second) = (bucket.clone(), in_bucket[0].clone(), in_bucket[1].clone());
     tokio::task::spawn_blocking(move || {

@@ -161,6 +161,27 @@ pub fn copy(args: &Args) -> Result<i32, UsageError> {
         ring,
         own,
     } = record_out(args)?;
+    if !input.is_file() && setup.bucket().is_some() {
+        return from_bucket(&setup, &input, |ops, entry| {
+            ops.copy(entry, &out)
+                .map(|_| {
+                    // the files the copy wrote: the record's name with their extensions
+                    let stem = Path::new(entry.file_name())
+                        .file_stem()
+                        .map(|s| s.to_owned());
+                    let mut written: Vec<PathBuf> = std::fs::read_dir(&out)
+                        .map(|d| d.flatten().map(|e| e.path()).collect())
+                        .unwrap_or_default();
+                    written.retain(|p| p.file_stem().map(|s| s.to_owned()) == stem);
+                    written.sort();
+                    written
+                        .iter()
+                        .map(|p| PathBuf::from(format!("copied: {}", p.display())))
+                        .collect()
+                })
+                .map_err(|e| format!("not copied: {e}"))
+        });
+    }
     let store = store_of_record(&input).or_else(|| setup.store());
     let trusted = trusted_keys(store.as_ref(), &own);
     let found = found_for(&input)?;
@@ -196,7 +217,11 @@ pub fn evidence(args: &Args) -> Result<i32, UsageError> {
         own,
     } = record_out(args)?;
     if !input.is_file() && setup.bucket().is_some() {
-        return evidence_from_bucket(&setup, &input, &out);
+        return from_bucket(&setup, &input, |ops, entry| {
+            ops.evidence(entry, &out)
+                .map(|zip| vec![PathBuf::from(format!("evidence: {}", zip.display()))])
+                .map_err(|e| format!("no evidence ZIP: {e}"))
+        });
     }
     let Some(store) = store_of_record(&input).or_else(|| setup.store()) else {
         return Err(UsageError(format!(
@@ -232,14 +257,17 @@ pub fn evidence(args: &Args) -> Result<i32, UsageError> {
     }
 }
 
-/// `callrec evidence` of a record of the archive's bucket, named as there
-/// (`YYYY_MM/NAME` or `NAME`): made as the Player on the bucket makes it — the record
-/// fetched into this PC's cache, the export logged in this PC's own chain, which then
-/// goes into the bucket beside the recorders' logs.
-fn evidence_from_bucket(
+/// A record of the archive's bucket named as there (`YYYY_MM/NAME` or `NAME`) for a
+/// copy or an evidence export from the command line: done as the Player on the bucket
+/// does it — the record fetched into this PC's cache, the line logged in this PC's own
+/// chain, which then goes into the bucket beside the recorders' logs.
+fn from_bucket(
     setup: &crate::archive::setup::Setup,
     input: &Path,
-    out: &Path,
+    act: impl FnOnce(
+        &crate::player::record_ops::RecordOps<'_>,
+        &crate::player::catalog_entry::Entry,
+    ) -> Result<Vec<PathBuf>, String>,
 ) -> Result<i32, UsageError> {
     use crate::player::catalog_entry::Entry;
     use crate::player::record_ops::RecordOps;
@@ -258,13 +286,15 @@ fn evidence_from_bucket(
     let folder: std::sync::Arc<Path> = session.store.root.join(name.start.month_folder()).into();
     let entry =
         Entry::new(folder, file, 0, std::time::SystemTime::now(), true).ok_or_else(not_a_record)?;
-    match RecordOps::Local(&session).evidence(&entry, out) {
-        Ok(zip) => {
-            out!("evidence: {}", zip.display());
+    match act(&RecordOps::Local(&session), &entry) {
+        Ok(written) => {
+            for path in written {
+                out!("{}", path.display());
+            }
             Ok(0)
         }
         Err(e) => {
-            eprintln!("callrec: {}: no evidence ZIP: {e}", input.display());
+            eprintln!("callrec: {}: {e}", input.display());
             Ok(2)
         }
     }

@@ -57,7 +57,7 @@ pub const MODES: &[Mode] = &[
     },
     Mode {
         name: "copy",
-        usage: "copy in=RECORD out=DIR [recpath=DIR]",
+        usage: "copy in=RECORD|YYYY_MM/NAME out=DIR [recpath=DIR] [store=s3://…]",
     },
     Mode {
         name: "evidence",
