@@ -242,6 +242,11 @@ async fn records_move_into_a_one_node_bucket_with_their_log_and_key() {
         "{out}"
     );
     common::read_audio(&evidence_dir.join(name));
+    let metadata = std::fs::read_to_string(evidence_dir.join(name).with_extension("xml")).unwrap();
+    assert!(
+        metadata.contains("<internal"),
+        "the metadata in the clear, opened with the bucket's keys: {metadata}"
+    );
     let logs = logs_in(&bucket).await;
     assert_eq!(logs.len(), 2, "the recorder's log and the exporting PC's");
     assert!(logs.iter().any(|l| l.contains("evidence=")), "{logs:?}");

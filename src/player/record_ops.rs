@@ -10,6 +10,7 @@ use super::remote::RemoteArchive;
 use super::session::Session;
 use crate::archive::audit::Action;
 use crate::archive::evidence::{EvidenceSource, Provenance, export_evidence};
+use crate::archive::identity::TrustedKeys;
 use crate::archive::ops::{self, Actor};
 use crate::archive::verify::Found;
 
@@ -46,6 +47,21 @@ impl RecordOps<'_> {
             identity: &session.identity,
             name: &session.user,
         })
+    }
+
+    /// Brings a bucket's record into the session's cache (a store's is there), and the
+    /// keys its check trusts: the session's, and on a bucket those its recorders
+    /// published (without them a sealed sidecar would not open for a clear copy).
+    fn fetched(session: &Session, entry: &Entry) -> Result<TrustedKeys, String> {
+        match &session.bucket {
+            Some(bucket) => {
+                bucket.fetch(&entry.audio()).map_err(|e| {
+                    format!("the record cannot be fetched from the archive's bucket: {e}")
+                })?;
+                Ok(bucket.trusted(&session.trusted))
+            }
+            None => Ok(session.trusted.clone()),
+        }
     }
 
     pub fn write_notes(&self, entry: &Entry, text: &str) -> Result<After, String> {
@@ -89,16 +105,12 @@ impl RecordOps<'_> {
     pub fn copy(&self, entry: &Entry, dir: &Path) -> Result<After, String> {
         match self {
             RecordOps::Local(session) => {
-                if let Some(bucket) = &session.bucket {
-                    bucket.fetch(&entry.audio()).map_err(|e| {
-                        format!("the record cannot be fetched from the archive's bucket: {e}")
-                    })?;
-                }
+                let trusted = Self::fetched(session, entry)?;
                 crate::archive::export::copy_out(
                     &found(&entry.audio()),
                     dir,
                     &session.ring,
-                    &session.trusted,
+                    &trusted,
                 )
                 .map_err(|e| e.to_string())?;
                 session
@@ -128,19 +140,13 @@ impl RecordOps<'_> {
     pub fn evidence(&self, entry: &Entry, dir: &Path) -> Result<PathBuf, String> {
         match self {
             RecordOps::Local(session) => {
-                let trusted = match &session.bucket {
-                    Some(bucket) => {
-                        bucket.fetch(&entry.audio()).map_err(|e| {
-                            format!("the record cannot be fetched from the archive's bucket: {e}")
-                        })?;
-                        // this Player's own lines about the call (played) belong in the
-                        // ZIP too; if the bucket does not take them now, it is told
-                        // again below, where a failure is shown
-                        let _ = session.share_log();
-                        bucket.trusted(&session.trusted)
-                    }
-                    None => session.trusted.clone(),
-                };
+                let trusted = Self::fetched(session, entry)?;
+                if session.bucket.is_some() {
+                    // this Player's own lines about the call (played) belong in the ZIP
+                    // too; if the bucket does not take them now, it is told again
+                    // below, where a failure is shown
+                    let _ = session.share_log();
+                }
                 let source = EvidenceSource {
                     found: &found(&entry.audio()),
                     provenance: match &session.bucket {
