@@ -176,7 +176,7 @@ pub fn copy(args: &Args) -> Result<i32, UsageError> {
                     written.sort();
                     written
                         .iter()
-                        .map(|p| PathBuf::from(format!("copied: {}", p.display())))
+                        .map(|p| format!("copied: {}", p.display()))
                         .collect()
                 })
                 .map_err(|e| format!("not copied: {e}"))
@@ -219,7 +219,7 @@ pub fn evidence(args: &Args) -> Result<i32, UsageError> {
     if !input.is_file() && setup.bucket().is_some() {
         return from_bucket(&setup, &input, |ops, entry| {
             ops.evidence(entry, &out)
-                .map(|zip| vec![PathBuf::from(format!("evidence: {}", zip.display()))])
+                .map(|zip| vec![format!("evidence: {}", zip.display())])
                 .map_err(|e| format!("no evidence ZIP: {e}"))
         });
     }
@@ -260,14 +260,15 @@ pub fn evidence(args: &Args) -> Result<i32, UsageError> {
 /// A record of the archive's bucket named as there (`YYYY_MM/NAME` or `NAME`) for a
 /// copy or an evidence export from the command line: done as the Player on the bucket
 /// does it — the record fetched into this PC's cache, the line logged in this PC's own
-/// chain, which then goes into the bucket beside the recorders' logs.
+/// chain, which then goes into the bucket beside the recorders' logs. `act` does it
+/// and returns what is printed.
 fn from_bucket(
     setup: &crate::archive::setup::Setup,
     input: &Path,
     act: impl FnOnce(
         &crate::player::record_ops::RecordOps<'_>,
         &crate::player::catalog_entry::Entry,
-    ) -> Result<Vec<PathBuf>, String>,
+    ) -> Result<Vec<String>, String>,
 ) -> Result<i32, UsageError> {
     use crate::player::catalog_entry::Entry;
     use crate::player::record_ops::RecordOps;
@@ -287,9 +288,9 @@ fn from_bucket(
     let entry =
         Entry::new(folder, file, 0, std::time::SystemTime::now(), true).ok_or_else(not_a_record)?;
     match act(&RecordOps::Local(&session), &entry) {
-        Ok(written) => {
-            for path in written {
-                out!("{}", path.display());
+        Ok(said) => {
+            for line in said {
+                out!("{line}");
             }
             Ok(0)
         }
