@@ -730,3 +730,22 @@ reason-sidecar-unreadable = die Begleitdatei kann nicht gelesen werden: { $why }
 reason-too-large = die Begleitdatei ist zu groß, um von callrec zu sein
 reason-vanished = die Begleitdatei verschwand während der Prüfung
 reason-sidecar-lost = manipuliert (Begleitdatei fehlt): das Aktivitätsprotokoll nennt diese Aufnahme gespeichert und signiert
+
+## Ereignisse des Recorders: die PBX-Verbindung und der Bucket des Archivs
+
+event-pbx-no-client = PBX-Verbindung: kein HTTP-Client: { $why }
+event-pbx-main-failed = PBX-Verbindung zur Haupt-PBX gestört: { $why }
+event-pbx-failed = PBX-Verbindung gestört: { $why }
+event-pbx-main-back = die Haupt-PBX antwortet wieder: die PBX-Verbindung geht zu ihr zurück ({ $url })
+event-pbx-on-standby = PBX-Verbindung über die Standby-PBX ({ $url }): die Haupt-PBX antwortet nicht
+event-pbx-up-again = PBX-Verbindung wieder aufgebaut ({ $url })
+event-pbx-up = PBX-Verbindung aufgebaut ({ $url })
+event-bucket-retention = Aufbewahrung: { $n } Aufnahme(n) älter als { $months } Monat(e) aus dem Bucket gelöscht
+event-bucket-retention-failed = Aufbewahrung im Archiv-Bucket: { $why }
+event-bucket-renamed = { $local }: der Bucket hatte eine Aufnahme eines anderen Recorders unter diesem Namen; abgelegt als { $stored }
+event-bucket-backup-failed = Sicherungskopie: { $why }; die Aufnahmen warten im lokalen Journal, bis der Bucket der Sicherung sie annimmt
+event-bucket-backup-again = der Bucket der Sicherung nimmt wieder Kopien an
+event-bucket-converter-gone = der Konverter wurde seit { $seconds } s nicht gesehen: PCAP-Aufnahmen gehen unkonvertiert in den Bucket, { $n } halb konvertierte Aufnahme(n) warten auf ihn; 'callrec converter' wieder starten
+event-bucket-local = Archiv-Bucket: { $why }
+event-bucket-again = der Archiv-Bucket { $target } nimmt nach { $seconds } s wieder Aufnahmen an
+event-bucket-failed = { $why }; { $n } Aufnahme(n) warten im lokalen Journal und gehen in den Bucket, sobald er sie annimmt

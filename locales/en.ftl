@@ -733,3 +733,22 @@ reason-sidecar-unreadable = the sidecar cannot be read: { $why }
 reason-too-large = the sidecar is too large to be callrec's
 reason-vanished = the sidecar vanished while it was checked
 reason-sidecar-lost = manipulated (sidecar missing): the activity log recorded this record as stored and signed
+
+## The recorder's events: the PBX link and the archive's bucket
+
+event-pbx-no-client = PBX link: no HTTP client: { $why }
+event-pbx-main-failed = PBX link failure on the main PBX: { $why }
+event-pbx-failed = PBX link failure: { $why }
+event-pbx-main-back = the main PBX answers again: the PBX link goes back to it ({ $url })
+event-pbx-on-standby = PBX link on the standby PBX ({ $url }): the main PBX does not answer
+event-pbx-up-again = PBX link up again ({ $url })
+event-pbx-up = PBX link up ({ $url })
+event-bucket-retention = retention: { $n } record(s) older than { $months } month(s) deleted from the bucket
+event-bucket-retention-failed = retention in the archive bucket: { $why }
+event-bucket-renamed = { $local }: the bucket held another recorder's record of that name; stored as { $stored }
+event-bucket-backup-failed = backup copy: { $why }; the records wait in the local journal until the backup's bucket takes them
+event-bucket-backup-again = the backup's bucket takes copies again
+event-bucket-converter-gone = the converter has not been seen for { $seconds } s: PCAP records move into the bucket unconverted, { $n } record(s) it left half converted wait for it; start `callrec converter` again
+event-bucket-local = archive bucket: { $why }
+event-bucket-again = the archive bucket { $target } takes records again after { $seconds } s
+event-bucket-failed = { $why }; { $n } record(s) wait in the local journal and are moved when the bucket takes them

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 
 use super::status::{Lamp, StatusBoard};
 use crate::archive::bucket_outbox::{Drained, Outbox, Placed};
+use crate::lang::{Arg, t, tr};
 
 /// The pause between passes while all goes well (a placed record ends it at once).
 const PASS_GAP: Duration = Duration::from_secs(1);
@@ -77,9 +78,18 @@ fn work(
                 Ok(0) => {}
                 Ok(n) => status.event(
                     "info",
-                    format!("retention: {n} record(s) older than {keep_months} month(s) deleted from the bucket"),
+                    tr(
+                        "event-bucket-retention",
+                        &[("n", Arg::from(n)), ("months", Arg::from(keep_months))],
+                    ),
                 ),
-                Err(e) => status.event("error", format!("retention in the archive bucket: {e}")),
+                Err(e) => status.event(
+                    "error",
+                    tr(
+                        "event-bucket-retention-failed",
+                        &[("why", Arg::from(e.to_string()))],
+                    ),
+                ),
             }
         }
         // records just placed go at once; the whole store is looked at now and then
@@ -116,10 +126,12 @@ fn work(
             if let Some(local) = &done.renamed_from {
                 status.event(
                     "warning",
-                    format!(
-                        "{local}: the bucket held another recorder's record of that name; \
-                         stored as {}",
-                        done.relative
+                    tr(
+                        "event-bucket-renamed",
+                        &[
+                            ("local", Arg::from(local.as_str())),
+                            ("stored", Arg::from(done.relative.as_str())),
+                        ],
                     ),
                 );
             }
@@ -129,9 +141,9 @@ fn work(
                 if backup_told.is_none_or(|t| t.elapsed() >= RETELL) {
                     status.event(
                         "error",
-                        format!(
-                            "backup copy: {e}; the records wait in the local journal until \
-                             the backup's bucket takes them"
+                        tr(
+                            "event-bucket-backup-failed",
+                            &[("why", Arg::from(e.to_string()))],
                         ),
                     );
                     backup_told = Some(Instant::now());
@@ -145,7 +157,7 @@ fn work(
             // nothing of the backup)
             None if outbox.backup.is_some() && !drained.uploaded.is_empty() => {
                 if backup_told.take().is_some() {
-                    status.event("info", "the backup's bucket takes copies again");
+                    status.event("info", t("event-bucket-backup-again"));
                 }
                 status.update(|s| s.lamps.backup = Lamp::Green);
             }
@@ -157,12 +169,12 @@ fn work(
         {
             status.event(
                 "warning",
-                format!(
-                    "the converter has not been seen for {} s: PCAP records move into \
-                     the bucket unconverted, {} record(s) it left half converted wait \
-                     for it; start `callrec converter` again",
-                    age.as_secs(),
-                    drained.held_for_converter
+                tr(
+                    "event-bucket-converter-gone",
+                    &[
+                        ("seconds", Arg::from(age.as_secs())),
+                        ("n", Arg::from(drained.held_for_converter)),
+                    ],
                 ),
             );
             converter_told = Some(Instant::now());
@@ -170,7 +182,10 @@ fn work(
         if let Some(error) = drained.local_errors.first()
             && *error != last_local_error
         {
-            status.event("error", format!("archive bucket: {error}"));
+            status.event(
+                "error",
+                tr("event-bucket-local", &[("why", Arg::from(error.as_str()))]),
+            );
             last_local_error = error.clone();
         }
         match failure {
@@ -178,9 +193,12 @@ fn work(
                 if let Some(since) = failing_since.take() {
                     status.event(
                         "info",
-                        format!(
-                            "the archive bucket {target} takes records again after {} s",
-                            since.elapsed().as_secs()
+                        tr(
+                            "event-bucket-again",
+                            &[
+                                ("target", Arg::from(target.as_str())),
+                                ("seconds", Arg::from(since.elapsed().as_secs())),
+                            ],
                         ),
                     );
                 }
@@ -194,10 +212,12 @@ fn work(
                 if told_at.is_none_or(|t| t.elapsed() >= RETELL) {
                     status.event(
                         "error",
-                        format!(
-                            "{e}; {} record(s) wait in the local journal and are moved \
-                             when the bucket takes them",
-                            drained.waiting
+                        tr(
+                            "event-bucket-failed",
+                            &[
+                                ("why", Arg::from(e.to_string())),
+                                ("n", Arg::from(drained.waiting)),
+                            ],
                         ),
                     );
                     told_at = Some(Instant::now());

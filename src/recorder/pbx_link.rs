@@ -24,6 +24,7 @@ use super::clock_watch::ReadingSource;
 use super::pipeline::Pipeline;
 use super::soap_wire::{CallEvent, Node, UserEvent, parse, request};
 use super::status::{AlarmState, Lamp};
+use crate::lang::{Arg, tr};
 
 #[derive(Debug, Clone)]
 pub struct PbxConfig {
@@ -69,9 +70,10 @@ pub async fn run(pipeline: Arc<Pipeline>, config: PbxConfig, mut stop: watch::Re
     {
         Ok(c) => c,
         Err(e) => {
-            pipeline
-                .status
-                .event("error", format!("PBX link: no HTTP client: {e}"));
+            pipeline.status.event(
+                "error",
+                tr("event-pbx-no-client", &[("why", Arg::from(e.to_string()))]),
+            );
             return;
         }
     };
@@ -106,9 +108,10 @@ pub async fn run(pipeline: Arc<Pipeline>, config: PbxConfig, mut stop: watch::Re
                 // the main PBX failed: the standby takes over at once (a warning and
                 // the STB lamp, not the alarm: recording goes on; the alarm comes if
                 // the standby fails too)
-                link.pipeline
-                    .status
-                    .event("warning", format!("PBX link failure on the main PBX: {e}"));
+                link.pipeline.status.event(
+                    "warning",
+                    tr("event-pbx-main-failed", &[("why", Arg::from(e.as_str()))]),
+                );
                 link.side = Side::Standby;
             }
             Err(e) => {
@@ -136,7 +139,7 @@ impl Link {
             s.lamps.active = Lamp::Grey;
         });
         if !self.failing || status.snapshot().alarm == AlarmState::Ok {
-            status.event("error", format!("PBX link failure: {why}"));
+            status.event("error", tr("event-pbx-failed", &[("why", Arg::from(why))]));
         }
         self.failing = true;
     }
@@ -175,7 +178,7 @@ impl Link {
                 self.pipeline.status.update(|s| s.lamps.standby = Lamp::Grey);
                 self.pipeline.status.event(
                     "info",
-                    format!("the main PBX answers again: the PBX link goes back to it ({})", self.config.url),
+                    tr("event-pbx-main-back", &[("url", Arg::from(self.config.url.as_str()))]),
                 );
                 Ok(())
             }
@@ -224,13 +227,16 @@ impl Link {
         let url = self.url().to_string();
         self.pipeline.status.event(
             if on_standby { "warning" } else { "info" },
-            if on_standby {
-                format!("PBX link on the standby PBX ({url}): the main PBX does not answer")
-            } else if self.failing {
-                format!("PBX link up again ({url})")
-            } else {
-                format!("PBX link up ({url})")
-            },
+            tr(
+                if on_standby {
+                    "event-pbx-on-standby"
+                } else if self.failing {
+                    "event-pbx-up-again"
+                } else {
+                    "event-pbx-up"
+                },
+                &[("url", Arg::from(url.as_str()))],
+            ),
         );
         self.failing = false;
         // (user handle, call handle) → the label shown while it runs
