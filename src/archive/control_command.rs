@@ -118,53 +118,6 @@ pub fn parse_for_player(line: &str) -> Result<Addressed, String> {
     }
 }
 
-/// Cuts a byte stream from a socket into lines (LF or CR LF), holding at most
-/// [`MAX_LINE`] bytes of an unfinished one: a longer line is thrown away up to its end,
-/// so a sender without newlines cannot make it grow. Bytes that are not UTF-8 become
-/// U+FFFD (and then fail as a command). Hand-written because the stream codecs end the
-/// stream at the first overlong or non-UTF-8 line, and one bad line must not cut a link.
-#[derive(Default)]
-pub struct LineSplitter {
-    held: Vec<u8>,
-    /// Inside a line that was too long: drop bytes until its newline.
-    dropping: bool,
-    /// Overlong lines thrown away so far.
-    pub overlong: u64,
-}
-
-impl LineSplitter {
-    /// Takes received bytes; returns the lines they completed.
-    pub fn feed(&mut self, bytes: &[u8]) -> Vec<String> {
-        let mut lines = Vec::new();
-        for chunk in bytes.split_inclusive(|b| *b == b'\n') {
-            let ends = chunk.last() == Some(&b'\n');
-            let body = if ends {
-                &chunk[..chunk.len() - 1]
-            } else {
-                chunk
-            };
-            if !self.dropping {
-                if self.held.len() + body.len() > MAX_LINE {
-                    self.held.clear();
-                    self.dropping = true;
-                    self.overlong += 1;
-                } else {
-                    self.held.extend_from_slice(body);
-                }
-            }
-            if ends {
-                if !self.dropping {
-                    let line = String::from_utf8_lossy(&self.held);
-                    lines.push(line.trim_end_matches('\r').to_string());
-                }
-                self.held.clear();
-                self.dropping = false;
-            }
-        }
-        lines
-    }
-}
-
 /// The addresses a Player's control port accepts (`controlallow`): single addresses
 /// and networks (`10.0.0.0/8`, `fd00::/8`). An IPv4 peer seen as `::ffff:a.b.c.d` is
 /// compared as `a.b.c.d`.
@@ -324,24 +277,6 @@ mod tests {
             format!("!PLAY!{TRACK}")
         );
         assert_eq!(ControlCommand::Eject.to_line(), "!EJEC!");
-    }
-
-    #[test]
-    fn lines_are_cut_at_newlines_and_overlong_ones_thrown_away() {
-        let mut splitter = LineSplitter::default();
-        assert!(splitter.feed(b"!STOP!Ro").is_empty());
-        assert_eq!(
-            splitter.feed(b"ssi\r\n!EJEC!a\n!PA"),
-            ["!STOP!Rossi", "!EJEC!a"]
-        );
-        assert_eq!(splitter.feed(b"US!b\n"), ["!PAUS!b"]);
-        let flood = vec![b'x'; 10 * MAX_LINE];
-        assert!(splitter.feed(&flood).is_empty());
-        assert!(splitter.feed(&flood).is_empty());
-        assert!(splitter.held.len() <= MAX_LINE);
-        assert_eq!(splitter.feed(b"tail\n!STOP!c\n"), ["!STOP!c"]);
-        assert_eq!(splitter.overlong, 1);
-        assert_eq!(splitter.feed(b"\xff\xfe\n"), ["\u{fffd}\u{fffd}"]);
     }
 
     #[test]

@@ -106,16 +106,11 @@ impl Provenance<'_> {
                     // streamed line by line: a recorder's log of a million calls is
                     // hundreds of megabytes
                     let mut splitter = LineSplitter::new(MAX_LINE);
-                    let mut keep = |line: &str| {
-                        if names(line) {
-                            lines.push(line.to_string());
-                        }
-                    };
                     bucket.read_each(&format!("{LOGS}/{}", log.name), |piece| {
-                        splitter.feed(piece, &mut keep);
+                        lines.extend(splitter.feed(piece).into_iter().filter(|l| names(l)));
                         Ok(())
                     })?;
-                    splitter.finish(keep);
+                    lines.extend(splitter.finish().filter(|l| names(l)));
                 }
                 // each line starts with its time (RFC 3339, UTC, whole seconds)
                 lines.sort_by(|a, b| a.split('\t').next().cmp(&b.split('\t').next()));

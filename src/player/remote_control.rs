@@ -21,9 +21,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::back_off::BackOff;
 use super::remote::{RemoteArchive, RemoteError};
-use crate::archive::control_command::{
-    AllowList, ControlCommand, LineSplitter, MAX_LINE, parse_for_player,
-};
+use crate::archive::control_command::{AllowList, ControlCommand, MAX_LINE, parse_for_player};
+use crate::archive::line_splitter::LineSplitter;
 
 pub const MAX_CONNECTIONS: usize = 16;
 pub const IDLE: Duration = Duration::from_secs(30);
@@ -280,7 +279,7 @@ impl Port {
 
     async fn serve(&self, mut socket: tokio::net::TcpStream) -> std::io::Result<()> {
         let mut buffer = vec![0u8; 4096];
-        let mut splitter = LineSplitter::default();
+        let mut splitter = LineSplitter::new(MAX_LINE);
         let mut head = Vec::new();
         let mut http = None;
         loop {

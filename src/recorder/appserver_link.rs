@@ -23,7 +23,8 @@ use tokio::time::Instant;
 use super::appserver_outbox::{MAX_PENDING, Outbox, Put};
 use super::player_commands::PlayerCommands;
 use super::status::{Lamp, StatusBoard};
-use crate::archive::control_command::{LineSplitter, parse_for_recorder};
+use crate::archive::control_command::{MAX_LINE, parse_for_recorder};
+use crate::archive::line_splitter::LineSplitter;
 
 #[derive(Debug, Clone)]
 pub struct AppServerConfig {
@@ -222,7 +223,7 @@ impl Link {
         let (mut reader, mut writer) = stream.into_split();
         self.up();
         *pause = Duration::from_millis(200);
-        let mut splitter = LineSplitter::default();
+        let mut splitter = LineSplitter::new(MAX_LINE);
         let mut buffer = vec![0u8; 4096];
         // (sequence number, when written) of messages written but not yet taken
         let mut in_flight: VecDeque<(u64, Instant)> = VecDeque::new();
