@@ -731,7 +731,7 @@ reason-too-large = die Begleitdatei ist zu groß, um von callrec zu sein
 reason-vanished = die Begleitdatei verschwand während der Prüfung
 reason-sidecar-lost = manipuliert (Begleitdatei fehlt): das Aktivitätsprotokoll nennt diese Aufnahme gespeichert und signiert
 
-## Ereignisse des Recorders: die PBX-Verbindung und der Bucket des Archivs
+## Ereignisse des Recorders: PBX-Verbindung, Bucket des Archivs, PCAP-Quellen, AppServer-Verbindung
 
 event-pbx-no-client = PBX-Verbindung: kein HTTP-Client: { $why }
 event-pbx-main-failed = PBX-Verbindung zur Haupt-PBX gestört: { $why }
@@ -749,3 +749,15 @@ event-bucket-converter-gone = der Konverter wurde seit { $seconds } s nicht gese
 event-bucket-local = Archiv-Bucket: { $why }
 event-bucket-again = der Archiv-Bucket { $target } nimmt nach { $seconds } s wieder Aufnahmen an
 event-bucket-failed = { $why }; { $n } Aufnahme(n) warten im lokalen Journal und gehen in den Bucket, sobald er sie annimmt
+event-pull-no-client = PCAP-Quelle: kein HTTP-Client: { $why }
+event-pull-again = PCAP-Quelle { $source } wieder lesbar
+event-pull-too-large = { $name }: { $bytes } Bytes sind mehr, als maxpcapmb erlaubt; an der Quelle belassen
+event-pull-failed = Zugriff auf das PCAP-Verzeichnis gestört: { $why }
+event-pull-not-deleted = { $name }: archiviert, aber an der Quelle noch nicht gelöscht: { $why }
+event-app-full = AppServer-Meldung nicht behalten: schon { $n } Meldungen warten auf den AppServer (ist er ausgefallen?): { $line }
+event-app-not-written = AppServer-Meldung nicht in den Ausgang geschrieben ({ $why }): { $line }
+event-app-down = AppServer { $address } seit { $minutes } Minuten nicht erreichbar: { $why }; { $n } Meldungen warten auf ihn
+event-app-away = AppServer { $address }: { $why }; Meldungen warten im Ausgang ({ $n }) und werden gesendet, sobald er zurück ist
+event-app-connected = AppServer { $address } verbunden; { $n } Meldungen zu senden
+event-app-connected-again = AppServer { $address } wieder verbunden; { $n } Meldungen zu senden
+event-app-outbox = AppServer: { $why }

@@ -734,7 +734,7 @@ reason-too-large = the sidecar is too large to be callrec's
 reason-vanished = the sidecar vanished while it was checked
 reason-sidecar-lost = manipulated (sidecar missing): the activity log recorded this record as stored and signed
 
-## The recorder's events: the PBX link and the archive's bucket
+## The recorder's events: the PBX link, the archive's bucket, pull sources, the AppServer link
 
 event-pbx-no-client = PBX link: no HTTP client: { $why }
 event-pbx-main-failed = PBX link failure on the main PBX: { $why }
@@ -752,3 +752,15 @@ event-bucket-converter-gone = the converter has not been seen for { $seconds } s
 event-bucket-local = archive bucket: { $why }
 event-bucket-again = the archive bucket { $target } takes records again after { $seconds } s
 event-bucket-failed = { $why }; { $n } record(s) wait in the local journal and are moved when the bucket takes them
+event-pull-no-client = PCAP source: no HTTP client: { $why }
+event-pull-again = PCAP source { $source } readable again
+event-pull-too-large = { $name }: { $bytes } bytes is more than maxpcapmb allows; left at the source
+event-pull-failed = PCAP directory access fails: { $why }
+event-pull-not-deleted = { $name }: archived, but not yet deleted at the source: { $why }
+event-app-full = AppServer message not kept: { $n } messages wait for the AppServer already (is it down?): { $line }
+event-app-not-written = AppServer message not written to the outbox ({ $why }): { $line }
+event-app-down = AppServer { $address } down for { $minutes } minutes: { $why }; { $n } messages wait for it
+event-app-away = AppServer { $address }: { $why }; messages wait in the outbox ({ $n }) and are sent when it is back
+event-app-connected = AppServer { $address } connected; { $n } messages to send
+event-app-connected-again = AppServer { $address } connected again; { $n } messages to send
+event-app-outbox = AppServer: { $why }

@@ -237,6 +237,22 @@ fn text(id: &str, attribute: Option<&str>, args: Option<&[(&str, Arg)]>) -> Stri
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbers_are_written_plainly_in_both_languages() {
+        for language in [Language::English, Language::German] {
+            let text = with_language(language, || {
+                tr(
+                    "event-pull-too-large",
+                    &[
+                        ("name", Arg::from("a.pcap")),
+                        ("bytes", Arg::from(70_000_000u64)),
+                    ],
+                )
+            });
+            assert!(text.starts_with("a.pcap: 70000000 "), "{text}");
+        }
+    }
+
     use super::*;
     use fluent_syntax::ast::{Entry, Message};
 

@@ -25,6 +25,7 @@ use super::player_commands::PlayerCommands;
 use super::status::{Lamp, StatusBoard};
 use crate::archive::control_command::{MAX_LINE, parse_for_recorder};
 use crate::archive::line_splitter::LineSplitter;
+use crate::lang::{Arg, tr};
 
 #[derive(Debug, Clone)]
 pub struct AppServerConfig {
@@ -91,9 +92,9 @@ pub fn tell(outbox: &Outbox, status: &StatusBoard, (key, line): (String, String)
             status.update(|s| s.lamps.appserver = Lamp::Red);
             status.event(
                 "error",
-                format!(
-                    "AppServer message not kept: {MAX_PENDING} messages wait for the AppServer \
-                     already (is it down?): {line}"
+                tr(
+                    "event-app-full",
+                    &[("n", Arg::from(MAX_PENDING)), ("line", Arg::from(line))],
                 ),
             );
             true
@@ -102,7 +103,10 @@ pub fn tell(outbox: &Outbox, status: &StatusBoard, (key, line): (String, String)
             status.update(|s| s.lamps.appserver = Lamp::Red);
             status.event(
                 "error",
-                format!("AppServer message not written to the outbox ({e}): {line}"),
+                tr(
+                    "event-app-not-written",
+                    &[("why", Arg::from(e.to_string())), ("line", Arg::from(line))],
+                ),
             );
             false
         }
@@ -171,10 +175,14 @@ impl Link {
                 self.status.update(|s| s.lamps.appserver = Lamp::Red);
                 self.status.event(
                     "error",
-                    format!(
-                        "AppServer {} down for {} minutes: {why}; {waiting} messages wait for it",
-                        self.config.address,
-                        DOWN_ALARM.as_secs() / 60
+                    tr(
+                        "event-app-down",
+                        &[
+                            ("address", Arg::from(self.config.address.to_string())),
+                            ("minutes", Arg::from(DOWN_ALARM.as_secs() / 60)),
+                            ("why", Arg::from(why)),
+                            ("n", Arg::from(waiting)),
+                        ],
                     ),
                 );
             }
@@ -182,10 +190,13 @@ impl Link {
             self.status.update(|s| s.lamps.appserver = Lamp::Yellow);
             self.status.event(
                 "warning",
-                format!(
-                    "AppServer {}: {why}; messages wait in the outbox ({waiting}) and are \
-                     sent when it is back",
-                    self.config.address
+                tr(
+                    "event-app-away",
+                    &[
+                        ("address", Arg::from(self.config.address.to_string())),
+                        ("why", Arg::from(why)),
+                        ("n", Arg::from(waiting)),
+                    ],
                 ),
             );
         }
@@ -193,17 +204,18 @@ impl Link {
 
     fn up(&mut self) {
         self.status.update(|s| s.lamps.appserver = Lamp::Green);
-        let again = if self.down_since.is_some() {
-            " again"
-        } else {
-            ""
-        };
         self.status.event(
             "info",
-            format!(
-                "AppServer {} connected{again}; {} messages to send",
-                self.config.address,
-                self.outbox.pending_count()
+            tr(
+                if self.down_since.is_some() {
+                    "event-app-connected-again"
+                } else {
+                    "event-app-connected"
+                },
+                &[
+                    ("address", Arg::from(self.config.address.to_string())),
+                    ("n", Arg::from(self.outbox.pending_count())),
+                ],
             ),
         );
         self.down_since = None;
@@ -312,7 +324,10 @@ impl Link {
     fn taken(&self, seq: u64) -> Result<(), String> {
         self.outbox.take_up_to(seq).map_err(|e| {
             let text = format!("the outbox cannot record what was sent: {e}");
-            self.status.event("error", format!("AppServer: {text}"));
+            self.status.event(
+                "error",
+                tr("event-app-outbox", &[("why", Arg::from(text.as_str()))]),
+            );
             text
         })
     }

@@ -23,6 +23,7 @@ use tokio::sync::watch;
 use super::pipeline::Pipeline;
 use super::spool::valid_capture_name;
 use super::status::{AlarmState, Lamp};
+use crate::lang::{Arg, tr};
 
 /// Where captures are fetched from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,9 +183,10 @@ async fn follow(
     let client = match client(&config) {
         Ok(c) => c,
         Err(e) => {
-            pipeline
-                .status
-                .event("error", format!("PCAP source: no HTTP client: {e}"));
+            pipeline.status.event(
+                "error",
+                tr("event-pull-no-client", &[("why", Arg::from(e.to_string()))]),
+            );
             return;
         }
     };
@@ -240,9 +242,9 @@ impl Puller {
             self.failing = false;
             self.pipeline.status.event(
                 "info",
-                format!(
-                    "PCAP source {} readable again",
-                    self.config.source.describe()
+                tr(
+                    "event-pull-again",
+                    &[("source", Arg::from(self.config.source.describe()))],
                 ),
             );
         }
@@ -290,9 +292,12 @@ impl Puller {
             if file.size > self.config.max_capture {
                 self.pipeline.status.event(
                     "error",
-                    format!(
-                        "{}: {} bytes is more than maxpcapmb allows; left at the source",
-                        file.name, file.size
+                    tr(
+                        "event-pull-too-large",
+                        &[
+                            ("name", Arg::from(file.name.as_str())),
+                            ("bytes", Arg::from(file.size)),
+                        ],
                     ),
                 );
                 self.seen.remove(&file.name);
@@ -325,7 +330,7 @@ impl Puller {
         let status = &self.pipeline.status;
         status.update(|s| s.lamps.pcap = Lamp::Red);
         if !self.failing || status.snapshot().alarm == AlarmState::Ok {
-            status.event("error", format!("PCAP directory access fails: {why}"));
+            status.event("error", tr("event-pull-failed", &[("why", Arg::from(why))]));
         }
         self.failing = true;
     }
@@ -485,7 +490,13 @@ impl Puller {
                 }
                 Err(e) => self.pipeline.status.event(
                     "warning",
-                    format!("{name}: archived, but not yet deleted at the source: {e}"),
+                    tr(
+                        "event-pull-not-deleted",
+                        &[
+                            ("name", Arg::from(name.as_str())),
+                            ("why", Arg::from(e.to_string())),
+                        ],
+                    ),
                 ),
             }
         }
