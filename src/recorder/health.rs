@@ -15,6 +15,7 @@ use super::pipeline::Pipeline;
 use super::pull::PullConfig;
 use super::status::{AlarmState, Lamp, StatusBoard};
 use crate::archive::record::Archiver;
+use crate::lang::{Arg, t, tr};
 
 /// A red lamp whose failure no latched alarm tells of yet (an error during the arming
 /// time, or after RESET while the cause persists): it is reported again.
@@ -34,7 +35,7 @@ pub async fn startup(
 ) {
     let archiver = pipeline.archiver.clone();
     let status = pipeline.status.clone();
-    status.event("info", "Start-up check 1/5: setup is plausible");
+    status.event("info", t("event-start-setup"));
 
     let mut own = listen;
     if own.ip().is_unspecified() {
@@ -70,16 +71,19 @@ pub async fn startup(
     match answer {
         Ok(_) => status.event(
             "info",
-            format!(
-                "Start-up check 2/5: CDR intake answers at {scheme}://{own}/cdr \
-                 (the CDR lamp turns green with the first CDR)"
+            tr(
+                "event-start-cdr",
+                &[("url", Arg::from(format!("{scheme}://{own}/cdr")))],
             ),
         ),
         Err(e) => {
             status.update(|s| s.lamps.cdr = Lamp::Red);
             status.event(
                 "error",
-                format!("Reporting link failure: the CDR intake does not answer: {e}"),
+                tr(
+                    "event-cdr-intake-failed",
+                    &[("why", Arg::from(e.to_string()))],
+                ),
             );
         }
     }
@@ -98,7 +102,7 @@ pub async fn startup(
     };
     let Ok((pcap, disk, backup)) = paths else {
         status.update(|s| s.lamps.software = Lamp::Red);
-        status.event("error", "the start-up check itself failed");
+        status.event("error", t("event-start-failed"));
         return;
     };
     // with a pull source, the PCAP directory is that source; the journal must work too
@@ -113,7 +117,13 @@ pub async fn startup(
                 Ok(n) => {
                     status.event(
                         "info",
-                        format!("PCAP source {pcap_place}: {n} capture(s) waiting"),
+                        tr(
+                            "event-pull-waiting",
+                            &[
+                                ("source", Arg::from(pcap_place.as_str())),
+                                ("n", Arg::from(n)),
+                            ],
+                        ),
                     );
                     Ok(())
                 }
@@ -121,32 +131,44 @@ pub async fn startup(
             }
         }
     };
+    let store_path = archiver.store.root.display().to_string();
+    // (the check, its message when it passed and when it failed (with `why`), the
+    // place named in both, its lamp)
     let steps = [
         (
-            "3/5",
             pcap,
-            "PCAP directory access fails".to_string(),
-            format!("PCAP directory {pcap_place} readable"),
+            "event-start-pcap",
+            "event-pull-failed",
+            pcap_place,
             (|s: &mut super::status::Status, l| s.lamps.pcap = l) as fn(&mut _, Lamp),
         ),
         (
-            "4/5",
             disk,
-            format!("Store path fails: {}", archiver.store.root.display()),
-            format!("store path {} writable", archiver.store.root.display()),
+            "event-start-store",
+            "event-store-failed",
+            store_path,
             |s, l| s.lamps.disk = l,
         ),
     ];
-    for (step, result, failure, success, set) in steps {
+    for (result, success, failure, place, set) in steps {
         match result {
             Ok(()) => {
                 status.update(|s| set(s, Lamp::Green));
-                status.event("info", format!("Start-up check {step}: {success}"));
+                status.event("info", tr(success, &[("path", Arg::from(place))]));
             }
             Err(e) => {
                 all_ok = false;
                 status.update(|s| set(s, Lamp::Red));
-                status.event("error", format!("{failure}: {e}"));
+                status.event(
+                    "error",
+                    tr(
+                        failure,
+                        &[
+                            ("path", Arg::from(place)),
+                            ("why", Arg::from(e.to_string())),
+                        ],
+                    ),
+                );
             }
         }
     }
@@ -155,22 +177,19 @@ pub async fn startup(
             .backup_in_bucket
             .load(std::sync::atomic::Ordering::Relaxed) =>
         {
-            status.event(
-                "info",
-                "Start-up check 5/5: backup copies go into the backup's bucket as records move",
-            );
+            status.event("info", t("event-start-backup-bucket"));
         }
         None => {
             status.update(|s| s.lamps.backup = Lamp::Grey);
-            status.event("info", "Start-up check 5/5: no backup path set (lamp grey)");
+            status.event("info", t("event-start-no-backup"));
         }
         Some((path, Ok(()))) => {
             status.update(|s| s.lamps.backup = Lamp::Green);
             status.event(
                 "info",
-                format!(
-                    "Start-up check 5/5: backup path {} writable",
-                    path.display()
+                tr(
+                    "event-start-backup",
+                    &[("path", Arg::from(path.display().to_string()))],
                 ),
             );
         }
@@ -179,12 +198,18 @@ pub async fn startup(
             status.update(|s| s.lamps.backup = Lamp::Red);
             status.event(
                 "error",
-                format!("Backup path fails: {}: {e}", path.display()),
+                tr(
+                    "event-backup-failed",
+                    &[
+                        ("path", Arg::from(path.display().to_string())),
+                        ("why", Arg::from(e.to_string())),
+                    ],
+                ),
             );
         }
     }
     if all_ok {
-        status.event("info", "Normal Operation");
+        status.event("info", t("event-normal"));
     }
 }
 
@@ -207,12 +232,18 @@ pub fn check(archiver: &Archiver, status: &StatusBoard, backup_in_bucket: bool) 
             status.update(|s| s.lamps.disk = Lamp::Red);
             status.event(
                 "error",
-                format!("Store path fails: {}: {e}", archiver.store.root.display()),
+                tr(
+                    "event-store-failed",
+                    &[
+                        ("path", Arg::from(archiver.store.root.display().to_string())),
+                        ("why", Arg::from(e.to_string())),
+                    ],
+                ),
             );
         }
         (Ok(()), Lamp::Red) => {
             status.update(|s| s.lamps.disk = Lamp::Green);
-            status.event("info", "Store path is writable again");
+            status.event("info", t("event-store-again"));
         }
         _ => {}
     }
@@ -228,12 +259,18 @@ pub fn check(archiver: &Archiver, status: &StatusBoard, backup_in_bucket: bool) 
             status.update(|s| s.lamps.backup = Lamp::Red);
             status.event(
                 "error",
-                format!("Backup path fails: {}: {e}", backup.display()),
+                tr(
+                    "event-backup-failed",
+                    &[
+                        ("path", Arg::from(backup.display().to_string())),
+                        ("why", Arg::from(e.to_string())),
+                    ],
+                ),
             );
         }
         (Ok(()), Lamp::Red) => {
             status.update(|s| s.lamps.backup = Lamp::Green);
-            status.event("info", "Backup path is writable again");
+            status.event("info", t("event-backup-again"));
         }
         (Ok(()), _) => status.update(|s| s.lamps.backup = Lamp::Green),
         _ => {}
