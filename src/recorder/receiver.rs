@@ -35,6 +35,7 @@ use super::pipeline::Pipeline;
 use super::spool::valid_capture_name;
 use super::status::Lamp;
 use super::upload_file::UploadFile;
+use crate::lang::{Arg, tr};
 
 /// What the HTTP side needs.
 pub struct Receiver {
@@ -158,10 +159,13 @@ fn login_failed(rx: &Receiver, address: std::net::IpAddr, target: &str) {
     if failed.count == auth_guard::FREE_TRIES {
         rx.pipeline.status.event(
             "warning",
-            format!(
-                "{} failed logins in a row from {address} (last for {target}): it now waits \
-                 before each further try",
-                failed.count
+            tr(
+                "event-logins-slowed",
+                &[
+                    ("n", Arg::from(failed.count)),
+                    ("address", Arg::from(address.to_string())),
+                    ("target", Arg::from(target)),
+                ],
             ),
         );
     }
@@ -174,9 +178,12 @@ fn alarm_on_guessing(rx: &Receiver, address: std::net::IpAddr, refused: u32) {
     if refused == auth_guard::ALARM_AFTER || refused.is_multiple_of(1000) {
         rx.pipeline.status.event(
             "error",
-            format!(
-                "{refused} refused logins in a row from {address}: a device with a wrong \
-                 password, or someone guessing it"
+            tr(
+                "event-logins-refused",
+                &[
+                    ("n", Arg::from(refused)),
+                    ("address", Arg::from(address.to_string())),
+                ],
             ),
         );
     }
@@ -359,7 +366,10 @@ async fn write_upload(
     if !complete {
         rx.pipeline.status.event(
             "warning",
-            format!("{name}: upload ended early; kept as a partial capture"),
+            tr(
+                "event-partial-upload",
+                &[("name", Arg::from(name.as_str()))],
+            ),
         );
     }
     rx.pipeline.wake.notify_one();
@@ -368,9 +378,13 @@ async fn write_upload(
 
 fn server_error(rx: &Receiver, name: &str, e: std::io::Error) -> Response {
     rx.pipeline.status.update(|s| s.lamps.disk = Lamp::Red);
-    rx.pipeline
-        .status
-        .event("error", format!("{name}: cannot store the upload: {e}"));
+    rx.pipeline.status.event(
+        "error",
+        tr(
+            "event-upload-not-stored",
+            &[("name", Arg::from(name)), ("why", Arg::from(e.to_string()))],
+        ),
+    );
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         "cannot store the capture\n",
@@ -387,9 +401,10 @@ async fn cdr(
     let received = match parse_request(query.as_deref(), &body) {
         Ok(r) => r,
         Err(e) => {
-            rx.pipeline
-                .status
-                .event("warning", format!("CDR refused: {e}"));
+            rx.pipeline.status.event(
+                "warning",
+                tr("event-cdr-refused", &[("why", Arg::from(e.to_string()))]),
+            );
             return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response();
         }
     };
@@ -398,9 +413,9 @@ async fn cdr(
         if rx.cdr_budget_warned.take(peer.ip(), 1) {
             rx.pipeline.status.event(
                 "warning",
-                format!(
-                    "CDRs from {} arrive faster than a PBX sends them: refused for now",
-                    peer.ip()
+                tr(
+                    "event-cdr-flood",
+                    &[("address", Arg::from(peer.ip().to_string()))],
                 ),
             );
         }
@@ -430,9 +445,10 @@ async fn cdr(
         }
         Err(e) => {
             rx.pipeline.status.update(|s| s.lamps.disk = Lamp::Red);
-            rx.pipeline
-                .status
-                .event("error", format!("cannot store a CDR: {e}"));
+            rx.pipeline.status.event(
+                "error",
+                tr("event-cdr-not-stored", &[("why", Arg::from(e.to_string()))]),
+            );
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
@@ -455,9 +471,10 @@ async fn mark(State(rx): State<Arc<Receiver>>, RawQuery(query): RawQuery) -> Res
         .mark(&agent, std::time::SystemTime::now());
     match result {
         Ok(true) => {
-            rx.pipeline
-                .status
-                .event("info", format!("TCR mark from agent {agent}"));
+            rx.pipeline.status.event(
+                "info",
+                tr("event-tcr-mark", &[("agent", Arg::from(agent.to_string()))]),
+            );
             rx.pipeline.wake.notify_one();
             StatusCode::OK.into_response()
         }

@@ -21,6 +21,7 @@ use super::spool::Spool;
 use super::status::{AlarmState, StatusBoard};
 use super::tls::{Https, TlsListener};
 use crate::archive::record::Archiver;
+use crate::lang::{Arg, t, tr};
 
 /// Everything the recorder is told by the setup.
 #[derive(Debug, Clone)]
@@ -169,10 +170,12 @@ impl Service {
         let status = self.pipeline.status.clone();
         status.event(
             "info",
-            format!(
-                "recorder listening on {}://{}",
-                self.scheme(),
-                self.local_addr()
+            tr(
+                "event-listening",
+                &[(
+                    "url",
+                    Arg::from(format!("{}://{}", self.scheme(), self.local_addr())),
+                )],
             ),
         );
         let local = self.local_addr();
@@ -182,7 +185,10 @@ impl Service {
             // Players pin a self-signed certificate after comparing this with theirs
             status.event(
                 "info",
-                format!("HTTPS certificate SHA-256 fingerprint {fingerprint}"),
+                tr(
+                    "event-fingerprint",
+                    &[("fingerprint", Arg::from(fingerprint.as_str()))],
+                ),
             );
             eprintln!("callrec: HTTPS certificate SHA-256 fingerprint {fingerprint}");
         }
@@ -190,9 +196,9 @@ impl Service {
             status.update(|s| s.lamps.software = super::status::Lamp::Yellow);
             status.event(
                 "warning",
-                format!(
-                    "the recorder listens on {local} without a login: anyone who reaches this \
-                     PC can upload captures and CDRs (set httpauth)"
+                tr(
+                    "event-open-listen",
+                    &[("address", Arg::from(local.to_string()))],
                 ),
             );
         }
@@ -267,7 +273,7 @@ impl Service {
             let _ = bucket.await;
         }
         served?;
-        status.event("info", "recorder stopped");
+        status.event("info", t("event-stopped"));
         Ok(())
     }
 }
@@ -355,9 +361,15 @@ async fn mail_alarms(status: Arc<StatusBoard>, mail: MailConfig, mut stop: watch
         mailed = snapshot.alarms;
         last = Some(Instant::now());
         match sent {
-            Ok(Ok(())) => status.event("info", "alarm e-mail sent"),
-            Ok(Err(e)) => status.event("warning", format!("alarm e-mail not sent: {e}")),
-            Err(e) => status.event("warning", format!("alarm e-mail not sent: {e}")),
+            Ok(Ok(())) => status.event("info", t("event-mail-sent")),
+            Ok(Err(e)) => status.event(
+                "warning",
+                tr("event-mail-failed", &[("why", Arg::from(e.to_string()))]),
+            ),
+            Err(e) => status.event(
+                "warning",
+                tr("event-mail-failed", &[("why", Arg::from(e.to_string()))]),
+            ),
         }
     }
 }

@@ -280,11 +280,11 @@ impl StatusBoard {
         self.update(|s| s.paused = paused);
         self.event(
             "info",
-            if paused {
-                "Setup open: recording timers paused"
+            crate::lang::t(if paused {
+                "event-setup-open"
             } else {
-                "Setup closed: recording timers running"
-            },
+                "event-setup-closed"
+            }),
         );
     }
 
