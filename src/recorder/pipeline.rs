@@ -29,6 +29,7 @@ use crate::archive::audit::{self, Action, Entry};
 use crate::archive::cdr::{CallFacts, Cdr, parse_cdrs};
 use crate::archive::record::{ArchiveError, Archiver, Booking};
 use crate::archive::source_name::SourceName;
+use crate::lang::{Arg, t, tr};
 
 /// One step of the seed's CDR wait countdown.
 pub const WAIT_STEP: Duration = Duration::from_secs(5);
@@ -244,9 +245,9 @@ impl Pipeline {
         if spool.unreadable_cdrs() > 0 {
             status.event(
                 "warning",
-                format!(
-                    "journal: {} unreadable CDR line(s) in REC/cdr skipped",
-                    spool.unreadable_cdrs()
+                tr(
+                    "event-journal-unreadable-cdrs",
+                    &[("n", Arg::from(spool.unreadable_cdrs()))],
                 ),
             );
         }
@@ -306,8 +307,7 @@ impl Pipeline {
                 s.lamps.cdr = Lamp::Green;
             });
             if matches!(lamp, Lamp::Red | Lamp::Yellow) {
-                self.status
-                    .event("info", "CDRs arrive again: the CDR lamp is green");
+                self.status.event("info", t("event-cdrs-again"));
             }
             if let Some(end) = end {
                 self.pbx_clock(ReadingSource::CdrEnd, end);
@@ -333,8 +333,7 @@ impl Pipeline {
             Some(ClockChange::InSync) => self.status.update(|s| s.lamps.clock = Lamp::Green),
             Some(ClockChange::Repaired) => {
                 self.status.update(|s| s.lamps.clock = Lamp::Green);
-                self.status
-                    .event("info", "PBX clock agrees with this PC's clock again");
+                self.status.event("info", t("event-clock-again"));
             }
             Some(ClockChange::Skewed(why)) => {
                 self.status.update(|s| s.lamps.clock = Lamp::Red);
@@ -358,10 +357,16 @@ impl Pipeline {
         });
         self.status.event(
             level,
-            format!(
-                "No CDR for {capture} within {} s: {what_now}. Check that the PBX sends the \
-                 CDRs of this device's calls to this recorder",
-                (WAIT_STEP * self.config.cdr_wait_steps).as_secs()
+            tr(
+                "event-orphan",
+                &[
+                    ("capture", Arg::from(capture)),
+                    (
+                        "seconds",
+                        Arg::from((WAIT_STEP * self.config.cdr_wait_steps).as_secs()),
+                    ),
+                    ("what", Arg::from(what_now)),
+                ],
             ),
         );
     }
@@ -378,11 +383,12 @@ impl Pipeline {
             self.status.update(|s| s.lamps.cdr = Lamp::Red);
             self.status.event(
                 "error",
-                format!(
-                    "CDR feed failure: no CDR for {} while {arrived} capture(s) arrived. \
-                     Check the PBX's CDR0/CDR1 interface (address, path, login) and its \
-                     reporting licences",
-                    super::clock_watch::span(quiet.as_secs())
+                tr(
+                    "event-cdr-feed-failed",
+                    &[
+                        ("span", Arg::from(super::clock_watch::span(quiet.as_secs()))),
+                        ("n", Arg::from(arrived)),
+                    ],
                 ),
             );
         }
@@ -452,12 +458,21 @@ impl Pipeline {
             Ok(0) => {}
             Ok(n) => self.status.event(
                 "info",
-                format!(
-                    "retention: {n} record(s) older than {} months deleted",
-                    self.config.keep_months
+                tr(
+                    "event-retention",
+                    &[
+                        ("n", Arg::from(n)),
+                        ("months", Arg::from(self.config.keep_months)),
+                    ],
                 ),
             ),
-            Err(e) => self.status.event("error", format!("retention: {e}")),
+            Err(e) => self.status.event(
+                "error",
+                tr(
+                    "event-retention-failed",
+                    &[("why", Arg::from(e.to_string()))],
+                ),
+            ),
         }
         super::modes::prune_marks(
             &super::modes::marks_dir(&self.archiver.store),
@@ -467,14 +482,21 @@ impl Pipeline {
             Ok(0) => {}
             Ok(n) => self.status.event(
                 "info",
-                format!(
-                    "journal: {n} CDR(s) older than {} days removed",
-                    CDR_KEEP.as_secs() / 86_400
+                tr(
+                    "event-journal-cdrs-pruned",
+                    &[
+                        ("n", Arg::from(n)),
+                        ("days", Arg::from(CDR_KEEP.as_secs() / 86_400)),
+                    ],
                 ),
             ),
-            Err(e) => self
-                .status
-                .event("error", format!("journal: pruning CDRs: {e}")),
+            Err(e) => self.status.event(
+                "error",
+                tr(
+                    "event-journal-prune-failed",
+                    &[("why", Arg::from(e.to_string()))],
+                ),
+            ),
         }
         if let Some(cutoff) = SystemTime::now().checked_sub(CDR_KEEP) {
             self.book
@@ -489,8 +511,13 @@ impl Pipeline {
         let captures = match self.spool.captures() {
             Ok(c) => c,
             Err(e) => {
-                self.status
-                    .event("error", format!("cannot read the journal: {e}"));
+                self.status.event(
+                    "error",
+                    tr(
+                        "event-journal-unreadable",
+                        &[("why", Arg::from(e.to_string()))],
+                    ),
+                );
                 self.status.update(|s| s.lamps.disk = Lamp::Red);
                 return;
             }
@@ -555,9 +582,12 @@ impl Pipeline {
                 if first {
                     self.status.event(
                         "error",
-                        format!(
-                            "licence overflow: agent {agent} is beyond the {limit} licence(s); \
-                             its calls are not recorded"
+                        tr(
+                            "event-licence-overflow",
+                            &[
+                                ("agent", Arg::from(agent.to_string())),
+                                ("n", Arg::from(limit)),
+                            ],
                         ),
                     );
                 }
@@ -566,8 +596,13 @@ impl Pipeline {
                 )))
             }
             Err(e) => {
-                self.status
-                    .event("error", format!("cannot update the licence list: {e}"));
+                self.status.event(
+                    "error",
+                    tr(
+                        "event-licences-failed",
+                        &[("why", Arg::from(e.to_string()))],
+                    ),
+                );
                 Some(Plan::Wait)
             }
         }
@@ -626,8 +661,10 @@ impl Pipeline {
                     Ok(true) => {}
                     Ok(false) => return Plan::Drop("random recording: not in the sample".into()),
                     Err(e) => {
-                        self.status
-                            .event("error", format!("cannot count the sample: {e}"));
+                        self.status.event(
+                            "error",
+                            tr("event-sample-failed", &[("why", Arg::from(e.to_string()))]),
+                        );
                         return Plan::Wait;
                     }
                 }
@@ -736,8 +773,10 @@ impl Pipeline {
                     // a bug, not a bad input: the seed's SOFTWARE alarm. The capture
                     // stays in the journal and marked busy, so it is not retried in a loop.
                     this.status.update(|s| s.lamps.software = Lamp::Red);
-                    this.status
-                        .event("error", format!("software error while archiving: {e}"));
+                    this.status.event(
+                        "error",
+                        tr("event-software-error", &[("why", Arg::from(e.to_string()))]),
+                    );
                 }
             }
             this.wake.notify_one();
@@ -806,17 +845,19 @@ impl Pipeline {
                             Ok(true) => {}
                             Ok(false) => self.status.event(
                                 "info",
-                                format!(
-                                    "{}: a new upload of this name arrived while it was archived; \
-                                     it is archived too",
-                                    capture.name
+                                tr(
+                                    "event-upload-again",
+                                    &[("name", Arg::from(capture.name.as_str()))],
                                 ),
                             ),
                             Err(e) => self.status.event(
                                 "error",
-                                format!(
-                                    "{} archived, but not removed from the journal: {e}",
-                                    capture.name
+                                tr(
+                                    "event-not-removed",
+                                    &[
+                                        ("name", Arg::from(capture.name.as_str())),
+                                        ("why", Arg::from(e.to_string())),
+                                    ],
                                 ),
                             ),
                         }
@@ -839,10 +880,18 @@ impl Pipeline {
                             }
                         });
                         if counted_before {
-                            self.status
-                                .event("info", format!("backup copy of {relative} made after all"));
+                            self.status.event(
+                                "info",
+                                tr(
+                                    "event-backup-after-all",
+                                    &[("record", Arg::from(relative.as_str()))],
+                                ),
+                            );
                         }
-                        self.status.event("info", format!("stored {relative}"));
+                        self.status.event(
+                            "info",
+                            tr("event-stored", &[("record", Arg::from(relative.as_str()))]),
+                        );
                     }
                     Err(ArchiveError::Media(e)) => {
                         // nothing usable in it: kept aside for a person, never deleted;
@@ -853,14 +902,25 @@ impl Pipeline {
                             s.lamps.software = Lamp::Red;
                         });
                         let kept = match kept {
-                            Ok(path) => format!("the capture is kept in {}", path.display()),
-                            Err(why) => format!(
-                                "the capture stays in the journal (it could not be set aside: {why})"
+                            Ok(path) => tr(
+                                "event-capture-kept",
+                                &[("path", Arg::from(path.display().to_string()))],
+                            ),
+                            Err(why) => tr(
+                                "event-capture-stays",
+                                &[("why", Arg::from(why.to_string()))],
                             ),
                         };
                         self.status.event(
                             "error",
-                            format!("{}: no record made ({e}); {kept}", capture.name),
+                            tr(
+                                "event-no-record",
+                                &[
+                                    ("name", Arg::from(capture.name.as_str())),
+                                    ("why", Arg::from(e.to_string())),
+                                    ("kept", Arg::from(kept)),
+                                ],
+                            ),
                         );
                     }
                     Err(e @ ArchiveError::Backup { .. }) => {
@@ -883,8 +943,16 @@ impl Pipeline {
                     }
                     Err(e) => {
                         self.status.update(|s| s.lamps.disk = Lamp::Red);
-                        self.status
-                            .event("error", format!("{}: not archived yet: {e}", capture.name));
+                        self.status.event(
+                            "error",
+                            tr(
+                                "event-not-archived-yet",
+                                &[
+                                    ("name", Arg::from(capture.name.as_str())),
+                                    ("why", Arg::from(e.to_string())),
+                                ],
+                            ),
+                        );
                         std::thread::sleep(Duration::from_secs(1));
                     }
                 }
@@ -904,12 +972,27 @@ impl Pipeline {
                 match logged.and_then(|()| self.spool.remove_capture(capture)) {
                     Ok(_) => {
                         self.status.update(|s| s.counters.dropped_by_rule += 1);
-                        self.status
-                            .event("info", format!("{}: not kept ({reason})", capture.name));
+                        self.status.event(
+                            "info",
+                            tr(
+                                "event-not-kept",
+                                &[
+                                    ("name", Arg::from(capture.name.as_str())),
+                                    ("why", Arg::from(reason.as_str())),
+                                ],
+                            ),
+                        );
                     }
-                    Err(e) => self
-                        .status
-                        .event("error", format!("{}: cannot drop: {e}", capture.name)),
+                    Err(e) => self.status.event(
+                        "error",
+                        tr(
+                            "event-cannot-drop",
+                            &[
+                                ("name", Arg::from(capture.name.as_str())),
+                                ("why", Arg::from(e.to_string())),
+                            ],
+                        ),
+                    ),
                 }
             }
         }
