@@ -71,10 +71,7 @@ pub fn app(args: &Args) -> Result<i32, UsageError> {
     }
     let shown = crate::ui::app::run_window(session, Some(link), remote, close_after);
     if keep_recording && shown.is_ok() && close_after.is_none() {
-        board.event(
-            "info",
-            "Window closed: the recorder keeps recording (stop it with Ctrl-C or SIGTERM)",
-        );
+        board.event("info", crate::lang::t("event-window-closed"));
         eprintln!("callrec: window closed; the recorder keeps recording until Ctrl-C or SIGTERM");
         runtime.block_on(shutdown_signal());
     }

@@ -98,7 +98,14 @@ pub async fn command(
     if let Some(status) = &server.status {
         status.event(
             "info",
-            format!("{line} for Player {player}, sent by {}", account.name),
+            crate::lang::tr(
+                "event-command-sent",
+                &[
+                    ("command", crate::lang::Arg::from(line.as_str())),
+                    ("player", crate::lang::Arg::from(player.as_str())),
+                    ("account", crate::lang::Arg::from(account.name.as_str())),
+                ],
+            ),
         );
     }
     let text = if linked {

@@ -712,7 +712,13 @@ pub async fn reset_alarm(
     match &server.status {
         Some(status) => {
             status.reset_alarm();
-            status.event("info", format!("alarm reset by Player {}", account.name));
+            status.event(
+                "info",
+                crate::lang::tr(
+                    "event-alarm-reset",
+                    &[("account", crate::lang::Arg::from(account.name.as_str()))],
+                ),
+            );
             StatusCode::NO_CONTENT.into_response()
         }
         None => refuse(
@@ -745,10 +751,13 @@ pub async fn switch_alarm(
             status.set_alarm_off(off);
             status.event(
                 "info",
-                format!(
-                    "alarm switched {} by Player {}",
-                    if off { "OFF" } else { "ON" },
-                    account.name
+                crate::lang::tr(
+                    if off {
+                        "event-alarm-off"
+                    } else {
+                        "event-alarm-on"
+                    },
+                    &[("account", crate::lang::Arg::from(account.name.as_str()))],
                 ),
             );
             StatusCode::NO_CONTENT.into_response()
