@@ -821,3 +821,14 @@ event-alarm-reset = Alarm zurückgesetzt von Player { $account }
 event-alarm-off = Alarm AUS geschaltet von Player { $account }
 event-alarm-on = Alarm EIN geschaltet von Player { $account }
 event-window-closed = Fenster geschlossen: der Recorder nimmt weiter auf (beenden mit Strg-C oder SIGTERM)
+event-clock-skew = Die Uhr der PBX geht { $span } { $ahead ->
+        [yes] vor gegenüber
+       *[no] nach gegenüber
+    } der Uhr dieses PCs{ $late ->
+        [yes] {" "}(oder die PBX sendet ihre CDRs so spät)
+       *[no] {""}
+    }, erkannt an { $source ->
+        [post] der Sendezeit ihrer CDR-Posts
+        [soap] der Zeit ihrer SOAP-Antworten
+       *[end] den Endzeiten ihrer CDRs
+    }; Grenze { $limit } s. Aufnahmen werden nach der Zeit der PBX benannt und aufbewahrt: PBX und diesen PC vom selben Zeitserver stellen

@@ -824,3 +824,14 @@ event-alarm-reset = alarm reset by Player { $account }
 event-alarm-off = alarm switched OFF by Player { $account }
 event-alarm-on = alarm switched ON by Player { $account }
 event-window-closed = Window closed: the recorder keeps recording (stop it with Ctrl-C or SIGTERM)
+event-clock-skew = PBX clock is { $span } { $ahead ->
+        [yes] ahead of
+       *[no] behind
+    } this PC's clock{ $late ->
+        [yes] {" "}(or the PBX sends its CDRs that late)
+       *[no] {""}
+    }, by { $source ->
+        [post] the send time of its CDR posts
+        [soap] the time of its SOAP answers
+       *[end] the end times of its CDRs
+    }; limit { $limit } s. Records are named and kept by the PBX's time: set the PBX and this PC from the same time server

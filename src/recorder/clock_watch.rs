@@ -17,6 +17,8 @@
 
 use std::collections::VecDeque;
 
+use crate::lang::{Arg, tr};
+
 /// How many recent CDR ends are weighed for "behind".
 const ENDS_WEIGHED: usize = 5;
 /// How long an exact reading outweighs CDR ends, in seconds.
@@ -34,11 +36,12 @@ pub enum ReadingSource {
 }
 
 impl ReadingSource {
-    fn describe(self) -> &'static str {
+    /// Its word in the skew's message (`event-clock-skew`).
+    fn word(self) -> &'static str {
         match self {
-            ReadingSource::CdrPost => "the send time of its CDR posts",
-            ReadingSource::Soap => "the time of its SOAP answers",
-            ReadingSource::CdrEnd => "the end times of its CDRs",
+            ReadingSource::CdrPost => "post",
+            ReadingSource::Soap => "soap",
+            ReadingSource::CdrEnd => "end",
         }
     }
 }
@@ -129,18 +132,19 @@ impl ClockWatch {
     }
 
     fn describe(&self, source: ReadingSource, skew: i64) -> String {
-        let direction = if skew > 0 { "ahead of" } else { "behind" };
-        let late = if source == ReadingSource::CdrEnd && skew < 0 {
-            " (or the PBX sends its CDRs that late)"
-        } else {
-            ""
-        };
-        format!(
-            "PBX clock is {} {direction} this PC's clock{late}, by {}; limit {} s. Records are \
-             named and kept by the PBX's time: set the PBX and this PC from the same time server",
-            span(skew.unsigned_abs()),
-            source.describe(),
-            self.limit_s
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        tr(
+            "event-clock-skew",
+            &[
+                ("span", Arg::from(span(skew.unsigned_abs()))),
+                ("ahead", Arg::from(yes(skew > 0))),
+                (
+                    "late",
+                    Arg::from(yes(source == ReadingSource::CdrEnd && skew < 0)),
+                ),
+                ("source", Arg::from(source.word())),
+                ("limit", Arg::from(self.limit_s.to_string())),
+            ],
         )
     }
 }
@@ -178,6 +182,15 @@ mod tests {
             "{why}"
         );
         assert!(why.contains("SOAP"), "{why}");
+        let mut german = ClockWatch::new(60);
+        let german = crate::lang::with_language(crate::lang::Language::German, || {
+            german.reading(ReadingSource::Soap, NOW + 600, NOW)
+        });
+        assert!(
+            matches!(&german, Some(ClockChange::Skewed(why))
+                if why.starts_with("Die Uhr der PBX geht 10 min 0 s vor gegenüber der Uhr dieses PCs, erkannt an der Zeit ihrer SOAP-Antworten")),
+            "{german:?}"
+        );
         assert_eq!(
             watch.reading(ReadingSource::Soap, NOW + 601, NOW),
             None,
