@@ -832,3 +832,9 @@ event-clock-skew = Die Uhr der PBX geht { $span } { $ahead ->
         [soap] der Zeit ihrer SOAP-Antworten
        *[end] den Endzeiten ihrer CDRs
     }; Grenze { $limit } s. Aufnahmen werden nach der Zeit der PBX benannt und aufbewahrt: PBX und diesen PC vom selben Zeitserver stellen
+event-upload-superseded = { $name }: ein vollständiger Upload hat die unvollständige Kopie im Journal ersetzt
+event-upload-identical = { $name }: mit gleichem Inhalt erneut empfangen; das Journal behält eine Kopie
+event-upload-beside = { $name }: ein anderer Mitschnitt dieses Namens wartet; beide werden behalten (Journal { $key })
+event-orphan-kept = als Aufnahme ohne CDR archiviert
+event-orphan-deleted = gelöscht, wie die Einstellungen es sagen (orphans=delete)
+span-days = { $n } Tage

@@ -835,3 +835,9 @@ event-clock-skew = PBX clock is { $span } { $ahead ->
         [soap] the time of its SOAP answers
        *[end] the end times of its CDRs
     }; limit { $limit } s. Records are named and kept by the PBX's time: set the PBX and this PC from the same time server
+event-upload-superseded = { $name }: a complete upload superseded the partial copy in the journal
+event-upload-identical = { $name }: received again with the same content; the journal keeps one copy
+event-upload-beside = { $name }: another capture of this name is waiting; both are kept (journal { $key })
+event-orphan-kept = archived as an orphan record
+event-orphan-deleted = deleted, as the setup says (orphans=delete)
+span-days = { $n } days

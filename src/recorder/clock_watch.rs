@@ -155,7 +155,7 @@ pub fn span(s: u64) -> String {
         0..=119 => format!("{s} s"),
         120..=7199 => format!("{} min {} s", s / 60, s % 60),
         7200..=172_799 => format!("{} h {} min", s / 3600, s % 3600 / 60),
-        _ => format!("{} days", s / 86_400),
+        _ => tr("span-days", &[("n", Arg::from(s / 86_400))]),
     }
 }
 

@@ -711,7 +711,7 @@ impl Pipeline {
                 }
                 match self.config.orphans {
                     OrphanPolicy::Keep => {
-                        self.orphan_found(&capture.name, "archived as an orphan record");
+                        self.orphan_found(&capture.name, &t("event-orphan-kept"));
                         warnings.push(format!(
                             "orphan: no CDR arrived within {} s",
                             (WAIT_STEP * self.config.cdr_wait_steps).as_secs()
@@ -728,10 +728,7 @@ impl Pipeline {
                         }))
                     }
                     OrphanPolicy::Delete => {
-                        self.orphan_found(
-                            &capture.name,
-                            "deleted, as the setup says (orphans=delete)",
-                        );
+                        self.orphan_found(&capture.name, &t("event-orphan-deleted"));
                         Plan::Drop("orphan: no CDR arrived".into())
                     }
                 }

@@ -33,6 +33,8 @@ use std::time::SystemTime;
 use super::cdr_intake::Received;
 use super::cdr_journal::CdrJournal;
 use crate::archive::store::{Store, sync_parent, write_atomic};
+use crate::lang::{Arg, tr};
+use crate::lang::{Arg, tr};
 
 /// The longest capture name accepted.
 pub const MAX_NAME: usize = 200;
@@ -165,14 +167,18 @@ impl Committed {
     pub fn describe(&self, name: &str) -> Option<String> {
         match self {
             Committed::New { .. } => None,
-            Committed::Superseded { .. } => Some(format!(
-                "{name}: a complete upload superseded the partial copy in the journal"
-            )),
-            Committed::Identical { .. } => Some(format!(
-                "{name}: received again with the same content; the journal keeps one copy"
-            )),
-            Committed::Beside { key, .. } => Some(format!(
-                "{name}: another capture of this name is waiting; both are kept (journal {key})"
+            Committed::Superseded { .. } => {
+                Some(tr("event-upload-superseded", &[("name", Arg::from(name))]))
+            }
+            Committed::Identical { .. } => {
+                Some(tr("event-upload-identical", &[("name", Arg::from(name))]))
+            }
+            Committed::Beside { key, .. } => Some(tr(
+                "event-upload-beside",
+                &[
+                    ("name", Arg::from(name)),
+                    ("key", Arg::from(key.to_string())),
+                ],
             )),
         }
     }
