@@ -34,7 +34,6 @@ use super::cdr_intake::Received;
 use super::cdr_journal::CdrJournal;
 use crate::archive::store::{Store, sync_parent, write_atomic};
 use crate::lang::{Arg, tr};
-use crate::lang::{Arg, tr};
 
 /// The longest capture name accepted.
 pub const MAX_NAME: usize = 200;
