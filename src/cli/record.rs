@@ -164,16 +164,7 @@ pub fn copy(args: &Args) -> Result<i32, UsageError> {
     if !input.is_file() && setup.bucket().is_some() {
         return from_bucket(&setup, &input, |ops, entry| {
             ops.copy(entry, &out)
-                .map(|_| {
-                    // the files the copy wrote: the record's name with their extensions
-                    let stem = Path::new(entry.file_name())
-                        .file_stem()
-                        .map(|s| s.to_owned());
-                    let mut written: Vec<PathBuf> = std::fs::read_dir(&out)
-                        .map(|d| d.flatten().map(|e| e.path()).collect())
-                        .unwrap_or_default();
-                    written.retain(|p| p.file_stem().map(|s| s.to_owned()) == stem);
-                    written.sort();
+                .map(|written| {
                     written
                         .iter()
                         .map(|p| format!("copied: {}", p.display()))

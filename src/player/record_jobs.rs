@@ -141,7 +141,7 @@ fn run_one(ops: &RecordOps<'_>, entry: &Entry, change: &RecordChange) -> Done {
     let (result, written) = match change {
         RecordChange::Notes(text) => (ops.write_notes(entry, text), None),
         RecordChange::Tan(tan) => (ops.set_tan(entry, tan), None),
-        RecordChange::Copy(dir) => (ops.copy(entry, dir), None),
+        RecordChange::Copy(dir) => (ops.copy(entry, dir).map(|_| After::Same), None),
         RecordChange::Delete => (ops.delete(entry), None),
         RecordChange::Move(dir) => match ops.move_out(entry, dir) {
             Ok(moved) => (Ok(After::Gone), Some(moved)),

@@ -101,12 +101,12 @@ impl RecordOps<'_> {
 
     /// A clear copy (decrypted audio, metadata as plain XML) into `dir`. A bucket's
     /// record is fetched first, and the `copied` line then goes into the bucket with
-    /// this Player's log.
-    pub fn copy(&self, entry: &Entry, dir: &Path) -> Result<After, String> {
+    /// this Player's log. Returns the files written.
+    pub fn copy(&self, entry: &Entry, dir: &Path) -> Result<Vec<PathBuf>, String> {
         match self {
             RecordOps::Local(session) => {
                 let trusted = Self::fetched(session, entry)?;
-                crate::archive::export::copy_out(
+                let written = crate::archive::export::copy_out(
                     &found(&entry.audio()),
                     dir,
                     &session.ring,
@@ -123,11 +123,10 @@ impl RecordOps<'_> {
                 session
                     .share_log()
                     .map_err(|e| format!("copied, but not yet in the archive's logs: {e}"))?;
-                Ok(After::Same)
+                Ok(written)
             }
             RecordOps::Remote(server) => server
                 .copy_to(entry.file_name(), dir)
-                .map(|_| After::Same)
                 .map_err(|e| e.to_string()),
         }
     }
