@@ -1245,18 +1245,22 @@ async fn pcap_records_are_converted_before_they_move_and_move_as_they_are_once_t
     )
     .await;
     assert_eq!(ending(&objects, "pcap"), 2, "{objects:?}");
-    let status = sim.status().await.unwrap();
-    assert!(
-        status["recent"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["text"]
-                .as_str()
-                .unwrap_or("")
-                .starts_with("the converter has not been seen")),
-        "{status}"
-    );
+    // the event follows the pass that moved them (the bucket lists each object as soon
+    // as it is put, before the pass ends)
+    wait_until(
+        "the recorder's word on the missing converter",
+        Duration::from_secs(20),
+        async || {
+            let status = sim.status().await.unwrap();
+            status["recent"].as_array().unwrap().iter().any(|e| {
+                e["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("the converter has not been seen")
+            })
+        },
+    )
+    .await;
     let (code, out, err) = verify_from_elsewhere(&garage, dir.path(), "converted");
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("5 record(s): 5 original"), "{out}");
